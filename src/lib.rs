@@ -1,0 +1,14 @@
+//! sms-mfa: a terminal wizard that gets a custom SMS provider delivering
+//! Auth0 MFA codes, and keeps it working.
+//!
+//! The shape: [`wizard`] is the pure step state machine; [`tui`] draws it
+//! and runs its effects; [`providers`] and [`checklist`] are data;
+//! [`config`] keeps progress on disk.
+
+pub mod checklist;
+pub mod cli;
+pub mod config;
+pub mod logging;
+pub mod providers;
+pub mod tui;
+pub mod wizard;

@@ -1,0 +1,252 @@
+//! The provider catalog: which providers exist, which settings each needs,
+//! what a valid value looks like and where to find it.
+
+use regex::Regex;
+use serde::Deserialize;
+use std::sync::OnceLock;
+
+/// The catalog as shipped, embedded in the binary.
+pub const CATALOG_TOML: &str = include_str!("../../assets/providers.toml");
+
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    pub providers: Vec<Provider>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Provider {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub console: String,
+    pub settings: Vec<Setting>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Setting {
+    pub name: String,
+    pub label: String,
+    pub secret: bool,
+    pub required: Required,
+    pub format: Format,
+    pub expect: String,
+    pub example: String,
+    pub help: String,
+    /// Known mix-ups: a value matching the pattern is refused with the message.
+    pub reject: Vec<(Regex, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Required {
+    Yes,
+    No,
+    /// At least one setting of the named group must have a value.
+    OneOf(String),
+}
+
+#[derive(Debug, Clone)]
+pub enum Format {
+    Regex(Regex),
+    E164,
+    /// An E.164 number or an alphanumeric sender id (up to 11 characters).
+    Sender,
+    /// An https URL; plain http only for a loopback host. Another host than
+    /// `host_suffix` is accepted with a warning.
+    HttpsUrl {
+        host_suffix: Option<String>,
+    },
+    Text,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogError {
+    #[error("the provider catalog is not valid TOML: {0}")]
+    Toml(#[from] toml::de::Error),
+    #[error("provider {provider}, setting {setting}: {problem}")]
+    Setting {
+        provider: String,
+        setting: String,
+        problem: String,
+    },
+    #[error("provider {0}: {1}")]
+    Provider(String, String),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCatalog {
+    provider: Vec<RawProvider>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProvider {
+    id: String,
+    name: String,
+    description: String,
+    console: String,
+    setting: Vec<RawSetting>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSetting {
+    name: String,
+    label: String,
+    secret: bool,
+    required: String,
+    format: String,
+    #[serde(default)]
+    host_suffix: Option<String>,
+    expect: String,
+    example: String,
+    help: String,
+    #[serde(default)]
+    reject: Vec<RawReject>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawReject {
+    pattern: String,
+    message: String,
+}
+
+impl Catalog {
+    /// The embedded catalog. It is checked by the test suite, so failing to
+    /// parse it here is a build defect, not a user error.
+    pub fn builtin() -> &'static Catalog {
+        static CATALOG: OnceLock<Catalog> = OnceLock::new();
+        CATALOG.get_or_init(|| Catalog::parse(CATALOG_TOML).expect("embedded provider catalog"))
+    }
+
+    pub fn parse(text: &str) -> Result<Catalog, CatalogError> {
+        let raw: RawCatalog = toml::from_str(text)?;
+        let mut providers = Vec::with_capacity(raw.provider.len());
+        for p in raw.provider {
+            let mut settings = Vec::with_capacity(p.setting.len());
+            for s in p.setting {
+                let err = |problem: String| CatalogError::Setting {
+                    provider: p.id.clone(),
+                    setting: s.name.clone(),
+                    problem,
+                };
+                let required = match s.required.as_str() {
+                    "yes" => Required::Yes,
+                    "no" => Required::No,
+                    other => match other.strip_prefix("one-of:") {
+                        Some(group) if !group.is_empty() => Required::OneOf(group.to_string()),
+                        _ => return Err(err(format!("unknown required value {other:?}"))),
+                    },
+                };
+                let format = match s.format.as_str() {
+                    "e164" => Format::E164,
+                    "sender" => Format::Sender,
+                    "text" => Format::Text,
+                    "https-url" => Format::HttpsUrl {
+                        host_suffix: s.host_suffix.clone(),
+                    },
+                    other => match other.strip_prefix("regex:") {
+                        Some(pattern) => Format::Regex(
+                            Regex::new(pattern).map_err(|e| err(format!("bad regex: {e}")))?,
+                        ),
+                        None => return Err(err(format!("unknown format {other:?}"))),
+                    },
+                };
+                if s.host_suffix.is_some() && !matches!(format, Format::HttpsUrl { .. }) {
+                    return Err(err("host_suffix only applies to https-url".into()));
+                }
+                let mut reject = Vec::new();
+                for r in &s.reject {
+                    let re = Regex::new(&r.pattern).map_err(|e| err(format!("bad reject: {e}")))?;
+                    reject.push((re, r.message.clone()));
+                }
+                settings.push(Setting {
+                    name: s.name,
+                    label: s.label,
+                    secret: s.secret,
+                    required,
+                    format,
+                    expect: s.expect,
+                    example: s.example,
+                    help: s.help,
+                    reject,
+                });
+            }
+            providers.push(Provider {
+                id: p.id,
+                name: p.name,
+                description: p.description,
+                console: p.console,
+                settings,
+            });
+        }
+        let catalog = Catalog { providers };
+        catalog.check()?;
+        Ok(catalog)
+    }
+
+    /// Structural rules every catalog must follow.
+    fn check(&self) -> Result<(), CatalogError> {
+        let mut ids = std::collections::HashSet::new();
+        for p in &self.providers {
+            let bad = |m: &str| CatalogError::Provider(p.id.clone(), m.to_string());
+            if !ids.insert(p.id.as_str()) {
+                return Err(bad("duplicate provider id"));
+            }
+            if p.settings.is_empty() {
+                return Err(bad("has no settings"));
+            }
+            let mut names = std::collections::HashSet::new();
+            for s in &p.settings {
+                let name_ok = s
+                    .name
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+                if !name_ok || s.name.is_empty() {
+                    return Err(bad(&format!(
+                        "setting name {:?} is not UPPER_SNAKE",
+                        s.name
+                    )));
+                }
+                if !names.insert(s.name.as_str()) {
+                    return Err(bad(&format!("duplicate setting {}", s.name)));
+                }
+                if s.label.is_empty() || s.help.is_empty() || s.expect.is_empty() {
+                    return Err(bad(&format!(
+                        "setting {} lacks label, help or expect",
+                        s.name
+                    )));
+                }
+            }
+            for group in p.settings.iter().filter_map(|s| match &s.required {
+                Required::OneOf(g) => Some(g),
+                _ => None,
+            }) {
+                let n = p
+                    .settings
+                    .iter()
+                    .filter(|s| s.required == Required::OneOf(group.clone()))
+                    .count();
+                if n < 2 {
+                    return Err(bad(&format!("group {group} has only one setting")));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Provider> {
+        self.providers.iter().find(|p| p.id == id)
+    }
+
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.providers.iter().position(|p| p.id == id)
+    }
+}
+
+impl Provider {
+    pub fn setting(&self, name: &str) -> Option<&Setting> {
+        self.settings.iter().find(|s| s.name == name)
+    }
+}

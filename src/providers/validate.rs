@@ -1,0 +1,224 @@
+//! Validation of setting values against the catalog's formats. Pure: the
+//! same function serves the form (as you type), `secrets set`, and checks.
+
+use super::catalog::{Format, Setting};
+use std::net::IpAddr;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Validation {
+    Ok,
+    /// Accepted, but worth a second look.
+    Warn(String),
+    /// Refused, with what to do instead.
+    Error(String),
+}
+
+impl Validation {
+    pub fn is_error(&self) -> bool {
+        matches!(self, Validation::Error(_))
+    }
+    pub fn message(&self) -> Option<&str> {
+        match self {
+            Validation::Ok => None,
+            Validation::Warn(m) | Validation::Error(m) => Some(m),
+        }
+    }
+}
+
+/// Validate a non-empty value. (Whether an empty value is allowed depends on
+/// the other settings, see `Required`; the form decides that.)
+pub fn validate(setting: &Setting, value: &str) -> Validation {
+    for (pattern, message) in &setting.reject {
+        if pattern.is_match(value) {
+            return Validation::Error(message.clone());
+        }
+    }
+    match &setting.format {
+        Format::Regex(re) => {
+            if re.is_match(value) {
+                Validation::Ok
+            } else if value.trim() != value {
+                Validation::Error("Remove the spaces before or after the value.".into())
+            } else {
+                Validation::Error(format!(
+                    "Expected {}, e.g. {}.",
+                    setting.expect, setting.example
+                ))
+            }
+        }
+        Format::E164 => e164(value).map_or_else(Validation::Error, |_| Validation::Ok),
+        Format::Sender => sender(value),
+        Format::HttpsUrl { host_suffix } => https_url(value, host_suffix.as_deref()),
+        Format::Text => Validation::Ok,
+    }
+}
+
+/// A phone number in strict E.164 form (`+` and 8 to 15 digits), valid for its
+/// country according to libphonenumber. Returns the number as written.
+pub fn e164(value: &str) -> Result<String, String> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err("Enter a number in E.164 form, e.g. +14155550100.".into());
+    }
+    let digits: String = v.chars().filter(|c| c.is_ascii_digit()).collect();
+    if let Some(rest) = v.strip_prefix("00") {
+        if rest.chars().all(|c| c.is_ascii_digit()) {
+            return Err(format!("Write the leading 00 as +: +{rest}."));
+        }
+    }
+    if !v.starts_with('+') {
+        return Err(format!(
+            "Start with + and the country code, e.g. +1 for the US: +{}.",
+            if digits.is_empty() {
+                "14155550100"
+            } else {
+                &digits
+            }
+        ));
+    }
+    if v[1..].chars().any(|c| !c.is_ascii_digit()) {
+        if v[1..]
+            .chars()
+            .all(|c| c.is_ascii_digit() || " -().".contains(c))
+        {
+            return Err(format!("Remove spaces and punctuation: +{digits}."));
+        }
+        return Err("Only digits may follow the +.".into());
+    }
+    if digits.len() < 8 || digits.len() > 15 {
+        return Err(format!(
+            "An E.164 number has 8 to 15 digits after the +; this has {}.",
+            digits.len()
+        ));
+    }
+    match phonenumber::parse(None, v) {
+        Ok(n) if phonenumber::is_valid(&n) => Ok(v.to_string()),
+        Ok(_) => Err("This is not a valid number for its country code; check the digits.".into()),
+        Err(_) => Err("Unknown country code; check the digits after the +.".into()),
+    }
+}
+
+/// A sender: an E.164 number, or an alphanumeric sender id (1 to 11 letters,
+/// digits or spaces, at least one letter).
+fn sender(value: &str) -> Validation {
+    let looks_numeric = value
+        .chars()
+        .all(|c| c.is_ascii_digit() || "+ -().".contains(c));
+    if looks_numeric {
+        return match e164(value) {
+            Ok(_) => Validation::Ok,
+            Err(e) => Validation::Error(e),
+        };
+    }
+    let alnum = value.chars().all(|c| c.is_ascii_alphanumeric() || c == ' ');
+    if !alnum {
+        return Validation::Error(
+            "A sender id may only use letters, digits and spaces (or give a number in E.164 form)."
+                .into(),
+        );
+    }
+    if value.chars().count() > 11 {
+        return Validation::Error(format!(
+            "An alphanumeric sender id has at most 11 characters; this has {}.",
+            value.chars().count()
+        ));
+    }
+    Validation::Ok
+}
+
+/// An https URL. Plain http is accepted only for a loopback host, so that
+/// credentials never travel unencrypted.
+pub fn https_url(value: &str, host_suffix: Option<&str>) -> Validation {
+    let parsed = match url::Url::parse(value) {
+        Ok(u) => u,
+        Err(_) if !value.contains("://") => {
+            return Validation::Error(format!("Start with https://, e.g. https://{value}."));
+        }
+        Err(e) => return Validation::Error(format!("Not a URL ({e}).")),
+    };
+    let Some(host) = parsed.host_str() else {
+        return Validation::Error("The URL has no host.".into());
+    };
+    match parsed.scheme() {
+        "https" => {}
+        "http" if is_loopback(host) => return Validation::Ok,
+        "http" => {
+            return Validation::Error(
+                "Use https: plain http is accepted only for a loopback address (127.0.0.1, ::1, localhost)."
+                    .into(),
+            );
+        }
+        other => return Validation::Error(format!("Use an https URL, not {other}.")),
+    }
+    if !matches!(parsed.path(), "" | "/") || parsed.query().is_some() {
+        return Validation::Error("Give the base URL only, without a path or query.".into());
+    }
+    match host_suffix {
+        Some(suffix) if !host.ends_with(suffix) => Validation::Warn(format!(
+            "Usually a host ending in {suffix}; check the host is right."
+        )),
+        _ => Validation::Ok,
+    }
+}
+
+/// Whether a URL host names this machine.
+pub fn is_loopback(host: &str) -> bool {
+    if host.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    bare.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn e164_accepts_valid_and_explains_the_rest() {
+        assert_eq!(e164("+14155550100"), Ok("+14155550100".into()));
+        assert_eq!(e164("+447700900123"), Ok("+447700900123".into()));
+        assert!(e164("14155550100").unwrap_err().contains("+14155550100"));
+        assert!(e164("0014155550100").unwrap_err().contains("00 as +"));
+        assert!(
+            e164("+1 415 555 0100")
+                .unwrap_err()
+                .contains("+14155550100")
+        );
+        assert!(e164("+1415").unwrap_err().contains("8 to 15"));
+        assert!(e164("+1415abc0100").unwrap_err().contains("Only digits"));
+        assert!(
+            e164("+10005550100")
+                .unwrap_err()
+                .contains("not a valid number")
+        );
+        assert!(e164("").is_err());
+    }
+
+    #[test]
+    fn https_url_rules() {
+        let s = Some(".api.infobip.com");
+        assert_eq!(https_url("https://abc.api.infobip.com", s), Validation::Ok);
+        assert!(matches!(
+            https_url("https://example.com", s),
+            Validation::Warn(_)
+        ));
+        assert!(https_url("http://abc.api.infobip.com", s).is_error());
+        assert_eq!(https_url("http://127.0.0.1:8080", s), Validation::Ok);
+        assert_eq!(https_url("http://[::1]:8080", s), Validation::Ok);
+        assert_eq!(https_url("http://localhost:1", s), Validation::Ok);
+        assert!(https_url("abc.api.infobip.com", s).is_error());
+        assert!(https_url("https://abc.api.infobip.com/sms/2", s).is_error());
+        assert!(https_url("ftp://abc.api.infobip.com", s).is_error());
+    }
+
+    #[test]
+    fn loopback_detection() {
+        assert!(is_loopback("127.0.0.1"));
+        assert!(is_loopback("127.8.9.1"));
+        assert!(is_loopback("[::1]"));
+        assert!(is_loopback("LOCALHOST"));
+        assert!(!is_loopback("10.0.0.1"));
+        assert!(!is_loopback("localhost.example.com"));
+    }
+}

@@ -1,0 +1,175 @@
+//! Key presses to [`Msg`]s, and the key help shown in the footer and the
+//! help overlay. Pure: it reads the wizard to know whether a text field has
+//! the keyboard (then letters are text, not commands).
+
+use crate::wizard::{InputRequest, Msg, Overlay, Step, Wizard};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+/// One line of key help.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Binding {
+    pub keys: &'static str,
+    pub action: &'static str,
+}
+
+const fn b(keys: &'static str, action: &'static str) -> Binding {
+    Binding { keys, action }
+}
+
+/// Translate one key press.
+pub fn map(w: &Wizard, key: KeyEvent) -> Option<Msg> {
+    if key.kind == KeyEventKind::Release {
+        return None;
+    }
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let alt = key.modifiers.contains(KeyModifiers::ALT);
+    match w.overlay {
+        Some(Overlay::ConfirmQuit) => {
+            return match key.code {
+                KeyCode::Char('y' | 'Y') => Some(Msg::Answer(true)),
+                KeyCode::Char('c') if ctrl => Some(Msg::Answer(true)),
+                KeyCode::Char('n' | 'N') | KeyCode::Esc => Some(Msg::Answer(false)),
+                _ => None,
+            };
+        }
+        Some(Overlay::Help) => {
+            return match key.code {
+                KeyCode::Esc => Some(Msg::Back),
+                KeyCode::Enter => Some(Msg::Enter),
+                KeyCode::F(1) | KeyCode::Char('?') => Some(Msg::Help),
+                KeyCode::Char('q') => Some(Msg::Quit),
+                KeyCode::Char('c') if ctrl => Some(Msg::Quit),
+                _ => None,
+            };
+        }
+        None => {}
+    }
+    if ctrl {
+        match key.code {
+            KeyCode::Char('c') => return Some(Msg::Quit),
+            KeyCode::Char('n') => return Some(Msg::Next),
+            KeyCode::Char('t') => return Some(Msg::OpenChecklist),
+            _ => {}
+        }
+    }
+    match key.code {
+        KeyCode::F(1) => return Some(Msg::Help),
+        KeyCode::Esc => return Some(Msg::Back),
+        KeyCode::Enter => return Some(Msg::Enter),
+        KeyCode::Tab => return Some(Msg::NextField),
+        KeyCode::BackTab => return Some(Msg::PrevField),
+        KeyCode::Up => return Some(Msg::Up),
+        KeyCode::Down => return Some(Msg::Down),
+        _ => {}
+    }
+    if w.typing() {
+        let edit = |r| Some(Msg::Edit(r));
+        return match key.code {
+            KeyCode::Char('r') if ctrl => Some(Msg::ToggleReveal),
+            KeyCode::Char('a') if ctrl => edit(InputRequest::GoToStart),
+            KeyCode::Char('e') if ctrl => edit(InputRequest::GoToEnd),
+            KeyCode::Char('u') if ctrl => edit(InputRequest::DeleteLine),
+            KeyCode::Char('w') if ctrl => edit(InputRequest::DeletePrevWord),
+            KeyCode::Char('k') if ctrl => edit(InputRequest::DeleteTillEnd),
+            KeyCode::Char(c) if !ctrl && !alt => edit(InputRequest::InsertChar(c)),
+            KeyCode::Backspace if ctrl || alt => edit(InputRequest::DeletePrevWord),
+            KeyCode::Backspace => edit(InputRequest::DeletePrevChar),
+            KeyCode::Delete => edit(InputRequest::DeleteNextChar),
+            KeyCode::Left if ctrl => edit(InputRequest::GoToPrevWord),
+            KeyCode::Right if ctrl => edit(InputRequest::GoToNextWord),
+            KeyCode::Left => edit(InputRequest::GoToPrevChar),
+            KeyCode::Right => edit(InputRequest::GoToNextChar),
+            KeyCode::Home => edit(InputRequest::GoToStart),
+            KeyCode::End => edit(InputRequest::GoToEnd),
+            _ => None,
+        };
+    }
+    match key.code {
+        KeyCode::Char('q') if !ctrl => Some(Msg::Quit),
+        KeyCode::Char('?') => Some(Msg::Help),
+        KeyCode::Char('j') => Some(Msg::Down),
+        KeyCode::Char('k') => Some(Msg::Up),
+        KeyCode::Char('c') if !ctrl => Some(Msg::OpenChecklist),
+        KeyCode::Char('n') if !ctrl => Some(Msg::Next),
+        _ => None,
+    }
+}
+
+/// Pasted text (bracketed paste): typed into the focused field, one line.
+pub fn paste(w: &Wizard, text: &str) -> Vec<Msg> {
+    if !w.typing() {
+        return Vec::new();
+    }
+    text.trim_end_matches(['\r', '\n'])
+        .chars()
+        .filter(|c| !c.is_control())
+        .map(|c| Msg::Edit(InputRequest::InsertChar(c)))
+        .collect()
+}
+
+/// The keys that work on the current screen, most useful first. The footer
+/// shows as many as fit; the help overlay shows them all.
+pub fn bindings(w: &Wizard) -> Vec<Binding> {
+    let mut v = Vec::new();
+    let detour = w.checklist_return.is_some();
+    match w.step {
+        Step::Provider => {
+            v.push(b("↑↓", "choose"));
+            v.push(b("Enter", "select"));
+        }
+        Step::Secrets => {
+            v.push(b("Enter", "next"));
+            v.push(b("Tab", "move"));
+            v.push(b("Ctrl-N", "continue"));
+        }
+        Step::TestMessage => {
+            v.push(b("Enter", "next/send"));
+            v.push(b("Tab", "move"));
+            v.push(b("Ctrl-N", "continue"));
+        }
+        Step::Tenant => {
+            v.push(b("↑↓", "select"));
+            v.push(b("Enter", "continue"));
+        }
+        Step::Checklist if detour => {
+            v.push(b("↑↓", "select"));
+            v.push(b("Enter/Esc", "return"));
+        }
+        Step::Checklist => {
+            v.push(b("↑↓", "select"));
+            v.push(b("Enter", "finish"));
+        }
+        Step::Done => v.push(b("Enter", "quit")),
+    }
+    if w.step != Step::Provider && !detour {
+        v.push(b("Esc", "back"));
+    }
+    if w.step == Step::Secrets {
+        v.push(b("Ctrl-R", "reveal"));
+    }
+    if w.step != Step::Checklist {
+        if w.typing() {
+            v.push(b("Ctrl-T", "checklist"));
+        } else {
+            v.push(b("c", "checklist"));
+        }
+    }
+    if w.typing() {
+        v.push(b("F1", "help"));
+        v.push(b("Ctrl-C", "quit"));
+    } else {
+        v.push(b("?", "help"));
+        v.push(b("q", "quit"));
+    }
+    v
+}
+
+/// Editing keys, listed in the help overlay of form screens.
+pub const EDITING: [Binding; 6] = [
+    b("← → Home End", "move the cursor"),
+    b("Backspace Del", "delete a character"),
+    b("Ctrl-W", "delete the word before the cursor"),
+    b("Ctrl-U", "clear the field"),
+    b("Ctrl-K", "delete to the end"),
+    b("Ctrl-A Ctrl-E", "start / end of the field"),
+];

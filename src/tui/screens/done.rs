@@ -1,0 +1,50 @@
+//! The end: what was set up and what is left.
+
+use crate::tui::widgets::{DIM, OK, WARN};
+use crate::wizard::Wizard;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
+    let done = |t: String| Line::from(vec![Span::styled("✓ ", Style::new().fg(OK)), Span::raw(t)]);
+    let todo = |t: String| {
+        Line::from(vec![
+            Span::styled("! ", Style::new().fg(WARN)),
+            Span::raw(t),
+        ])
+    };
+    let mut lines = vec![
+        Line::styled("Where things stand", Style::new().bold()),
+        Line::raw(""),
+    ];
+    match w.provider() {
+        Some(p) => lines.push(done(format!("Provider: {}", p.name))),
+        None => lines.push(todo("No provider chosen (step 1).".into())),
+    }
+    if w.settings_complete() {
+        lines.push(done("Credentials entered and valid.".into()));
+    } else {
+        lines.push(todo("Credentials incomplete (step 2).".into()));
+    }
+    match w.profile.test_recipient.as_deref() {
+        Some(r) => lines.push(done(format!("Test recipient: {r}"))),
+        None => lines.push(todo("No test recipient (step 3).".into())),
+    }
+    lines.push(todo(
+        "Secrets are not stored in the OS keyring by this build: they are gone when you quit."
+            .into(),
+    ));
+    lines.push(todo("No test message was sent and the tenant was not checked: this build cannot reach the provider or Auth0.".into()));
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        format!(
+            "Progress is saved in profile '{}'. Enter quits; Esc goes back.",
+            w.profile_name
+        ),
+        DIM,
+    ));
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+}

@@ -1,0 +1,32 @@
+//! One file per step. Each `draw` is a pure function of the wizard.
+
+pub mod checklist;
+pub mod done;
+pub mod provider;
+pub mod secrets;
+pub mod tenant;
+pub mod test_message;
+
+use crate::wizard::Step;
+
+/// What a step is for, shown at the top of its help overlay.
+pub fn help_text(step: Step) -> &'static str {
+    match step {
+        Step::Provider => {
+            "Choose the service that will deliver the MFA codes. Your choice decides which credentials the next step asks for and which code is generated for the tenant."
+        }
+        Step::Secrets => {
+            "Enter the provider's credentials. Each field is checked as you type; secret fields are masked (Ctrl-R shows the focused one while you type). Non-secret settings are saved in the profile file."
+        }
+        Step::TestMessage => {
+            "Send one message through the provider with the credentials you entered, before anything on the tenant changes. The recipient must be in E.164 form (+ country code and number)."
+        }
+        Step::Tenant => {
+            "Check that the tenant's SMS factor is enabled, set to Custom and actually used (an MFA policy asks for it), with exactly one live sending code."
+        }
+        Step::Checklist => {
+            "The troubleshooting checklist of the provider guides, checked automatically where the wizard can. Open it from any step with c (Ctrl-T while typing) when codes do not arrive."
+        }
+        Step::Done => "What was set up, and what is left to do.",
+    }
+}

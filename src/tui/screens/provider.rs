@@ -1,0 +1,86 @@
+//! Step 1: the provider list.
+
+use crate::tui::widgets::{self, ACCENT, DIM};
+use crate::wizard::Wizard;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{Paragraph, Wrap};
+
+pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
+    let n = w.catalog.providers.len() as u16;
+    let [intro, list, details] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Length(n * 2),
+        Constraint::Min(0),
+    ])
+    .areas(area);
+    frame.render_widget(
+        Paragraph::new("Which service should deliver your Auth0 MFA codes?")
+            .wrap(Wrap { trim: true }),
+        intro,
+    );
+    let chosen = w.profile.provider.as_deref();
+    let mut lines = Vec::new();
+    for (i, p) in w.catalog.providers.iter().enumerate() {
+        let selected = i == w.provider_cursor;
+        let marker = if selected { "▸ " } else { "  " };
+        let mut name = vec![
+            Span::styled(marker, Style::new().fg(ACCENT).bold()),
+            if selected {
+                Span::styled(p.name.clone(), Style::new().fg(ACCENT).bold())
+            } else {
+                Span::styled(p.name.clone(), Style::new().bold())
+            },
+        ];
+        if chosen == Some(p.id.as_str()) {
+            name.push(Span::styled("  (current)", DIM));
+        }
+        lines.push(Line::from(name));
+        lines.push(Line::from(vec![
+            Span::raw("    "),
+            Span::styled(p.description.clone(), DIM),
+        ]));
+    }
+    frame.render_widget(Paragraph::new(lines), list);
+    if details.height >= 4 {
+        let p = &w.catalog.providers[w.provider_cursor];
+        let secrets: Vec<&str> = p
+            .settings
+            .iter()
+            .filter(|s| s.secret)
+            .map(|s| s.name.as_str())
+            .collect();
+        let others: Vec<&str> = p
+            .settings
+            .iter()
+            .filter(|s| !s.secret)
+            .map(|s| s.name.as_str())
+            .collect();
+        let text = Text::from(vec![
+            Line::from(vec![
+                Span::styled("Needs: ", Style::new().bold()),
+                Span::raw(others.join(", ")),
+            ]),
+            Line::from(vec![
+                Span::styled("Secret: ", Style::new().bold()),
+                Span::raw(secrets.join(", ")),
+            ]),
+            Line::from(vec![
+                Span::styled("Console: ", Style::new().bold()),
+                Span::raw(p.console.clone()),
+            ]),
+        ]);
+        let h = details.height.min(5);
+        widgets::panel(
+            frame,
+            Rect {
+                height: h,
+                ..details
+            },
+            &p.name,
+            text,
+        );
+    }
+}

@@ -1,0 +1,168 @@
+//! Text fields and the provider settings form. Pure data and validation.
+
+use crate::providers::{Provider, Required, Validation, validate};
+use tui_input::{Input, InputRequest};
+use zeroize::Zeroize;
+
+/// One editable text value.
+#[derive(Clone, Default)]
+pub struct TextField {
+    pub input: Input,
+    /// Whether the value must never be shown or printed.
+    pub secret: bool,
+    /// The value last saved (None: nothing saved yet). Used to tell whether
+    /// quitting would lose typed input.
+    pub saved: Option<String>,
+}
+
+impl TextField {
+    pub fn new(value: &str, secret: bool) -> TextField {
+        TextField {
+            input: Input::new(value.to_string()),
+            secret,
+            saved: (!value.is_empty()).then(|| value.to_string()),
+        }
+    }
+
+    pub fn value(&self) -> &str {
+        self.input.value()
+    }
+
+    pub fn edit(&mut self, req: InputRequest) {
+        self.input.handle(req);
+    }
+
+    /// Typed input that is not saved anywhere yet.
+    pub fn unsaved(&self) -> bool {
+        self.value() != self.saved.as_deref().unwrap_or("")
+    }
+
+    pub fn mark_saved(&mut self) {
+        self.saved = (!self.value().is_empty()).then(|| self.value().to_string());
+    }
+}
+
+impl std::fmt::Debug for TextField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.secret {
+            write!(
+                f,
+                "TextField(<secret, {} chars>)",
+                self.value().chars().count()
+            )
+        } else {
+            write!(f, "TextField({:?})", self.value())
+        }
+    }
+}
+
+impl Drop for TextField {
+    fn drop(&mut self) {
+        if self.secret {
+            let mut v = std::mem::take(&mut self.input).value_and_reset();
+            v.zeroize();
+            if let Some(s) = self.saved.as_mut() {
+                s.zeroize();
+            }
+        }
+    }
+}
+
+/// What a field's value means right now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldState {
+    /// Empty and allowed to be.
+    Empty,
+    /// Empty but needed; the message says why.
+    Missing(String),
+    Valid,
+    Warning(String),
+    Invalid(String),
+}
+
+impl FieldState {
+    pub fn blocks(&self) -> bool {
+        matches!(self, FieldState::Missing(_) | FieldState::Invalid(_))
+    }
+}
+
+/// The settings form for one provider: one field per catalog setting.
+#[derive(Debug, Clone)]
+pub struct SettingsForm {
+    pub provider: String,
+    pub fields: Vec<TextField>,
+    pub focus: usize,
+    /// Show the focused secret field in clear text. Reset when focus moves.
+    pub reveal: bool,
+    /// After a refused Next, empty required fields are flagged too.
+    pub show_missing: bool,
+}
+
+impl SettingsForm {
+    pub fn new(provider: &Provider, saved: impl Fn(&str) -> Option<String>) -> SettingsForm {
+        SettingsForm {
+            provider: provider.id.clone(),
+            fields: provider
+                .settings
+                .iter()
+                .map(|s| TextField::new(&saved(&s.name).unwrap_or_default(), s.secret))
+                .collect(),
+            focus: 0,
+            reveal: false,
+            show_missing: false,
+        }
+    }
+
+    pub fn focus_next(&mut self) {
+        self.focus = (self.focus + 1) % self.fields.len();
+        self.reveal = false;
+    }
+
+    pub fn focus_prev(&mut self) {
+        self.focus = (self.focus + self.fields.len() - 1) % self.fields.len();
+        self.reveal = false;
+    }
+
+    pub fn state(&self, provider: &Provider, i: usize) -> FieldState {
+        let setting = &provider.settings[i];
+        let value = self.fields[i].value();
+        if value.is_empty() {
+            return match &setting.required {
+                Required::No => FieldState::Empty,
+                Required::Yes => FieldState::Missing(format!("Required: {}.", setting.help)),
+                Required::OneOf(group) => {
+                    let members: Vec<usize> = (0..provider.settings.len())
+                        .filter(|&j| {
+                            provider.settings[j].required == Required::OneOf(group.clone())
+                        })
+                        .collect();
+                    if members.iter().any(|&j| !self.fields[j].value().is_empty()) {
+                        FieldState::Empty
+                    } else {
+                        let labels: Vec<&str> = members
+                            .iter()
+                            .map(|&j| provider.settings[j].label.as_str())
+                            .collect();
+                        FieldState::Missing(format!("Give one of: {}.", labels.join(", ")))
+                    }
+                }
+            };
+        }
+        match validate(setting, value) {
+            Validation::Ok => FieldState::Valid,
+            Validation::Warn(m) => FieldState::Warning(m),
+            Validation::Error(m) => FieldState::Invalid(m),
+        }
+    }
+
+    /// Indices of fields that stop the form from being accepted.
+    pub fn blocking(&self, provider: &Provider) -> Vec<usize> {
+        (0..self.fields.len())
+            .filter(|&i| self.state(provider, i).blocks())
+            .collect()
+    }
+
+    pub fn unsaved(&self) -> bool {
+        self.fields.iter().any(TextField::unsaved)
+    }
+}
