@@ -177,7 +177,7 @@ mod tests {
     #[test]
     fn e164_accepts_valid_and_explains_the_rest() {
         assert_eq!(e164("+14155550100"), Ok("+14155550100".into()));
-        assert_eq!(e164("+447700900123"), Ok("+447700900123".into()));
+        assert_eq!(e164("+447911123456"), Ok("+447911123456".into()));
         assert!(e164("14155550100").unwrap_err().contains("+14155550100"));
         assert!(e164("0014155550100").unwrap_err().contains("00 as +"));
         assert!(

@@ -148,13 +148,13 @@ pub fn bindings(w: &Wizard) -> Vec<Binding> {
         v.push(b("Ctrl-R", "reveal"));
     }
     if w.step != Step::Checklist {
-        if w.typing() {
+        if w.has_text_fields() {
             v.push(b("Ctrl-T", "checklist"));
         } else {
             v.push(b("c", "checklist"));
         }
     }
-    if w.typing() {
+    if w.has_text_fields() {
         v.push(b("F1", "help"));
         v.push(b("Ctrl-C", "quit"));
     } else {

@@ -116,7 +116,14 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
 }
 
 fn popup(frame: &mut Frame, area: Rect, title: &str, text: Text<'static>, w: u16) {
-    let h = (text.lines.len() as u16).saturating_add(2);
+    // Height after wrapping at the popup's inner width.
+    let inner = w.min(area.width).saturating_sub(2).max(1) as usize;
+    let rows: usize = text
+        .lines
+        .iter()
+        .map(|l| l.width().div_ceil(inner).max(1))
+        .sum();
+    let h = (rows as u16).saturating_add(2);
     let r = centered(area, w, h);
     frame.render_widget(Clear, r);
     let block = Block::default()
@@ -139,7 +146,7 @@ pub fn help(frame: &mut Frame, area: Rect, w: &Wizard) {
         ])
     };
     lines.extend(keys::bindings(w).iter().map(row));
-    if w.typing() {
+    if w.has_text_fields() {
         lines.extend(keys::EDITING.iter().map(row));
     }
     lines.push(Line::raw(""));

@@ -150,6 +150,8 @@ impl Wizard {
             // newer version, or edited by hand) starts again at the list.
             step = Step::Provider;
         }
+        let mut profile = profile;
+        profile.step = step;
         let test = TestForm {
             recipient: TextField::new(profile.test_recipient.as_deref().unwrap_or(""), false),
             text: TextField::new(DEFAULT_TEST_TEXT, false),
@@ -203,7 +205,12 @@ impl Wizard {
 
     /// Whether a text field has the keyboard (so letters are text, not commands).
     pub fn typing(&self) -> bool {
-        self.overlay.is_none() && matches!(self.step, Step::Secrets | Step::TestMessage)
+        self.overlay.is_none() && self.has_text_fields()
+    }
+
+    /// Whether the current step is a form of text fields.
+    pub fn has_text_fields(&self) -> bool {
+        matches!(self.step, Step::Secrets | Step::TestMessage)
     }
 
     /// Typed input that quitting now would lose.
@@ -234,6 +241,13 @@ impl Wizard {
     }
 
     fn go(&mut self, step: Step) -> Vec<Effect> {
+        // Every step but the list and the checklist works on a chosen provider.
+        let step = if self.provider().is_none() && !matches!(step, Step::Provider | Step::Checklist)
+        {
+            Step::Provider
+        } else {
+            step
+        };
         self.step = step;
         self.checklist_return = None;
         self.notice = None;

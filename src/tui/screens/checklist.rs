@@ -81,7 +81,8 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
     let evidence = match status {
         Status::Pass(e) | Status::Fail(e) | Status::Manual(e) => e.clone(),
     };
-    let guides: Vec<&str> = item.source.iter().map(|s| guide_name(s)).collect();
+    let mut guides: Vec<&str> = item.source.iter().map(|s| guide_name(s)).collect();
+    guides.dedup();
     let mut lines = vec![
         Line::from(vec![
             Span::styled(format!("{mark} "), style),

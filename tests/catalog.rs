@@ -1,0 +1,256 @@
+//! The embedded provider catalog and checklist are valid, complete and in
+//! the documented order, and broken catalogs are refused.
+
+use sms_mfa::checklist::Checklist;
+use sms_mfa::providers::{Catalog, Required, Validation, validate};
+
+#[test]
+fn providers_in_order_with_canonical_settings() {
+    let c = Catalog::builtin();
+    let ids: Vec<&str> = c.providers.iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        ["twilio", "twilio-verify", "vonage", "infobip", "esendex"]
+    );
+    let expect: [(&str, &[(&str, bool)]); 5] = [
+        (
+            "twilio",
+            &[
+                ("TWILIO_ACCOUNT_SID", false),
+                ("TWILIO_AUTH_TOKEN", true),
+                ("TWILIO_PHONE_NUMBER", false),
+                ("TWILIO_MESSAGING_SERVICE_SID", false),
+            ],
+        ),
+        (
+            "twilio-verify",
+            &[
+                ("TWILIO_ACCOUNT_SID", false),
+                ("TWILIO_AUTH_TOKEN", true),
+                ("TWILIO_VERIFY_SERVICE_SID", false),
+            ],
+        ),
+        (
+            "vonage",
+            &[
+                ("VONAGE_API_KEY", false),
+                ("VONAGE_API_SECRET", true),
+                ("VONAGE_FROM_NUMBER", false),
+            ],
+        ),
+        (
+            "infobip",
+            &[
+                ("INFOBIP_API_KEY", true),
+                ("INFOBIP_BASE_URL", false),
+                ("INFOBIP_SENDER", false),
+            ],
+        ),
+        (
+            "esendex",
+            &[
+                ("ESENDEX_ACCOUNT", false),
+                ("ESENDEX_USERNAME", false),
+                ("ESENDEX_PASSWORD", true),
+            ],
+        ),
+    ];
+    for (id, settings) in expect {
+        let p = c.get(id).unwrap();
+        let got: Vec<(&str, bool)> = p
+            .settings
+            .iter()
+            .map(|s| (s.name.as_str(), s.secret))
+            .collect();
+        assert_eq!(got, settings, "{id}");
+        assert!(
+            !p.name.is_empty() && !p.description.is_empty() && p.console.starts_with("https://")
+        );
+    }
+    // Twilio: a number, or instead a Messaging Service.
+    let t = c.get("twilio").unwrap();
+    assert_eq!(
+        t.setting("TWILIO_PHONE_NUMBER").unwrap().required,
+        Required::OneOf("sender".into())
+    );
+    assert_eq!(
+        t.setting("TWILIO_MESSAGING_SERVICE_SID").unwrap().required,
+        Required::OneOf("sender".into())
+    );
+    assert_eq!(
+        c.get("infobip")
+            .unwrap()
+            .setting("INFOBIP_SENDER")
+            .unwrap()
+            .required,
+        Required::No
+    );
+    // The older Esendex guide's name is explained.
+    assert!(
+        c.get("esendex")
+            .unwrap()
+            .setting("ESENDEX_PASSWORD")
+            .unwrap()
+            .help
+            .contains("ESENDEX_SECRET")
+    );
+}
+
+#[test]
+fn every_example_is_valid_and_every_help_says_where() {
+    for p in &Catalog::builtin().providers {
+        for s in &p.settings {
+            let v = validate(s, &s.example);
+            assert!(
+                !v.is_error(),
+                "{}/{}: example {:?} refused: {v:?}",
+                p.id,
+                s.name,
+                s.example
+            );
+            assert!(s.help.len() > 20, "{}/{}: help too short", p.id, s.name);
+        }
+    }
+}
+
+#[test]
+fn formats_from_the_issue() {
+    let c = Catalog::builtin();
+    let check = |p: &str, n: &str, v: &str| validate(c.get(p).unwrap().setting(n).unwrap(), v);
+    assert!(
+        check(
+            "twilio",
+            "TWILIO_ACCOUNT_SID",
+            "AC0123456789abcdef0123456789abcde"
+        )
+        .is_error()
+    );
+    assert!(
+        check(
+            "twilio",
+            "TWILIO_AUTH_TOKEN",
+            "0123456789abcdef0123456789abcdeg"
+        )
+        .is_error()
+    );
+    assert!(
+        check(
+            "twilio-verify",
+            "TWILIO_VERIFY_SERVICE_SID",
+            "AC0123456789abcdef0123456789abcdef"
+        )
+        .message()
+        .unwrap()
+        .contains("VA")
+    );
+    assert!(check("vonage", "VONAGE_API_KEY", "abc1234").is_error());
+    assert_eq!(
+        check("vonage", "VONAGE_FROM_NUMBER", "MyBrand"),
+        Validation::Ok
+    );
+    assert!(check("vonage", "VONAGE_FROM_NUMBER", "MyVeryLongBrand").is_error());
+    assert!(check("vonage", "VONAGE_FROM_NUMBER", "4155550100").is_error());
+    assert_eq!(
+        check("infobip", "INFOBIP_BASE_URL", "https://x1.api.infobip.com"),
+        Validation::Ok
+    );
+    assert!(matches!(
+        check("infobip", "INFOBIP_BASE_URL", "https://sms.example.com"),
+        Validation::Warn(_)
+    ));
+    assert!(check("infobip", "INFOBIP_BASE_URL", "http://x1.api.infobip.com").is_error());
+    assert_eq!(
+        check("infobip", "INFOBIP_BASE_URL", "http://127.0.0.1:9000"),
+        Validation::Ok
+    );
+    assert!(check("esendex", "ESENDEX_ACCOUNT", "EX00000").is_error());
+    assert!(
+        check(
+            "twilio",
+            "TWILIO_ACCOUNT_SID",
+            " AC0123456789abcdef0123456789abcdef"
+        )
+        .message()
+        .unwrap()
+        .contains("spaces")
+    );
+}
+
+#[test]
+fn broken_catalogs_are_refused_with_the_reason() {
+    let base = r#"
+[[provider]]
+id = "x"
+name = "X"
+description = "d"
+console = "https://x"
+[[provider.setting]]
+name = "X_KEY"
+label = "Key"
+secret = true
+required = "yes"
+format = "FORMAT"
+expect = "e"
+example = "a"
+help = "h"
+"#;
+    assert!(Catalog::parse(&base.replace("FORMAT", "text")).is_ok());
+    let cases = [
+        (base.replace("FORMAT", "regex:(["), "bad regex"),
+        (base.replace("FORMAT", "rot13"), "unknown format"),
+        (
+            base.replace("FORMAT", "text")
+                .replace("\"yes\"", "\"maybe\""),
+            "unknown required",
+        ),
+        (
+            base.replace("FORMAT", "text").replace("X_KEY", "x-key"),
+            "UPPER_SNAKE",
+        ),
+        (
+            base.replace("FORMAT", "text")
+                .replace("\"yes\"", "\"one-of:g\""),
+            "only one setting",
+        ),
+        (
+            base.replace("FORMAT", "text")
+                + "\n[[provider]]\nid = \"x\"\nname = \"Y\"\ndescription = \"d\"\nconsole = \"c\"\n[[provider.setting]]\nname = \"A\"\nlabel = \"l\"\nsecret = false\nrequired = \"no\"\nformat = \"text\"\nexpect = \"e\"\nexample = \"a\"\nhelp = \"h\"\n",
+            "duplicate provider",
+        ),
+        (
+            base.replace("FORMAT", "text")
+                .replace("help = \"h\"", "help = \"h\"\ncolour = 1"),
+            "unknown field",
+        ),
+    ];
+    for (text, why) in cases {
+        let err = Catalog::parse(&text).expect_err(why).to_string();
+        assert!(err.contains(why), "{why}: {err}");
+    }
+}
+
+#[test]
+fn checklist_has_every_troubleshooting_item_of_the_guides() {
+    let list = Checklist::builtin();
+    let ids: Vec<&str> = list.items.iter().map(|i| i.id.as_str()).collect();
+    for id in [
+        "code-active-provider-custom",
+        "secrets-configured",
+        "secrets-match-provider",
+        "recipient-e164",
+        "sender-owned",
+        "mfa-required",
+        "auth0-failure-logs",
+        "provider-logs",
+        "hooks-end-of-life",
+    ] {
+        assert!(ids.contains(&id), "missing {id}");
+    }
+    for item in &list.items {
+        assert!(
+            !item.explain.is_empty() && !item.how.is_empty(),
+            "{}",
+            item.id
+        );
+    }
+}
