@@ -33,7 +33,37 @@ pub struct Setting {
     pub example: String,
     pub help: String,
     /// Known mix-ups: a value matching the pattern is refused with the message.
-    pub reject: Vec<(Regex, String)>,
+    pub reject: Vec<(LazyRegex, String)>,
+}
+
+/// A regular expression compiled the first time it is used.
+#[derive(Clone)]
+pub struct LazyRegex {
+    pattern: String,
+    compiled: OnceLock<Regex>,
+}
+
+impl LazyRegex {
+    fn new(pattern: &str) -> LazyRegex {
+        LazyRegex {
+            pattern: pattern.to_string(),
+            compiled: OnceLock::new(),
+        }
+    }
+
+    pub fn is_match(&self, text: &str) -> bool {
+        self.compiled
+            .get_or_init(|| {
+                Regex::new(&self.pattern).expect("pattern checked when the catalog was parsed")
+            })
+            .is_match(text)
+    }
+}
+
+impl std::fmt::Debug for LazyRegex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Regex({:?})", self.pattern)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,7 +76,8 @@ pub enum Required {
 
 #[derive(Debug, Clone)]
 pub enum Format {
-    Regex(Regex),
+    /// Compiled on first use, so that start-up does not pay for it.
+    Regex(LazyRegex),
     E164,
     /// An E.164 number or an alphanumeric sender id (up to 11 characters).
     Sender,
@@ -147,9 +178,14 @@ impl Catalog {
                         host_suffix: s.host_suffix.clone(),
                     },
                     other => match other.strip_prefix("regex:") {
-                        Some(pattern) => Format::Regex(
-                            Regex::new(pattern).map_err(|e| err(format!("bad regex: {e}")))?,
-                        ),
+                        Some(pattern) => {
+                            // Checked now (cheaply, by the parser only) so a broken
+                            // catalog is refused at once; compiled on first use.
+                            regex_syntax::Parser::new()
+                                .parse(pattern)
+                                .map_err(|e| err(format!("bad regex: {e}")))?;
+                            Format::Regex(LazyRegex::new(pattern))
+                        }
                         None => return Err(err(format!("unknown format {other:?}"))),
                     },
                 };
@@ -158,8 +194,10 @@ impl Catalog {
                 }
                 let mut reject = Vec::new();
                 for r in &s.reject {
-                    let re = Regex::new(&r.pattern).map_err(|e| err(format!("bad reject: {e}")))?;
-                    reject.push((re, r.message.clone()));
+                    regex_syntax::Parser::new()
+                        .parse(&r.pattern)
+                        .map_err(|e| err(format!("bad reject: {e}")))?;
+                    reject.push((LazyRegex::new(&r.pattern), r.message.clone()));
                 }
                 settings.push(Setting {
                     name: s.name,

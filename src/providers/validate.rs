@@ -61,10 +61,10 @@ pub fn e164(value: &str) -> Result<String, String> {
         return Err("Enter a number in E.164 form, e.g. +14155550100.".into());
     }
     let digits: String = v.chars().filter(|c| c.is_ascii_digit()).collect();
-    if let Some(rest) = v.strip_prefix("00") {
-        if rest.chars().all(|c| c.is_ascii_digit()) {
-            return Err(format!("Write the leading 00 as +: +{rest}."));
-        }
+    if let Some(rest) = v.strip_prefix("00")
+        && rest.chars().all(|c| c.is_ascii_digit())
+    {
+        return Err(format!("Write the leading 00 as +: +{rest}."));
     }
     if !v.starts_with('+') {
         return Err(format!(

@@ -399,11 +399,7 @@ impl Wizard {
             Msg::Up | Msg::PrevField => form.focus_prev(),
             Msg::Down | Msg::NextField => form.focus_next(),
             Msg::Edit(req) => form.fields[form.focus].edit(req),
-            Msg::ToggleReveal => {
-                if form.fields[form.focus].secret {
-                    form.reveal = !form.reveal;
-                }
-            }
+            Msg::ToggleReveal if form.fields[form.focus].secret => form.reveal = !form.reveal,
             Msg::Enter => {
                 if form.focus + 1 < form.fields.len() {
                     form.focus_next();
