@@ -16,10 +16,16 @@ pub fn draw(frame: &mut Frame, w: &Wizard) {
         widgets::too_small(frame, area, MIN_WIDTH, MIN_HEIGHT);
         return;
     }
+    // A long notice (a path, an error) wraps onto up to four lines; word
+    // wrapping leaves some of each line empty, hence the margin.
+    let notice_height = w.notice.as_ref().map_or(1, |n| {
+        let width = area.width.saturating_sub(4).max(1) as usize;
+        (n.text.chars().count() * 6 / 5).div_ceil(width).clamp(1, 4) as u16
+    });
     let [header, body, notice, footer] = Layout::vertical([
         Constraint::Length(3),
         Constraint::Min(1),
-        Constraint::Length(1),
+        Constraint::Length(notice_height),
         Constraint::Length(1),
     ])
     .areas(area);

@@ -73,11 +73,18 @@ pub fn notice(frame: &mut Frame, area: Rect, notice: Option<&Notice>) {
         Level::Warn => ("!", WARN),
         Level::Error => ("✗", BAD),
     };
-    let line = Line::from(vec![
+    let [mark_area, text_area] =
+        Layout::horizontal([Constraint::Length(3), Constraint::Min(1)]).areas(area);
+    frame.render_widget(
         Span::styled(format!(" {mark} "), Style::new().fg(color).bold()),
-        Span::styled(n.text.clone(), Style::new().fg(color)),
-    ]);
-    frame.render_widget(line, area);
+        mark_area,
+    );
+    frame.render_widget(
+        Paragraph::new(n.text.clone())
+            .style(Style::new().fg(color))
+            .wrap(Wrap { trim: true }),
+        text_area,
+    );
 }
 
 pub fn footer(frame: &mut Frame, area: Rect, bindings: &[Binding]) {
