@@ -370,8 +370,7 @@ impl Wizard {
     fn update_provider(&mut self, msg: Msg) -> Vec<Effect> {
         let n = self.catalog.providers.len();
         match msg {
-            Msg::Up => self.provider_cursor = (self.provider_cursor + n - 1) % n,
-            Msg::Down => self.provider_cursor = (self.provider_cursor + 1) % n,
+            Msg::Up | Msg::Down => move_cursor(&mut self.provider_cursor, n, &msg),
             Msg::Enter => return self.choose_provider(),
             _ => {}
         }
@@ -522,8 +521,7 @@ impl Wizard {
     fn update_tenant(&mut self, msg: Msg) -> Vec<Effect> {
         let n = crate::checklist::TENANT_CHECKS.len();
         match msg {
-            Msg::Up => self.tenant_cursor = (self.tenant_cursor + n - 1) % n,
-            Msg::Down => self.tenant_cursor = (self.tenant_cursor + 1) % n,
+            Msg::Up | Msg::Down => move_cursor(&mut self.tenant_cursor, n, &msg),
             Msg::Enter => return self.forward(),
             _ => {}
         }
@@ -533,11 +531,18 @@ impl Wizard {
     fn update_checklist(&mut self, msg: Msg) -> Vec<Effect> {
         let n = self.checklist.items.len();
         match msg {
-            Msg::Up => self.checklist_cursor = (self.checklist_cursor + n - 1) % n,
-            Msg::Down => self.checklist_cursor = (self.checklist_cursor + 1) % n,
+            Msg::Up | Msg::Down => move_cursor(&mut self.checklist_cursor, n, &msg),
             Msg::Enter => return self.forward(),
             _ => {}
         }
         vec![]
     }
+}
+
+/// Move a list cursor up or down, wrapping at both ends.
+fn move_cursor(cursor: &mut usize, len: usize, msg: &Msg) {
+    *cursor = match msg {
+        Msg::Up => (*cursor + len - 1) % len,
+        _ => (*cursor + 1) % len,
+    };
 }
