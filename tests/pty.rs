@@ -1,0 +1,197 @@
+//! The real binary in a pseudo-terminal: what a person sees and does.
+
+mod common;
+
+use common::{CTRL_C, DOWN, ENTER, Session};
+use std::path::{Path, PathBuf};
+
+const PROVIDERS: [&str; 5] = [
+    "Twilio Programmable SMS",
+    "Twilio Verify",
+    "Vonage SMS (Nexmo)",
+    "Infobip SMS",
+    "Esendex",
+];
+
+/// Where the wizard keeps profile `name` under a test's HOME.
+fn profile_file(home: &Path, name: &str) -> PathBuf {
+    home.join("config/sms-mfa/profiles")
+        .join(format!("{name}.toml"))
+}
+
+/// Wait for step 1 with the whole provider list drawn.
+fn wait_for_provider_list(s: &Session) {
+    s.wait_for("Step 1 of 5");
+    s.wait_until("all five providers", |screen| {
+        PROVIDERS.iter().all(|p| screen.contains(p))
+    });
+}
+
+#[test]
+fn first_run_lists_providers_and_opens_twilio_secrets() {
+    let home = tempfile::tempdir().unwrap();
+    let mut s = Session::spawn(&[], home.path());
+    wait_for_provider_list(&s);
+    assert!(
+        s.alternate_screen(),
+        "the wizard runs on the alternate screen"
+    );
+    s.send(ENTER);
+    s.wait_for("TWILIO_ACCOUNT_SID");
+    s.send(CTRL_C); // nothing typed: quits without asking
+    assert_eq!(s.wait_exit(), 0);
+    assert!(
+        !s.alternate_screen(),
+        "the terminal is still on the alternate screen:\n{}",
+        s.screen()
+    );
+}
+
+#[test]
+fn resume_on_secrets_step() {
+    let home = tempfile::tempdir().unwrap();
+    let mut s = Session::spawn(&[], home.path());
+    wait_for_provider_list(&s);
+    s.send(ENTER);
+    s.wait_for("TWILIO_ACCOUNT_SID");
+    s.send(CTRL_C);
+    assert_eq!(s.wait_exit(), 0);
+
+    let file = profile_file(home.path(), "default");
+    let profile = std::fs::read_to_string(&file)
+        .unwrap_or_else(|e| panic!("{} was not written: {e}", file.display()));
+    assert!(profile.contains("step = \"secrets\""), "{profile}");
+    assert!(profile.contains("provider = \"twilio\""), "{profile}");
+
+    let mut s = Session::spawn(&[], home.path());
+    s.wait_for("Step 2 of 5");
+    s.wait_for("TWILIO_ACCOUNT_SID");
+    s.send(CTRL_C);
+    assert_eq!(s.wait_exit(), 0);
+}
+
+#[test]
+fn quit_with_typed_input_asks_first() {
+    let home = tempfile::tempdir().unwrap();
+    let mut s = Session::spawn(&[], home.path());
+    wait_for_provider_list(&s);
+    s.send(DOWN);
+    s.send(DOWN);
+    s.send(ENTER);
+    s.wait_for("VONAGE_API_KEY");
+    s.send("abcd1234");
+    s.wait_for("abcd1234");
+    s.send(CTRL_C);
+    s.wait_for("Quit without saving?");
+    s.send("n");
+    s.wait_until("the dialog gone and the typed value shown", |screen| {
+        !screen.contains("Quit without saving?") && screen.contains("abcd1234")
+    });
+    s.send(CTRL_C);
+    s.wait_for("Quit without saving?");
+    s.send("y");
+    assert_eq!(s.wait_exit(), 0);
+    assert!(!s.alternate_screen(), "{}", s.screen());
+}
+
+#[test]
+fn corrupt_profile_is_moved_aside() {
+    let home = tempfile::tempdir().unwrap();
+    let file = profile_file(home.path(), "default");
+    let garbage = "step = [[[ this is not toml\n";
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    std::fs::write(&file, garbage).unwrap();
+
+    let mut s = Session::spawn(&[], home.path());
+    wait_for_provider_list(&s);
+    // The notice names a temporary path, so where it wraps varies.
+    s.wait_for_wrapped("moved to");
+    s.wait_for_wrapped("the wizard starts fresh");
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+
+    let bak = file.with_extension("toml.bak");
+    assert_eq!(
+        std::fs::read_to_string(&bak)
+            .unwrap_or_else(|e| panic!("{} is missing: {e}", bak.display())),
+        garbage
+    );
+}
+
+#[test]
+fn tiny_terminal_asks_to_enlarge_and_recovers() {
+    let home = tempfile::tempdir().unwrap();
+    let mut s = Session::spawn(&[], home.path());
+    wait_for_provider_list(&s);
+    s.resize(20, 5);
+    s.wait_for("Enlarge");
+    s.resize(80, 24);
+    wait_for_provider_list(&s);
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+    assert!(!s.alternate_screen(), "{}", s.screen());
+}
+
+#[test]
+fn sigterm_restores_terminal() {
+    let home = tempfile::tempdir().unwrap();
+    let mut s = Session::spawn(&[], home.path());
+    wait_for_provider_list(&s);
+    assert!(s.alternate_screen());
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &s.pid().to_string()])
+        .status()
+        .expect("run kill");
+    assert!(status.success(), "kill -TERM failed: {status}");
+    assert_eq!(s.wait_exit(), 128 + 15);
+    assert!(
+        !s.alternate_screen(),
+        "the terminal is still on the alternate screen:\n{}",
+        s.screen()
+    );
+}
+
+#[test]
+fn profile_flag_keeps_profiles_apart() {
+    let home = tempfile::tempdir().unwrap();
+    let mut s = Session::spawn(&["--profile", "acme"], home.path());
+    wait_for_provider_list(&s);
+    s.wait_for("profile acme");
+    s.send(DOWN);
+    s.send(DOWN);
+    s.send(ENTER);
+    s.wait_for("VONAGE_API_KEY");
+    s.send(CTRL_C);
+    assert_eq!(s.wait_exit(), 0);
+    assert!(profile_file(home.path(), "acme").exists());
+    assert!(!profile_file(home.path(), "default").exists());
+
+    let mut s = Session::spawn(&[], home.path());
+    wait_for_provider_list(&s);
+    s.wait_for("profile default");
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+
+    // And acme still resumes where it was left.
+    let mut s = Session::spawn(&["--profile", "acme"], home.path());
+    s.wait_for("Step 2 of 5");
+    s.wait_for("VONAGE_API_KEY");
+    s.send(CTRL_C);
+    assert_eq!(s.wait_exit(), 0);
+}
+
+#[test]
+fn invalid_profile_name_is_a_usage_error() {
+    let home = tempfile::tempdir().unwrap();
+    let mut s = Session::spawn(&["--profile", "../x"], home.path());
+    assert_eq!(s.wait_exit(), 2);
+    let screen = s.screen();
+    assert!(screen.contains("invalid profile name"), "{screen}");
+    assert!(!s.alternate_screen(), "{screen}");
+    for dir in ["config", "data"] {
+        assert!(
+            !home.path().join(dir).exists(),
+            "{dir}: nothing is written for a refused profile name"
+        );
+    }
+}
