@@ -1,6 +1,6 @@
 //! Command-line interface.
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -10,14 +10,62 @@ use clap::Parser;
     long_about = "Get a custom SMS provider delivering Auth0 MFA codes, and keep it working.\n\n\
 Without a subcommand, runs the wizard: choose the provider, enter its credentials, \
 send a test message, check the tenant, and work through the troubleshooting checklist. \
-Progress is saved per profile and resumed on the next start."
+Progress is saved per profile and resumed on the next start.",
+    after_help = "Exit codes: 0 ok, 1 operational failure (keyring, disk), 2 usage or invalid input."
 )]
 pub struct Cli {
-    /// Profile to use: one per tenant or setup (progress and settings are kept apart)
+    /// Profile to use: one per tenant or setup (progress, settings and secrets are kept apart)
     #[arg(long, global = true, env = "SMS_MFA_PROFILE", default_value = crate::config::DEFAULT_PROFILE)]
     pub profile: String,
 
     /// How much to write to the log file in the data directory
     #[arg(long, global = true, default_value = "info", value_parser = ["error", "warn", "info", "debug", "trace"])]
     pub log_level: String,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Store, list, delete and check provider settings and secrets without the wizard
+    #[command(subcommand)]
+    Secrets(SecretsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SecretsCommand {
+    /// Store one setting: secrets go to the OS keyring, the rest to the profile.
+    /// The value is read from standard input (or a hidden prompt on a terminal), never from the command line.
+    #[command(
+        after_help = "Example: printf %s \"$TOKEN\" | sms-mfa secrets set twilio TWILIO_AUTH_TOKEN"
+    )]
+    Set {
+        /// Provider id: twilio, twilio-verify, vonage, infobip, esendex
+        provider: String,
+        /// Setting name, e.g. TWILIO_AUTH_TOKEN (see `secrets list`)
+        name: String,
+    },
+    /// Show where each setting comes from (environment, keyring, profile, missing); never a secret value
+    List {
+        /// Only this provider (default: the profile's chosen provider and every provider with something stored)
+        #[arg(long)]
+        provider: Option<String>,
+        /// Machine-readable output
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete one stored setting (a keyring entry, or the value in the profile)
+    Delete {
+        /// Provider id
+        provider: String,
+        /// Setting name
+        name: String,
+    },
+    /// Check that the OS keyring is reachable, writable and unlocked (writes, reads back and deletes a probe entry)
+    Check {
+        /// Machine-readable output
+        #[arg(long)]
+        json: bool,
+    },
 }

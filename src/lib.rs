@@ -7,8 +7,10 @@
 
 pub mod checklist;
 pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod logging;
 pub mod providers;
+pub mod secrets;
 pub mod tui;
 pub mod wizard;

@@ -2,16 +2,18 @@
 
 use clap::Parser;
 use sms_mfa::checklist::Checklist;
-use sms_mfa::cli::Cli;
+use sms_mfa::cli::{Cli, Command};
+use sms_mfa::commands;
 use sms_mfa::config::{self, Paths};
 use sms_mfa::providers::Catalog;
 use sms_mfa::tui::{self, Exit};
 use sms_mfa::wizard::Wizard;
 use std::process::ExitCode;
 
-/// Exit codes: 0 ok, 1 operational failure, 2 usage or invalid input.
-const FAILURE: u8 = 1;
-const USAGE: u8 = 2;
+use sms_mfa::commands::{FAILURE, USAGE};
+use sms_mfa::providers::Setting;
+use sms_mfa::secrets::{self, OsKeyring};
+use std::io::{IsTerminal, Read};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -32,7 +34,24 @@ fn main() -> ExitCode {
         }
         Err(e) => notice = Some(format!("Logging is off: {e}.")),
     }
-    if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+    if let Some(Command::Secrets(cmd)) = &cli.command {
+        let store = OsKeyring::new();
+        let ctx = commands::secrets::Context {
+            paths: &paths,
+            profile: &cli.profile,
+            catalog: Catalog::builtin(),
+            store: &store,
+            env: &secrets::process_env,
+        };
+        let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
+        let mut io = commands::secrets::Io {
+            out: &mut out,
+            err: &mut err,
+            read_value: &mut read_value,
+        };
+        return ExitCode::from(commands::secrets::run(cmd, &ctx, &mut io));
+    }
+    if !std::io::stdout().is_terminal() {
         eprintln!("sms-mfa: the wizard needs a terminal; run it in one (see --help).");
         return ExitCode::from(USAGE);
     }
@@ -55,7 +74,12 @@ fn main() -> ExitCode {
             return ExitCode::from(FAILURE);
         }
     };
-    match runtime.block_on(tui::run(wizard, paths)) {
+    let services = tui::Services::os(paths, Catalog::builtin());
+    let result = runtime.block_on(tui::run(wizard, services));
+    // A keyring call that is still waiting (at most its timeout) must not
+    // hold the exit up.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    match result {
         Ok(Exit::Quit) => ExitCode::SUCCESS,
         Ok(Exit::Signal(n)) => {
             tracing::info!(signal = n, "ended by signal");
@@ -66,4 +90,23 @@ fn main() -> ExitCode {
             ExitCode::from(FAILURE)
         }
     }
+}
+
+/// The value for `secrets set`: a hidden prompt on a terminal (a visible
+/// one for settings that are not secret), else all of standard input.
+fn read_value(setting: &Setting) -> std::io::Result<String> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        let prompt = format!("{} ({}): ", setting.label, setting.name);
+        if setting.secret {
+            return rpassword::prompt_password(prompt);
+        }
+        eprint!("{prompt}");
+        let mut line = String::new();
+        stdin.read_line(&mut line)?;
+        return Ok(line);
+    }
+    let mut text = String::new();
+    stdin.lock().take(64 * 1024).read_to_string(&mut text)?;
+    Ok(text)
 }

@@ -6,8 +6,25 @@ use ratatui::backend::TestBackend;
 use sms_mfa::checklist::Checklist;
 use sms_mfa::config::Profile;
 use sms_mfa::providers::Catalog;
+use sms_mfa::secrets::MemoryStore;
+use sms_mfa::tui::effects::keyring_answer;
 use sms_mfa::tui::view;
-use sms_mfa::wizard::{InputRequest, Msg, Step, Wizard};
+use sms_mfa::wizard::{Effect, InputRequest, Msg, Step, Wizard};
+
+thread_local! {
+    static KEYRING: MemoryStore = MemoryStore::new();
+}
+
+/// Update, and answer keyring effects at once as a healthy keyring would.
+fn update(w: &mut Wizard, msg: Msg) {
+    let effects: Vec<Effect> = w.update(msg);
+    for e in effects {
+        if let Some(reply) = KEYRING.with(|k| keyring_answer(&e, Catalog::builtin(), k, &|_| None))
+        {
+            update(w, reply);
+        }
+    }
+}
 
 fn fresh() -> Wizard {
     Wizard::new(
@@ -21,13 +38,13 @@ fn fresh() -> Wizard {
 
 fn feed(w: &mut Wizard, msgs: &[Msg]) {
     for m in msgs {
-        w.update(m.clone());
+        update(w, m.clone());
     }
 }
 
 fn typed(w: &mut Wizard, text: &str) {
     for c in text.chars() {
-        w.update(Msg::Edit(InputRequest::InsertChar(c)));
+        update(w, Msg::Edit(InputRequest::InsertChar(c)));
     }
 }
 
@@ -41,16 +58,16 @@ fn secrets(provider: usize) -> Wizard {
 fn filled_twilio() -> Wizard {
     let mut w = secrets(0);
     typed(&mut w, "AC0123456789abcdef0123456789abcdef");
-    w.update(Msg::NextField);
+    update(&mut w, Msg::NextField);
     typed(&mut w, "fedcba98765432100123456789abcdef");
-    w.update(Msg::NextField);
+    update(&mut w, Msg::NextField);
     typed(&mut w, "+14155550100");
     w
 }
 
 fn test_step() -> Wizard {
     let mut w = filled_twilio();
-    w.update(Msg::Next);
+    update(&mut w, Msg::Next);
     assert_eq!(w.step, Step::TestMessage);
     w
 }
@@ -58,14 +75,14 @@ fn test_step() -> Wizard {
 fn tenant_step() -> Wizard {
     let mut w = test_step();
     typed(&mut w, "+447911123456");
-    w.update(Msg::Next);
+    update(&mut w, Msg::Next);
     assert_eq!(w.step, Step::Tenant);
     w
 }
 
 fn checklist_step() -> Wizard {
     let mut w = tenant_step();
-    w.update(Msg::Next);
+    update(&mut w, Msg::Next);
     w
 }
 
@@ -77,13 +94,13 @@ fn states() -> Vec<(&'static str, Wizard)> {
     v.push(("secrets_twilio_empty", secrets(0)));
     let mut w = secrets(1);
     typed(&mut w, "AC0123456789abcdef0123456789abcdef");
-    w.update(Msg::NextField);
+    update(&mut w, Msg::NextField);
     typed(&mut w, "fedcba9876543210");
-    w.update(Msg::NextField);
+    update(&mut w, Msg::NextField);
     typed(&mut w, "AC0123456789abcdef0123456789abcdef");
     v.push(("secrets_verify_validation_errors", w));
     let mut w = secrets(3);
-    w.update(Msg::Next);
+    update(&mut w, Msg::Next);
     v.push(("secrets_infobip_refused_next", w));
     let mut w = filled_twilio();
     feed(&mut w, &[Msg::PrevField, Msg::ToggleReveal]);
@@ -105,20 +122,20 @@ fn states() -> Vec<(&'static str, Wizard)> {
     feed(&mut w, &[Msg::Down, Msg::Down, Msg::Down]);
     v.push(("checklist_recipient_item", w));
     let mut w = secrets(2);
-    w.update(Msg::OpenChecklist);
+    update(&mut w, Msg::OpenChecklist);
     v.push(("checklist_detour_from_secrets", w));
     let mut w = checklist_step();
-    w.update(Msg::Next);
+    update(&mut w, Msg::Next);
     v.push(("done", w));
     let mut w = fresh();
-    w.update(Msg::Help);
+    update(&mut w, Msg::Help);
     v.push(("help_provider", w));
     let mut w = test_step();
-    w.update(Msg::Help);
+    update(&mut w, Msg::Help);
     v.push(("help_test_message", w));
     let mut w = secrets(4);
     typed(&mut w, "EX");
-    w.update(Msg::Quit);
+    update(&mut w, Msg::Quit);
     v.push(("confirm_quit", w));
     let w = Wizard::new(
         Catalog::builtin(),
@@ -128,6 +145,79 @@ fn states() -> Vec<(&'static str, Wizard)> {
         Some("The saved progress in /home/u/.config/sms-mfa/profiles/acme.toml could not be read as a profile (expected `=`). It was moved to /home/u/.config/sms-mfa/profiles/acme.toml.bak and the wizard starts fresh.".into()),
     );
     v.push(("provider_corrupt_profile_notice", w));
+    v.extend(keyring_states());
+    v
+}
+
+/// The secrets step as the keyring answers: stored, checking, storing,
+/// locked, overridden by the environment.
+fn keyring_states() -> Vec<(&'static str, Wizard)> {
+    use sms_mfa::secrets::{SecretStore, StoreError};
+    let mut v = Vec::new();
+    // Profile "acme" has its Twilio auth token in the keyring.
+    KEYRING.with(|k| {
+        k.set(
+            "acme/twilio/TWILIO_AUTH_TOKEN",
+            &"fedcba98765432100123456789abcdef".to_string().into(),
+        )
+        .unwrap()
+    });
+    let mut profile = Profile {
+        provider: Some("twilio".into()),
+        step: Step::Secrets,
+        ..Profile::default()
+    };
+    profile.settings.entry("twilio".into()).or_default().insert(
+        "TWILIO_ACCOUNT_SID".into(),
+        "AC0123456789abcdef0123456789abcdef".into(),
+    );
+    let mut w = Wizard::new(
+        Catalog::builtin(),
+        Checklist::builtin(),
+        "acme",
+        profile,
+        None,
+    );
+    for e in w.start() {
+        let reply = KEYRING.with(|k| keyring_answer(&e, Catalog::builtin(), k, &|_| None));
+        update(&mut w, reply.unwrap());
+    }
+    update(&mut w, Msg::Down);
+    v.push(("secrets_twilio_stored_in_keyring", w));
+
+    let mut w = secrets(0);
+    w.update(Msg::Reload); // not answered yet
+    for _ in 0..3 {
+        w.update(Msg::Tick);
+    }
+    v.push(("secrets_checking_keyring", w));
+
+    let mut w = filled_twilio();
+    w.update(Msg::Next); // not answered yet
+    w.update(Msg::Tick);
+    v.push(("secrets_storing", w));
+
+    let mut w = secrets(0);
+    let op = w.last_op + 1;
+    w.update(Msg::Reload);
+    w.update(Msg::SettingsLoaded {
+        op,
+        settings: Vec::new(),
+        error: Some(StoreError::Locked {
+            detail: "the default keyring collection is locked".into(),
+        }),
+    });
+    v.push(("secrets_keyring_locked", w));
+
+    let mut w = secrets(1);
+    let effects = w.update(Msg::Reload);
+    let env = |name: &str| {
+        (name == "SMS_MFA_TWILIO_AUTH_TOKEN")
+            .then(|| "fedcba98765432100123456789abcdef".to_string())
+    };
+    let reply = KEYRING.with(|k| keyring_answer(&effects[0], Catalog::builtin(), k, &env));
+    update(&mut w, reply.unwrap());
+    v.push(("secrets_verify_env_override", w));
     v
 }
 

@@ -1,10 +1,45 @@
 //! `Wizard::update`: every transition and every refusal, driven by messages
-//! alone (no terminal, no I/O).
+//! alone (no terminal, no I/O). Keyring effects are answered at once, as a
+//! healthy keyring would, from an in-memory store per test thread; tests of
+//! keyring failures answer by hand.
 
 use sms_mfa::checklist::{self, Checklist, Status};
 use sms_mfa::config::Profile;
-use sms_mfa::providers::Catalog;
-use sms_mfa::wizard::{Effect, InputRequest, Level, Msg, Overlay, Step, Wizard};
+use sms_mfa::providers::{Catalog, Validation};
+use sms_mfa::secrets::{MemoryStore, SecretStore, Source, StoreError};
+use sms_mfa::tui::effects::keyring_answer;
+use sms_mfa::wizard::{
+    Busy, Effect, FieldState, InputRequest, Level, Msg, Overlay, Step, Stored, Task, Wizard,
+};
+
+thread_local! {
+    /// The keyring of the test running on this thread.
+    static KEYRING: MemoryStore = MemoryStore::new();
+}
+
+/// The runtime's answer to `e`, with a keyring that works instantly.
+fn answer(e: &Effect) -> Option<Msg> {
+    KEYRING.with(|k| keyring_answer(e, Catalog::builtin(), k, &|_| None))
+}
+
+/// Every effect, and every effect of the answers, in order.
+fn settle(w: &mut Wizard, effects: Vec<Effect>) -> Vec<Effect> {
+    let mut all = Vec::new();
+    for e in effects {
+        let reply = answer(&e);
+        all.push(e);
+        if let Some(msg) = reply {
+            let more = w.update(msg);
+            all.extend(settle(w, more));
+        }
+    }
+    all
+}
+
+/// Store a secret in this test's keyring.
+fn keyring_holds(user: &str, value: &str) {
+    KEYRING.with(|k| k.set(user, &value.to_string().into()).unwrap());
+}
 
 fn fresh() -> Wizard {
     Wizard::new(
@@ -17,13 +52,16 @@ fn fresh() -> Wizard {
 }
 
 fn resumed(profile: Profile) -> Wizard {
-    Wizard::new(
+    let mut w = Wizard::new(
         Catalog::builtin(),
         Checklist::builtin(),
         "default",
         profile,
         None,
-    )
+    );
+    let first = w.start();
+    settle(&mut w, first);
+    w
 }
 
 fn typed(text: &str) -> Vec<Msg> {
@@ -33,7 +71,12 @@ fn typed(text: &str) -> Vec<Msg> {
 }
 
 fn run(w: &mut Wizard, msgs: impl IntoIterator<Item = Msg>) -> Vec<Effect> {
-    msgs.into_iter().flat_map(|m| w.update(m)).collect()
+    let mut all = Vec::new();
+    for m in msgs {
+        let effects = w.update(m);
+        all.extend(settle(w, effects));
+    }
+    all
 }
 
 /// The saved profile carried by the last SaveProfile effect.
@@ -149,7 +192,7 @@ fn enter_walks_the_fields_then_submits() {
         "Enter moves to the next field"
     );
     assert_eq!(w.step, Step::Secrets);
-    let effects = w.update(Msg::Enter);
+    let effects = run(&mut w, [Msg::Enter]);
     assert_eq!(w.step, Step::TestMessage, "Enter on the last field submits");
     let saved = last_save(&effects).unwrap();
     let twilio = &saved.settings["twilio"];
@@ -163,10 +206,37 @@ fn enter_walks_the_fields_then_submits() {
         !twilio.contains_key("TWILIO_MESSAGING_SERVICE_SID"),
         "empty optional values are not stored"
     );
-    assert!(
-        w.notice.as_ref().unwrap().text.contains("memory"),
-        "the screen says secrets are not persisted"
+    let stored: Vec<&str> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::StoreSecrets { secrets, .. } => Some(secrets),
+            _ => None,
+        })
+        .flatten()
+        .map(|(name, _)| name.as_str())
+        .collect();
+    assert_eq!(
+        stored,
+        ["TWILIO_AUTH_TOKEN"],
+        "only the secret goes to the keyring"
     );
+    assert_eq!(
+        KEYRING.with(|k| k.peek("default/twilio/TWILIO_AUTH_TOKEN")),
+        Some(TOKEN.to_string())
+    );
+    let notice = &w.notice.as_ref().unwrap().text;
+    assert!(
+        notice.contains("Stored 1 secret in the OS keyring") && notice.contains("default/twilio/"),
+        "{notice}"
+    );
+    let form = w.form.as_ref().unwrap();
+    assert_eq!(
+        form.fields[1].value(),
+        "",
+        "the typed secret is wiped once stored"
+    );
+    assert_eq!(form.stored[1].source, Source::Keyring);
+    assert!(!w.unsaved_input(), "nothing typed is left unstored");
 }
 
 #[test]
@@ -378,7 +448,7 @@ fn tenant_checklist_done_and_back_again() {
         Step::Secrets,
         Step::Provider,
     ] {
-        let e = w.update(Msg::Back);
+        let e = run(&mut w, [Msg::Back]);
         assert_eq!(w.step, expected);
         assert_eq!(last_save(&e).unwrap().step, expected, "every move is saved");
     }
@@ -389,10 +459,8 @@ fn done_enter_quits() {
     let mut w = at_tenant_step();
     run(&mut w, [Msg::Next, Msg::Next]);
     assert_eq!(w.step, Step::Done);
-    // The auth token is held in memory only in this build, so quitting asks.
-    assert!(w.update(Msg::Enter).is_empty());
-    assert_eq!(w.overlay, Some(Overlay::ConfirmQuit));
-    assert_eq!(w.update(Msg::Answer(true)), vec![Effect::Quit]);
+    // Everything typed is stored (secrets in the keyring): Enter quits at once.
+    assert_eq!(w.update(Msg::Enter), vec![Effect::Quit]);
     assert!(w.quitting);
     assert!(
         w.update(Msg::Back).is_empty(),
@@ -499,11 +567,26 @@ fn quit_with_typed_input_asks_first() {
 }
 
 #[test]
-fn typed_secrets_count_as_unsaved_because_this_build_cannot_store_them() {
+fn typed_secrets_are_unsaved_until_the_keyring_confirms() {
     let mut w = twilio_filled();
-    run(&mut w, [Msg::Next]);
-    assert_eq!(w.step, Step::TestMessage);
+    let effects = w.update(Msg::Next);
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::StoreSecrets { .. })),
+        "{effects:?}"
+    );
+    assert_eq!(w.step, Step::Secrets, "the step waits for the keyring");
+    assert!(matches!(
+        w.busy,
+        Some(Busy {
+            task: Task::Storing(_),
+            ..
+        })
+    ));
     assert!(w.unsaved_input(), "the auth token would be lost");
+    assert!(w.update(Msg::Quit).is_empty(), "quitting now asks first");
+    assert_eq!(w.overlay, Some(Overlay::ConfirmQuit));
 }
 
 #[test]
@@ -585,4 +668,303 @@ fn checklist_without_a_provider_leads_to_the_provider_list() {
         assert_eq!(w.step, Step::Provider, "{msg:?}");
         assert_eq!(last_save(&e).unwrap().step, Step::Provider);
     }
+}
+
+// ---- the keyring, as the wizard sees it ----
+
+/// A wizard resumed on the Twilio secrets step, SID and number saved.
+fn twilio_resumed() -> Wizard {
+    let mut profile = Profile {
+        provider: Some("twilio".into()),
+        step: Step::Secrets,
+        ..Profile::default()
+    };
+    let m = profile.settings.entry("twilio".into()).or_default();
+    m.insert("TWILIO_ACCOUNT_SID".into(), SID.into());
+    m.insert("TWILIO_PHONE_NUMBER".into(), "+14155550100".into());
+    resumed(profile)
+}
+
+#[test]
+fn a_secret_stored_in_the_keyring_is_shown_as_stored_and_not_asked_again() {
+    keyring_holds("default/twilio/TWILIO_AUTH_TOKEN", TOKEN);
+    let mut w = twilio_resumed();
+    let p = w.provider().unwrap();
+    let form = w.form.as_ref().unwrap();
+    assert_eq!(form.stored[1].source, Source::Keyring);
+    assert_eq!(
+        form.fields[1].value(),
+        "",
+        "the value never enters the form"
+    );
+    assert_eq!(form.state(p, 1), FieldState::Valid);
+    assert!(w.busy.is_none());
+    let effects = run(&mut w, [Msg::Next]);
+    assert_eq!(w.step, Step::TestMessage);
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::StoreSecrets { .. })),
+        "nothing new to store: {effects:?}"
+    );
+}
+
+#[test]
+fn another_profile_does_not_see_the_secret() {
+    keyring_holds("work/twilio/TWILIO_AUTH_TOKEN", TOKEN);
+    let w = twilio_resumed(); // profile "default"
+    assert_eq!(w.form.as_ref().unwrap().stored[1].source, Source::Missing);
+}
+
+#[test]
+fn a_stored_value_that_is_invalid_must_be_replaced() {
+    keyring_holds("default/twilio/TWILIO_AUTH_TOKEN", "not-a-token");
+    let mut w = twilio_resumed();
+    let p = w.provider().unwrap();
+    let state = w.form.as_ref().unwrap().state(p, 1);
+    assert!(
+        matches!(&state, FieldState::Invalid(m) if m.contains("stored value is not valid")),
+        "{state:?}"
+    );
+    run(&mut w, [Msg::Next]);
+    assert_eq!(w.step, Step::Secrets);
+}
+
+#[test]
+fn an_unreadable_keyring_is_explained_and_typing_is_still_possible() {
+    let mut w = twilio_filled();
+    let op = w.last_op;
+    // Ask again; this time the keyring is locked.
+    let effects = w.update(Msg::Reload);
+    let Some(Effect::LoadSettings { op: new_op, .. }) = effects.first() else {
+        panic!("Reload asks the keyring: {effects:?}");
+    };
+    assert!(*new_op > op);
+    let locked = StoreError::Locked {
+        detail: "collection is locked".into(),
+    };
+    let settings = vec![("TWILIO_AUTH_TOKEN".to_string(), Stored::UNKNOWN)];
+    w.update(Msg::SettingsLoaded {
+        op: *new_op,
+        settings,
+        error: Some(locked.clone()),
+    });
+    let n = w.notice.clone().unwrap();
+    assert_eq!(n.level, Level::Error);
+    assert!(n.text.contains("locked"), "{}", n.text);
+    let remedy = w.keyring_error.as_ref().unwrap().remedy();
+    assert!(remedy.contains("Unlock"), "{remedy}");
+    assert_eq!(w.keyring_error, Some(locked));
+    assert_eq!(
+        w.form.as_ref().unwrap().fields[1].value(),
+        TOKEN,
+        "typed input kept"
+    );
+}
+
+#[test]
+fn a_failed_store_keeps_everything_typed_and_says_what_to_do() {
+    let mut w = twilio_filled();
+    let effects = w.update(Msg::Next);
+    let op = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::StoreSecrets { op, .. } => Some(*op),
+            _ => None,
+        })
+        .unwrap();
+    // Keys do nothing to the form while storing.
+    run(&mut w, typed("x"));
+    assert_eq!(w.form.as_ref().unwrap().fields[2].value(), "+14155550100");
+    w.update(Msg::SecretsStored {
+        op,
+        result: Err(StoreError::Unavailable {
+            detail: "no session bus".into(),
+        }),
+    });
+    assert_eq!(w.step, Step::Secrets);
+    assert!(w.busy.is_none());
+    let n = w.notice.clone().unwrap();
+    assert_eq!(n.level, Level::Error);
+    assert!(n.text.contains("Nothing was stored"), "{}", n.text);
+    let remedy = w.keyring_error.as_ref().unwrap().remedy();
+    assert!(remedy.contains("gnome-keyring-daemon"), "{remedy}");
+    assert!(
+        remedy.contains("SMS_MFA_"),
+        "the environment override is offered"
+    );
+    assert_eq!(w.form.as_ref().unwrap().fields[1].value(), TOKEN);
+    assert!(w.unsaved_input());
+}
+
+#[test]
+fn esc_cancels_a_keyring_call_and_its_late_answer_is_ignored() {
+    let mut w = twilio_filled();
+    let effects = w.update(Msg::Next);
+    let op = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::StoreSecrets { op, .. } => Some(*op),
+            _ => None,
+        })
+        .unwrap();
+    w.update(Msg::Back);
+    assert!(w.busy.is_none());
+    assert_eq!(w.step, Step::Secrets, "Esc cancels; it does not go back");
+    assert!(w.notice.as_ref().unwrap().text.contains("Cancelled"));
+    w.update(Msg::SecretsStored { op, result: Ok(()) });
+    assert_eq!(w.step, Step::Secrets, "the stale answer changes nothing");
+    assert_eq!(w.form.as_ref().unwrap().fields[1].value(), TOKEN);
+}
+
+#[test]
+fn only_the_latest_load_counts() {
+    let mut w = twilio_resumed();
+    let first = w.update(Msg::Reload);
+    assert!(w.update(Msg::Reload).is_empty(), "one load at a time");
+    let Some(Effect::LoadSettings { op, .. }) = first.first() else {
+        panic!("{first:?}")
+    };
+    w.update(Msg::Back); // cancel
+    let second = w.update(Msg::Reload);
+    let Some(Effect::LoadSettings { op: op2, .. }) = second.first() else {
+        panic!("{second:?}")
+    };
+    assert_ne!(op, op2);
+    let env = Stored {
+        source: Source::Environment,
+        check: Validation::Ok,
+    };
+    w.update(Msg::SettingsLoaded {
+        op: *op,
+        settings: vec![("TWILIO_AUTH_TOKEN".into(), env.clone())],
+        error: None,
+    });
+    assert!(w.busy.is_some(), "the old answer is ignored");
+    assert_eq!(w.form.as_ref().unwrap().stored[1].source, Source::Missing);
+    w.update(Msg::SettingsLoaded {
+        op: *op2,
+        settings: vec![("TWILIO_AUTH_TOKEN".into(), env)],
+        error: None,
+    });
+    assert!(w.busy.is_none());
+    assert_eq!(
+        w.form.as_ref().unwrap().stored[1].source,
+        Source::Environment
+    );
+}
+
+#[test]
+fn the_environment_satisfies_a_secret_and_wins_over_typing() {
+    let mut w = twilio_resumed();
+    let op = match w.update(Msg::Reload).first() {
+        Some(Effect::LoadSettings { op, .. }) => *op,
+        other => panic!("{other:?}"),
+    };
+    w.update(Msg::SettingsLoaded {
+        op,
+        settings: vec![(
+            "TWILIO_AUTH_TOKEN".into(),
+            Stored {
+                source: Source::Environment,
+                check: Validation::Ok,
+            },
+        )],
+        error: None,
+    });
+    let p = w.provider().unwrap();
+    assert_eq!(w.form.as_ref().unwrap().state(p, 1), FieldState::Valid);
+    // Typing a value anyway: accepted, with a warning that the environment wins.
+    run(&mut w, [Msg::Down]);
+    run(&mut w, typed(TOKEN));
+    let state = w.form.as_ref().unwrap().state(p, 1);
+    assert!(
+        matches!(&state, FieldState::Warning(m) if m.contains("SMS_MFA_TWILIO_AUTH_TOKEN")),
+        "{state:?}"
+    );
+    run(&mut w, [Msg::Next]);
+    assert_eq!(w.step, Step::TestMessage);
+    assert!(
+        w.notice
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("The environment still wins: SMS_MFA_TWILIO_AUTH_TOKEN")
+    );
+}
+
+#[test]
+fn the_spinner_moves_only_while_busy() {
+    let mut w = twilio_resumed();
+    assert!(w.busy.is_none());
+    assert!(w.update(Msg::Tick).is_empty());
+    w.update(Msg::Reload);
+    run(&mut w, [Msg::Tick, Msg::Tick]);
+    assert_eq!(w.busy.as_ref().unwrap().ticks, 2);
+}
+
+#[test]
+fn esc_during_a_background_load_still_navigates() {
+    let mut profile = Profile {
+        provider: Some("twilio".into()),
+        step: Step::TestMessage,
+        ..Profile::default()
+    };
+    profile.test_recipient = Some("+14155550100".into());
+    let mut w = Wizard::new(
+        Catalog::builtin(),
+        Checklist::builtin(),
+        "default",
+        profile,
+        None,
+    );
+    let first = w.start();
+    assert!(matches!(first.as_slice(), [Effect::LoadSettings { .. }]));
+    assert!(!w.cancellable(), "the load's spinner is not on this screen");
+    let effects = w.update(Msg::Back);
+    assert_eq!(w.step, Step::Secrets, "Esc went back");
+    // Entering the secrets step asks again; the first answer is now stale.
+    let Some(Effect::LoadSettings { op, .. }) = effects
+        .iter()
+        .find(|e| matches!(e, Effect::LoadSettings { .. }))
+    else {
+        panic!("{effects:?}")
+    };
+    let Some(Effect::LoadSettings { op: old, .. }) = first.first() else {
+        unreachable!()
+    };
+    assert_ne!(op, old);
+    assert!(w.cancellable(), "now the spinner is shown and Esc stops it");
+}
+
+#[test]
+fn choosing_another_provider_during_a_load_discards_the_old_answer() {
+    let mut w = fresh();
+    let first = w.update(Msg::Enter); // Twilio: load 1 in flight
+    let old = first
+        .iter()
+        .find_map(|e| match e {
+            Effect::LoadSettings { op, provider, .. } => Some((*op, provider.clone())),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(old.1, "twilio");
+    w.update(Msg::Back); // cancel the visible load
+    w.update(Msg::Back); // back to the list
+    run(&mut w, [Msg::Down, Msg::Enter]); // Twilio Verify, answered at once
+    assert_eq!(w.provider().unwrap().id, "twilio-verify");
+    let keyring = Stored {
+        source: Source::Keyring,
+        check: Validation::Ok,
+    };
+    w.update(Msg::SettingsLoaded {
+        op: old.0,
+        settings: vec![("TWILIO_AUTH_TOKEN".into(), keyring)],
+        error: None,
+    });
+    assert_eq!(
+        w.form.as_ref().unwrap().stored[1].source,
+        Source::Missing,
+        "Twilio's answer is not applied to Twilio Verify"
+    );
 }

@@ -84,7 +84,7 @@ pub fn status(item: &Item, w: &Wizard) -> Status {
         Some(Auto::SettingsComplete) => match w.provider() {
             None => Status::Manual("No provider chosen yet (step 1).".into()),
             Some(p) if w.settings_complete() => Status::Manual(format!(
-                "This session has every setting {} needs ({}). Whether the tenant's Action has them as secrets needs the tenant connection, which this build does not have.",
+                "Every setting {} needs is stored (keyring, profile or environment): {}. Whether the tenant's Action has them as secrets needs the tenant connection, which this build does not have.",
                 p.name,
                 p.settings
                     .iter()

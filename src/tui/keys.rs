@@ -66,6 +66,7 @@ pub fn map(w: &Wizard, key: KeyEvent) -> Option<Msg> {
         let edit = |r| Some(Msg::Edit(r));
         return match key.code {
             KeyCode::Char('r') if ctrl => Some(Msg::ToggleReveal),
+            KeyCode::Char('l') if ctrl => Some(Msg::Reload),
             KeyCode::Char('a') if ctrl => edit(InputRequest::GoToStart),
             KeyCode::Char('e') if ctrl => edit(InputRequest::GoToEnd),
             KeyCode::Char('u') if ctrl => edit(InputRequest::DeleteLine),
@@ -141,11 +142,14 @@ pub fn bindings(w: &Wizard) -> Vec<Binding> {
         }
         Step::Done => v.push(b("Enter", "quit")),
     }
-    if w.step != Step::Provider && !detour {
+    if w.cancellable() {
+        v.insert(0, b("Esc", "cancel"));
+    } else if w.step != Step::Provider && !detour {
         v.push(b("Esc", "back"));
     }
     if w.step == Step::Secrets {
         v.push(b("Ctrl-R", "reveal"));
+        v.push(b("Ctrl-L", "recheck keyring"));
     }
     if w.step != Step::Checklist {
         if w.has_text_fields() {

@@ -2,14 +2,15 @@
 //! messages, and carries out the wizard's effects without blocking the
 //! event loop.
 
+pub mod effects;
 pub mod keys;
 pub mod screens;
 pub mod view;
 pub mod widgets;
 
-use crate::config::{self, Paths};
 use crate::wizard::{Effect, Msg, Wizard};
 use crossterm::event::{Event, EventStream, KeyEventKind};
+pub use effects::Services;
 use futures::StreamExt;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
@@ -26,10 +27,10 @@ pub enum Exit {
 }
 
 /// Run the wizard in the terminal until the user quits.
-pub async fn run(mut wizard: Wizard, paths: Paths) -> std::io::Result<Exit> {
+pub async fn run(mut wizard: Wizard, services: Services) -> std::io::Result<Exit> {
     let mut terminal = ratatui::try_init()?;
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableBracketedPaste);
-    let result = event_loop(&mut terminal, &mut wizard, &paths).await;
+    let result = event_loop(&mut terminal, &mut wizard, &services).await;
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableBracketedPaste);
     ratatui::restore();
     result
@@ -38,54 +39,65 @@ pub async fn run(mut wizard: Wizard, paths: Paths) -> std::io::Result<Exit> {
 async fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     wizard: &mut Wizard,
-    paths: &Paths,
+    services: &Services,
 ) -> std::io::Result<Exit> {
     let mut events = EventStream::new();
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
     let mut sigint = signal(SignalKind::interrupt())?;
-    let mut pending: Vec<JoinHandle<()>> = Vec::new();
+    // The spinner's clock; it only runs while something is in progress.
+    let mut ticker = tokio::time::interval(SPINNER_PERIOD);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    // Saves must finish before the process ends; keyring calls need not.
+    let mut saves: Vec<JoinHandle<()>> = Vec::new();
+    let mut queue: Vec<Msg> = Vec::new();
+    let mut first = wizard.start();
     loop {
+        let mut effects = std::mem::take(&mut first);
+        for msg in queue.drain(..) {
+            effects.extend(wizard.update(msg));
+        }
+        for effect in effects {
+            if effect == Effect::Quit {
+                return finish(saves, Exit::Quit).await;
+            }
+            let save = matches!(effect, Effect::SaveProfile { .. });
+            let tx = tx.clone();
+            let services = services.clone();
+            let handle = tokio::spawn(async move {
+                if let Some(msg) = effects::perform(effect, &services).await {
+                    let _ = tx.send(msg);
+                }
+            });
+            if save {
+                saves.retain(|h| !h.is_finished());
+                saves.push(handle);
+            }
+        }
         terminal.draw(|f| view::draw(f, wizard))?;
-        let msgs: Vec<Msg> = tokio::select! {
+        let busy = wizard.busy.is_some();
+        tokio::select! {
             ev = events.next() => match ev {
                 Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release => {
-                    keys::map(wizard, k).into_iter().collect()
+                    queue.extend(keys::map(wizard, k));
                 }
-                Some(Ok(Event::Paste(text))) => keys::paste(wizard, &text),
-                Some(Ok(_)) => Vec::new(), // resize and others: just redraw
+                Some(Ok(Event::Paste(text))) => queue.extend(keys::paste(wizard, &text)),
+                Some(Ok(_)) => {} // resize and others: just redraw
                 Some(Err(e)) => return Err(e),
                 None => return Ok(Exit::Quit),
             },
-            Some(msg) = rx.recv() => vec![msg],
-            _ = sigterm.recv() => return finish(pending, Exit::Signal(15)).await,
-            _ = sighup.recv() => return finish(pending, Exit::Signal(1)).await,
-            _ = sigint.recv() => return finish(pending, Exit::Signal(2)).await,
-        };
-        for msg in msgs {
-            for effect in wizard.update(msg) {
-                match effect {
-                    Effect::SaveProfile { name, profile } => {
-                        let tx = tx.clone();
-                        let paths = paths.clone();
-                        pending.retain(|h| !h.is_finished());
-                        pending.push(tokio::task::spawn_blocking(move || {
-                            let result = config::save(&paths, &name, &profile)
-                                .map(|path| tracing::debug!(path = %path.display(), "progress saved"))
-                                .map_err(|e| {
-                                    tracing::error!(error = %e, "saving progress failed");
-                                    e.to_string()
-                                });
-                            let _ = tx.send(Msg::Saved(result));
-                        }));
-                    }
-                    Effect::Quit => return finish(pending, Exit::Quit).await,
-                }
-            }
+            Some(msg) = rx.recv() => queue.push(msg),
+            _ = ticker.tick(), if busy => queue.push(Msg::Tick),
+            _ = sigterm.recv() => return finish(saves, Exit::Signal(15)).await,
+            _ = sighup.recv() => return finish(saves, Exit::Signal(1)).await,
+            _ = sigint.recv() => return finish(saves, Exit::Signal(2)).await,
         }
     }
 }
+
+/// How often the spinner moves.
+const SPINNER_PERIOD: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// Let every started save finish before the process ends.
 async fn finish(pending: Vec<JoinHandle<()>>, exit: Exit) -> std::io::Result<Exit> {

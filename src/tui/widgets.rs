@@ -253,3 +253,17 @@ pub fn panel(frame: &mut Frame, area: Rect, title: &str, text: Text<'static>) {
         area,
     );
 }
+
+/// A spinner and what it is waiting for; the frame comes from the wizard's
+/// tick count, so drawing stays a pure function of the state.
+pub fn spinner(ticks: u64, label: String) -> Line<'static> {
+    use throbber_widgets_tui::{BRAILLE_SIX, Throbber, ThrobberState};
+    let mut state = ThrobberState::default();
+    let frames = BRAILLE_SIX.symbols.len() as u64;
+    state.calc_step((ticks % frames) as i8);
+    Throbber::default()
+        .label(label)
+        .throbber_set(BRAILLE_SIX)
+        .throbber_style(Style::new().fg(ACCENT))
+        .to_line(&state)
+}

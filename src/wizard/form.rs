@@ -1,6 +1,7 @@
 //! Text fields and the provider settings form. Pure data and validation.
 
 use crate::providers::{Provider, Required, Validation, validate};
+use crate::secrets::{Source, env_var};
 use tui_input::{Input, InputRequest};
 use zeroize::Zeroize;
 
@@ -35,6 +36,15 @@ impl TextField {
     /// Typed input that is not saved anywhere yet.
     pub fn unsaved(&self) -> bool {
         self.value() != self.saved.as_deref().unwrap_or("")
+    }
+
+    /// Empty the field, wiping a secret's text from memory.
+    pub fn clear(&mut self) {
+        let mut v = std::mem::take(&mut self.input).value_and_reset();
+        v.zeroize();
+        if let Some(mut s) = self.saved.take() {
+            s.zeroize();
+        }
     }
 
     pub fn mark_saved(&mut self) {
@@ -86,11 +96,34 @@ impl FieldState {
     }
 }
 
+/// What is already stored for a setting, outside the form: where it comes
+/// from and how it checks. The value itself never enters the wizard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stored {
+    pub source: Source,
+    pub check: Validation,
+}
+
+impl Stored {
+    pub const UNKNOWN: Stored = Stored {
+        source: Source::Unknown,
+        check: Validation::Ok,
+    };
+
+    /// A value is stored (in the keyring or the environment) and used when
+    /// the field is left empty.
+    pub fn present(&self) -> bool {
+        matches!(self.source, Source::Keyring | Source::Environment)
+    }
+}
+
 /// The settings form for one provider: one field per catalog setting.
 #[derive(Debug, Clone)]
 pub struct SettingsForm {
     pub provider: String,
     pub fields: Vec<TextField>,
+    /// Per field: what is stored outside the form (keyring, environment).
+    pub stored: Vec<Stored>,
     pub focus: usize,
     /// Show the focused secret field in clear text. Reset when focus moves.
     pub reveal: bool,
@@ -107,6 +140,7 @@ impl SettingsForm {
                 .iter()
                 .map(|s| TextField::new(&saved(&s.name).unwrap_or_default(), s.secret))
                 .collect(),
+            stored: vec![Stored::UNKNOWN; provider.settings.len()],
             focus: 0,
             reveal: false,
             show_missing: false,
@@ -123,12 +157,33 @@ impl SettingsForm {
         self.reveal = false;
     }
 
+    /// Whether field `i` has a value: typed, or stored outside the form.
+    pub fn present(&self, i: usize) -> bool {
+        !self.fields[i].value().is_empty() || self.stored[i].present()
+    }
+
     pub fn state(&self, provider: &Provider, i: usize) -> FieldState {
         let setting = &provider.settings[i];
         let value = self.fields[i].value();
+        let stored = &self.stored[i];
         if value.is_empty() {
+            if stored.present() {
+                return match &stored.check {
+                    Validation::Ok => FieldState::Valid,
+                    Validation::Warn(m) => FieldState::Warning(m.clone()),
+                    Validation::Error(m) => FieldState::Invalid(format!(
+                        "The stored value is not valid: {m} Type a new one."
+                    )),
+                };
+            }
             return match &setting.required {
                 Required::No => FieldState::Empty,
+                Required::Yes if setting.secret && stored.source == Source::Unknown => {
+                    FieldState::Missing(format!(
+                        "Required, and the keyring could not be checked: type it, or set {}.",
+                        env_var(&setting.name)
+                    ))
+                }
                 Required::Yes => FieldState::Missing(format!("Required: {}.", setting.help)),
                 Required::OneOf(group) => {
                     let members: Vec<usize> = (0..provider.settings.len())
@@ -136,7 +191,7 @@ impl SettingsForm {
                             provider.settings[j].required == Required::OneOf(group.clone())
                         })
                         .collect();
-                    if members.iter().any(|&j| !self.fields[j].value().is_empty()) {
+                    if members.iter().any(|&j| self.present(j)) {
                         FieldState::Empty
                     } else {
                         let labels: Vec<&str> = members
@@ -149,9 +204,13 @@ impl SettingsForm {
             };
         }
         match validate(setting, value) {
+            Validation::Error(m) => FieldState::Invalid(m),
+            _ if stored.source == Source::Environment => FieldState::Warning(format!(
+                "{} is set in the environment and wins over what you type here.",
+                env_var(&setting.name)
+            )),
             Validation::Ok => FieldState::Valid,
             Validation::Warn(m) => FieldState::Warning(m),
-            Validation::Error(m) => FieldState::Invalid(m),
         }
     }
 

@@ -5,13 +5,14 @@
 mod form;
 mod step;
 
-pub use form::{FieldState, SettingsForm, TextField};
+pub use form::{FieldState, SettingsForm, Stored, TextField};
 pub use step::Step;
 pub use tui_input::InputRequest;
 
 use crate::checklist::Checklist;
 use crate::config::Profile;
 use crate::providers::{Catalog, Provider, validate};
+use crate::secrets::{Secret, Source, StoreError};
 
 /// The text Auth0 sends by default, used as the test message.
 pub const DEFAULT_TEST_TEXT: &str = "Your verification code is 123456";
@@ -40,13 +41,66 @@ pub enum Msg {
     Answer(bool),
     /// The runtime's answer to [`Effect::SaveProfile`].
     Saved(Result<(), String>),
+    /// A timer tick while something is in progress (drives the spinner).
+    Tick,
+    /// Ask the keyring and the environment again (Ctrl-L on the secrets step).
+    Reload,
+    /// The runtime's answer to [`Effect::LoadSettings`]: per setting name,
+    /// where its value comes from; the keyring's error if it failed.
+    SettingsLoaded {
+        op: u64,
+        settings: Vec<(String, Stored)>,
+        error: Option<StoreError>,
+    },
+    /// The runtime's answer to [`Effect::StoreSecrets`].
+    SecretsStored {
+        op: u64,
+        result: Result<(), StoreError>,
+    },
 }
 
 /// Work for the runtime. Each is a value; the runtime performs it at the edge.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
-    SaveProfile { name: String, profile: Profile },
+    SaveProfile {
+        name: String,
+        profile: Profile,
+    },
+    /// Find where each setting of `provider` comes from (environment,
+    /// keyring, profile); answered by [`Msg::SettingsLoaded`].
+    LoadSettings {
+        op: u64,
+        profile_name: String,
+        provider: String,
+        profile: Profile,
+    },
+    /// Store typed secrets in the OS keyring; answered by
+    /// [`Msg::SecretsStored`].
+    StoreSecrets {
+        op: u64,
+        profile_name: String,
+        provider: String,
+        secrets: Vec<(String, Secret)>,
+    },
     Quit,
+}
+
+/// Work in flight: the screen shows a spinner and Esc cancels it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Busy {
+    /// The id of the effect whose answer is awaited; other answers are stale.
+    pub op: u64,
+    pub task: Task,
+    /// Spinner frames since it started.
+    pub ticks: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Task {
+    /// Asking the keyring what is stored.
+    Loading,
+    /// Storing these settings' secrets in the keyring.
+    Storing(Vec<String>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,6 +182,12 @@ pub struct Wizard {
     pub notice: Option<Notice>,
     /// True once the runtime has been asked to quit.
     pub quitting: bool,
+    /// A keyring call in flight.
+    pub busy: Option<Busy>,
+    /// The id of the last effect that expects an answer.
+    pub last_op: u64,
+    /// Why the keyring could not be read, after the last attempt.
+    pub keyring_error: Option<StoreError>,
 }
 
 impl Wizard {
@@ -177,11 +237,36 @@ impl Wizard {
                 text,
             }),
             quitting: false,
+            busy: None,
+            last_op: 0,
+            keyring_error: None,
         };
         if let Some(i) = provider_index {
             w.form = Some(w.new_form(i));
         }
         w
+    }
+
+    /// The effects to run once the runtime starts: ask the keyring what is
+    /// stored for the chosen provider.
+    pub fn start(&mut self) -> Vec<Effect> {
+        self.load().into_iter().collect()
+    }
+
+    fn load(&mut self) -> Option<Effect> {
+        let provider = self.form.as_ref()?.provider.clone();
+        self.last_op += 1;
+        self.busy = Some(Busy {
+            op: self.last_op,
+            task: Task::Loading,
+            ticks: 0,
+        });
+        Some(Effect::LoadSettings {
+            op: self.last_op,
+            profile_name: self.profile_name.clone(),
+            provider,
+            profile: self.profile.clone(),
+        })
     }
 
     /// The chosen provider, if any.
@@ -252,13 +337,33 @@ impl Wizard {
         self.checklist_return = None;
         self.notice = None;
         self.profile.step = step;
-        vec![self.save()]
+        let mut effects = vec![self.save()];
+        if step == Step::Secrets && !self.storing() {
+            // A load still in flight (for another provider, say) is superseded.
+            effects.extend(self.load());
+        }
+        effects
     }
 
     /// The one place decisions are made.
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
         match msg {
             Msg::Saved(Ok(())) => return vec![],
+            Msg::Tick => {
+                if let Some(b) = self.busy.as_mut() {
+                    b.ticks += 1;
+                }
+                return vec![];
+            }
+            Msg::SettingsLoaded {
+                op,
+                settings,
+                error,
+            } => {
+                self.settings_loaded(op, settings, error);
+                return vec![];
+            }
+            Msg::SecretsStored { op, result } => return self.secrets_stored(op, result),
             Msg::Saved(Err(e)) => {
                 self.notice(
                     Level::Error,
@@ -313,6 +418,10 @@ impl Wizard {
                 }
                 vec![]
             }
+            Msg::Back if self.cancellable() => {
+                self.cancel();
+                vec![]
+            }
             Msg::Back => self.back(),
             Msg::Next => self.forward(),
             _ => match self.step {
@@ -327,6 +436,140 @@ impl Wizard {
                 },
             },
         }
+    }
+
+    /// Whether secrets are being stored (the form waits for the answer).
+    pub fn storing(&self) -> bool {
+        matches!(
+            self.busy,
+            Some(Busy {
+                task: Task::Storing(_),
+                ..
+            })
+        )
+    }
+
+    /// Whether Esc now cancels the call in flight: a store, or a load whose
+    /// spinner is on screen. A load in the background does not take Esc
+    /// away from navigation.
+    pub fn cancellable(&self) -> bool {
+        self.storing() || (self.busy.is_some() && self.step == Step::Secrets)
+    }
+
+    /// Stop waiting for the call in flight; its answer will be ignored.
+    fn cancel(&mut self) {
+        let Some(busy) = self.busy.take() else { return };
+        let text = match busy.task {
+            Task::Loading => "Stopped checking the keyring. Ctrl-L checks again.",
+            Task::Storing(_) => {
+                "Cancelled: the secrets were not confirmed as stored; your input is still here. Ctrl-N tries again."
+            }
+        };
+        self.notice(Level::Info, text);
+    }
+
+    fn settings_loaded(
+        &mut self,
+        op: u64,
+        settings: Vec<(String, Stored)>,
+        error: Option<StoreError>,
+    ) {
+        if self.busy.as_ref().is_none_or(|b| b.op != op) {
+            return; // stale: cancelled, or superseded by a newer request
+        }
+        self.busy = None;
+        let (Some(provider), Some(form)) = (self.provider(), self.form.as_mut()) else {
+            return;
+        };
+        if error.is_some() {
+            // What the keyring holds is not known now (the environment may
+            // still answer, below).
+            for (i, s) in provider.settings.iter().enumerate() {
+                if s.secret {
+                    form.stored[i] = Stored::UNKNOWN;
+                }
+            }
+        }
+        for (name, stored) in settings {
+            if let Some(i) = provider.settings.iter().position(|s| s.name == name) {
+                form.stored[i] = stored;
+            }
+        }
+        if let Some(e) = &error {
+            self.notice(
+                Level::Error,
+                format!(
+                    "Could not read the keyring ({}): what to do is below.",
+                    e.kind()
+                ),
+            );
+        } else if self.keyring_error.is_some()
+            && self
+                .notice
+                .as_ref()
+                .is_some_and(|n| n.level == Level::Error)
+        {
+            self.notice(Level::Info, "The keyring answers again.");
+        }
+        self.keyring_error = error;
+    }
+
+    fn secrets_stored(&mut self, op: u64, result: Result<(), StoreError>) -> Vec<Effect> {
+        let names = match &self.busy {
+            Some(Busy {
+                op: o,
+                task: Task::Storing(names),
+                ..
+            }) if *o == op => names.clone(),
+            _ => return vec![], // stale
+        };
+        self.busy = None;
+        if let Err(e) = result {
+            self.keyring_error = Some(e.clone());
+            self.notice(
+                Level::Error,
+                format!(
+                    "Nothing was stored (keyring {}); your input is still here. What to do is below.",
+                    e.kind()
+                ),
+            );
+            return vec![];
+        }
+        self.keyring_error = None;
+        let (Some(provider), Some(form)) = (self.provider(), self.form.as_mut()) else {
+            return vec![];
+        };
+        let mut shadowed = Vec::new();
+        for name in &names {
+            if let Some(i) = provider.settings.iter().position(|s| &s.name == name) {
+                form.fields[i].clear();
+                if form.stored[i].source == Source::Environment {
+                    shadowed.push(crate::secrets::env_var(name));
+                } else {
+                    form.stored[i] = Stored {
+                        source: Source::Keyring,
+                        check: crate::providers::Validation::Ok,
+                    };
+                }
+            }
+        }
+        let effects = self.go(Step::TestMessage);
+        let n = names.len();
+        let mut text = format!(
+            "Stored {n} secret{} in the OS keyring (service {}, user {}/{}/NAME).",
+            if n == 1 { "" } else { "s" },
+            crate::secrets::SERVICE,
+            self.profile_name,
+            provider.id
+        );
+        if !shadowed.is_empty() {
+            text.push_str(&format!(
+                " The environment still wins: {} is set.",
+                shadowed.join(", ")
+            ));
+        }
+        self.notice(Level::Info, text);
+        effects
     }
 
     fn quit_now(&mut self) -> Vec<Effect> {
@@ -395,10 +638,19 @@ impl Wizard {
             return self.go(Step::Provider);
         };
         match msg {
+            // While the keyring stores what was typed, the form stays as it is.
+            _ if matches!(
+                self.busy,
+                Some(Busy {
+                    task: Task::Storing(_),
+                    ..
+                })
+            ) => {}
             Msg::Up | Msg::PrevField => form.focus_prev(),
             Msg::Down | Msg::NextField => form.focus_next(),
             Msg::Edit(req) => form.fields[form.focus].edit(req),
             Msg::ToggleReveal if form.fields[form.focus].secret => form.reveal = !form.reveal,
+            Msg::Reload if self.busy.is_none() => return self.load().into_iter().collect(),
             Msg::Enter => {
                 if form.focus + 1 < form.fields.len() {
                     form.focus_next();
@@ -412,6 +664,16 @@ impl Wizard {
     }
 
     fn submit_secrets(&mut self) -> Vec<Effect> {
+        if matches!(
+            self.busy,
+            Some(Busy {
+                task: Task::Storing(_),
+                ..
+            })
+        ) {
+            return vec![];
+        }
+        let loading = self.busy.is_some();
         let (Some(provider), Some(form)) = (self.provider(), self.form.as_mut()) else {
             return self.go(Step::Provider);
         };
@@ -421,34 +683,52 @@ impl Wizard {
             form.focus = first;
             form.reveal = false;
             let n = blocking.len();
-            self.notice(
-                Level::Error,
+            let text = if loading {
+                "Still checking the keyring for stored values; try again in a moment.".to_string()
+            } else {
                 format!(
                     "{n} field{} need{} attention before you can continue.",
                     if n == 1 { "" } else { "s" },
                     if n == 1 { "s" } else { "" }
-                ),
-            );
+                )
+            };
+            self.notice(Level::Error, text);
             return vec![];
         }
         let mut saved = std::collections::BTreeMap::new();
+        let mut secrets = Vec::new();
         for (setting, field) in provider.settings.iter().zip(form.fields.iter_mut()) {
-            if !setting.secret && !field.value().is_empty() {
+            if field.value().is_empty() {
+                continue;
+            }
+            if setting.secret {
+                secrets.push((setting.name.clone(), Secret::new(field.value())));
+            } else {
                 saved.insert(setting.name.clone(), field.value().to_string());
                 field.mark_saved();
             }
         }
         form.reveal = false;
-        let has_secret = provider.settings.iter().any(|s| s.secret);
         self.profile.settings.insert(provider.id.clone(), saved);
-        let effects = self.go(Step::TestMessage);
-        if has_secret {
-            self.notice(
-                Level::Warn,
-                "Secrets stay in memory for this session only: this build has no keyring storage yet.",
-            );
+        if secrets.is_empty() {
+            return self.go(Step::TestMessage);
         }
-        effects
+        self.last_op += 1;
+        self.busy = Some(Busy {
+            op: self.last_op,
+            task: Task::Storing(secrets.iter().map(|(n, _)| n.clone()).collect()),
+            ticks: 0,
+        });
+        self.notice = None;
+        vec![
+            self.save(),
+            Effect::StoreSecrets {
+                op: self.last_op,
+                profile_name: self.profile_name.clone(),
+                provider: provider.id.clone(),
+                secrets,
+            },
+        ]
     }
 
     fn update_test(&mut self, msg: Msg) -> Vec<Effect> {

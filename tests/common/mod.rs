@@ -8,6 +8,8 @@
 
 #![allow(dead_code)] // each test file uses a different part of the harness
 
+pub mod keyring;
+
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 use std::io::{Read, Write};
 use std::num::NonZeroU16;
@@ -72,6 +74,20 @@ impl Session {
     /// XDG_CONFIG_HOME=`home`/config and XDG_DATA_HOME=`home`/data. The
     /// profiles are then in `home`/config/sms-mfa/profiles.
     pub fn spawn_sized(args: &[&str], home: &Path, cols: u16, rows: u16) -> Session {
+        Session::spawn_with(args, home, cols, rows, &[])
+    }
+
+    /// Like [`Session::spawn_sized`], with more environment variables. The
+    /// session bus defaults to a socket that does not exist, so no test
+    /// reaches the keyring of the person running it; pass
+    /// `DBUS_SESSION_BUS_ADDRESS` to use a test keyring.
+    pub fn spawn_with(
+        args: &[&str],
+        home: &Path,
+        cols: u16,
+        rows: u16,
+        env: &[(&str, &str)],
+    ) -> Session {
         let pair = native_pty_system()
             .openpty(size(cols, rows))
             .expect("open a pseudo-terminal");
@@ -83,6 +99,13 @@ impl Session {
         cmd.env("HOME", home);
         cmd.env("XDG_CONFIG_HOME", home.join("config"));
         cmd.env("XDG_DATA_HOME", home.join("data"));
+        cmd.env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            format!("unix:path={}", home.join("no-bus").display()),
+        );
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
         cmd.cwd(home);
         let child = pair.slave.spawn_command(cmd).expect("start sms-mfa");
         // Only the child may hold the slave side, so that reading the master

@@ -33,10 +33,25 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
         Some(r) => lines.push(done(format!("Test recipient: {r}"))),
         None => lines.push(todo("No test recipient (step 3).".into())),
     }
-    lines.push(todo(
-        "Secrets are not stored in the OS keyring by this build: they are gone when you quit."
-            .into(),
-    ));
+    if let (Some(p), Some(form)) = (w.provider(), w.form.as_ref()) {
+        let secret: Vec<usize> = (0..p.settings.len())
+            .filter(|&i| p.settings[i].secret)
+            .collect();
+        let stored = secret.iter().filter(|&&i| form.stored[i].present()).count();
+        if stored == secret.len() {
+            lines.push(done(format!(
+                "Secrets: in the OS keyring as service {}, user {}/{}/NAME (or set in the environment).",
+                crate::secrets::SERVICE,
+                w.profile_name,
+                p.id
+            )));
+        } else {
+            lines.push(todo(format!(
+                "Secrets: {stored} of {} stored in the OS keyring (step 2).",
+                secret.len()
+            )));
+        }
+    }
     lines.push(todo("No test message was sent and the tenant was not checked: this build cannot reach the provider or Auth0.".into()));
     lines.push(Line::raw(""));
     lines.push(Line::styled(

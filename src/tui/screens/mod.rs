@@ -16,7 +16,7 @@ pub fn help_text(step: Step) -> &'static str {
             "Choose the service that will deliver the MFA codes. Your choice decides which credentials the next step asks for and which code is generated for the tenant."
         }
         Step::Secrets => {
-            "Enter the provider's credentials. Each field is checked as you type; secret fields are masked (Ctrl-R shows the focused one while you type). Non-secret settings are saved in the profile file."
+            "Enter the provider's credentials. Each field is checked as you type; secret fields are masked (Ctrl-R shows the focused one while you type). On Next, secrets are stored in the OS keyring (service sms-mfa, user PROFILE/PROVIDER/NAME) and the rest in the profile file. A stored secret is never shown again: leave the field empty to keep it, or type a new one. SMS_MFA_<NAME> in the environment wins over both. Ctrl-L asks the keyring again."
         }
         Step::TestMessage => {
             "Send one message through the provider with the credentials you entered, before anything on the tenant changes. The recipient must be in E.164 form (+ country code and number)."

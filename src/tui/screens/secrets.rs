@@ -1,7 +1,8 @@
 //! Step 2: the provider's settings and secrets.
 
-use crate::tui::widgets::{self, ACCENT, DIM};
-use crate::wizard::{FieldState, Wizard};
+use crate::secrets::{Source, env_var};
+use crate::tui::widgets::{self, ACCENT, BAD, DIM, OK};
+use crate::wizard::{Busy, FieldState, Task, Wizard};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -22,13 +23,31 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
         Constraint::Min(0),
     ])
     .areas(area);
-    frame.render_widget(
-        Line::from(vec![
+    let status = match &w.busy {
+        Some(Busy {
+            task: Task::Loading,
+            ticks,
+            ..
+        }) => widgets::spinner(*ticks, "Checking the OS keyring… (Esc stops)".into()),
+        Some(Busy {
+            task: Task::Storing(names),
+            ticks,
+            ..
+        }) => widgets::spinner(
+            *ticks,
+            format!(
+                "Storing {} secret{} in the OS keyring… (Esc cancels)",
+                names.len(),
+                if names.len() == 1 { "" } else { "s" }
+            ),
+        ),
+        None => Line::from(vec![
             Span::raw("Credentials for "),
             Span::styled(provider.name.clone(), Style::new().bold()),
+            Span::styled("  · secrets go to the OS keyring", DIM),
         ]),
-        intro,
-    );
+    };
+    frame.render_widget(status, intro);
     // When the terminal is short, scroll so the focused field is visible.
     let visible = (fields.height / FIELD_HEIGHT).max(1) as usize;
     let first = form.focus.saturating_sub(visible - 1);
@@ -56,16 +75,7 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
             ),
             Span::styled(format!("  {}", setting.name), DIM),
         ];
-        if setting.secret {
-            let where_ = if field.value().is_empty() {
-                "  secret"
-            } else {
-                "  secret · held in memory only"
-            };
-            label.push(Span::styled(where_, DIM));
-        } else if field.saved.is_some() && !field.unsaved() {
-            label.push(Span::styled("  saved in profile", DIM));
-        }
+        label.push(origin(w, i, setting.secret, &setting.name, field));
         frame.render_widget(
             Line::from(label),
             Rect {
@@ -80,7 +90,11 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
             width: fields.width.saturating_sub(4),
             height: 1,
         };
-        let placeholder = if focused {
+        let placeholder = if form.stored[i].source == Source::Environment {
+            format!("(set by {}; leave empty)", env_var(&setting.name))
+        } else if form.stored[i].present() {
+            "(stored: leave empty to keep, or type a new value)".to_string()
+        } else if focused {
             format!("e.g. {}", setting.example)
         } else {
             String::new()
@@ -101,7 +115,24 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
             },
         );
     }
-    if help.height >= 3 {
+    if let Some(e) = &w.keyring_error
+        && help.height >= 3
+    {
+        // When the keyring fails, what to do about it matters more than
+        // where to find a value.
+        widgets::panel(
+            frame,
+            Rect {
+                height: help.height.min(8),
+                ..help
+            },
+            e.title(),
+            Text::from(vec![
+                Line::raw(e.remedy()),
+                Line::styled("Ctrl-L checks again.", DIM),
+            ]),
+        );
+    } else if help.height >= 3 {
         let setting = &provider.settings[form.focus];
         let mut lines = vec![Line::raw(setting.help.clone())];
         if setting.secret {
@@ -121,5 +152,54 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
             &format!("Where to find {}", setting.label),
             Text::from(lines),
         );
+    }
+}
+
+/// Where a field's value is, next to its label. Never the value.
+fn origin(
+    w: &Wizard,
+    i: usize,
+    secret: bool,
+    name: &str,
+    field: &crate::wizard::TextField,
+) -> Span<'static> {
+    let Some(form) = w.form.as_ref() else {
+        return Span::raw("");
+    };
+    let stored = &form.stored[i];
+    let typed = !field.value().is_empty();
+    if stored.source == Source::Environment {
+        return Span::styled(
+            format!("  from {} (env wins)", env_var(name)),
+            Style::new().fg(OK),
+        );
+    }
+    if secret {
+        let checking = matches!(
+            w.busy,
+            Some(Busy {
+                task: Task::Loading,
+                ..
+            })
+        );
+        return match (typed, stored.source) {
+            (true, Source::Keyring) => {
+                Span::styled("  secret · replaces the stored one on Next", DIM)
+            }
+            (true, _) => Span::styled("  secret · stored in the keyring on Next", DIM),
+            (false, Source::Keyring) => {
+                Span::styled("  secret · stored in the keyring", Style::new().fg(OK))
+            }
+            (false, Source::Unknown) if checking => Span::styled("  secret · checking…", DIM),
+            (false, Source::Unknown) => {
+                Span::styled("  secret · keyring unavailable", Style::new().fg(BAD))
+            }
+            (false, _) => Span::styled("  secret · not stored yet", DIM),
+        };
+    }
+    if field.saved.is_some() && !field.unsaved() {
+        Span::styled("  saved in profile", DIM)
+    } else {
+        Span::raw("")
     }
 }

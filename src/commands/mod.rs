@@ -1,0 +1,11 @@
+//! The headless subcommands: the same services as the wizard, for scripts
+//! and CI, with `--json` output and documented exit codes.
+
+pub mod secrets;
+
+/// Exit codes of every command.
+pub const OK: u8 = 0;
+/// An operational failure: the keyring, the disk, the network.
+pub const FAILURE: u8 = 1;
+/// Usage error or invalid input.
+pub const USAGE: u8 = 2;

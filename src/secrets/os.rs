@@ -1,0 +1,265 @@
+//! The operating system's keyring through keyring-core: the Secret Service
+//! over D-Bus (zbus) on Linux and the BSDs, the Keychain on macOS, the
+//! Credential Manager on Windows.
+//!
+//! Every call runs on a worker thread and is given up after a timeout, so a
+//! hung daemon or an unanswered unlock dialog never freezes the caller. The
+//! connection is made on first use and made again after a failure, so a
+//! keyring started (or unlocked) while the wizard runs is picked up.
+
+use super::{SERVICE, SecretStore, StoreError, TIMEOUT};
+use keyring_core::api::CredentialStore;
+use keyring_core::{Entry, Error};
+use secrecy::{ExposeSecret, SecretString};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::Duration;
+
+/// The OS keyring.
+pub struct OsKeyring {
+    store: Arc<Mutex<Option<Arc<CredentialStore>>>>,
+    timeout: Duration,
+}
+
+impl Default for OsKeyring {
+    fn default() -> Self {
+        OsKeyring::new()
+    }
+}
+
+impl OsKeyring {
+    /// Connects lazily, on the first call.
+    pub fn new() -> OsKeyring {
+        OsKeyring::with_timeout(TIMEOUT)
+    }
+
+    pub fn with_timeout(timeout: Duration) -> OsKeyring {
+        OsKeyring {
+            store: Arc::new(Mutex::new(None)),
+            timeout,
+        }
+    }
+
+    /// Run `op` on an entry on a worker thread; give up after the timeout.
+    fn call<T: Send + 'static>(
+        &self,
+        user: &str,
+        op: impl FnOnce(&Entry) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let (tx, rx) = mpsc::channel();
+        let slot = Arc::clone(&self.store);
+        let user = user.to_string();
+        std::thread::Builder::new()
+            .name("keyring".into())
+            .spawn(move || {
+                let result = connected(&slot).and_then(|store| {
+                    let entry = build(&store, &user)?;
+                    op(&entry)
+                });
+                if matches!(
+                    result,
+                    Err(StoreError::Unavailable { .. } | StoreError::Failed { .. })
+                ) {
+                    // Connect afresh next time.
+                    *slot.lock().unwrap_or_else(|e| e.into_inner()) = None;
+                }
+                let _ = tx.send(result);
+            })
+            .map_err(|e| StoreError::Failed {
+                detail: format!("cannot start a worker thread: {e}"),
+            })?;
+        match rx.recv_timeout(self.timeout) {
+            Ok(result) => result,
+            Err(_) => {
+                // The worker may be stuck holding the connection: use a new one.
+                if let Ok(mut s) = self.store.try_lock() {
+                    *s = None;
+                }
+                tracing::warn!(timeout = ?self.timeout, "keyring call timed out");
+                Err(StoreError::Timeout(self.timeout))
+            }
+        }
+    }
+}
+
+fn connected(
+    slot: &Mutex<Option<Arc<CredentialStore>>>,
+) -> Result<Arc<CredentialStore>, StoreError> {
+    let mut guard = slot.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(store) = guard.as_ref() {
+        return Ok(Arc::clone(store));
+    }
+    let store = platform::connect()?;
+    *guard = Some(Arc::clone(&store));
+    Ok(store)
+}
+
+fn build(store: &Arc<CredentialStore>, user: &str) -> Result<Entry, StoreError> {
+    let label = format!("sms-mfa {user}");
+    let mods = platform::modifiers(&label);
+    store
+        .build(SERVICE, user, mods.as_ref())
+        .map_err(|e| classify(e, false))
+}
+
+/// Turn a keyring-core error into one of ours.
+fn classify(e: Error, connecting: bool) -> StoreError {
+    let detail = e.to_string();
+    match e {
+        Error::NoStorageAccess(_) => StoreError::Locked { detail },
+        Error::NoDefaultStore => StoreError::Unavailable { detail },
+        Error::PlatformFailure(_) if connecting => StoreError::Unavailable { detail },
+        Error::PlatformFailure(ref inner) if platform::is_unreachable(inner.as_ref()) => {
+            StoreError::Unavailable { detail }
+        }
+        _ => StoreError::Failed { detail },
+    }
+}
+
+impl SecretStore for OsKeyring {
+    fn get(&self, user: &str) -> Result<Option<SecretString>, StoreError> {
+        self.call(user, |entry| match entry.get_password() {
+            Ok(v) => Ok(Some(SecretString::from(v))),
+            // A locked keyring, or one with no default collection, can answer
+            // "not found": ask whether it is really open before believing it.
+            Err(Error::NoEntry) => platform::check_open().map(|()| None),
+            Err(e) => Err(classify(e, false)),
+        })
+    }
+
+    fn set(&self, user: &str, value: &SecretString) -> Result<(), StoreError> {
+        let value = SecretString::from(value.expose_secret().to_owned());
+        self.call(user, move |entry| {
+            entry
+                .set_password(value.expose_secret())
+                .map_err(|e| classify(e, false))
+        })
+    }
+
+    fn delete(&self, user: &str) -> Result<bool, StoreError> {
+        self.call(user, |entry| match entry.delete_credential() {
+            Ok(()) => Ok(true),
+            Err(Error::NoEntry) => platform::check_open().map(|()| false),
+            Err(e) => Err(classify(e, false)),
+        })
+    }
+
+    fn describe(&self) -> String {
+        platform::NAME.to_string()
+    }
+}
+
+#[cfg(all(
+    unix,
+    not(any(target_os = "macos", target_os = "ios", target_os = "android"))
+))]
+mod platform {
+    use super::{StoreError, classify};
+    use keyring_core::api::CredentialStore;
+    use std::collections::HashMap;
+    use std::sync::Arc;
+
+    pub const NAME: &str = "Secret Service (D-Bus)";
+
+    pub fn connect() -> Result<Arc<CredentialStore>, StoreError> {
+        let store =
+            zbus_secret_service_keyring_store::Store::new().map_err(|e| classify(e, true))?;
+        Ok(store)
+    }
+
+    /// Items get a readable label in Seahorse and KeePassXC.
+    pub fn modifiers(label: &str) -> Option<HashMap<&str, &str>> {
+        Some(HashMap::from([("label", label)]))
+    }
+
+    /// A call failed below the Secret Service: no bus, or nobody owns
+    /// org.freedesktop.secrets on it.
+    pub fn is_unreachable(e: &(dyn std::error::Error + 'static)) -> bool {
+        let text = e.to_string();
+        text.contains("ServiceUnknown")
+            || text.contains("org.freedesktop.secrets")
+            || text.contains("Connection")
+    }
+
+    /// Whether the default collection exists and is unlocked (a "not found"
+    /// from a locked keyring is not an answer).
+    pub fn check_open() -> Result<(), StoreError> {
+        use secret_service::blocking::SecretService;
+        use secret_service::{EncryptionType, Error as SsError};
+        let ss =
+            SecretService::connect(EncryptionType::Plain).map_err(|e| StoreError::Unavailable {
+                detail: e.to_string(),
+            })?;
+        match ss.get_default_collection() {
+            Ok(c) => match c.is_locked() {
+                Ok(false) => Ok(()),
+                Ok(true) => Err(StoreError::Locked {
+                    detail: "the default keyring collection is locked".into(),
+                }),
+                Err(e) => Err(StoreError::Failed {
+                    detail: e.to_string(),
+                }),
+            },
+            Err(SsError::NoResult) => Err(StoreError::Locked {
+                detail: "the Secret Service has no default keyring collection (it was never created or unlocked)".into(),
+            }),
+            Err(e) => Err(StoreError::Failed {
+                detail: e.to_string(),
+            }),
+        }
+    }
+}
+
+#[cfg(target_os = "macos")]
+mod platform {
+    use super::{StoreError, classify};
+    use keyring_core::api::CredentialStore;
+    use std::collections::HashMap;
+    use std::sync::Arc;
+
+    pub const NAME: &str = "macOS Keychain";
+
+    pub fn connect() -> Result<Arc<CredentialStore>, StoreError> {
+        let store =
+            apple_native_keyring_store::keychain::Store::new().map_err(|e| classify(e, true))?;
+        Ok(store)
+    }
+
+    pub fn modifiers(_label: &str) -> Option<HashMap<&str, &str>> {
+        None
+    }
+
+    pub fn is_unreachable(_e: &(dyn std::error::Error + 'static)) -> bool {
+        false
+    }
+
+    pub fn check_open() -> Result<(), StoreError> {
+        Ok(())
+    }
+}
+
+#[cfg(windows)]
+mod platform {
+    use super::{StoreError, classify};
+    use keyring_core::api::CredentialStore;
+    use std::collections::HashMap;
+    use std::sync::Arc;
+
+    pub const NAME: &str = "Windows Credential Manager";
+
+    pub fn connect() -> Result<Arc<CredentialStore>, StoreError> {
+        let store = windows_native_keyring_store::Store::new().map_err(|e| classify(e, true))?;
+        Ok(store)
+    }
+
+    pub fn modifiers(_label: &str) -> Option<HashMap<&str, &str>> {
+        None
+    }
+
+    pub fn is_unreachable(_e: &(dyn std::error::Error + 'static)) -> bool {
+        false
+    }
+
+    pub fn check_open() -> Result<(), StoreError> {
+        Ok(())
+    }
+}

@@ -1,0 +1,152 @@
+//! Carrying out the wizard's effects: disk and keyring work, off the event
+//! loop, each answered by a [`Msg`]. Nothing here decides anything.
+
+use crate::config::{self, Paths};
+use crate::providers::Catalog;
+use crate::secrets::{self, SecretStore, StoreError};
+use crate::wizard::{Effect, Msg, Stored};
+use std::sync::Arc;
+
+/// Looks an environment variable up (the process environment, or a map in tests).
+pub type Env = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
+
+/// What effects work with.
+#[derive(Clone)]
+pub struct Services {
+    pub paths: Paths,
+    pub catalog: &'static Catalog,
+    pub store: Arc<dyn SecretStore>,
+    pub env: Env,
+}
+
+impl Services {
+    /// The real thing: the OS keyring and the process environment.
+    pub fn os(paths: Paths, catalog: &'static Catalog) -> Services {
+        Services {
+            paths,
+            catalog,
+            store: Arc::new(secrets::OsKeyring::new()),
+            env: Arc::new(secrets::process_env),
+        }
+    }
+}
+
+/// Carry out one effect and return the wizard's answer (`None` for
+/// [`Effect::Quit`], which the event loop handles itself).
+pub async fn perform(effect: Effect, services: &Services) -> Option<Msg> {
+    match effect {
+        Effect::Quit => None,
+        Effect::SaveProfile { name, profile } => {
+            let paths = services.paths.clone();
+            let result = blocking(move || {
+                config::save(&paths, &name, &profile)
+                    .map(|path| tracing::debug!(path = %path.display(), "progress saved"))
+                    .map_err(|e| {
+                        tracing::error!(error = %e, "saving progress failed");
+                        e.to_string()
+                    })
+            })
+            .await
+            .unwrap_or_else(|e| Err(e.to_string()));
+            Some(Msg::Saved(result))
+        }
+        Effect::LoadSettings { op, .. } | Effect::StoreSecrets { op, .. } => {
+            let s = services.clone();
+            let loading = matches!(effect, Effect::LoadSettings { .. });
+            let answer =
+                timed(move || Ok(keyring_answer(&effect, s.catalog, &*s.store, &*s.env))).await;
+            let msg = match answer {
+                Ok(msg) => msg,
+                Err(e) if loading => Some(Msg::SettingsLoaded {
+                    op,
+                    settings: Vec::new(),
+                    error: Some(e),
+                }),
+                Err(e) => Some(Msg::SecretsStored { op, result: Err(e) }),
+            };
+            if let Some(
+                Msg::SettingsLoaded { error: Some(e), .. }
+                | Msg::SecretsStored { result: Err(e), .. },
+            ) = &msg
+            {
+                tracing::warn!(kind = e.kind(), error = %e, "keyring call failed");
+            }
+            msg
+        }
+    }
+}
+
+/// The keyring work of an effect, done synchronously, and the wizard's
+/// answer; `None` for effects that are not keyring work. The runtime runs it
+/// on a blocking thread under a timeout; tests call it directly.
+pub fn keyring_answer(
+    effect: &Effect,
+    catalog: &Catalog,
+    store: &dyn SecretStore,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Option<Msg> {
+    match effect {
+        Effect::LoadSettings {
+            op,
+            profile_name,
+            provider,
+            profile,
+        } => {
+            let resolved = match catalog.get(provider) {
+                Some(p) => secrets::resolve(profile_name, profile, p, store, env),
+                None => Vec::new(),
+            };
+            let error = resolved.iter().find_map(|r| r.error.clone());
+            let settings = resolved
+                .into_iter()
+                .map(|r| {
+                    let stored = Stored {
+                        source: r.source,
+                        check: r.check,
+                    };
+                    (r.name, stored)
+                })
+                .collect();
+            Some(Msg::SettingsLoaded {
+                op: *op,
+                settings,
+                error,
+            })
+        }
+        Effect::StoreSecrets {
+            op,
+            profile_name,
+            provider,
+            secrets: values,
+        } => {
+            let result = values.iter().try_for_each(|(name, value)| {
+                let user = secrets::entry_user(profile_name, provider, name);
+                store.set(&user, value.as_secret_string())?;
+                tracing::info!(entry = %user, "secret stored");
+                Ok(())
+            });
+            Some(Msg::SecretsStored { op: *op, result })
+        }
+        Effect::SaveProfile { .. } | Effect::Quit => None,
+    }
+}
+
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, tokio::task::JoinError> {
+    tokio::task::spawn_blocking(f).await
+}
+
+/// Run keyring work on a blocking thread, giving up after the keyring
+/// timeout (the work itself is not interrupted; its answer is dropped).
+async fn timed<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, StoreError> {
+    match tokio::time::timeout(secrets::TIMEOUT, blocking(f)).await {
+        Ok(Ok(result)) => result,
+        Ok(Err(e)) => Err(StoreError::Failed {
+            detail: format!("the keyring task failed: {e}"),
+        }),
+        Err(_) => Err(StoreError::Timeout(secrets::TIMEOUT)),
+    }
+}
