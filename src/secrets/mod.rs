@@ -308,3 +308,114 @@ impl std::fmt::Debug for Secret {
         f.write_str("Secret(<redacted>)")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::providers::Catalog;
+
+    fn twilio() -> &'static Provider {
+        Catalog::builtin().get("twilio").unwrap()
+    }
+
+    fn source_of(r: &[Resolved], name: &str) -> Source {
+        r.iter().find(|r| r.name == name).unwrap().source
+    }
+
+    #[test]
+    fn environment_then_keyring_then_profile() {
+        let store = MemoryStore::new();
+        let mut profile = Profile::default();
+        profile.settings.entry("twilio".into()).or_default().insert(
+            "TWILIO_ACCOUNT_SID".into(),
+            "AC0123456789abcdef0123456789abcdef".into(),
+        );
+        let none = |_: &str| None;
+        let r = resolve("p", &profile, twilio(), &store, &none);
+        assert_eq!(source_of(&r, "TWILIO_ACCOUNT_SID"), Source::Profile);
+        assert_eq!(source_of(&r, "TWILIO_AUTH_TOKEN"), Source::Missing);
+
+        store
+            .set(
+                "p/twilio/TWILIO_AUTH_TOKEN",
+                &SecretString::from("fedcba98765432100123456789abcdef".to_string()),
+            )
+            .unwrap();
+        let r = resolve("p", &profile, twilio(), &store, &none);
+        assert_eq!(source_of(&r, "TWILIO_AUTH_TOKEN"), Source::Keyring);
+        assert_eq!(
+            resolve("q", &profile, twilio(), &store, &none)[1].source,
+            Source::Missing,
+            "another profile's entry is not seen"
+        );
+
+        let env = |n: &str| match n {
+            "SMS_MFA_TWILIO_AUTH_TOKEN" => Some("0123456789abcdef0123456789abcdef".into()),
+            "SMS_MFA_TWILIO_PHONE_NUMBER" => Some(String::new()), // empty: not set
+            "SMS_MFA_TWILIO_ACCOUNT_SID" => Some("nonsense".into()),
+            _ => None,
+        };
+        let r = resolve("p", &profile, twilio(), &store, &env);
+        let token = &r[1];
+        assert_eq!(token.source, Source::Environment);
+        assert_eq!(token.shadowed, Some(Source::Keyring));
+        assert_eq!(
+            token.value.as_ref().unwrap().expose(),
+            "0123456789abcdef0123456789abcdef"
+        );
+        assert!(!format!("{token:?}").contains("0123456789abcdef"), "masked");
+        assert_eq!(source_of(&r, "TWILIO_PHONE_NUMBER"), Source::Missing);
+        let sid = &r[0];
+        assert_eq!(sid.source, Source::Environment);
+        assert_eq!(sid.shadowed, Some(Source::Profile));
+        assert!(sid.check.is_error(), "an override is validated too");
+    }
+
+    #[test]
+    fn a_keyring_error_is_unknown_not_missing_but_the_environment_still_answers() {
+        let store = MemoryStore::new();
+        store.set_fault(Some(Fault::Fail(StoreError::Locked {
+            detail: "locked".into(),
+        })));
+        let r = resolve("p", &Profile::default(), twilio(), &store, &|_| None);
+        assert_eq!(r[1].source, Source::Unknown);
+        assert_eq!(r[1].error.as_ref().unwrap().kind(), "locked");
+        assert_eq!(
+            r[0].source,
+            Source::Missing,
+            "non-secrets do not ask the keyring"
+        );
+        let env = |n: &str| {
+            (n == "SMS_MFA_TWILIO_AUTH_TOKEN").then(|| "0123456789abcdef0123456789abcdef".into())
+        };
+        let r = resolve("p", &Profile::default(), twilio(), &store, &env);
+        assert_eq!(r[1].source, Source::Environment);
+    }
+
+    #[test]
+    fn probe_writes_reads_back_and_deletes() {
+        let store = MemoryStore::new();
+        probe(&store, "p/_probe/1").unwrap();
+        assert!(store.users().is_empty(), "the probe entry is gone");
+        store.set_fault(Some(Fault::Fail(StoreError::Unavailable {
+            detail: "no bus".into(),
+        })));
+        assert_eq!(
+            probe(&store, "p/_probe/1").unwrap_err().kind(),
+            "unavailable"
+        );
+    }
+
+    #[test]
+    fn every_error_kind_has_a_remedy_with_the_override() {
+        for e in [
+            StoreError::Unavailable { detail: "x".into() },
+            StoreError::Locked { detail: "x".into() },
+            StoreError::Timeout(TIMEOUT),
+            StoreError::Failed { detail: "x".into() },
+        ] {
+            assert!(e.remedy().contains("SMS_MFA_<NAME>"), "{e:?}");
+            assert!(!e.title().is_empty());
+        }
+    }
+}
