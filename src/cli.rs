@@ -41,7 +41,7 @@ pub enum SecretsCommand {
         after_help = "Example: printf %s \"$TOKEN\" | sms-mfa secrets set twilio TWILIO_AUTH_TOKEN"
     )]
     Set {
-        /// Provider id: twilio, twilio-verify, vonage, infobip, esendex
+        /// Provider id (twilio, twilio-verify, vonage, infobip, esendex), or auth0 for the tenant's Management API client
         provider: String,
         /// Setting name, e.g. TWILIO_AUTH_TOKEN (see `secrets list`)
         name: String,

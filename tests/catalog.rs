@@ -254,3 +254,29 @@ fn checklist_has_every_troubleshooting_item_of_the_guides() {
         );
     }
 }
+
+#[test]
+fn the_tenant_group_keeps_only_the_client_secret_secret() {
+    let c = Catalog::builtin();
+    let t = c
+        .tenant
+        .as_ref()
+        .expect("the builtin catalog has the tenant group");
+    assert_eq!(t.id, "auth0");
+    assert!(c.get("auth0").is_none(), "not a provider the wizard lists");
+    assert_eq!(c.group("auth0").map(|p| p.id.as_str()), Some("auth0"));
+    let secret: Vec<&str> = t
+        .settings
+        .iter()
+        .filter(|s| s.secret)
+        .map(|s| s.name.as_str())
+        .collect();
+    assert_eq!(secret, ["AUTH0_CLIENT_SECRET"]);
+    let domain = t.setting("AUTH0_DOMAIN").unwrap();
+    assert!(!validate(domain, "acme.eu.auth0.com").is_error());
+    assert!(validate(domain, "https://acme.eu.auth0.com").is_error());
+    assert!(
+        validate(domain, "login.acme.com").is_error(),
+        "custom domains do not serve the Management API"
+    );
+}

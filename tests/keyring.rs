@@ -142,6 +142,28 @@ fn check_set_list_delete_round_trip() {
         setting(&doc, "twilio", "TWILIO_AUTH_TOKEN")["source"],
         "missing"
     );
+
+    // The tenant's Management API client secret is kept the same way.
+    let client_secret = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_01";
+    let r = sms_mfa(
+        h,
+        &["secrets", "set", "auth0", "AUTH0_CLIENT_SECRET"],
+        client_secret,
+        &env(&k),
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(
+        k.lookup("default/auth0/AUTH0_CLIENT_SECRET").as_deref(),
+        Some(client_secret)
+    );
+    let r = sms_mfa(h, &["secrets", "list", "--json"], "", &env(&k));
+    let doc = json(&r);
+    assert_eq!(
+        setting(&doc, "auth0", "AUTH0_CLIENT_SECRET")["source"],
+        "keyring",
+        "listed by default once something is stored"
+    );
+    assert!(!r.stdout.contains(client_secret));
 }
 
 #[test]
@@ -184,6 +206,11 @@ fn invalid_input_is_refused_with_exit_2_and_nothing_is_stored() {
             ["secrets", "set", "twilio", "NOPE"],
             TOKEN,
             "TWILIO_ACCOUNT_SID",
+        ),
+        (
+            ["secrets", "set", "auth0", "AUTH0_DOMAIN"],
+            "https://acme.eu.auth0.com",
+            "without https://",
         ),
     ] {
         let r = sms_mfa(h, &args, input, &env(&k));

@@ -47,13 +47,8 @@ fn lookup<'c>(
     provider: &str,
     name: &str,
 ) -> io::Result<Result<(&'c Provider, &'c Setting), u8>> {
-    let Some(p) = ctx.catalog.get(provider) else {
-        let ids: Vec<&str> = ctx
-            .catalog
-            .providers
-            .iter()
-            .map(|p| p.id.as_str())
-            .collect();
+    let Some(p) = ctx.catalog.group(provider) else {
+        let ids: Vec<&str> = ctx.catalog.groups().map(|p| p.id.as_str()).collect();
         writeln!(
             io.err,
             "sms-mfa: unknown provider {provider:?}; use one of: {}",
@@ -259,15 +254,10 @@ fn list(ctx: &Context, io: &mut Io, only: Option<&str>, json: bool) -> io::Resul
     }
     let profile = profile.profile;
     let candidates: Vec<&Provider> = match only {
-        Some(id) => match ctx.catalog.get(id) {
+        Some(id) => match ctx.catalog.group(id) {
             Some(p) => vec![p],
             None => {
-                let ids: Vec<&str> = ctx
-                    .catalog
-                    .providers
-                    .iter()
-                    .map(|p| p.id.as_str())
-                    .collect();
+                let ids: Vec<&str> = ctx.catalog.groups().map(|p| p.id.as_str()).collect();
                 writeln!(
                     io.err,
                     "sms-mfa: unknown provider {id:?}; use one of: {}",
@@ -276,7 +266,7 @@ fn list(ctx: &Context, io: &mut Io, only: Option<&str>, json: bool) -> io::Resul
                 return Ok(USAGE);
             }
         },
-        None => ctx.catalog.providers.iter().collect(),
+        None => ctx.catalog.groups().collect(),
     };
     let mut shown = Vec::new();
     for p in candidates {

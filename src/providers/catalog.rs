@@ -11,6 +11,9 @@ pub const CATALOG_TOML: &str = include_str!("../../assets/providers.toml");
 #[derive(Debug, Clone)]
 pub struct Catalog {
     pub providers: Vec<Provider>,
+    /// The tenant's own settings (the Auth0 Management API client), kept
+    /// like a provider's: secrets in the keyring, the rest in the profile.
+    pub tenant: Option<Provider>,
 }
 
 #[derive(Debug, Clone)]
@@ -107,6 +110,8 @@ pub enum CatalogError {
 #[serde(deny_unknown_fields)]
 struct RawCatalog {
     provider: Vec<RawProvider>,
+    #[serde(default)]
+    tenant: Option<RawProvider>,
 }
 
 #[derive(Deserialize)]
@@ -153,81 +158,89 @@ impl Catalog {
 
     pub fn parse(text: &str) -> Result<Catalog, CatalogError> {
         let raw: RawCatalog = toml::from_str(text)?;
-        let mut providers = Vec::with_capacity(raw.provider.len());
-        for p in raw.provider {
-            let mut settings = Vec::with_capacity(p.setting.len());
-            for s in p.setting {
-                let err = |problem: String| CatalogError::Setting {
-                    provider: p.id.clone(),
-                    setting: s.name.clone(),
-                    problem,
-                };
-                let required = match s.required.as_str() {
-                    "yes" => Required::Yes,
-                    "no" => Required::No,
-                    other => match other.strip_prefix("one-of:") {
-                        Some(group) if !group.is_empty() => Required::OneOf(group.to_string()),
-                        _ => return Err(err(format!("unknown required value {other:?}"))),
-                    },
-                };
-                let format = match s.format.as_str() {
-                    "e164" => Format::E164,
-                    "sender" => Format::Sender,
-                    "text" => Format::Text,
-                    "https-url" => Format::HttpsUrl {
-                        host_suffix: s.host_suffix.clone(),
-                    },
-                    other => match other.strip_prefix("regex:") {
-                        Some(pattern) => {
-                            // Checked now (cheaply, by the parser only) so a broken
-                            // catalog is refused at once; compiled on first use.
-                            regex_syntax::Parser::new()
-                                .parse(pattern)
-                                .map_err(|e| err(format!("bad regex: {e}")))?;
-                            Format::Regex(LazyRegex::new(pattern))
-                        }
-                        None => return Err(err(format!("unknown format {other:?}"))),
-                    },
-                };
-                if s.host_suffix.is_some() && !matches!(format, Format::HttpsUrl { .. }) {
-                    return Err(err("host_suffix only applies to https-url".into()));
-                }
-                let mut reject = Vec::new();
-                for r in &s.reject {
-                    regex_syntax::Parser::new()
-                        .parse(&r.pattern)
-                        .map_err(|e| err(format!("bad reject: {e}")))?;
-                    reject.push((LazyRegex::new(&r.pattern), r.message.clone()));
-                }
-                settings.push(Setting {
-                    name: s.name,
-                    label: s.label,
-                    secret: s.secret,
-                    required,
-                    format,
-                    expect: s.expect,
-                    example: s.example,
-                    help: s.help,
-                    reject,
-                });
-            }
-            providers.push(Provider {
-                id: p.id,
-                name: p.name,
-                description: p.description,
-                console: p.console,
-                settings,
-            });
-        }
-        let catalog = Catalog { providers };
+        let providers = raw
+            .provider
+            .into_iter()
+            .map(parse_provider)
+            .collect::<Result<Vec<_>, _>>()?;
+        let tenant = raw.tenant.map(parse_provider).transpose()?;
+        let catalog = Catalog { providers, tenant };
         catalog.check()?;
         Ok(catalog)
     }
+}
 
+fn parse_provider(p: RawProvider) -> Result<Provider, CatalogError> {
+    let mut settings = Vec::with_capacity(p.setting.len());
+    for s in p.setting {
+        let err = |problem: String| CatalogError::Setting {
+            provider: p.id.clone(),
+            setting: s.name.clone(),
+            problem,
+        };
+        let required = match s.required.as_str() {
+            "yes" => Required::Yes,
+            "no" => Required::No,
+            other => match other.strip_prefix("one-of:") {
+                Some(group) if !group.is_empty() => Required::OneOf(group.to_string()),
+                _ => return Err(err(format!("unknown required value {other:?}"))),
+            },
+        };
+        let format = match s.format.as_str() {
+            "e164" => Format::E164,
+            "sender" => Format::Sender,
+            "text" => Format::Text,
+            "https-url" => Format::HttpsUrl {
+                host_suffix: s.host_suffix.clone(),
+            },
+            other => match other.strip_prefix("regex:") {
+                Some(pattern) => {
+                    // Checked now (cheaply, by the parser only) so a broken
+                    // catalog is refused at once; compiled on first use.
+                    regex_syntax::Parser::new()
+                        .parse(pattern)
+                        .map_err(|e| err(format!("bad regex: {e}")))?;
+                    Format::Regex(LazyRegex::new(pattern))
+                }
+                None => return Err(err(format!("unknown format {other:?}"))),
+            },
+        };
+        if s.host_suffix.is_some() && !matches!(format, Format::HttpsUrl { .. }) {
+            return Err(err("host_suffix only applies to https-url".into()));
+        }
+        let mut reject = Vec::new();
+        for r in &s.reject {
+            regex_syntax::Parser::new()
+                .parse(&r.pattern)
+                .map_err(|e| err(format!("bad reject: {e}")))?;
+            reject.push((LazyRegex::new(&r.pattern), r.message.clone()));
+        }
+        settings.push(Setting {
+            name: s.name,
+            label: s.label,
+            secret: s.secret,
+            required,
+            format,
+            expect: s.expect,
+            example: s.example,
+            help: s.help,
+            reject,
+        });
+    }
+    Ok(Provider {
+        id: p.id,
+        name: p.name,
+        description: p.description,
+        console: p.console,
+        settings,
+    })
+}
+
+impl Catalog {
     /// Structural rules every catalog must follow.
     fn check(&self) -> Result<(), CatalogError> {
         let mut ids = std::collections::HashSet::new();
-        for p in &self.providers {
+        for p in self.providers.iter().chain(self.tenant.as_ref()) {
             let bad = |m: &str| CatalogError::Provider(p.id.clone(), m.to_string());
             if !ids.insert(p.id.as_str()) {
                 return Err(bad("duplicate provider id"));
@@ -276,6 +289,16 @@ impl Catalog {
 
     pub fn get(&self, id: &str) -> Option<&Provider> {
         self.providers.iter().find(|p| p.id == id)
+    }
+
+    /// Every group of settings: the providers, then the tenant's.
+    pub fn groups(&self) -> impl Iterator<Item = &Provider> {
+        self.providers.iter().chain(self.tenant.as_ref())
+    }
+
+    /// A provider or the tenant's settings, by id.
+    pub fn group(&self, id: &str) -> Option<&Provider> {
+        self.groups().find(|p| p.id == id)
     }
 
     pub fn index_of(&self, id: &str) -> Option<usize> {
