@@ -31,6 +31,41 @@ pub enum Command {
     /// Store, list, delete and check provider settings and secrets without the wizard
     #[command(subcommand)]
     Secrets(SecretsCommand),
+    /// Send one test message through the provider with the profile's settings
+    #[command(
+        name = "send-test",
+        after_help = "Exit codes: 0 accepted (and, with --follow, not reported undelivered), 1 rejected or failed, 2 usage or missing/invalid settings (nothing is sent)."
+    )]
+    SendTest {
+        /// Provider id: twilio, twilio-verify, vonage, infobip, esendex
+        #[arg(long)]
+        provider: String,
+        /// Recipient in E.164 form, e.g. +14155550100
+        #[arg(long)]
+        to: String,
+        /// Message text (Twilio Verify sends its own template with a generated code)
+        #[arg(long, default_value = crate::wizard::DEFAULT_TEST_TEXT)]
+        text: String,
+        /// Machine-readable output: one JSON object
+        #[arg(long)]
+        json: bool,
+        /// Follow the delivery status for up to 30 s where the provider reports it (Twilio)
+        #[arg(long)]
+        follow: bool,
+    },
+    /// Check the provider credentials without sending anything
+    #[command(
+        name = "check-credentials",
+        after_help = "Exit codes: 0 the credentials work, 1 rejected, failed or unusable (e.g. a suspended account), 2 usage or missing/invalid settings."
+    )]
+    CheckCredentials {
+        /// Provider id: twilio, twilio-verify, vonage, infobip, esendex
+        #[arg(long)]
+        provider: String,
+        /// Machine-readable output: one JSON object
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

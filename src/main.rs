@@ -51,6 +51,10 @@ fn main() -> ExitCode {
         };
         return ExitCode::from(commands::secrets::run(cmd, &ctx, &mut io));
     }
+    if let Some(cmd @ (Command::SendTest { .. } | Command::CheckCredentials { .. })) = &cli.command
+    {
+        return ExitCode::from(provider_command(cmd, &cli.profile, &paths));
+    }
     if !std::io::stdout().is_terminal() {
         eprintln!("sms-mfa: the wizard needs a terminal; run it in one (see --help).");
         return ExitCode::from(USAGE);
@@ -109,4 +113,55 @@ fn read_value(setting: &Setting) -> std::io::Result<String> {
     let mut text = String::new();
     stdin.lock().take(64 * 1024).read_to_string(&mut text)?;
     Ok(text)
+}
+
+/// `send-test` and `check-credentials`, on a small async runtime.
+fn provider_command(cmd: &Command, profile: &str, paths: &sms_mfa::config::Paths) -> u8 {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("sms-mfa: cannot start the async runtime: {e}");
+            return FAILURE;
+        }
+    };
+    let store = OsKeyring::new();
+    let ctx = commands::provider::Context {
+        paths,
+        profile,
+        catalog: Catalog::builtin(),
+        store: &store,
+        env: &secrets::process_env,
+        http: sms_mfa::providers::clients::Http::new(),
+    };
+    let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
+    let result = runtime.block_on(async {
+        match cmd {
+            Command::SendTest {
+                provider,
+                to,
+                text,
+                json,
+                follow,
+            } => {
+                let args = commands::provider::SendTest {
+                    provider,
+                    to,
+                    text,
+                    json: *json,
+                    follow: *follow,
+                };
+                commands::provider::send_test(&ctx, &mut out, &mut err, args).await
+            }
+            Command::CheckCredentials { provider, json } => {
+                commands::provider::check_credentials(&ctx, &mut out, &mut err, provider, *json)
+                    .await
+            }
+            Command::Secrets(_) => unreachable!("handled before"),
+        }
+    });
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    result.unwrap_or(FAILURE)
 }

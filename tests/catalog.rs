@@ -20,6 +20,7 @@ fn providers_in_order_with_canonical_settings() {
                 ("TWILIO_AUTH_TOKEN", true),
                 ("TWILIO_PHONE_NUMBER", false),
                 ("TWILIO_MESSAGING_SERVICE_SID", false),
+                ("TWILIO_BASE_URL", false),
             ],
         ),
         (
@@ -28,6 +29,7 @@ fn providers_in_order_with_canonical_settings() {
                 ("TWILIO_ACCOUNT_SID", false),
                 ("TWILIO_AUTH_TOKEN", true),
                 ("TWILIO_VERIFY_SERVICE_SID", false),
+                ("TWILIO_VERIFY_BASE_URL", false),
             ],
         ),
         (
@@ -36,6 +38,7 @@ fn providers_in_order_with_canonical_settings() {
                 ("VONAGE_API_KEY", false),
                 ("VONAGE_API_SECRET", true),
                 ("VONAGE_FROM_NUMBER", false),
+                ("VONAGE_BASE_URL", false),
             ],
         ),
         (
@@ -52,6 +55,7 @@ fn providers_in_order_with_canonical_settings() {
                 ("ESENDEX_ACCOUNT", false),
                 ("ESENDEX_USERNAME", false),
                 ("ESENDEX_PASSWORD", true),
+                ("ESENDEX_BASE_URL", false),
             ],
         ),
     ];
@@ -278,5 +282,56 @@ fn the_tenant_group_keeps_only_the_client_secret_secret() {
     assert!(
         validate(domain, "login.acme.com").is_error(),
         "custom domains do not serve the Management API"
+    );
+}
+
+#[test]
+fn every_provider_names_its_api_and_the_mapped_errors() {
+    use sms_mfa::providers::outcome::ErrorClass;
+    let c = Catalog::builtin();
+    let expect: &[(&str, &[&str])] = &[
+        (
+            "twilio",
+            &[
+                "20003", "20404", "21211", "21408", "21606", "21608", "21610", "21614",
+            ],
+        ),
+        ("twilio-verify", &["60200", "60203", "60410"]),
+        (
+            "vonage",
+            &[
+                "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15",
+                "29", "33",
+            ],
+        ),
+        ("infobip", &["http 401", "8", "11", "12", "18", "52"]),
+        ("esendex", &["http 401", "http 403", "http 400"]),
+    ];
+    for (id, codes) in expect {
+        let p = c.get(id).unwrap();
+        for code in *codes {
+            let k = p
+                .errors
+                .iter()
+                .find(|e| e.code == *code)
+                .unwrap_or_else(|| panic!("{id} does not map {code}"));
+            assert!(!k.meaning.is_empty());
+        }
+        let base = p.base_setting.as_deref().unwrap();
+        let setting = p.setting(base).unwrap();
+        assert!(!setting.secret);
+        if *id == "infobip" {
+            assert_eq!(p.base_url, "", "Infobip's base URL is per account");
+        } else {
+            assert!(p.base_url.starts_with("https://"));
+            assert_eq!(setting.required, Required::No);
+            // http:// only for loopback, so credentials never travel in clear.
+            assert!(validate(setting, "http://example.com").is_error());
+            assert!(!validate(setting, "http://127.0.0.1:8080").is_error());
+        }
+    }
+    assert_eq!(
+        c.get("twilio").unwrap().errors[0].class,
+        ErrorClass::Authentication
     );
 }

@@ -1,6 +1,7 @@
 //! The provider catalog: which providers exist, which settings each needs,
 //! what a valid value looks like and where to find it.
 
+use super::outcome::{ErrorClass, KnownError};
 use regex::Regex;
 use serde::Deserialize;
 use std::sync::OnceLock;
@@ -23,6 +24,12 @@ pub struct Provider {
     pub description: String,
     pub console: String,
     pub settings: Vec<Setting>,
+    /// The default API base URL ("" when a setting must give it).
+    pub base_url: String,
+    /// The setting that overrides the base URL.
+    pub base_setting: Option<String>,
+    /// The provider's known error codes.
+    pub errors: Vec<KnownError>,
 }
 
 #[derive(Debug, Clone)]
@@ -122,6 +129,20 @@ struct RawProvider {
     description: String,
     console: String,
     setting: Vec<RawSetting>,
+    #[serde(default)]
+    base_url: String,
+    #[serde(default)]
+    base_setting: Option<String>,
+    #[serde(default)]
+    error: Vec<RawError>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawError {
+    code: String,
+    class: String,
+    meaning: String,
 }
 
 #[derive(Deserialize)]
@@ -227,12 +248,29 @@ fn parse_provider(p: RawProvider) -> Result<Provider, CatalogError> {
             reject,
         });
     }
+    let mut errors = Vec::with_capacity(p.error.len());
+    for e in p.error {
+        let class = ErrorClass::parse(&e.class).ok_or_else(|| {
+            CatalogError::Provider(
+                p.id.clone(),
+                format!("error {}: unknown class {:?}", e.code, e.class),
+            )
+        })?;
+        errors.push(KnownError {
+            code: e.code,
+            class,
+            meaning: e.meaning,
+        });
+    }
     Ok(Provider {
         id: p.id,
         name: p.name,
         description: p.description,
         console: p.console,
         settings,
+        base_url: p.base_url,
+        base_setting: p.base_setting,
+        errors,
     })
 }
 
@@ -247,6 +285,11 @@ impl Catalog {
             }
             if p.settings.is_empty() {
                 return Err(bad("has no settings"));
+            }
+            if let Some(b) = &p.base_setting
+                && !p.settings.iter().any(|s| &s.name == b)
+            {
+                return Err(bad(&format!("base_setting {b} is not one of its settings")));
             }
             let mut names = std::collections::HashSet::new();
             for s in &p.settings {

@@ -3,6 +3,8 @@
 //! test-message capability.
 
 pub mod catalog;
+pub mod clients;
+pub mod outcome;
 pub mod validate;
 
 pub use catalog::{Catalog, Format, Provider, Required, Setting};

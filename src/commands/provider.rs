@@ -1,0 +1,320 @@
+//! `sms-mfa send-test` and `sms-mfa check-credentials`: the provider
+//! clients with the settings of the profile (environment, keyring,
+//! profile), for scripts and CI.
+
+use super::{FAILURE, OK, USAGE};
+use crate::config::{self, Paths};
+use crate::providers::Catalog;
+use crate::providers::clients::{self, Client, Http, Recipient, Settings};
+use crate::providers::outcome::{Accepted, ErrorClass, Failure};
+use crate::secrets::{self, SecretStore};
+use serde_json::json;
+use std::io::{self, Write};
+use std::time::Duration;
+
+/// What the commands work with.
+pub struct Context<'a> {
+    pub paths: &'a Paths,
+    pub profile: &'a str,
+    pub catalog: &'static Catalog,
+    pub store: &'a dyn SecretStore,
+    pub env: &'a dyn Fn(&str) -> Option<String>,
+    pub http: Http,
+}
+
+/// How long `--follow` waits for a final delivery status, and how often it asks.
+pub const FOLLOW_FOR: Duration = Duration::from_secs(30);
+pub const FOLLOW_EVERY: Duration = Duration::from_secs(2);
+
+/// Build the provider's client from the profile's settings; on failure,
+/// print why and return the exit code.
+fn client(
+    ctx: &Context,
+    err: &mut dyn Write,
+    provider: &str,
+) -> io::Result<Result<(Client, &'static str), u8>> {
+    let Some(p) = ctx.catalog.get(provider) else {
+        let ids: Vec<&str> = ctx
+            .catalog
+            .providers
+            .iter()
+            .map(|p| p.id.as_str())
+            .collect();
+        writeln!(
+            err,
+            "sms-mfa: unknown provider {provider:?}; use one of: {}",
+            ids.join(", ")
+        )?;
+        return Ok(Err(USAGE));
+    };
+    let loaded = config::load(ctx.paths, ctx.profile);
+    if let Some(n) = &loaded.notice {
+        writeln!(err, "sms-mfa: {n}")?;
+    }
+    let resolved = secrets::resolve(ctx.profile, &loaded.profile, p, ctx.store, ctx.env);
+    let keyring_error = resolved.iter().find_map(|r| r.error.clone());
+    if let Err(e) = clients::check_settings(p, &resolved) {
+        writeln!(
+            err,
+            "sms-mfa: the settings of {} for profile {} are not usable:",
+            p.id, ctx.profile
+        )?;
+        for problem in &e.0 {
+            writeln!(err, "  - {problem}")?;
+        }
+        if let Some(k) = keyring_error {
+            writeln!(err, "  {}", k.remedy())?;
+            return Ok(Err(FAILURE));
+        }
+        writeln!(
+            err,
+            "  See `sms-mfa secrets list --provider {}`; nothing was sent.",
+            p.id
+        )?;
+        return Ok(Err(USAGE));
+    }
+    let settings = Settings::from_resolved(resolved);
+    match Client::new(ctx.catalog, &p.id, &settings, ctx.http.clone()) {
+        Ok(c) => Ok(Ok((c, p.name.as_str()))),
+        Err(e) => {
+            writeln!(err, "sms-mfa: {e}; nothing was sent.")?;
+            Ok(Err(USAGE))
+        }
+    }
+}
+
+fn failure_json(f: &Failure) -> serde_json::Value {
+    json!({
+        "class": f.class,
+        "title": f.class.title(),
+        "hint": f.hint(),
+        "temporary": f.class.temporary(),
+        "code": f.code,
+        "message": f.message,
+        "http_status": f.http_status,
+    })
+}
+
+fn print_failure(out: &mut dyn Write, name: &str, f: &Failure) -> io::Result<()> {
+    writeln!(out, "✗ {name}: {}.", f.class.title())?;
+    writeln!(out, "  {}", f.hint())?;
+    let code = f.code.as_deref().unwrap_or("no code");
+    writeln!(out, "  The provider said: [{code}] {}", f.message)
+}
+
+/// The arguments of `send-test`.
+pub struct SendTest<'a> {
+    pub provider: &'a str,
+    pub to: &'a str,
+    pub text: &'a str,
+    pub json: bool,
+    pub follow: bool,
+}
+
+/// `send-test`.
+pub async fn send_test(
+    ctx: &Context<'_>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    args: SendTest<'_>,
+) -> io::Result<u8> {
+    let SendTest {
+        provider,
+        to,
+        text,
+        json,
+        follow,
+    } = args;
+    let recipient = match Recipient::parse(to) {
+        Ok(r) => r,
+        Err(e) => {
+            writeln!(
+                err,
+                "sms-mfa: invalid recipient {to:?}: {e} Nothing was sent."
+            )?;
+            return Ok(USAGE);
+        }
+    };
+    let n = text.chars().count();
+    if n == 0 || n > 1600 {
+        writeln!(
+            err,
+            "sms-mfa: the text must have 1 to 1600 characters (it has {n}). Nothing was sent."
+        )?;
+        return Ok(USAGE);
+    }
+    let (client, name) = match client(ctx, err, provider)? {
+        Ok(c) => c,
+        Err(code) => return Ok(code),
+    };
+    tracing::info!(provider, "sending a test message");
+    let result = client.send_test(&recipient, text).await;
+    let mut deliveries = Vec::new();
+    let mut code = match &result {
+        Ok(_) => OK,
+        Err(_) => FAILURE,
+    };
+    if !json {
+        match &result {
+            Ok(a) => print_accepted(out, name, &recipient, a)?,
+            Err(f) => print_failure(out, name, f)?,
+        }
+    }
+    if let (true, Ok(a)) = (follow, &result)
+        && a.trackable
+    {
+        let started = std::time::Instant::now();
+        let mut last = a.status.clone();
+        loop {
+            tokio::time::sleep(FOLLOW_EVERY).await;
+            let Some(status) = client.delivery_status(&a.id).await else {
+                break;
+            };
+            match status {
+                Ok(d) => {
+                    if last.as_deref() != Some(d.status.as_str()) && !json {
+                        let extra = match (&d.error_code, &d.error_message) {
+                            (Some(c), Some(m)) => format!(" [{c}] {m}"),
+                            (Some(c), None) => format!(" [{c}]"),
+                            _ => String::new(),
+                        };
+                        writeln!(out, "  delivery: {}{extra}", d.status)?;
+                    }
+                    last = Some(d.status.clone());
+                    let done = d.final_;
+                    if done && !d.delivered {
+                        code = FAILURE;
+                    }
+                    deliveries.push(d);
+                    if done {
+                        break;
+                    }
+                }
+                Err(f) => {
+                    if !json {
+                        writeln!(out, "  delivery status unavailable: {}", f.message)?;
+                    }
+                    break;
+                }
+            }
+            if started.elapsed() >= FOLLOW_FOR {
+                if !json {
+                    writeln!(
+                        out,
+                        "  no final status within {} s; look the message up in the provider's logs.",
+                        FOLLOW_FOR.as_secs()
+                    )?;
+                }
+                break;
+            }
+        }
+    }
+    if json {
+        let doc = match &result {
+            Ok(a) => json!({
+                "outcome": "accepted",
+                "provider": provider,
+                "to": recipient.e164(),
+                "id": a.id,
+                "status": a.status,
+                "code_sent": a.code_sent,
+                "delivery": deliveries,
+                "class": null,
+                "hint": null,
+                "code": null,
+                "message": null,
+            }),
+            Err(f) => {
+                let mut d = failure_json(f);
+                d["outcome"] = json!(if f.class == ErrorClass::Network {
+                    "failed"
+                } else {
+                    "rejected"
+                });
+                d["provider"] = json!(provider);
+                d["to"] = json!(recipient.e164());
+                d["id"] = json!(null);
+                d
+            }
+        };
+        writeln!(out, "{}", serde_json::to_string_pretty(&doc)?)?;
+    }
+    Ok(code)
+}
+
+fn print_accepted(out: &mut dyn Write, name: &str, to: &Recipient, a: &Accepted) -> io::Result<()> {
+    writeln!(
+        out,
+        "✓ Accepted by {name} for {}: message id {}{}.",
+        to.e164(),
+        a.id,
+        a.status
+            .as_deref()
+            .map(|s| format!(", status {s}"))
+            .unwrap_or_default()
+    )?;
+    if let Some(c) = &a.code_sent {
+        writeln!(out, "  The code sent was {c}.")?;
+    }
+    writeln!(
+        out,
+        "  Accepted is not delivered: find the id in the provider's logs if the message does not arrive."
+    )
+}
+
+/// `check-credentials`.
+pub async fn check_credentials(
+    ctx: &Context<'_>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    provider: &str,
+    json: bool,
+) -> io::Result<u8> {
+    let (client, name) = match client(ctx, err, provider)? {
+        Ok(c) => c,
+        Err(code) => return Ok(code),
+    };
+    let result = client.check_credentials().await;
+    let code = match &result {
+        Ok(r) if r.usable => OK,
+        _ => FAILURE,
+    };
+    if json {
+        let doc = match &result {
+            Ok(r) => json!({
+                "outcome": if r.usable { "ok" } else { "unusable" },
+                "provider": provider,
+                "summary": r.summary,
+                "warnings": r.warnings,
+                "class": null,
+            }),
+            Err(f) => {
+                let mut d = failure_json(f);
+                d["outcome"] = json!(if f.class == ErrorClass::Network {
+                    "failed"
+                } else {
+                    "rejected"
+                });
+                d["provider"] = json!(provider);
+                d
+            }
+        };
+        writeln!(out, "{}", serde_json::to_string_pretty(&doc)?)?;
+        return Ok(code);
+    }
+    match &result {
+        Ok(r) => {
+            let mark = if r.usable { "✓" } else { "✗" };
+            writeln!(
+                out,
+                "{mark} {name} accepted the credentials: {}.",
+                r.summary
+            )?;
+            for w in &r.warnings {
+                writeln!(out, "  ! {w}")?;
+            }
+        }
+        Err(f) => print_failure(out, name, f)?,
+    }
+    Ok(code)
+}

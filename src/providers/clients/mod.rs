@@ -1,0 +1,377 @@
+//! One small client per provider, behind [`SmsClient`]: check the
+//! credentials without sending, send a test message, and follow delivery
+//! where the API can. reqwest directly, no vendor SDKs.
+
+mod esendex;
+mod infobip;
+mod twilio;
+mod twilio_verify;
+mod vonage;
+
+use super::outcome::{Accepted, CredentialReport, Delivery, Failure, classify};
+use super::validate::{Validation, https_url};
+use super::{Catalog, Provider, Required};
+use crate::secrets::{Resolved, Source, Value};
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::time::Duration;
+
+/// How long to wait for a connection, and for a whole request.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// What every provider client can do.
+pub trait SmsClient {
+    /// Ask the provider whether the credentials work, without sending.
+    fn check_credentials(&self) -> impl Future<Output = Result<CredentialReport, Failure>> + Send;
+    /// Send one message.
+    fn send_test(
+        &self,
+        to: &Recipient,
+        text: &str,
+    ) -> impl Future<Output = Result<Accepted, Failure>> + Send;
+    /// The delivery status of a sent message, where the API has one.
+    fn delivery_status(
+        &self,
+        _id: &str,
+    ) -> impl Future<Output = Option<Result<Delivery, Failure>>> + Send {
+        async { None }
+    }
+}
+
+/// An HTTP client with the timeouts above.
+#[derive(Clone)]
+pub struct Http {
+    client: reqwest::Client,
+    timeout: Duration,
+}
+
+impl Http {
+    pub fn new() -> Http {
+        Http::with_timeouts(CONNECT_TIMEOUT, REQUEST_TIMEOUT)
+    }
+
+    pub fn with_timeouts(connect: Duration, request: Duration) -> Http {
+        let client = reqwest::Client::builder()
+            .connect_timeout(connect)
+            .timeout(request)
+            .user_agent(concat!("sms-mfa/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .expect("a TLS backend is compiled in");
+        Http {
+            client,
+            timeout: request,
+        }
+    }
+
+    /// Send a request; any answer with a body is Ok (the caller judges the
+    /// status), a failure on the way is a network [`Failure`].
+    async fn call(&self, req: reqwest::RequestBuilder) -> Result<(u16, String), Failure> {
+        let resp = req.send().await.map_err(|e| self.network(e))?;
+        let status = resp.status().as_u16();
+        let body = resp.text().await.map_err(|e| self.network(e))?;
+        Ok((status, body))
+    }
+
+    fn network(&self, e: reqwest::Error) -> Failure {
+        let host = e
+            .url()
+            .map(|u| {
+                let mut h = u.host_str().unwrap_or("?").to_string();
+                if let Some(p) = u.port() {
+                    h.push_str(&format!(":{p}"));
+                }
+                h
+            })
+            .unwrap_or_else(|| "the provider".into());
+        let mut cause = String::new();
+        let mut source = std::error::Error::source(&e);
+        while let Some(s) = source {
+            cause = s.to_string();
+            source = s.source();
+        }
+        let what = if e.is_timeout() {
+            format!(
+                "no answer from {host} within {} s",
+                self.timeout.as_secs_f32()
+            )
+        } else if e.is_connect() {
+            format!("could not connect to {host}: {cause}")
+        } else {
+            format!("request to {host} failed: {cause}")
+        };
+        Failure::network(what)
+    }
+}
+
+impl Default for Http {
+    fn default() -> Self {
+        Http::new()
+    }
+}
+
+/// A recipient number, parsed with libphonenumber.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recipient {
+    e164: String,
+}
+
+impl Recipient {
+    /// Parse a number in international form; the error says what is wrong.
+    pub fn parse(text: &str) -> Result<Recipient, String> {
+        let e164 = super::validate::e164(text)?;
+        let parsed = phonenumber::parse(None, &e164).map_err(|e| e.to_string())?;
+        Ok(Recipient {
+            e164: parsed.format().mode(phonenumber::Mode::E164).to_string(),
+        })
+    }
+
+    /// `+14155550100`
+    pub fn e164(&self) -> &str {
+        &self.e164
+    }
+
+    /// `14155550100`: what Vonage, Infobip and Esendex want.
+    pub fn digits(&self) -> &str {
+        self.e164.trim_start_matches('+')
+    }
+}
+
+/// The settings a client is built from, by name.
+#[derive(Default)]
+pub struct Settings {
+    values: BTreeMap<String, Value>,
+}
+
+impl Settings {
+    pub fn from_resolved(resolved: Vec<Resolved>) -> Settings {
+        let values = resolved
+            .into_iter()
+            .filter_map(|r| r.value.map(|v| (r.name, v)))
+            .collect();
+        Settings { values }
+    }
+
+    pub fn insert(&mut self, name: &str, value: Value) {
+        self.values.insert(name.to_string(), value);
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.values
+            .get(name)
+            .map(Value::expose)
+            .filter(|v| !v.is_empty())
+    }
+
+    fn need(&self, name: &str) -> Result<&str, SetupError> {
+        self.get(name)
+            .ok_or_else(|| SetupError(vec![format!("{name} is not set")]))
+    }
+}
+
+/// The settings do not allow a call: missing or invalid, each named.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetupError(pub Vec<String>);
+
+impl std::fmt::Display for SetupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0.join("; "))
+    }
+}
+
+/// Check resolved settings before any call: every required one present,
+/// every present one valid. Problems name the setting and where it came from.
+pub fn check_settings(provider: &Provider, resolved: &[Resolved]) -> Result<(), SetupError> {
+    let mut problems = Vec::new();
+    let present = |name: &str| resolved.iter().any(|r| r.name == name && r.value.is_some());
+    for (s, r) in provider.settings.iter().zip(resolved) {
+        if let Some(e) = &r.error
+            && r.source == Source::Unknown
+            && s.required != Required::No
+        {
+            problems.push(format!("{}: the keyring could not be read ({e})", s.name));
+            continue;
+        }
+        match &s.required {
+            Required::Yes if r.value.is_none() => problems.push(format!(
+                "{} is not set (store it with `sms-mfa secrets set {} {}`, or set {})",
+                s.name,
+                provider.id,
+                s.name,
+                crate::secrets::env_var(&s.name)
+            )),
+            Required::OneOf(group) if r.value.is_none() => {
+                let members: Vec<&str> = provider
+                    .settings
+                    .iter()
+                    .filter(|o| o.required == Required::OneOf(group.clone()))
+                    .map(|o| o.name.as_str())
+                    .collect();
+                if !members.iter().any(|m| present(m)) && members.first() == Some(&s.name.as_str())
+                {
+                    problems.push(format!("one of {} must be set", members.join(", ")));
+                }
+            }
+            _ => {}
+        }
+        if let Validation::Error(m) = &r.check {
+            problems.push(format!("{} ({}): {m}", s.name, r.source.as_str()));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(SetupError(problems))
+    }
+}
+
+/// The API base URL: the override setting when set, else the provider's
+/// default; without a trailing slash. Plain http only for loopback hosts.
+pub fn base_url(provider: &Provider, settings: &Settings) -> Result<String, SetupError> {
+    let name = provider.base_setting.as_deref();
+    let url = match name.and_then(|n| settings.get(n)) {
+        Some(v) => {
+            if let Validation::Error(m) = https_url(v, None) {
+                return Err(SetupError(vec![format!(
+                    "{}: {m}",
+                    name.unwrap_or("base URL")
+                )]));
+            }
+            v.to_string()
+        }
+        None if !provider.base_url.is_empty() => provider.base_url.clone(),
+        None => {
+            return Err(SetupError(vec![format!(
+                "{} is not set",
+                name.unwrap_or("the base URL")
+            )]));
+        }
+    };
+    Ok(url.trim_end_matches('/').to_string())
+}
+
+/// A client for one of the catalog's providers.
+pub enum Client {
+    Twilio(twilio::Twilio),
+    TwilioVerify(twilio_verify::TwilioVerify),
+    Vonage(vonage::Vonage),
+    Infobip(infobip::Infobip),
+    Esendex(esendex::Esendex),
+}
+
+impl Client {
+    /// Build the client of `provider` from its settings.
+    pub fn new(
+        catalog: &'static Catalog,
+        provider: &str,
+        settings: &Settings,
+        http: Http,
+    ) -> Result<Client, SetupError> {
+        let p = catalog
+            .get(provider)
+            .ok_or_else(|| SetupError(vec![format!("unknown provider {provider}")]))?;
+        let base = base_url(p, settings)?;
+        let api = Api { base, http, p };
+        Ok(match provider {
+            "twilio" => Client::Twilio(twilio::Twilio::new(api, settings)?),
+            "twilio-verify" => {
+                Client::TwilioVerify(twilio_verify::TwilioVerify::new(api, settings)?)
+            }
+            "vonage" => Client::Vonage(vonage::Vonage::new(api, settings)?),
+            "infobip" => Client::Infobip(infobip::Infobip::new(api, settings)?),
+            "esendex" => Client::Esendex(esendex::Esendex::new(api, settings)?),
+            other => {
+                return Err(SetupError(vec![format!(
+                    "no client for provider {other} in this build"
+                )]));
+            }
+        })
+    }
+
+    pub async fn check_credentials(&self) -> Result<CredentialReport, Failure> {
+        match self {
+            Client::Twilio(c) => c.check_credentials().await,
+            Client::TwilioVerify(c) => c.check_credentials().await,
+            Client::Vonage(c) => c.check_credentials().await,
+            Client::Infobip(c) => c.check_credentials().await,
+            Client::Esendex(c) => c.check_credentials().await,
+        }
+    }
+
+    pub async fn send_test(&self, to: &Recipient, text: &str) -> Result<Accepted, Failure> {
+        match self {
+            Client::Twilio(c) => c.send_test(to, text).await,
+            Client::TwilioVerify(c) => c.send_test(to, text).await,
+            Client::Vonage(c) => c.send_test(to, text).await,
+            Client::Infobip(c) => c.send_test(to, text).await,
+            Client::Esendex(c) => c.send_test(to, text).await,
+        }
+    }
+
+    pub async fn delivery_status(&self, id: &str) -> Option<Result<Delivery, Failure>> {
+        match self {
+            Client::Twilio(c) => c.delivery_status(id).await,
+            Client::TwilioVerify(c) => c.delivery_status(id).await,
+            Client::Vonage(c) => c.delivery_status(id).await,
+            Client::Infobip(c) => c.delivery_status(id).await,
+            Client::Esendex(c) => c.delivery_status(id).await,
+        }
+    }
+}
+
+/// What every client shares: the base URL, the HTTP client, the catalog
+/// entry (for its error table).
+struct Api {
+    base: String,
+    http: Http,
+    p: &'static Provider,
+}
+
+impl Api {
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Classify an error answer with this provider's table.
+    fn failure(&self, code: Option<&str>, status: Option<u16>, message: String) -> Failure {
+        classify(&self.p.errors, code, status, message)
+    }
+
+    /// An answer that is not what the API documents.
+    fn unexpected(&self, status: u16, body: &str) -> Failure {
+        let mut f = self.failure(
+            None,
+            Some(status),
+            format!("unexpected answer (HTTP {status}): {}", excerpt(body)),
+        );
+        if f.class == super::outcome::ErrorClass::Rejected {
+            f.class = super::outcome::ErrorClass::ProviderError;
+        }
+        f
+    }
+}
+
+/// The first 200 characters of a body, on one line.
+fn excerpt(body: &str) -> String {
+    let one_line: String = body.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.is_empty() {
+        return "(empty body)".into();
+    }
+    match one_line.char_indices().nth(200) {
+        Some((i, _)) => format!("{}…", &one_line[..i]),
+        None => one_line,
+    }
+}
+
+/// A random 6-digit code, as Auth0 would generate for an MFA challenge.
+pub fn random_code() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0),
+    );
+    format!("{:06}", h.finish() % 1_000_000)
+}

@@ -1,0 +1,185 @@
+//! Twilio Programmable Messaging (API 2010-04-01): Messages.json,
+//! form-encoded, HTTP Basic with the Account SID and auth token.
+
+use super::{Api, Recipient, Settings, SetupError, SmsClient};
+use crate::providers::outcome::{Accepted, CredentialReport, Delivery, Failure};
+use serde::Deserialize;
+
+pub struct Twilio {
+    api: Api,
+    sid: String,
+    token: String,
+    from: Option<String>,
+    messaging_service: Option<String>,
+}
+
+/// Twilio's error body: `{"code","message","more_info","status"}`.
+#[derive(Deserialize)]
+pub(super) struct TwilioError {
+    pub code: Option<u64>,
+    pub message: Option<String>,
+}
+
+/// Classify a Twilio (or Twilio Verify) error answer.
+pub(super) fn twilio_failure(api: &Api, status: u16, body: &str) -> Failure {
+    match serde_json::from_str::<TwilioError>(body) {
+        Ok(e) => {
+            let code = e.code.map(|c| c.to_string());
+            let message = e.message.unwrap_or_else(|| super::excerpt(body));
+            api.failure(code.as_deref(), Some(status), message)
+        }
+        Err(_) => api.unexpected(status, body),
+    }
+}
+
+impl Twilio {
+    pub(super) fn new(api: Api, s: &Settings) -> Result<Twilio, SetupError> {
+        let from = s.get("TWILIO_PHONE_NUMBER").map(str::to_string);
+        let messaging_service = s.get("TWILIO_MESSAGING_SERVICE_SID").map(str::to_string);
+        if from.is_none() && messaging_service.is_none() {
+            return Err(SetupError(vec![
+                "one of TWILIO_PHONE_NUMBER, TWILIO_MESSAGING_SERVICE_SID must be set".into(),
+            ]));
+        }
+        Ok(Twilio {
+            sid: s.need("TWILIO_ACCOUNT_SID")?.to_string(),
+            token: s.need("TWILIO_AUTH_TOKEN")?.to_string(),
+            from,
+            messaging_service,
+            api,
+        })
+    }
+
+    fn account_url(&self, rest: &str) -> String {
+        self.api
+            .url(&format!("/2010-04-01/Accounts/{}{rest}", self.sid))
+    }
+}
+
+#[derive(Deserialize)]
+struct Account {
+    friendly_name: Option<String>,
+    status: Option<String>,
+    #[serde(rename = "type")]
+    kind: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Message {
+    sid: String,
+    status: Option<String>,
+    error_code: Option<serde_json::Value>,
+    error_message: Option<String>,
+}
+
+impl SmsClient for Twilio {
+    async fn check_credentials(&self) -> Result<CredentialReport, Failure> {
+        let req = self
+            .api
+            .http
+            .client
+            .get(self.account_url(".json"))
+            .basic_auth(&self.sid, Some(&self.token));
+        let (status, body) = self.api.http.call(req).await?;
+        if status != 200 {
+            return Err(twilio_failure(&self.api, status, &body));
+        }
+        let a: Account =
+            serde_json::from_str(&body).map_err(|_| self.api.unexpected(status, &body))?;
+        let kind = a.kind.unwrap_or_else(|| "unknown".into());
+        let state = a.status.unwrap_or_else(|| "unknown".into());
+        let mut warnings = Vec::new();
+        if kind.eq_ignore_ascii_case("trial") {
+            warnings.push(
+                "Trial account: it only reaches verified numbers (Twilio error 21608 for others). Upgrade before real users enroll."
+                    .to_string(),
+            );
+        }
+        let usable = state == "active";
+        if !usable {
+            warnings.push(format!(
+                "The account is {state}: it cannot send. Reactivate it in the Twilio Console."
+            ));
+        }
+        Ok(CredentialReport {
+            summary: format!(
+                "{kind} account '{}', {state}",
+                a.friendly_name.unwrap_or_default()
+            ),
+            warnings,
+            usable,
+        })
+    }
+
+    async fn send_test(&self, to: &Recipient, text: &str) -> Result<Accepted, Failure> {
+        let mut form = vec![("To", to.e164().to_string()), ("Body", text.to_string())];
+        match (&self.messaging_service, &self.from) {
+            (Some(mg), _) => form.push(("MessagingServiceSid", mg.clone())),
+            (None, Some(from)) => form.push(("From", from.clone())),
+            (None, None) => unreachable!("checked in new()"),
+        }
+        let req = self
+            .api
+            .http
+            .client
+            .post(self.account_url("/Messages.json"))
+            .basic_auth(&self.sid, Some(&self.token))
+            .form(&form);
+        let (status, body) = self.api.http.call(req).await?;
+        if !(200..300).contains(&status) {
+            return Err(twilio_failure(&self.api, status, &body));
+        }
+        let m: Message =
+            serde_json::from_str(&body).map_err(|_| self.api.unexpected(status, &body))?;
+        Ok(Accepted {
+            id: m.sid,
+            status: m.status,
+            trackable: true,
+            code_sent: None,
+        })
+    }
+
+    async fn delivery_status(&self, id: &str) -> Option<Result<Delivery, Failure>> {
+        let req = self
+            .api
+            .http
+            .client
+            .get(self.account_url(&format!("/Messages/{id}.json")))
+            .basic_auth(&self.sid, Some(&self.token));
+        let result = async {
+            let (status, body) = self.api.http.call(req).await?;
+            if status != 200 {
+                return Err(twilio_failure(&self.api, status, &body));
+            }
+            let m: Message =
+                serde_json::from_str(&body).map_err(|_| self.api.unexpected(status, &body))?;
+            let s = m.status.unwrap_or_else(|| "unknown".into());
+            let error_code = match m.error_code {
+                Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+                Some(serde_json::Value::String(s)) if !s.is_empty() => Some(s),
+                _ => None,
+            };
+            let error_message = m.error_message.or_else(|| {
+                let code = error_code.as_deref()?;
+                self.api
+                    .p
+                    .errors
+                    .iter()
+                    .find(|e| e.code == code)
+                    .map(|e| e.meaning.clone())
+            });
+            Ok(Delivery {
+                final_: matches!(
+                    s.as_str(),
+                    "delivered" | "undelivered" | "failed" | "canceled" | "read"
+                ),
+                delivered: matches!(s.as_str(), "delivered" | "read"),
+                status: s,
+                error_code,
+                error_message,
+            })
+        }
+        .await;
+        Some(result)
+    }
+}

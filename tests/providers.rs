@@ -1,0 +1,777 @@
+//! The provider clients against loopback fakes (wiremock). Every request is
+//! checked against the vendor's OpenAPI spec (common/spec.rs) and for the
+//! exact values sent; the fakes answer with the documented bodies, for
+//! success and for every mapped error, plus malformed JSON, HTTP 500, a
+//! stall and a refused connection.
+
+mod common;
+
+use common::spec;
+use sms_mfa::providers::Catalog;
+use sms_mfa::providers::clients::{Client, Http, Recipient, Settings};
+use sms_mfa::providers::outcome::{ErrorClass, Failure};
+use sms_mfa::secrets::Value;
+use std::time::Duration;
+use wiremock::matchers::{header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const SID: &str = "AC0123456789abcdef0123456789abcdef";
+const TOKEN: &str = "fedcba98765432100123456789abcdef";
+const VA: &str = "VA0123456789abcdef0123456789abcdef";
+const TO: &str = "+14155550100";
+const TEXT: &str = "Your verification code is 123456";
+/// Basic base64(SID:TOKEN)
+fn twilio_auth() -> String {
+    format!("Basic {}", b64(&format!("{SID}:{TOKEN}")))
+}
+
+fn b64(s: &str) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let b = s.as_bytes();
+    let mut out = String::new();
+    for c in b.chunks(3) {
+        let n = (c[0] as u32) << 16
+            | (*c.get(1).unwrap_or(&0) as u32) << 8
+            | *c.get(2).unwrap_or(&0) as u32;
+        for i in 0..4 {
+            if i <= c.len() {
+                out.push(T[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+fn settings(base_name: &str, base: &str, pairs: &[(&str, &str)]) -> Settings {
+    let mut s = Settings::default();
+    s.insert(base_name, Value::Plain(base.to_string()));
+    for (k, v) in pairs {
+        s.insert(k, Value::Plain(v.to_string()));
+    }
+    s
+}
+
+fn twilio_settings(base: &str) -> Settings {
+    settings(
+        "TWILIO_BASE_URL",
+        base,
+        &[
+            ("TWILIO_ACCOUNT_SID", SID),
+            ("TWILIO_AUTH_TOKEN", TOKEN),
+            ("TWILIO_PHONE_NUMBER", "+15005550006"),
+        ],
+    )
+}
+
+fn verify_settings(base: &str) -> Settings {
+    settings(
+        "TWILIO_VERIFY_BASE_URL",
+        base,
+        &[
+            ("TWILIO_ACCOUNT_SID", SID),
+            ("TWILIO_AUTH_TOKEN", TOKEN),
+            ("TWILIO_VERIFY_SERVICE_SID", VA),
+        ],
+    )
+}
+
+fn vonage_settings(base: &str) -> Settings {
+    settings(
+        "VONAGE_BASE_URL",
+        base,
+        &[
+            ("VONAGE_API_KEY", "abcd1234"),
+            ("VONAGE_API_SECRET", "s3cr3tValue"),
+            ("VONAGE_FROM_NUMBER", "+14155550199"),
+        ],
+    )
+}
+
+const INFOBIP_KEY: &str = "0123456789abcdef0123456789abcdef-01234567";
+
+fn infobip_settings(base: &str) -> Settings {
+    settings(
+        "INFOBIP_BASE_URL",
+        base,
+        &[
+            ("INFOBIP_API_KEY", INFOBIP_KEY),
+            ("INFOBIP_SENDER", "InfoSMS"),
+        ],
+    )
+}
+
+fn esendex_settings(base: &str) -> Settings {
+    settings(
+        "ESENDEX_BASE_URL",
+        base,
+        &[
+            ("ESENDEX_ACCOUNT", "EX0000001"),
+            ("ESENDEX_USERNAME", "admin@example.com"),
+            ("ESENDEX_PASSWORD", "correct-horse"),
+        ],
+    )
+}
+
+fn settings_for(provider: &str, base: &str) -> Settings {
+    match provider {
+        "twilio" => twilio_settings(base),
+        "twilio-verify" => verify_settings(base),
+        "vonage" => vonage_settings(base),
+        "infobip" => infobip_settings(base),
+        "esendex" => esendex_settings(base),
+        other => panic!("{other}"),
+    }
+}
+
+fn client(provider: &str, s: &Settings) -> Client {
+    Client::new(Catalog::builtin(), provider, s, Http::new()).unwrap()
+}
+
+fn to() -> Recipient {
+    Recipient::parse(TO).unwrap()
+}
+
+async fn only_request(server: &MockServer) -> wiremock::Request {
+    let mut r = server.received_requests().await.unwrap();
+    assert_eq!(r.len(), 1, "exactly one request: {r:?}");
+    r.remove(0)
+}
+
+fn assert_failure(f: &Failure, class: ErrorClass, code: &str, message_part: &str) {
+    assert_eq!(f.class, class, "{f:?}");
+    assert_eq!(f.code.as_deref(), Some(code), "{f:?}");
+    assert!(f.message.contains(message_part), "{f:?}");
+    assert!(!f.hint().is_empty());
+}
+
+// ---- Twilio Programmable Messaging ----
+
+fn twilio_error(code: u32, status: u16, message: &str) -> ResponseTemplate {
+    ResponseTemplate::new(status).set_body_json(serde_json::json!({
+        "code": code,
+        "message": message,
+        "more_info": format!("https://www.twilio.com/docs/errors/{code}"),
+        "status": status,
+    }))
+}
+
+#[tokio::test]
+async fn twilio_send_posts_the_documented_form() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(format!("/2010-04-01/Accounts/{SID}/Messages.json")))
+        .and(header("authorization", twilio_auth().as_str()))
+        .respond_with(ResponseTemplate::new(201).set_body_json(serde_json::json!({
+            "account_sid": SID, "api_version": "2010-04-01", "body": TEXT,
+            "direction": "outbound-api", "error_code": null, "error_message": null,
+            "from": "+15005550006", "num_segments": "1", "price": null,
+            "sid": "SM0123456789abcdef0123456789abcdef", "status": "queued", "to": TO,
+        })))
+        .mount(&server)
+        .await;
+    let a = client("twilio", &twilio_settings(&server.uri()))
+        .send_test(&to(), TEXT)
+        .await
+        .unwrap();
+    assert_eq!(a.id, "SM0123456789abcdef0123456789abcdef");
+    assert_eq!(a.status.as_deref(), Some("queued"));
+    assert!(a.trackable);
+    let req = only_request(&server).await;
+    spec::check("twilio.send", &req);
+    assert_eq!(
+        spec::form(&req),
+        [
+            ("To".to_string(), TO.to_string()),
+            ("Body".into(), TEXT.into()),
+            ("From".into(), "+15005550006".into())
+        ]
+    );
+}
+
+#[tokio::test]
+async fn twilio_send_with_a_messaging_service() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(
+            serde_json::json!({"sid": "SMx", "status": "accepted", "error_code": null}),
+        ))
+        .mount(&server)
+        .await;
+    let mut s = twilio_settings(&server.uri());
+    s.insert(
+        "TWILIO_MESSAGING_SERVICE_SID",
+        Value::Plain("MG0123456789abcdef0123456789abcdef".into()),
+    );
+    let a = client("twilio", &s).send_test(&to(), TEXT).await.unwrap();
+    assert_eq!(a.status.as_deref(), Some("accepted"));
+    let req = only_request(&server).await;
+    spec::check("twilio.send", &req);
+    let form = spec::form(&req);
+    assert!(form.contains(&(
+        "MessagingServiceSid".into(),
+        "MG0123456789abcdef0123456789abcdef".into()
+    )));
+    assert!(!form.iter().any(|(k, _)| k == "From"));
+}
+
+#[tokio::test]
+async fn twilio_errors_are_classified() {
+    let cases = [
+        (20003, 401, ErrorClass::Authentication),
+        (20404, 404, ErrorClass::Authentication),
+        (21211, 400, ErrorClass::InvalidRecipient),
+        (21408, 400, ErrorClass::SenderNotAllowed),
+        (21606, 400, ErrorClass::SenderNotAllowed),
+        (21608, 400, ErrorClass::TrialUnverified),
+        (21610, 400, ErrorClass::InvalidRecipient),
+        (21614, 400, ErrorClass::InvalidRecipient),
+        (20429, 429, ErrorClass::RateLimited),
+        (30001, 400, ErrorClass::Rejected), // unmapped: the message carries it
+    ];
+    for (code, status, class) in cases {
+        let server = MockServer::start().await;
+        let message = format!("Twilio says {code}");
+        Mock::given(method("POST"))
+            .respond_with(twilio_error(code, status, &message))
+            .mount(&server)
+            .await;
+        let f = client("twilio", &twilio_settings(&server.uri()))
+            .send_test(&to(), TEXT)
+            .await
+            .unwrap_err();
+        assert_failure(&f, class, &code.to_string(), &message);
+        assert_eq!(f.http_status, Some(status));
+    }
+}
+
+#[tokio::test]
+async fn twilio_account_check_reports_trial_and_suspended() {
+    for (kind, status, usable, warns) in [
+        ("Full", "active", true, 0),
+        ("Trial", "active", true, 1),
+        ("Full", "suspended", false, 1),
+    ] {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path(format!("/2010-04-01/Accounts/{SID}.json")))
+            .and(header("authorization", twilio_auth().as_str()))
+            .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+                "sid": SID, "friendly_name": "Acme", "status": status, "type": kind,
+            })))
+            .mount(&server)
+            .await;
+        let r = client("twilio", &twilio_settings(&server.uri()))
+            .check_credentials()
+            .await
+            .unwrap();
+        assert_eq!(r.usable, usable, "{r:?}");
+        assert_eq!(r.warnings.len(), warns, "{r:?}");
+        assert!(r.summary.contains(kind) && r.summary.contains("Acme"));
+        spec::check("twilio.account", &only_request(&server).await);
+    }
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(twilio_error(20003, 401, "Authenticate"))
+        .mount(&server)
+        .await;
+    let f = client("twilio", &twilio_settings(&server.uri()))
+        .check_credentials()
+        .await
+        .unwrap_err();
+    assert_failure(&f, ErrorClass::Authentication, "20003", "Authenticate");
+}
+
+#[tokio::test]
+async fn twilio_delivery_status_is_read() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(format!(
+            "/2010-04-01/Accounts/{SID}/Messages/SMx.json"
+        )))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "sid": "SMx", "status": "undelivered", "error_code": 30003, "error_message": null,
+        })))
+        .mount(&server)
+        .await;
+    let d = client("twilio", &twilio_settings(&server.uri()))
+        .delivery_status("SMx")
+        .await
+        .expect("Twilio reports delivery")
+        .unwrap();
+    assert!(d.final_ && !d.delivered);
+    assert_eq!(d.status, "undelivered");
+    assert_eq!(d.error_code.as_deref(), Some("30003"));
+    spec::check("twilio.message", &only_request(&server).await);
+}
+
+// ---- Twilio Verify ----
+
+#[tokio::test]
+async fn verify_sends_a_custom_code_to_the_service_sid() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(format!("/v2/Services/{VA}/Verifications")))
+        .and(header("authorization", twilio_auth().as_str()))
+        .respond_with(ResponseTemplate::new(201).set_body_json(serde_json::json!({
+            "sid": "VE0123456789abcdef0123456789abcdef", "service_sid": VA,
+            "account_sid": SID, "to": TO, "channel": "sms", "status": "pending", "valid": false,
+        })))
+        .mount(&server)
+        .await;
+    let a = client("twilio-verify", &verify_settings(&server.uri()))
+        .send_test(&to(), TEXT)
+        .await
+        .unwrap();
+    assert_eq!(a.status.as_deref(), Some("pending"));
+    let code = a.code_sent.clone().unwrap();
+    assert!(
+        code.len() == 6 && code.chars().all(|c| c.is_ascii_digit()),
+        "{code}"
+    );
+    let req = only_request(&server).await;
+    spec::check("twilio-verify.send", &req);
+    assert_eq!(
+        spec::form(&req),
+        [
+            ("To".to_string(), TO.to_string()),
+            ("Channel".into(), "sms".into()),
+            ("CustomCode".into(), code)
+        ]
+    );
+}
+
+#[tokio::test]
+async fn verify_errors_are_classified() {
+    for (code, status, class) in [
+        (60200, 400, ErrorClass::InvalidRecipient),
+        (60203, 429, ErrorClass::RateLimited),
+        (60410, 403, ErrorClass::RateLimited),
+        (20404, 404, ErrorClass::Authentication),
+        (20003, 401, ErrorClass::Authentication),
+    ] {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(twilio_error(code, status, "Verify says no"))
+            .mount(&server)
+            .await;
+        let f = client("twilio-verify", &verify_settings(&server.uri()))
+            .send_test(&to(), TEXT)
+            .await
+            .unwrap_err();
+        assert_failure(&f, class, &code.to_string(), "Verify says no");
+    }
+}
+
+#[tokio::test]
+async fn verify_service_check_needs_custom_codes() {
+    for (enabled, usable) in [(true, true), (false, false)] {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path(format!("/v2/Services/{VA}")))
+            .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+                "sid": VA, "friendly_name": "Acme MFA", "custom_code_enabled": enabled,
+            })))
+            .mount(&server)
+            .await;
+        let r = client("twilio-verify", &verify_settings(&server.uri()))
+            .check_credentials()
+            .await
+            .unwrap();
+        assert_eq!(r.usable, usable);
+        assert_eq!(r.warnings.is_empty(), enabled, "{r:?}");
+        spec::check("twilio-verify.service", &only_request(&server).await);
+    }
+}
+
+// ---- Vonage ----
+
+#[tokio::test]
+async fn vonage_sends_digits_only_and_reads_the_message_status() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/sms/json"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "message-count": "1",
+            "messages": [{"to": "14155550100", "message-id": "0A0000000123ABCD1",
+                "status": "0", "remaining-balance": "3.14159265", "message-price": "0.03330000",
+                "network": "12345"}],
+        })))
+        .mount(&server)
+        .await;
+    let a = client("vonage", &vonage_settings(&server.uri()))
+        .send_test(&to(), TEXT)
+        .await
+        .unwrap();
+    assert_eq!(a.id, "0A0000000123ABCD1");
+    let req = only_request(&server).await;
+    spec::check("vonage.send", &req);
+    assert_eq!(
+        spec::form(&req),
+        [
+            ("api_key".to_string(), "abcd1234".to_string()),
+            ("api_secret".into(), "s3cr3tValue".into()),
+            ("from".into(), "14155550199".into()),
+            ("to".into(), "14155550100".into()),
+            ("text".into(), TEXT.into())
+        ]
+    );
+}
+
+#[tokio::test]
+async fn vonage_http_200_with_a_failed_status_is_a_failure() {
+    let expected = [
+        ("1", ErrorClass::RateLimited),
+        ("4", ErrorClass::Authentication),
+        ("5", ErrorClass::ProviderError),
+        ("6", ErrorClass::InvalidRecipient),
+        ("9", ErrorClass::InsufficientFunds),
+        ("15", ErrorClass::SenderNotAllowed),
+        ("29", ErrorClass::TrialUnverified),
+        ("33", ErrorClass::InvalidRecipient),
+    ];
+    for status in (1..=15).chain([29, 33]).map(|s| s.to_string()) {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+                "message-count": "1",
+                "messages": [{"status": status, "error-text": format!("Error {status}")}],
+            })))
+            .mount(&server)
+            .await;
+        let f = client("vonage", &vonage_settings(&server.uri()))
+            .send_test(&to(), TEXT)
+            .await
+            .unwrap_err();
+        assert_eq!(f.code.as_deref(), Some(status.as_str()));
+        assert!(f.message.contains(&format!("Error {status}")), "{f:?}");
+        assert!(f.meaning.is_some(), "status {status} is mapped: {f:?}");
+        if let Some((_, class)) = expected.iter().find(|(s, _)| *s == status) {
+            assert_eq!(f.class, *class, "status {status}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn vonage_balance_check() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/account/get-balance"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!({"value": 10.28, "autoReload": false})),
+        )
+        .mount(&server)
+        .await;
+    let r = client("vonage", &vonage_settings(&server.uri()))
+        .check_credentials()
+        .await
+        .unwrap();
+    assert!(r.usable && r.summary.contains("10.28"), "{r:?}");
+    let req = only_request(&server).await;
+    spec::check("vonage.balance", &req);
+    let q: Vec<(String, String)> = req.url.query_pairs().into_owned().collect();
+    assert_eq!(
+        q,
+        [
+            ("api_key".to_string(), "abcd1234".to_string()),
+            ("api_secret".into(), "s3cr3tValue".into())
+        ]
+    );
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(serde_json::json!({
+            "type": "https://developer.nexmo.com/api-errors#unauthorized",
+            "title": "Invalid credentials supplied",
+        })))
+        .mount(&server)
+        .await;
+    let f = client("vonage", &vonage_settings(&server.uri()))
+        .check_credentials()
+        .await
+        .unwrap_err();
+    assert_eq!(f.class, ErrorClass::Authentication);
+    assert!(f.message.contains("Invalid credentials supplied"));
+}
+
+// ---- Infobip ----
+
+fn infobip_answer(group: u32, group_name: &str, id: u32, name: &str) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(serde_json::json!({
+        "bulkId": "2034072219640523072",
+        "messages": [{
+            "messageId": "2250be2d4219-3af1-78856-aabe-1362af1edfd2",
+            "status": {"groupId": group, "groupName": group_name, "id": id, "name": name,
+                "description": format!("{name} description")},
+            "destination": "14155550100",
+        }],
+    }))
+}
+
+#[tokio::test]
+async fn infobip_sends_v3_json_with_the_app_key() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/sms/3/messages"))
+        .and(header(
+            "authorization",
+            format!("App {INFOBIP_KEY}").as_str(),
+        ))
+        .respond_with(infobip_answer(1, "PENDING", 26, "PENDING_ACCEPTED"))
+        .mount(&server)
+        .await;
+    let a = client("infobip", &infobip_settings(&server.uri()))
+        .send_test(&to(), TEXT)
+        .await
+        .unwrap();
+    assert_eq!(a.id, "2250be2d4219-3af1-78856-aabe-1362af1edfd2");
+    let req = only_request(&server).await;
+    spec::check("infobip.send", &req);
+    let body: serde_json::Value = serde_json::from_slice(&req.body).unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!({"messages": [{
+            "sender": "InfoSMS",
+            "destinations": [{"to": "14155550100"}],
+            "content": {"text": TEXT},
+        }]})
+    );
+}
+
+#[tokio::test]
+async fn infobip_rejected_with_http_200_is_a_failure() {
+    for (id, name, class) in [
+        (8, "REJECTED_PREFIX_MISSING", ErrorClass::InvalidRecipient),
+        (11, "REJECTED_SENDER", ErrorClass::SenderNotAllowed),
+        (
+            12,
+            "REJECTED_NOT_ENOUGH_CREDITS",
+            ErrorClass::InsufficientFunds,
+        ),
+        (
+            18,
+            "REJECTED_DESTINATION_NOT_REGISTERED",
+            ErrorClass::TrialUnverified,
+        ),
+        (52, "REJECTED_DESTINATION", ErrorClass::InvalidRecipient),
+    ] {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(infobip_answer(5, "REJECTED", id, name))
+            .mount(&server)
+            .await;
+        let f = client("infobip", &infobip_settings(&server.uri()))
+            .send_test(&to(), TEXT)
+            .await
+            .unwrap_err();
+        assert_failure(&f, class, &id.to_string(), name);
+    }
+    // HTTP 401 with the documented ApiError body.
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(serde_json::json!({
+            "errorCode": "E401",
+            "description": "The request lacks valid authentication credentials for the requested resource.",
+            "action": "Check the resources and adjust authentication credentials.",
+            "violations": [], "resources": [],
+        })))
+        .mount(&server)
+        .await;
+    let f = client("infobip", &infobip_settings(&server.uri()))
+        .send_test(&to(), TEXT)
+        .await
+        .unwrap_err();
+    assert_failure(
+        &f,
+        ErrorClass::Authentication,
+        "http 401",
+        "lacks valid authentication",
+    );
+}
+
+#[tokio::test]
+async fn infobip_balance_check() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/account/1/balance"))
+        .and(header(
+            "authorization",
+            format!("App {INFOBIP_KEY}").as_str(),
+        ))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!({"balance": 47.79, "currency": "EUR"})),
+        )
+        .mount(&server)
+        .await;
+    let r = client("infobip", &infobip_settings(&server.uri()))
+        .check_credentials()
+        .await
+        .unwrap();
+    assert!(r.usable && r.summary.contains("47.79 EUR"), "{r:?}");
+}
+
+// ---- Esendex ----
+
+#[tokio::test]
+async fn esendex_dispatches_json_with_the_account_reference() {
+    for answer in [
+        r#"{"batch":{"batchid":"b1","messageheaders":[{"uri":"https://api.esendex.com/v1.0/MessageHeaders/m-1","id":"m-1"}]}}"#,
+        r#"<?xml version="1.0" encoding="utf-8"?><messageheaders batchid="b1" xmlns="http://api.esendex.com/ns/"><messageheader uri="https://api.esendex.com/v1.0/MessageHeaders/m-1" id="m-1" /></messageheaders>"#,
+    ] {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/v1.0/messagedispatcher"))
+            .and(header(
+                "authorization",
+                format!("Basic {}", b64("admin@example.com:correct-horse")).as_str(),
+            ))
+            .and(header("content-type", "application/json"))
+            .respond_with(ResponseTemplate::new(200).set_body_string(answer))
+            .mount(&server)
+            .await;
+        let a = client("esendex", &esendex_settings(&server.uri()))
+            .send_test(&to(), TEXT)
+            .await
+            .unwrap();
+        assert_eq!(a.id, "m-1");
+        let req = only_request(&server).await;
+        let body: serde_json::Value = serde_json::from_slice(&req.body).unwrap();
+        assert_eq!(
+            body,
+            serde_json::json!({"accountreference": "EX0000001",
+                "messages": [{"to": "14155550100", "body": TEXT}]})
+        );
+    }
+}
+
+#[tokio::test]
+async fn esendex_errors_show_status_and_body() {
+    for (status, class) in [
+        (401, ErrorClass::Authentication),
+        (403, ErrorClass::Authentication),
+        (400, ErrorClass::Rejected),
+    ] {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(
+                ResponseTemplate::new(status).set_body_string(format!("Esendex {status} text")),
+            )
+            .mount(&server)
+            .await;
+        let f = client("esendex", &esendex_settings(&server.uri()))
+            .send_test(&to(), TEXT)
+            .await
+            .unwrap_err();
+        assert_failure(
+            &f,
+            class,
+            &format!("http {status}"),
+            &format!("Esendex {status} text"),
+        );
+    }
+}
+
+#[tokio::test]
+async fn esendex_accounts_check_finds_the_reference() {
+    for (refs, usable) in [("EX0000001", true), ("EX0000002", false)] {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/v1.0/accounts"))
+            .respond_with(ResponseTemplate::new(200).set_body_string(format!(
+                r#"<?xml version="1.0" encoding="utf-8"?><accounts xmlns="http://api.esendex.com/ns/"><account id="A1" uri="u"><reference>{refs}</reference><label>x</label></account></accounts>"#
+            )))
+            .mount(&server)
+            .await;
+        let r = client("esendex", &esendex_settings(&server.uri()))
+            .check_credentials()
+            .await
+            .unwrap();
+        assert_eq!(r.usable, usable, "{r:?}");
+    }
+}
+
+// ---- faults, for every provider ----
+
+const PROVIDERS: [&str; 5] = ["twilio", "twilio-verify", "vonage", "infobip", "esendex"];
+
+#[tokio::test]
+async fn malformed_json_and_http_500_are_provider_errors() {
+    for p in PROVIDERS {
+        for (status, body) in [
+            (200, "{not json"),
+            (201, "<html>oops</html>"),
+            (500, "Internal Server Error"),
+        ] {
+            let server = MockServer::start().await;
+            Mock::given(method("POST"))
+                .respond_with(ResponseTemplate::new(status).set_body_string(body))
+                .mount(&server)
+                .await;
+            let r = client(p, &settings_for(p, &server.uri()))
+                .send_test(&to(), TEXT)
+                .await;
+            if p == "esendex" && status != 500 {
+                // Esendex answers are parsed defensively: no id is an error too.
+                assert!(r.is_err(), "{p}: {r:?}");
+            }
+            let f = r.unwrap_err();
+            assert_eq!(f.class, ErrorClass::ProviderError, "{p} {status}: {f:?}");
+            assert!(f.class.temporary());
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_stalled_provider_times_out_as_a_network_problem() {
+    for p in PROVIDERS {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(201).set_delay(Duration::from_secs(30)))
+            .mount(&server)
+            .await;
+        let http = Http::with_timeouts(Duration::from_secs(1), Duration::from_millis(500));
+        let started = std::time::Instant::now();
+        let f = Client::new(Catalog::builtin(), p, &settings_for(p, &server.uri()), http)
+            .unwrap()
+            .send_test(&to(), TEXT)
+            .await
+            .unwrap_err();
+        assert!(started.elapsed() < Duration::from_secs(5));
+        assert_eq!(f.class, ErrorClass::Network, "{p}: {f:?}");
+        assert!(f.message.contains("no answer"), "{f:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_a_network_problem() {
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    }; // closed again: nobody listens
+    for p in PROVIDERS {
+        let f = client(p, &settings_for(p, &format!("http://127.0.0.1:{port}")))
+            .send_test(&to(), TEXT)
+            .await
+            .unwrap_err();
+        assert_eq!(f.class, ErrorClass::Network, "{p}: {f:?}");
+        assert!(f.message.contains("could not connect"), "{f:?}");
+    }
+}
+
+#[test]
+fn plain_http_is_refused_unless_loopback() {
+    for p in PROVIDERS {
+        let r = Client::new(
+            Catalog::builtin(),
+            p,
+            &settings_for(p, "http://api.example.com"),
+            Http::new(),
+        );
+        let Err(e) = r else {
+            panic!("{p}: http to a remote host was accepted")
+        };
+        assert!(e.to_string().contains("http"), "{p}: {e}");
+    }
+}

@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""Extract, from the vendors' official OpenAPI specifications, the request
+rules of every call sms-mfa makes: method, path, content type, required and
+allowed fields. The tests check every request the clients send against
+tests/specs/requests.json, so the fakes follow the specs, not our guesses.
+
+Run from the repository root when the specs change:
+
+    python3 tests/specs/extract.py ../shared/specs > tests/specs/requests.json
+
+Needs PyYAML for the Vonage specs. The output records the SHA-256 of each
+source file.
+"""
+import hashlib, json, sys, os
+import yaml
+
+root = sys.argv[1] if len(sys.argv) > 1 else "../shared/specs"
+
+def load(name):
+    path = os.path.join(root, name)
+    data = open(path, "rb").read()
+    doc = yaml.safe_load(data) if name.endswith(".yml") else json.loads(data)
+    return doc, hashlib.sha256(data).hexdigest()
+
+def resolve(doc, node):
+    while isinstance(node, dict) and "$ref" in node:
+        parts = node["$ref"].lstrip("#/").split("/")
+        node = doc
+        for p in parts:
+            node = node[p]
+    return node
+
+def properties(doc, schema):
+    schema = resolve(doc, schema)
+    props, required = {}, list(schema.get("required", []))
+    for sub in schema.get("allOf", []):
+        p, r = properties(doc, sub)
+        props.update(p); required += r
+    props.update(schema.get("properties", {}))
+    return props, required
+
+def operation(doc, path, method, content_type=None, query=False):
+    op = doc["paths"][path][method]
+    out = {"method": method.upper(), "path": path}
+    if query:
+        params = [resolve(doc, p) for p in op.get("parameters", []) + doc["paths"][path].get("parameters", [])]
+        out["query"] = {
+            "allowed": sorted(p["name"] for p in params if p.get("in") == "query"),
+            "required": sorted(p["name"] for p in params if p.get("in") == "query" and p.get("required")),
+        }
+    if content_type:
+        schema = op["requestBody"]["content"][content_type]["schema"]
+        props, required = properties(doc, schema)
+        out["content_type"] = content_type
+        out["allowed"] = sorted(props)
+        out["required"] = sorted(set(required))
+        if content_type == "application/json":
+            # One level down, for arrays of objects (messages, destinations).
+            nested = {}
+            def walk(prefix, props):
+                for name, p in props.items():
+                    p = resolve(doc, p)
+                    items = resolve(doc, p.get("items", {})) if p.get("type") == "array" else None
+                    target = items if items is not None else p
+                    sub, req = properties(doc, target) if (target.get("properties") or target.get("allOf") or "$ref" in target) else ({}, [])
+                    if sub:
+                        key = prefix + name + ("[]" if items is not None else "")
+                        nested[key] = {"allowed": sorted(sub), "required": sorted(set(req))}
+                        walk(key + ".", sub)
+            walk("", props)
+            out["nested"] = nested
+    return out
+
+specs = {}
+twilio, h1 = load("twilio_api_v2010.json")
+verify, h2 = load("twilio_verify_v2.json")
+vsms, h3 = load("vonage_sms.yml")
+vacc, h4 = load("vonage_account.yml")
+infobip, h5 = load("infobip_sms.json")
+form = "application/x-www-form-urlencoded"
+out = {
+    "sources": {
+        "twilio_api_v2010.json": h1, "twilio_verify_v2.json": h2,
+        "vonage_sms.yml": h3, "vonage_account.yml": h4, "infobip_sms.json": h5,
+    },
+    "operations": {
+        "twilio.send": operation(twilio, "/2010-04-01/Accounts/{AccountSid}/Messages.json", "post", form),
+        "twilio.account": operation(twilio, "/2010-04-01/Accounts/{Sid}.json", "get"),
+        "twilio.message": operation(twilio, "/2010-04-01/Accounts/{AccountSid}/Messages/{Sid}.json", "get"),
+        "twilio-verify.send": operation(verify, "/v2/Services/{ServiceSid}/Verifications", "post", form),
+        "twilio-verify.service": operation(verify, "/v2/Services/{Sid}", "get"),
+        # The Vonage SMS server is https://rest.nexmo.com/sms: the wire path is /sms/json.
+        "vonage.send": dict(operation(vsms, "/{format}", "post", form), path="/sms/json"),
+        "vonage.balance": operation(vacc, "/account/get-balance", "get", query=True),
+        "infobip.send": operation(infobip, "/sms/3/messages", "post", "application/json"),
+    },
+}
+json.dump(out, sys.stdout, indent=1, sort_keys=True)
+print()
