@@ -138,11 +138,7 @@ fn sigterm_restores_terminal() {
     let mut s = Session::spawn(&[], home.path());
     wait_for_provider_list(&s);
     assert!(s.alternate_screen());
-    let status = std::process::Command::new("kill")
-        .args(["-TERM", &s.pid().to_string()])
-        .status()
-        .expect("run kill");
-    assert!(status.success(), "kill -TERM failed: {status}");
+    common::keyring::signal(s.pid(), libc::SIGTERM);
     assert_eq!(s.wait_exit(), 128 + 15);
     assert!(
         !s.alternate_screen(),

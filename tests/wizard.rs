@@ -191,6 +191,8 @@ fn enter_walks_the_fields_then_submits() {
         3,
         "Enter moves to the next field"
     );
+    run(&mut w, [Msg::Enter]);
+    assert_eq!(w.form.as_ref().unwrap().focus, 4, "the API base URL");
     assert_eq!(w.step, Step::Secrets);
     let effects = run(&mut w, [Msg::Enter]);
     assert_eq!(w.step, Step::TestMessage, "Enter on the last field submits");
@@ -242,6 +244,8 @@ fn enter_walks_the_fields_then_submits() {
 #[test]
 fn no_secret_value_reaches_any_effect_or_debug_print() {
     let mut w = twilio_filled();
+    let before = format!("{w:?}");
+    assert!(!before.contains(TOKEN), "typed, not yet stored: {before}");
     let effects = run(&mut w, [Msg::Next]);
     let everything = format!("{effects:?} {w:?}");
     assert!(
@@ -786,7 +790,11 @@ fn a_failed_store_keeps_everything_typed_and_says_what_to_do() {
     assert!(w.busy.is_none());
     let n = w.notice.clone().unwrap();
     assert_eq!(n.level, Level::Error);
-    assert!(n.text.contains("Nothing was stored"), "{}", n.text);
+    assert!(
+        n.text.contains("Not stored (keyring unavailable)"),
+        "{}",
+        n.text
+    );
     let remedy = w.keyring_error.as_ref().unwrap().remedy();
     assert!(remedy.contains("gnome-keyring-daemon"), "{remedy}");
     assert!(
@@ -811,7 +819,7 @@ fn esc_cancels_a_keyring_call_and_its_late_answer_is_ignored() {
     w.update(Msg::Back);
     assert!(w.busy.is_none());
     assert_eq!(w.step, Step::Secrets, "Esc cancels; it does not go back");
-    assert!(w.notice.as_ref().unwrap().text.contains("Cancelled"));
+    assert!(w.notice.as_ref().unwrap().text.contains("Stopped waiting"));
     w.update(Msg::SecretsStored { op, result: Ok(()) });
     assert_eq!(w.step, Step::Secrets, "the stale answer changes nothing");
     assert_eq!(w.form.as_ref().unwrap().fields[1].value(), TOKEN);
@@ -967,4 +975,35 @@ fn choosing_another_provider_during_a_load_discards_the_old_answer() {
         Source::Missing,
         "Twilio's answer is not applied to Twilio Verify"
     );
+}
+
+#[test]
+fn a_revealed_secret_is_hidden_again_when_the_step_is_left() {
+    let mut w = twilio_filled();
+    run(&mut w, [Msg::Up, Msg::ToggleReveal]);
+    assert!(w.form.as_ref().unwrap().reveal);
+    run(&mut w, [Msg::Back, Msg::Enter]); // to the list and back to the same provider
+    assert_eq!(w.step, Step::Secrets);
+    assert!(!w.form.as_ref().unwrap().reveal, "shown only while typed");
+    run(
+        &mut w,
+        [
+            Msg::Down,
+            Msg::Up,
+            Msg::ToggleReveal,
+            Msg::OpenChecklist,
+            Msg::Back,
+        ],
+    );
+    assert!(!w.form.as_ref().unwrap().reveal);
+}
+
+#[test]
+fn the_checklist_waits_while_secrets_are_stored() {
+    let mut w = twilio_filled();
+    w.update(Msg::Next);
+    assert!(w.storing());
+    w.update(Msg::OpenChecklist);
+    assert_eq!(w.step, Step::Secrets);
+    assert!(w.notice.as_ref().unwrap().text.contains("storing"));
 }

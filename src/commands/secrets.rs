@@ -101,7 +101,15 @@ fn set(ctx: &Context, io: &mut Io, provider: &str, name: &str) -> io::Result<u8>
         Err(code) => return Ok(code),
     };
     let raw = match (io.read_value)(s) {
-        Ok(v) => v,
+        Ok(v) => zeroize::Zeroizing::new(v),
+        Err(e) if e.kind() == io::ErrorKind::InvalidData => {
+            writeln!(
+                io.err,
+                "sms-mfa: the value for {} is not UTF-8 text; give it as plain text.",
+                s.name
+            )?;
+            return Ok(USAGE);
+        }
         Err(e) => {
             writeln!(io.err, "sms-mfa: could not read the value: {e}")?;
             return Ok(FAILURE);

@@ -213,6 +213,10 @@ fn resolve_one(
             .and_then(|m| m.get(&setting.name))
             .map(|v| (Source::Profile, Value::Plain(v.clone())))
     };
+    if from_env.is_some() {
+        // The environment answers; a keyring that cannot is no problem here.
+        error = None;
+    }
     let (source, shadowed, value) = match (from_env, stored) {
         (Some(v), stored) => {
             let v = if setting.secret {

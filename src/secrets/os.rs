@@ -101,18 +101,32 @@ fn build(store: &Arc<CredentialStore>, user: &str) -> Result<Entry, StoreError> 
         .map_err(|e| classify(e, false))
 }
 
-/// Turn a keyring-core error into one of ours.
+/// Turn a keyring-core error into one of ours: by the platform error's
+/// type where the platform has one, else by keyring-core's kind.
 fn classify(e: Error, connecting: bool) -> StoreError {
     let detail = e.to_string();
+    let inner = match &e {
+        Error::NoStorageAccess(inner) | Error::PlatformFailure(inner) => Some(inner.as_ref()),
+        _ => None,
+    };
+    if let Some(kind) = inner.and_then(platform::kind_of) {
+        return match kind {
+            Kind::Unavailable => StoreError::Unavailable { detail },
+            Kind::Locked => StoreError::Locked { detail },
+        };
+    }
     match e {
         Error::NoStorageAccess(_) => StoreError::Locked { detail },
         Error::NoDefaultStore => StoreError::Unavailable { detail },
         Error::PlatformFailure(_) if connecting => StoreError::Unavailable { detail },
-        Error::PlatformFailure(ref inner) if platform::is_unreachable(inner.as_ref()) => {
-            StoreError::Unavailable { detail }
-        }
         _ => StoreError::Failed { detail },
     }
+}
+
+/// What a platform error says about the keyring, when it says something.
+enum Kind {
+    Unavailable,
+    Locked,
 }
 
 impl SecretStore for OsKeyring {
@@ -153,7 +167,7 @@ impl SecretStore for OsKeyring {
     not(any(target_os = "macos", target_os = "ios", target_os = "android"))
 ))]
 mod platform {
-    use super::{StoreError, classify};
+    use super::{Kind, StoreError, classify};
     use keyring_core::api::CredentialStore;
     use std::collections::HashMap;
     use std::sync::Arc;
@@ -171,13 +185,42 @@ mod platform {
         Some(HashMap::from([("label", label)]))
     }
 
-    /// A call failed below the Secret Service: no bus, or nobody owns
-    /// org.freedesktop.secrets on it.
-    pub fn is_unreachable(e: &(dyn std::error::Error + 'static)) -> bool {
-        let text = e.to_string();
-        text.contains("ServiceUnknown")
-            || text.contains("org.freedesktop.secrets")
-            || text.contains("Connection")
+    /// Read the Secret Service's own error: locked or prompt failures,
+    /// no provider, no bus, or a D-Bus error naming one of those.
+    pub fn kind_of(e: &(dyn std::error::Error + Send + Sync + 'static)) -> Option<Kind> {
+        use secret_service::Error as Ss;
+        let ss = e.downcast_ref::<Ss>()?;
+        match ss {
+            Ss::Locked | Ss::Prompt | Ss::PromptDisconnected | Ss::NoResult => Some(Kind::Locked),
+            Ss::Unavailable => Some(Kind::Unavailable),
+            Ss::Zbus(z) => zbus_kind(z),
+            Ss::ZbusFdo(f) => {
+                let text = f.to_string();
+                dbus_name_kind(&text)
+            }
+            _ => None,
+        }
+    }
+
+    fn zbus_kind(z: &zbus::Error) -> Option<Kind> {
+        match z {
+            zbus::Error::InputOutput(_) | zbus::Error::Address(_) | zbus::Error::Handshake(_) => {
+                Some(Kind::Unavailable)
+            }
+            zbus::Error::MethodError(name, _, _) => dbus_name_kind(name.as_str()),
+            zbus::Error::FDO(f) => dbus_name_kind(&f.to_string()),
+            _ => None,
+        }
+    }
+
+    fn dbus_name_kind(name: &str) -> Option<Kind> {
+        if name.contains("ServiceUnknown") || name.contains("NameHasNoOwner") {
+            Some(Kind::Unavailable)
+        } else if name.contains("IsLocked") || name.contains("NoSession") {
+            Some(Kind::Locked)
+        } else {
+            None
+        }
     }
 
     /// Whether the default collection exists and is unlocked (a "not found"
@@ -228,8 +271,8 @@ mod platform {
         None
     }
 
-    pub fn is_unreachable(_e: &(dyn std::error::Error + 'static)) -> bool {
-        false
+    pub fn kind_of(_e: &(dyn std::error::Error + Send + Sync + 'static)) -> Option<super::Kind> {
+        None
     }
 
     pub fn check_open() -> Result<(), StoreError> {
@@ -255,8 +298,8 @@ mod platform {
         None
     }
 
-    pub fn is_unreachable(_e: &(dyn std::error::Error + 'static)) -> bool {
-        false
+    pub fn kind_of(_e: &(dyn std::error::Error + Send + Sync + 'static)) -> Option<super::Kind> {
+        None
     }
 
     pub fn check_open() -> Result<(), StoreError> {

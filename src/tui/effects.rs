@@ -53,8 +53,22 @@ pub async fn perform(effect: Effect, services: &Services) -> Option<Msg> {
         Effect::LoadSettings { op, .. } | Effect::StoreSecrets { op, .. } => {
             let s = services.clone();
             let loading = matches!(effect, Effect::LoadSettings { .. });
-            let answer =
-                timed(move || Ok(keyring_answer(&effect, s.catalog, &*s.store, &*s.env))).await;
+            // Each keyring call has its own timeout; this one only guards
+            // against a store that ignores it.
+            let calls = match &effect {
+                Effect::StoreSecrets { secrets, .. } => secrets.len(),
+                Effect::LoadSettings { provider, .. } => s
+                    .catalog
+                    .get(provider)
+                    .map_or(1, |p| p.settings.iter().filter(|x| x.secret).count()),
+                _ => 1,
+            };
+            let limit =
+                secrets::TIMEOUT * (calls.max(1) as u32) + std::time::Duration::from_secs(1);
+            let answer = timed(limit, move || {
+                Ok(keyring_answer(&effect, s.catalog, &*s.store, &*s.env))
+            })
+            .await;
             let msg = match answer {
                 Ok(msg) => msg,
                 Err(e) if loading => Some(Msg::SettingsLoaded {
@@ -140,9 +154,10 @@ async fn blocking<T: Send + 'static>(
 /// Run keyring work on a blocking thread, giving up after the keyring
 /// timeout (the work itself is not interrupted; its answer is dropped).
 async fn timed<T: Send + 'static>(
+    limit: std::time::Duration,
     f: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
 ) -> Result<T, StoreError> {
-    match tokio::time::timeout(secrets::TIMEOUT, blocking(f)).await {
+    match tokio::time::timeout(limit, blocking(f)).await {
         Ok(Ok(result)) => result,
         Ok(Err(e)) => Err(StoreError::Failed {
             detail: format!("the keyring task failed: {e}"),

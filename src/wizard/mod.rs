@@ -337,6 +337,9 @@ impl Wizard {
         self.checklist_return = None;
         self.notice = None;
         self.profile.step = step;
+        if let Some(f) = self.form.as_mut() {
+            f.reveal = false; // a secret is shown only while it is typed
+        }
         let mut effects = vec![self.save()];
         if step == Step::Secrets && !self.storing() {
             // A load still in flight (for another provider, say) is superseded.
@@ -408,7 +411,17 @@ impl Wizard {
                     self.quit_now()
                 }
             }
+            Msg::OpenChecklist if self.storing() => {
+                self.notice(
+                    Level::Info,
+                    "The keyring is storing the secrets: wait a moment, or Esc to stop waiting.",
+                );
+                vec![]
+            }
             Msg::OpenChecklist => {
+                if let Some(f) = self.form.as_mut() {
+                    f.reveal = false;
+                }
                 if self.step != Step::Checklist {
                     let from = self.step;
                     self.step = Step::Checklist;
@@ -462,7 +475,7 @@ impl Wizard {
         let text = match busy.task {
             Task::Loading => "Stopped checking the keyring. Ctrl-L checks again.",
             Task::Storing(_) => {
-                "Cancelled: the secrets were not confirmed as stored; your input is still here. Ctrl-N tries again."
+                "Stopped waiting: the keyring may still store what it was given. Your input is still here; Ctrl-N stores it again."
             }
         };
         self.notice(Level::Info, text);
@@ -528,10 +541,13 @@ impl Wizard {
             self.keyring_error = Some(e.clone());
             self.notice(
                 Level::Error,
-                format!(
-                    "Nothing was stored (keyring {}); your input is still here. What to do is below.",
-                    e.kind()
-                ),
+                match e {
+                    StoreError::Timeout(_) => "The keyring did not confirm in time: the secrets may or may not be stored. Your input is still here; what to do is below.".to_string(),
+                    _ => format!(
+                        "Not stored (keyring {}): your input is still here. What to do is below.",
+                        e.kind()
+                    ),
+                },
             );
             return vec![];
         }

@@ -40,7 +40,32 @@ impl TestKeyring {
     pub fn unlocked() -> TestKeyring {
         let mut k = TestKeyring::bus_only();
         k.start_daemon(true);
+        // Ready only once the login keyring is the default collection.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !k.has_default_collection() {
+            assert!(
+                Instant::now() < deadline,
+                "the login keyring did not become the default collection"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
         k
+    }
+
+    fn has_default_collection(&self) -> bool {
+        let out = Command::new(need("dbus-send"))
+            .arg(format!("--bus={}", self.address))
+            .args([
+                "--print-reply",
+                "--dest=org.freedesktop.secrets",
+                "/org/freedesktop/secrets",
+                "org.freedesktop.Secret.Service.ReadAlias",
+                "string:default",
+            ])
+            .output()
+            .expect("run dbus-send");
+        let text = String::from_utf8_lossy(&out.stdout);
+        text.contains("object path \"/org/freedesktop/secrets/collection/")
     }
 
     /// A bus with a Secret Service that was never unlocked: on a fresh HOME
@@ -154,10 +179,11 @@ impl TestKeyring {
         }
     }
 
-    /// Stop the keyring daemon (the bus stays).
+    /// Stop the keyring daemon politely (SIGTERM: it writes its keyrings
+    /// first); the bus stays.
     pub fn stop_daemon(&mut self) {
         if let Some(mut d) = self.daemon.take() {
-            let _ = d.kill();
+            signal(d.id(), libc::SIGTERM);
             let _ = d.wait();
         }
         let deadline = Instant::now() + Duration::from_secs(10);
@@ -170,12 +196,7 @@ impl TestKeyring {
     /// Freeze the daemon (SIGSTOP): every call to it hangs.
     pub fn freeze(&self) {
         let pid = self.daemon.as_ref().expect("a running daemon").id();
-        let ok = Command::new("kill")
-            .args(["-STOP", &pid.to_string()])
-            .status()
-            .unwrap()
-            .success();
-        assert!(ok, "could not stop the daemon");
+        signal(pid, libc::SIGSTOP);
     }
 
     fn name_has_owner(&self, name: &str) -> bool {
@@ -216,15 +237,20 @@ impl TestKeyring {
 impl Drop for TestKeyring {
     fn drop(&mut self) {
         if let Some(mut d) = self.daemon.take() {
-            let _ = Command::new("kill")
-                .args(["-CONT", &d.id().to_string()])
-                .status();
+            signal(d.id(), libc::SIGCONT);
             let _ = d.kill();
             let _ = d.wait();
         }
         let _ = self.bus.kill();
         let _ = self.bus.wait();
     }
+}
+
+/// Send `sig` to process `pid`.
+pub fn signal(pid: u32, sig: i32) {
+    // SAFETY: kill(2) with a pid of a child this test started.
+    let rc = unsafe { libc::kill(pid as i32, sig) };
+    assert_eq!(rc, 0, "kill({pid}, {sig}) failed");
 }
 
 /// The outcome of one headless run of the binary.

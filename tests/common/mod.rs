@@ -41,6 +41,8 @@ pub struct Session {
     writer: Mutex<Box<dyn Write + Send>>,
     child: Box<dyn Child + Send + Sync>,
     parser: Arc<Mutex<vt100::Parser>>,
+    /// Every byte the program wrote to the terminal, in order.
+    raw: Arc<Mutex<Vec<u8>>>,
     /// Feeds every byte the program writes into `parser`; it ends when the
     /// program (and so the last holder of the terminal's slave side) exits.
     reader: Option<JoinHandle<()>>,
@@ -116,12 +118,17 @@ impl Session {
         let writer = pair.master.take_writer().expect("pty writer");
         let parser = Arc::new(Mutex::new(vt100::Parser::new(nz(rows), nz(cols), 0)));
         let feed = Arc::clone(&parser);
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let record = Arc::clone(&raw);
         let reader = std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             loop {
                 match input.read(&mut buf) {
                     Ok(0) | Err(_) => break,
-                    Ok(n) => feed.lock().unwrap().process(&buf[..n]),
+                    Ok(n) => {
+                        record.lock().unwrap().extend_from_slice(&buf[..n]);
+                        feed.lock().unwrap().process(&buf[..n]);
+                    }
                 }
             }
         });
@@ -130,6 +137,7 @@ impl Session {
             writer: Mutex::new(writer),
             child,
             parser,
+            raw,
             reader: Some(reader),
         }
     }
@@ -138,6 +146,12 @@ impl Session {
     /// of each row dropped).
     pub fn screen(&self) -> String {
         self.parser.lock().unwrap().screen().contents()
+    }
+
+    /// Every byte the program has written to the terminal so far: what any
+    /// frame ever showed, not just the current screen.
+    pub fn transcript(&self) -> Vec<u8> {
+        self.raw.lock().unwrap().clone()
     }
 
     /// Whether the program has the terminal on its alternate screen (a
