@@ -115,7 +115,8 @@ fn states() -> Vec<(&'static str, Wizard)> {
     let mut w = test_step();
     typed(&mut w, "+447911123456");
     feed(&mut w, &[Msg::Enter, Msg::Enter]);
-    v.push(("test_message_send_unavailable", w));
+    v.push(("test_message_sending", w));
+    v.extend(send_states());
     v.push(("tenant", tenant_step()));
     v.push(("checklist", checklist_step()));
     let mut w = checklist_step();
@@ -146,6 +147,69 @@ fn states() -> Vec<(&'static str, Wizard)> {
     );
     v.push(("provider_corrupt_profile_notice", w));
     v.extend(keyring_states());
+    v
+}
+
+/// The test-message step after the provider answered.
+fn send_states() -> Vec<(&'static str, Wizard)> {
+    use sms_mfa::providers::outcome::{Accepted, CredentialReport, Delivery, ErrorClass, Failure};
+    use sms_mfa::wizard::CallError;
+    let sent = || {
+        let mut w = test_step();
+        typed(&mut w, "+447911123456");
+        let effects = w.update(Msg::Enter);
+        let effects = [effects, w.update(Msg::Enter)].concat();
+        let op = effects.iter().find_map(|e| match e {
+            Effect::SendTest { op, .. } => Some(*op),
+            _ => None,
+        });
+        let check = w.checking_credentials.unwrap();
+        w.update(Msg::CredentialsChecked {
+            op: check,
+            result: Ok(CredentialReport {
+                summary: "Trial account 'Acme', active".into(),
+                warnings: vec!["Trial account: it only reaches verified numbers.".into()],
+                usable: true,
+            }),
+        });
+        (w, op.unwrap())
+    };
+    let mut v = Vec::new();
+    let (mut w, op) = sent();
+    let effects = w.update(Msg::TestSent {
+        op,
+        result: Ok(Accepted {
+            id: "SM0123456789abcdef0123456789abcdef".into(),
+            status: Some("queued".into()),
+            trackable: true,
+            code_sent: None,
+        }),
+    });
+    if let Some(Effect::PollDelivery { op, .. }) = effects.first() {
+        w.update(Msg::DeliveryStatus {
+            op: *op,
+            result: Ok(Delivery {
+                status: "undelivered".into(),
+                final_: true,
+                delivered: false,
+                error_code: Some("30003".into()),
+                error_message: Some("Unreachable destination handset".into()),
+            }),
+        });
+    }
+    v.push(("test_message_accepted_then_undelivered", w));
+    let (mut w, op) = sent();
+    w.update(Msg::TestSent {
+        op,
+        result: Err(CallError::Failed(Failure {
+            class: ErrorClass::TrialUnverified,
+            code: Some("21608".into()),
+            message: "The number +447911123456 is unverified. Trial accounts cannot send messages to unverified numbers.".into(),
+            meaning: Some("Trial account: the recipient is not a verified number. Verify it in the console, or upgrade.".into()),
+            http_status: Some(400),
+        })),
+    });
+    v.push(("test_message_failed_trial", w));
     v
 }
 

@@ -5,11 +5,13 @@
 
 use sms_mfa::checklist::{self, Checklist, Status};
 use sms_mfa::config::Profile;
+use sms_mfa::providers::outcome::{Accepted, CredentialReport, Delivery, ErrorClass, Failure};
 use sms_mfa::providers::{Catalog, Validation};
 use sms_mfa::secrets::{MemoryStore, SecretStore, Source, StoreError};
 use sms_mfa::tui::effects::keyring_answer;
 use sms_mfa::wizard::{
-    Busy, Effect, FieldState, InputRequest, Level, Msg, Overlay, Step, Stored, Task, Wizard,
+    Busy, CallError, Effect, FieldState, InputRequest, Level, Msg, Overlay, POLL_EVERY, POLLS,
+    SendResult, Step, Stored, Task, Wizard,
 };
 
 thread_local! {
@@ -376,49 +378,231 @@ fn test_step_requires_a_valid_recipient_to_continue() {
     assert_eq!(saved.step, Step::Tenant);
 }
 
+fn send_op(effects: &[Effect]) -> u64 {
+    effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::SendTest { op, .. } => Some(*op),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no SendTest in {effects:?}"))
+}
+
+fn accepted(id: &str, trackable: bool) -> Accepted {
+    Accepted {
+        id: id.into(),
+        status: Some("queued".into()),
+        trackable,
+        code_sent: None,
+    }
+}
+
+fn delivery(status: &str, final_: bool, delivered: bool) -> Delivery {
+    Delivery {
+        status: status.into(),
+        final_,
+        delivered,
+        error_code: (final_ && !delivered).then(|| "30003".into()),
+        error_message: None,
+    }
+}
+
 #[test]
-fn sending_is_honestly_unavailable_and_never_pretends_success() {
+fn sending_asks_the_runtime_and_follows_delivery() {
     let mut w = at_test_step();
     run(&mut w, typed("+447911123456"));
     run(&mut w, [Msg::Enter]); // to the text field
     assert_eq!(w.test.focus, 1);
     let effects = w.update(Msg::Enter); // send
-    assert!(
-        w.test.send_requested,
-        "{:?} {:?} {:?}",
-        w.notice,
-        w.test.recipient.value(),
-        w.test.recipient_state()
-    );
-    let n = w.notice.clone().unwrap();
-    assert_eq!(n.level, Level::Warn);
-    assert!(
-        n.text.contains("not available") && n.text.contains("nothing was sent"),
-        "{}",
-        n.text
-    );
+    let op = send_op(&effects);
+    let Some(Effect::SendTest { call, to, text, .. }) = effects
+        .iter()
+        .find(|e| matches!(e, Effect::SendTest { .. }))
+    else {
+        unreachable!()
+    };
+    assert_eq!(call.provider, "twilio");
+    assert_eq!(call.profile_name, "default");
+    assert_eq!(to, "+447911123456");
+    assert_eq!(text, sms_mfa::wizard::DEFAULT_TEST_TEXT);
     assert_eq!(
         last_save(&effects).unwrap().test_recipient.as_deref(),
         Some("+447911123456")
     );
+    assert!(w.sending() && w.cancellable());
+    assert!(w.update(Msg::Enter).is_empty(), "one send at a time");
+    assert!(
+        w.update(Msg::TestSent {
+            op: op + 100,
+            result: Ok(accepted("SMx", true))
+        })
+        .is_empty()
+    );
+    assert!(w.sending(), "a stale answer changes nothing");
+
+    let effects = w.update(Msg::TestSent {
+        op,
+        result: Ok(accepted("SMx", true)),
+    });
+    assert!(!w.sending());
+    assert!(w.notice.as_ref().unwrap().text.contains("SMx"));
+    let Some(Effect::PollDelivery {
+        op: poll,
+        id,
+        after,
+        ..
+    }) = effects.first()
+    else {
+        panic!("Twilio delivery is followed: {effects:?}")
+    };
+    assert_eq!((id.as_str(), *after), ("SMx", POLL_EVERY));
+    let effects = w.update(Msg::DeliveryStatus {
+        op: *poll,
+        result: Ok(delivery("sent", false, false)),
+    });
+    let Some(Effect::PollDelivery { op: poll2, .. }) = effects.first() else {
+        panic!("not final: polls again {effects:?}")
+    };
+    let effects = w.update(Msg::DeliveryStatus {
+        op: *poll2,
+        result: Ok(delivery("undelivered", true, false)),
+    });
+    assert!(effects.is_empty(), "final: stops");
+    let Some(SendResult::Accepted {
+        deliveries,
+        following,
+        ..
+    }) = &w.test.result
+    else {
+        panic!("{:?}", w.test.result)
+    };
+    assert_eq!(following, &None);
+    let trail: Vec<&str> = deliveries.iter().map(|d| d.status.as_str()).collect();
+    assert_eq!(trail, ["sent", "undelivered"]);
     assert_eq!(w.step, Step::TestMessage, "no silent advance");
-    // Editing clears the request.
+    // Editing clears the result.
     run(&mut w, typed("!"));
-    assert!(!w.test.send_requested);
+    assert_eq!(w.test.result, None);
+}
+
+#[test]
+fn following_delivery_stops_after_30_seconds() {
+    let mut w = at_test_step();
+    run(&mut w, typed("+447911123456"));
+    let op = send_op(&run(&mut w, [Msg::Enter, Msg::Enter]));
+    let mut effects = w.update(Msg::TestSent {
+        op,
+        result: Ok(accepted("SMx", true)),
+    });
+    let mut polls = 0;
+    while let Some(Effect::PollDelivery { op, .. }) = effects.first().cloned() {
+        polls += 1;
+        effects = w.update(Msg::DeliveryStatus {
+            op,
+            result: Ok(delivery("queued", false, false)),
+        });
+    }
+    assert_eq!(
+        polls,
+        POLLS,
+        "{} s of polling",
+        POLLS as u64 * POLL_EVERY.as_secs()
+    );
+}
+
+#[test]
+fn a_failed_send_is_shown_with_its_class_and_esc_cancels_a_send() {
+    let mut w = at_test_step();
+    run(&mut w, typed("+447911123456"));
+    let op = send_op(&run(&mut w, [Msg::Enter, Msg::Enter]));
+    let failure = Failure {
+        class: ErrorClass::TrialUnverified,
+        code: Some("21608".into()),
+        message: "The number is unverified".into(),
+        meaning: None,
+        http_status: Some(400),
+    };
+    w.update(Msg::TestSent {
+        op,
+        result: Err(CallError::Failed(failure.clone())),
+    });
+    let n = w.notice.clone().unwrap();
+    assert_eq!(n.level, Level::Error);
+    assert!(n.text.contains("Trial account"), "{}", n.text);
+    assert_eq!(
+        w.test.result,
+        Some(SendResult::Failed(CallError::Failed(failure)))
+    );
+
+    let effects = w.update(Msg::Enter); // again
+    let op = send_op(&effects);
+    let effects = w.update(Msg::Back);
+    assert_eq!(
+        effects,
+        vec![Effect::Cancel { op }],
+        "Esc stops the request"
+    );
+    assert!(!w.sending());
+    assert_eq!(
+        w.step,
+        Step::TestMessage,
+        "Esc cancelled; it did not go back"
+    );
+    assert!(
+        w.update(Msg::TestSent {
+            op,
+            result: Ok(accepted("SMy", false))
+        })
+        .is_empty()
+    );
+    assert_eq!(w.test.result, None, "the late answer is ignored");
+    assert_eq!(
+        w.test.recipient.value(),
+        "+447911123456",
+        "the form is intact"
+    );
+}
+
+#[test]
+fn credentials_are_checked_once_saved() {
+    let mut w = twilio_filled();
+    let effects = run(&mut w, [Msg::Next]);
+    let op = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::CheckCredentials { op, call } => {
+                assert_eq!(call.provider, "twilio");
+                Some(*op)
+            }
+            _ => None,
+        })
+        .expect("a credential check after saving");
+    assert_eq!(w.checking_credentials, Some(op));
+    let report = CredentialReport {
+        summary: "Trial account 'Acme', active".into(),
+        warnings: vec!["Trial account".into()],
+        usable: true,
+    };
+    w.update(Msg::CredentialsChecked {
+        op,
+        result: Ok(report.clone()),
+    });
+    assert_eq!(w.checking_credentials, None);
+    assert_eq!(w.credentials.as_ref().unwrap().result, Ok(report));
 }
 
 #[test]
 fn send_refuses_a_bad_recipient_or_empty_text() {
     let mut w = at_test_step();
-    run(&mut w, [Msg::Enter, Msg::Enter]);
-    assert!(!w.test.send_requested);
+    let effects = run(&mut w, [Msg::Enter, Msg::Enter]);
+    assert!(!effects.iter().any(|e| matches!(e, Effect::SendTest { .. })));
     assert_eq!(w.test.focus, 0, "focus goes to the recipient");
     run(&mut w, typed("+14155550100"));
     run(
         &mut w,
         [Msg::Down, Msg::Edit(InputRequest::DeleteLine), Msg::Enter],
     );
-    assert!(!w.test.send_requested);
+    assert!(!w.sending());
     assert_eq!(w.test.focus, 1);
     assert!(w.notice.as_ref().unwrap().text.contains("message text"));
 }

@@ -34,6 +34,8 @@ pub struct Item {
 pub enum Auto {
     RecipientE164,
     SettingsComplete,
+    /// The provider's answer to the credential check.
+    CredentialsCheck,
 }
 
 /// What is known about an item.
@@ -97,7 +99,40 @@ pub fn status(item: &Item, w: &Wizard) -> Status {
                 p.name
             )),
         },
+        Some(Auto::CredentialsCheck) => credentials(w),
         None => Status::Manual(LATER.into()),
+    }
+}
+
+fn credentials(w: &Wizard) -> Status {
+    use crate::wizard::CallError;
+    if w.checking_credentials.is_some() {
+        return Status::Manual("Being checked with the provider now.".into());
+    }
+    let Some(c) = &w.credentials else {
+        return Status::Manual(
+            "Not checked yet: save the credentials in step 2 and the wizard asks the provider (or run `sms-mfa check-credentials`)."
+                .into(),
+        );
+    };
+    match &c.result {
+        Ok(r) if r.usable && r.warnings.is_empty() => {
+            Status::Pass(format!("The provider accepted them: {}.", r.summary))
+        }
+        Ok(r) if r.usable => Status::Pass(format!(
+            "The provider accepted them: {}. But: {}",
+            r.summary,
+            r.warnings.join(" ")
+        )),
+        Ok(r) => Status::Fail(format!("{}. {}", r.summary, r.warnings.join(" "))),
+        Err(CallError::Failed(f)) => Status::Fail(format!(
+            "{}: {} The provider said: [{}] {}",
+            f.class.title(),
+            f.hint(),
+            f.code.as_deref().unwrap_or("no code"),
+            f.message
+        )),
+        Err(CallError::Setup(p)) => Status::Manual(format!("Not checked: {}.", p.join("; "))),
     }
 }
 

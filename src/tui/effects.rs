@@ -3,8 +3,9 @@
 
 use crate::config::{self, Paths};
 use crate::providers::Catalog;
+use crate::providers::clients::{self, Client, Http, Recipient, Settings};
 use crate::secrets::{self, SecretStore, StoreError};
-use crate::wizard::{Effect, Msg, Stored};
+use crate::wizard::{CallError, Effect, Msg, ProviderCall, Stored};
 use std::sync::Arc;
 
 /// Looks an environment variable up (the process environment, or a map in tests).
@@ -17,6 +18,7 @@ pub struct Services {
     pub catalog: &'static Catalog,
     pub store: Arc<dyn SecretStore>,
     pub env: Env,
+    pub http: Http,
 }
 
 impl Services {
@@ -27,6 +29,7 @@ impl Services {
             catalog,
             store: Arc::new(secrets::OsKeyring::new()),
             env: Arc::new(secrets::process_env),
+            http: Http::new(),
         }
     }
 }
@@ -35,7 +38,46 @@ impl Services {
 /// [`Effect::Quit`], which the event loop handles itself).
 pub async fn perform(effect: Effect, services: &Services) -> Option<Msg> {
     match effect {
-        Effect::Quit => None,
+        Effect::Quit | Effect::Cancel { .. } => None,
+        Effect::SendTest { op, call, to, text } => {
+            let result = match client_for(services, call).await {
+                Ok(client) => match Recipient::parse(&to) {
+                    Ok(r) => client.send_test(&r, &text).await.map_err(CallError::Failed),
+                    Err(e) => Err(CallError::Setup(vec![format!("recipient: {e}")])),
+                },
+                Err(e) => Err(e),
+            };
+            match &result {
+                Ok(a) => tracing::info!(id = %a.id, "test message accepted"),
+                Err(e) => tracing::warn!(error = ?e, "test message not sent"),
+            }
+            Some(Msg::TestSent { op, result })
+        }
+        Effect::PollDelivery {
+            op,
+            call,
+            id,
+            after,
+        } => {
+            tokio::time::sleep(after).await;
+            let result = match client_for(services, call).await {
+                Ok(client) => match client.delivery_status(&id).await {
+                    Some(r) => r.map_err(CallError::Failed),
+                    None => Err(CallError::Setup(vec![
+                        "this provider reports no delivery status".into(),
+                    ])),
+                },
+                Err(e) => Err(e),
+            };
+            Some(Msg::DeliveryStatus { op, result })
+        }
+        Effect::CheckCredentials { op, call } => {
+            let result = match client_for(services, call).await {
+                Ok(client) => client.check_credentials().await.map_err(CallError::Failed),
+                Err(e) => Err(e),
+            };
+            Some(Msg::CredentialsChecked { op, result })
+        }
         Effect::SaveProfile { name, profile } => {
             let paths = services.paths.clone();
             let result = blocking(move || {
@@ -141,8 +183,36 @@ pub fn keyring_answer(
             });
             Some(Msg::SecretsStored { op: *op, result })
         }
-        Effect::SaveProfile { .. } | Effect::Quit => None,
+        _ => None,
     }
+}
+
+/// The provider's client with the settings of the call's profile: the
+/// environment, the keyring (off the event loop, under its timeout) and the
+/// profile.
+async fn client_for(services: &Services, call: ProviderCall) -> Result<Client, CallError> {
+    let s = services.clone();
+    let provider = call.provider.clone();
+    let resolved = timed(secrets::TIMEOUT * 4, move || {
+        let Some(p) = s.catalog.get(&call.provider) else {
+            return Ok(Err(vec![format!("unknown provider {}", call.provider)]));
+        };
+        let resolved = secrets::resolve(&call.profile_name, &call.profile, p, &*s.store, &*s.env);
+        Ok(match clients::check_settings(p, &resolved) {
+            Ok(()) => Ok(Settings::from_resolved(resolved)),
+            Err(e) => Err(e.0),
+        })
+    })
+    .await
+    .map_err(|e| CallError::Setup(vec![format!("the keyring: {e}")]))?
+    .map_err(CallError::Setup)?;
+    Client::new(
+        services.catalog,
+        &provider,
+        &resolved,
+        services.http.clone(),
+    )
+    .map_err(|e| CallError::Setup(e.0))
 }
 
 async fn blocking<T: Send + 'static>(

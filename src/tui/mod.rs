@@ -51,6 +51,9 @@ async fn event_loop(
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     // Saves must finish before the process ends; keyring calls need not.
     let mut saves: Vec<JoinHandle<()>> = Vec::new();
+    // Work that Esc can stop, by the op that awaits it.
+    let mut running: std::collections::HashMap<u64, tokio::task::AbortHandle> =
+        std::collections::HashMap::new();
     let mut queue: Vec<Msg> = Vec::new();
     let mut first = wizard.start();
     loop {
@@ -62,6 +65,13 @@ async fn event_loop(
             if effect == Effect::Quit {
                 return finish(saves, Exit::Quit).await;
             }
+            if let Effect::Cancel { op } = effect {
+                if let Some(h) = running.remove(&op) {
+                    h.abort();
+                }
+                continue;
+            }
+            let op = effect.op();
             let save = matches!(effect, Effect::SaveProfile { .. });
             let tx = tx.clone();
             let services = services.clone();
@@ -70,6 +80,10 @@ async fn event_loop(
                     let _ = tx.send(msg);
                 }
             });
+            running.retain(|_, h| !h.is_finished());
+            if let Some(op) = op {
+                running.insert(op, handle.abort_handle());
+            }
             if save {
                 saves.retain(|h| !h.is_finished());
                 saves.push(handle);

@@ -122,15 +122,17 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     r
 }
 
+/// How many rows `lines` take when wrapped at `width` columns (an estimate
+/// by characters; word wrapping can need a little more).
+pub fn wrapped_rows(lines: &[Line], width: u16) -> u16 {
+    let inner = width.max(1) as usize;
+    let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
+    rows.min(u16::MAX as usize) as u16
+}
+
 fn popup(frame: &mut Frame, area: Rect, title: &str, text: Text<'static>, w: u16) {
     // Height after wrapping at the popup's inner width.
-    let inner = w.min(area.width).saturating_sub(2).max(1) as usize;
-    let rows: usize = text
-        .lines
-        .iter()
-        .map(|l| l.width().div_ceil(inner).max(1))
-        .sum();
-    let h = (rows as u16).saturating_add(2);
+    let h = wrapped_rows(&text.lines, w.min(area.width).saturating_sub(2)).saturating_add(2);
     let r = centered(area, w, h);
     frame.render_widget(Clear, r);
     let block = Block::default()

@@ -11,6 +11,7 @@ pub use tui_input::InputRequest;
 
 use crate::checklist::Checklist;
 use crate::config::Profile;
+use crate::providers::outcome::{Accepted, CredentialReport, Delivery, Failure};
 use crate::providers::{Catalog, Provider, validate};
 use crate::secrets::{Secret, Source, StoreError};
 
@@ -57,6 +58,30 @@ pub enum Msg {
         op: u64,
         result: Result<(), StoreError>,
     },
+    /// The runtime's answer to [`Effect::SendTest`].
+    TestSent {
+        op: u64,
+        result: Result<Accepted, CallError>,
+    },
+    /// The runtime's answer to [`Effect::PollDelivery`].
+    DeliveryStatus {
+        op: u64,
+        result: Result<Delivery, CallError>,
+    },
+    /// The runtime's answer to [`Effect::CheckCredentials`].
+    CredentialsChecked {
+        op: u64,
+        result: Result<CredentialReport, CallError>,
+    },
+}
+
+/// Why a provider call did not happen or did not succeed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallError {
+    /// Settings missing or invalid (each named): nothing was sent.
+    Setup(Vec<String>),
+    /// The provider (or the way to it) failed, classified.
+    Failed(Failure),
 }
 
 /// Work for the runtime. Each is a value; the runtime performs it at the edge.
@@ -82,8 +107,61 @@ pub enum Effect {
         provider: String,
         secrets: Vec<(String, Secret)>,
     },
+    /// Send a test message with the profile's settings; answered by
+    /// [`Msg::TestSent`].
+    SendTest {
+        op: u64,
+        call: ProviderCall,
+        to: String,
+        text: String,
+    },
+    /// Ask for a sent message's delivery status after `after`; answered by
+    /// [`Msg::DeliveryStatus`].
+    PollDelivery {
+        op: u64,
+        call: ProviderCall,
+        id: String,
+        after: std::time::Duration,
+    },
+    /// Check the credentials without sending; answered by
+    /// [`Msg::CredentialsChecked`].
+    CheckCredentials {
+        op: u64,
+        call: ProviderCall,
+    },
+    /// Stop the work of effect `op` (its answer will be ignored anyway).
+    Cancel {
+        op: u64,
+    },
     Quit,
 }
+
+impl Effect {
+    /// The id its answer will carry, for effects that are answered.
+    pub fn op(&self) -> Option<u64> {
+        match self {
+            Effect::LoadSettings { op, .. }
+            | Effect::StoreSecrets { op, .. }
+            | Effect::SendTest { op, .. }
+            | Effect::PollDelivery { op, .. }
+            | Effect::CheckCredentials { op, .. } => Some(*op),
+            Effect::SaveProfile { .. } | Effect::Cancel { .. } | Effect::Quit => None,
+        }
+    }
+}
+
+/// Who a provider call is for: the settings come from the environment, the
+/// keyring and this profile, at the edge.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProviderCall {
+    pub profile_name: String,
+    pub provider: String,
+    pub profile: Profile,
+}
+
+/// How often, and how long, delivery is followed.
+pub const POLL_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
+pub const POLLS: u32 = 15;
 
 /// Work in flight: the screen shows a spinner and Esc cancels it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,6 +179,31 @@ pub enum Task {
     Loading,
     /// Storing these settings' secrets in the keyring.
     Storing(Vec<String>),
+    /// Sending the test message.
+    Sending,
+}
+
+/// What became of the last test message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SendResult {
+    Accepted {
+        accepted: Accepted,
+        /// The delivery statuses seen so far, oldest first.
+        deliveries: Vec<Delivery>,
+        /// The op of the delivery poll in flight, if still following.
+        following: Option<u64>,
+        polls: u32,
+        /// Why following stopped early (a failed status request).
+        follow_error: Option<String>,
+    },
+    Failed(CallError),
+}
+
+/// The last credential check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CredentialCheck {
+    pub provider: String,
+    pub result: Result<CredentialReport, CallError>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,9 +233,9 @@ pub struct TestForm {
     pub text: TextField,
     /// 0: recipient, 1: text.
     pub focus: usize,
-    /// Whether the user asked to send in this build (which cannot send yet).
-    pub send_requested: bool,
     pub show_missing: bool,
+    /// The last send, and its delivery.
+    pub result: Option<SendResult>,
 }
 
 impl TestForm {
@@ -188,6 +291,9 @@ pub struct Wizard {
     pub last_op: u64,
     /// Why the keyring could not be read, after the last attempt.
     pub keyring_error: Option<StoreError>,
+    /// The last credential check, and the op of one in flight.
+    pub credentials: Option<CredentialCheck>,
+    pub checking_credentials: Option<u64>,
 }
 
 impl Wizard {
@@ -216,8 +322,8 @@ impl Wizard {
             recipient: TextField::new(profile.test_recipient.as_deref().unwrap_or(""), false),
             text: TextField::new(DEFAULT_TEST_TEXT, false),
             focus: 0,
-            send_requested: false,
             show_missing: false,
+            result: None,
         };
         let mut w = Wizard {
             catalog,
@@ -240,6 +346,8 @@ impl Wizard {
             busy: None,
             last_op: 0,
             keyring_error: None,
+            credentials: None,
+            checking_credentials: None,
         };
         if let Some(i) = provider_index {
             w.form = Some(w.new_form(i));
@@ -367,6 +475,20 @@ impl Wizard {
                 return vec![];
             }
             Msg::SecretsStored { op, result } => return self.secrets_stored(op, result),
+            Msg::TestSent { op, result } => return self.test_sent(op, result),
+            Msg::DeliveryStatus { op, result } => return self.delivery_status(op, result),
+            Msg::CredentialsChecked { op, result } => {
+                if self.checking_credentials == Some(op) {
+                    self.checking_credentials = None;
+                    if let Some(p) = self.provider() {
+                        self.credentials = Some(CredentialCheck {
+                            provider: p.id.clone(),
+                            result,
+                        });
+                    }
+                }
+                return vec![];
+            }
             Msg::Saved(Err(e)) => {
                 self.notice(
                     Level::Error,
@@ -431,10 +553,7 @@ impl Wizard {
                 }
                 vec![]
             }
-            Msg::Back if self.cancellable() => {
-                self.cancel();
-                vec![]
-            }
+            Msg::Back if self.cancellable() => self.cancel(),
             Msg::Back => self.back(),
             Msg::Next => self.forward(),
             _ => match self.step {
@@ -466,19 +585,174 @@ impl Wizard {
     /// spinner is on screen. A load in the background does not take Esc
     /// away from navigation.
     pub fn cancellable(&self) -> bool {
-        self.storing() || (self.busy.is_some() && self.step == Step::Secrets)
+        match &self.busy {
+            Some(Busy {
+                task: Task::Storing(_) | Task::Sending,
+                ..
+            }) => true,
+            Some(Busy {
+                task: Task::Loading,
+                ..
+            }) => self.step == Step::Secrets,
+            None => false,
+        }
+    }
+
+    /// Whether a test message is on its way.
+    pub fn sending(&self) -> bool {
+        matches!(
+            self.busy,
+            Some(Busy {
+                task: Task::Sending,
+                ..
+            })
+        )
+    }
+
+    fn call(&self) -> Option<ProviderCall> {
+        Some(ProviderCall {
+            profile_name: self.profile_name.clone(),
+            provider: self.form.as_ref()?.provider.clone(),
+            profile: self.profile.clone(),
+        })
+    }
+
+    fn next_op(&mut self) -> u64 {
+        self.last_op += 1;
+        self.last_op
+    }
+
+    /// Check the credentials in the background (after they are saved).
+    fn check_credentials(&mut self) -> Vec<Effect> {
+        let Some(call) = self.call() else {
+            return vec![];
+        };
+        let op = self.next_op();
+        self.checking_credentials = Some(op);
+        self.credentials = None;
+        vec![Effect::CheckCredentials { op, call }]
+    }
+
+    fn test_sent(&mut self, op: u64, result: Result<Accepted, CallError>) -> Vec<Effect> {
+        if self.busy.as_ref().is_none_or(|b| b.op != op) {
+            return vec![];
+        }
+        self.busy = None;
+        let name = self
+            .provider()
+            .map_or("the provider", |p| p.name.as_str())
+            .to_string();
+        match result {
+            Ok(accepted) => {
+                let mut effects = Vec::new();
+                let mut following = None;
+                if accepted.trackable
+                    && let Some(call) = self.call()
+                {
+                    let op = self.next_op();
+                    following = Some(op);
+                    effects.push(Effect::PollDelivery {
+                        op,
+                        call,
+                        id: accepted.id.clone(),
+                        after: POLL_EVERY,
+                    });
+                }
+                self.notice(
+                    Level::Info,
+                    format!("Accepted by {name}: message id {}.", accepted.id),
+                );
+                self.test.result = Some(SendResult::Accepted {
+                    accepted,
+                    deliveries: Vec::new(),
+                    following,
+                    polls: 0,
+                    follow_error: None,
+                });
+                effects
+            }
+            Err(e) => {
+                let text = match &e {
+                    CallError::Setup(_) => {
+                        "Not sent: the settings are incomplete (below). Esc goes back to step 2."
+                            .to_string()
+                    }
+                    CallError::Failed(f) => format!("Not sent: {}.", f.class.title()),
+                };
+                self.notice(Level::Error, text);
+                self.test.result = Some(SendResult::Failed(e));
+                vec![]
+            }
+        }
+    }
+
+    fn delivery_status(&mut self, op: u64, result: Result<Delivery, CallError>) -> Vec<Effect> {
+        let call = self.call();
+        let Some(SendResult::Accepted {
+            accepted,
+            deliveries,
+            following,
+            polls,
+            follow_error,
+        }) = self.test.result.as_mut()
+        else {
+            return vec![];
+        };
+        if *following != Some(op) {
+            return vec![];
+        }
+        *following = None;
+        *polls += 1;
+        match result {
+            Ok(d) => {
+                let done = d.final_;
+                if deliveries.last().is_none_or(|l| l != &d) {
+                    deliveries.push(d);
+                }
+                if done || *polls >= POLLS {
+                    return vec![];
+                }
+            }
+            Err(CallError::Failed(f)) => {
+                *follow_error = Some(f.message);
+                return vec![];
+            }
+            Err(CallError::Setup(p)) => {
+                *follow_error = Some(p.join("; "));
+                return vec![];
+            }
+        }
+        let id = accepted.id.clone();
+        let Some(call) = call else { return vec![] };
+        self.last_op += 1;
+        let op = self.last_op;
+        if let Some(SendResult::Accepted { following, .. }) = self.test.result.as_mut() {
+            *following = Some(op);
+        }
+        vec![Effect::PollDelivery {
+            op,
+            call,
+            id,
+            after: POLL_EVERY,
+        }]
     }
 
     /// Stop waiting for the call in flight; its answer will be ignored.
-    fn cancel(&mut self) {
-        let Some(busy) = self.busy.take() else { return };
+    fn cancel(&mut self) -> Vec<Effect> {
+        let Some(busy) = self.busy.take() else {
+            return vec![];
+        };
         let text = match busy.task {
+            Task::Sending => {
+                "Cancelled. If the request had already reached the provider, the message may still arrive."
+            }
             Task::Loading => "Stopped checking the keyring. Ctrl-L checks again.",
             Task::Storing(_) => {
                 "Stopped waiting: the keyring may still store what it was given. Your input is still here; Ctrl-N stores it again."
             }
         };
         self.notice(Level::Info, text);
+        vec![Effect::Cancel { op: busy.op }]
     }
 
     fn settings_loaded(
@@ -569,7 +843,8 @@ impl Wizard {
                 }
             }
         }
-        let effects = self.go(Step::TestMessage);
+        let mut effects = self.go(Step::TestMessage);
+        effects.extend(self.check_credentials());
         let n = names.len();
         let mut text = format!(
             "Stored {n} secret{} in the OS keyring (service {}, user {}/{}/NAME).",
@@ -727,7 +1002,9 @@ impl Wizard {
         form.reveal = false;
         self.profile.settings.insert(provider.id.clone(), saved);
         if secrets.is_empty() {
-            return self.go(Step::TestMessage);
+            let mut effects = self.go(Step::TestMessage);
+            effects.extend(self.check_credentials());
+            return effects;
         }
         self.last_op += 1;
         self.busy = Some(Busy {
@@ -758,7 +1035,7 @@ impl Wizard {
                     &mut t.text
                 };
                 field.edit(req);
-                t.send_requested = false;
+                t.result = None;
             }
             Msg::Enter if t.focus == 0 => t.focus = 1,
             Msg::Enter => return self.send_test(),
@@ -767,8 +1044,7 @@ impl Wizard {
         vec![]
     }
 
-    /// Validate the test form and remember the recipient. The message itself
-    /// cannot be sent by this build, and the screen says so.
+    /// Validate the test form, remember the recipient, and send.
     fn send_test(&mut self) -> Vec<Effect> {
         self.test.show_missing = true;
         if self.test.recipient_state().blocks() {
@@ -781,12 +1057,29 @@ impl Wizard {
             self.notice(Level::Error, "Fix the message text first.");
             return vec![];
         }
-        self.test.send_requested = true;
-        self.notice(
-            Level::Warn,
-            "Sending is not available in this build: nothing was sent. Ctrl-N continues without a test.",
-        );
-        self.remember_recipient()
+        if self.sending() {
+            return vec![];
+        }
+        let Some(call) = self.call() else {
+            return self.go(Step::Provider);
+        };
+        // A background keyring load is superseded (its answer ignored).
+        let op = self.next_op();
+        self.busy = Some(Busy {
+            op,
+            task: Task::Sending,
+            ticks: 0,
+        });
+        self.test.result = None;
+        self.notice = None;
+        let mut effects = self.remember_recipient();
+        effects.push(Effect::SendTest {
+            op,
+            call,
+            to: self.test.recipient.value().to_string(),
+            text: self.test.text.value().to_string(),
+        });
+        effects
     }
 
     fn remember_recipient(&mut self) -> Vec<Effect> {

@@ -52,7 +52,21 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
             )));
         }
     }
-    lines.push(todo("No test message was sent and the tenant was not checked: this build cannot reach the provider or Auth0.".into()));
+    match &w.test.result {
+        Some(crate::wizard::SendResult::Accepted { accepted, .. }) => lines.push(done(format!(
+            "Test message accepted by the provider (message id {}).",
+            accepted.id
+        ))),
+        Some(crate::wizard::SendResult::Failed(_)) => {
+            lines.push(todo("The test message failed (step 3).".into()))
+        }
+        None => lines.push(todo(
+            "No test message sent in this session (step 3).".into(),
+        )),
+    }
+    lines.push(todo(
+        "The tenant was not checked: this build cannot reach Auth0 yet.".into(),
+    ));
     lines.push(Line::raw(""));
     lines.push(Line::styled(
         format!(

@@ -41,7 +41,11 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
                 if names.len() == 1 { "" } else { "s" }
             ),
         ),
-        None => Line::from(vec![
+        Some(Busy {
+            task: Task::Sending,
+            ..
+        })
+        | None => Line::from(vec![
             Span::raw("Credentials for "),
             Span::styled(provider.name.clone(), Style::new().bold()),
             Span::styled("  · secrets go to the OS keyring", DIM),

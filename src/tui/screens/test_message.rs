@@ -1,7 +1,7 @@
 //! Step 3: the test message.
 
-use crate::tui::widgets::{self, ACCENT, DIM, WARN};
-use crate::wizard::{FieldState, Wizard};
+use crate::tui::widgets::{self, ACCENT, BAD, DIM, OK, WARN};
+use crate::wizard::{Busy, CallError, FieldState, SendResult, Task, Wizard};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -98,33 +98,37 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
         },
         (v, _) => format!("{v} (not valid yet)"),
     };
-    let mut lines = vec![
-        Line::from(vec![
-            Span::styled("To:   ", Style::new().bold()),
-            Span::raw(to),
-        ]),
-        Line::from(vec![
-            Span::styled("Via:  ", Style::new().bold()),
-            Span::raw(provider),
-        ]),
-        Line::from(vec![
+    let busy_or_done = w.sending() || t.result.is_some();
+    let mut lines = vec![Line::from(vec![
+        Span::styled("To: ", Style::new().bold()),
+        Span::raw(to),
+        Span::styled("  via ", Style::new().bold()),
+        Span::raw(provider),
+    ])];
+    if !busy_or_done {
+        // Once there is a result it needs the room; the text is in its field.
+        lines.push(Line::from(vec![
             Span::styled("Text: ", Style::new().bold()),
             Span::raw(t.text.value().to_string()),
-        ]),
-        Line::raw(""),
-    ];
-    if t.send_requested {
+        ]));
+    }
+    if w.provider().is_some_and(|p| p.id == "twilio-verify") {
         lines.push(Line::styled(
-            "Not sent: this build cannot send through the provider yet. Ctrl-N continues to the tenant step.",
-            Style::new().fg(WARN),
+            "Twilio Verify sends its own template with a code the wizard makes up, as Auth0 does; the text above is not used.",
+            DIM,
         ));
-    } else {
+    }
+    lines.extend(credential_lines(w));
+    lines.extend(result_lines(w));
+    if !busy_or_done {
         lines.push(Line::styled(
             "Enter on the message sends it; Ctrl-N continues without sending.",
             DIM,
         ));
     }
-    let h = preview.height.min(lines.len() as u16 + 2);
+    let h = preview
+        .height
+        .min(widgets::wrapped_rows(&lines, preview.width.saturating_sub(2)) + 3);
     widgets::panel(
         frame,
         Rect {
@@ -153,4 +157,165 @@ pub fn segments(text: &str) -> String {
 fn country(number: &str) -> Option<String> {
     let n = phonenumber::parse(None, number).ok()?;
     n.country().id().map(|id| format!("{id:?}"))
+}
+
+/// The last credential check, one or two lines.
+fn credential_lines(w: &Wizard) -> Vec<Line<'static>> {
+    let label = Span::styled("Credentials: ", Style::new().bold());
+    if w.checking_credentials.is_some() {
+        return vec![Line::from(vec![
+            label,
+            Span::styled("checking with the provider…", DIM),
+        ])];
+    }
+    let Some(c) = &w.credentials else {
+        return vec![];
+    };
+    match &c.result {
+        Ok(r) => {
+            let (mark, style) = if r.usable {
+                ("✓ ", Style::new().fg(OK))
+            } else {
+                ("✗ ", Style::new().fg(BAD))
+            };
+            let mut v = vec![Line::from(vec![
+                label,
+                Span::styled(mark, style),
+                Span::raw(r.summary.clone()),
+            ])];
+            for warning in &r.warnings {
+                v.push(Line::styled(
+                    format!("  ! {warning}"),
+                    Style::new().fg(WARN),
+                ));
+            }
+            v
+        }
+        Err(CallError::Setup(p)) => vec![Line::from(vec![
+            label,
+            Span::styled(
+                format!("not checked: {}", p.join("; ")),
+                Style::new().fg(WARN),
+            ),
+        ])],
+        Err(CallError::Failed(f)) => vec![
+            Line::from(vec![
+                label,
+                Span::styled(format!("✗ {}", f.class.title()), Style::new().fg(BAD)),
+                Span::styled(
+                    format!(" [{}] {}", f.code.as_deref().unwrap_or("-"), f.message),
+                    DIM,
+                ),
+            ]),
+            Line::raw(format!("  {}", f.hint())),
+        ],
+    }
+}
+
+/// What the last send did, or how to send.
+fn result_lines(w: &Wizard) -> Vec<Line<'static>> {
+    let name = w
+        .provider()
+        .map_or("the provider".to_string(), |p| p.name.clone());
+    if let Some(Busy {
+        task: Task::Sending,
+        ticks,
+        ..
+    }) = &w.busy
+    {
+        return vec![widgets::spinner(
+            *ticks,
+            format!(
+                "Sending through {name}… {:.1} s (Esc cancels)",
+                *ticks as f64 / 10.0
+            ),
+        )];
+    }
+    let mut v = Vec::new();
+    match &w.test.result {
+        None => {}
+        Some(SendResult::Accepted {
+            accepted,
+            deliveries,
+            following,
+            follow_error,
+            ..
+        }) => {
+            v.push(Line::from(vec![
+                Span::styled("✓ Accepted by ", Style::new().fg(OK).bold()),
+                Span::styled(name, Style::new().fg(OK).bold()),
+                Span::raw(format!("  message id {}", accepted.id)),
+            ]));
+            if let Some(code) = &accepted.code_sent {
+                v.push(Line::raw(format!("  The code sent was {code}.")));
+            }
+            if accepted.trackable {
+                let mut trail: Vec<String> = accepted.status.iter().cloned().collect();
+                for d in deliveries {
+                    if trail.last() != Some(&d.status) {
+                        trail.push(d.status.clone());
+                    }
+                }
+                let mut spans = vec![Span::styled("  Delivery: ", Style::new().bold())];
+                spans.push(Span::raw(trail.join(" → ")));
+                if following.is_some() {
+                    spans.push(Span::styled("  (following for up to 30 s)", DIM));
+                }
+                v.push(Line::from(spans));
+                if let Some(d) = deliveries.last()
+                    && d.final_
+                    && !d.delivered
+                {
+                    v.push(Line::styled(
+                        format!(
+                            "  ✗ {} [{}] {}",
+                            d.status,
+                            d.error_code.as_deref().unwrap_or("-"),
+                            d.error_message.as_deref().unwrap_or("")
+                        ),
+                        Style::new().fg(BAD),
+                    ));
+                }
+                if let Some(e) = follow_error {
+                    v.push(Line::styled(
+                        format!("  Delivery status unavailable: {e}"),
+                        DIM,
+                    ));
+                }
+            } else {
+                v.push(Line::styled(
+                    "  Accepted is not delivered: if nothing arrives, find the id in the provider's logs.",
+                    DIM,
+                ));
+            }
+        }
+        Some(SendResult::Failed(CallError::Setup(problems))) => {
+            v.push(Line::styled(
+                "✗ Not sent: the settings are incomplete",
+                Style::new().fg(BAD).bold(),
+            ));
+            for p in problems {
+                v.push(Line::raw(format!("  - {p}")));
+            }
+        }
+        Some(SendResult::Failed(CallError::Failed(f))) => {
+            v.push(Line::styled(
+                format!("✗ {}", f.class.title()),
+                Style::new().fg(BAD).bold(),
+            ));
+            v.push(Line::raw(format!("  {}", f.hint())));
+            v.push(Line::styled(
+                format!(
+                    "  {name} said: [{}] {}{}",
+                    f.code.as_deref().unwrap_or("no code"),
+                    f.message,
+                    f.http_status
+                        .map(|s| format!(" (HTTP {s})"))
+                        .unwrap_or_default()
+                ),
+                DIM,
+            ));
+        }
+    }
+    v
 }
