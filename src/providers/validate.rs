@@ -53,6 +53,11 @@ pub fn validate(setting: &Setting, value: &str) -> Validation {
     }
 }
 
+/// Load libphonenumber's metadata (about 100 ms, once per process).
+pub fn warm_up() {
+    let _ = &*phonenumber::metadata::DATABASE;
+}
+
 /// A phone number in strict E.164 form (`+` and 8 to 15 digits), valid for its
 /// country according to libphonenumber. Returns the number as written.
 pub fn e164(value: &str) -> Result<String, String> {

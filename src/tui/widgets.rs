@@ -262,7 +262,11 @@ pub fn spinner(ticks: u64, label: String) -> Line<'static> {
     use throbber_widgets_tui::{BRAILLE_SIX, Throbber, ThrobberState};
     let mut state = ThrobberState::default();
     let frames = BRAILLE_SIX.symbols.len() as u64;
-    state.calc_step((ticks % frames) as i8);
+    let step = (ticks % frames) as i8;
+    if step != 0 {
+        // (a step of 0 would pick a random frame: drawing must be pure)
+        state.calc_step(step);
+    }
     Throbber::default()
         .label(label)
         .throbber_set(BRAILLE_SIX)
