@@ -210,6 +210,11 @@ fn send_states() -> Vec<(&'static str, Wizard)> {
         })),
     });
     v.push(("test_message_failed_trial", w));
+    // Back on step 2, the credential check is shown beside the provider.
+    let (mut w, _) = sent();
+    update(&mut w, Msg::Back); // cancels the send
+    update(&mut w, Msg::Back); // to step 2 (the keyring answers at once)
+    v.push(("secrets_after_credential_check", w));
     v
 }
 

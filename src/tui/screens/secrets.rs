@@ -45,11 +45,14 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
             task: Task::Sending,
             ..
         })
-        | None => Line::from(vec![
-            Span::raw("Credentials for "),
-            Span::styled(provider.name.clone(), Style::new().bold()),
-            Span::styled("  · secrets go to the OS keyring", DIM),
-        ]),
+        | None => {
+            let mut spans = vec![
+                Span::raw("Credentials for "),
+                Span::styled(provider.name.clone(), Style::new().bold()),
+            ];
+            spans.extend(credential_status(w));
+            Line::from(spans)
+        }
     };
     frame.render_widget(status, intro);
     // When the terminal is short, scroll so the focused field is visible.
@@ -205,5 +208,36 @@ fn origin(
         Span::styled("  saved in profile", DIM)
     } else {
         Span::raw("")
+    }
+}
+
+/// What the provider said about the saved credentials, after the name.
+fn credential_status(w: &Wizard) -> Vec<Span<'static>> {
+    use crate::wizard::CallError;
+    let checked = w
+        .credentials
+        .as_ref()
+        .filter(|c| w.provider().is_some_and(|p| p.id == c.provider));
+    match checked.map(|c| &c.result) {
+        _ if w.checking_credentials.is_some() => {
+            vec![Span::styled("  · checking with the provider…", DIM)]
+        }
+        Some(Ok(r)) if r.usable => vec![Span::styled(
+            format!("  ✓ {}", r.summary),
+            Style::new().fg(OK),
+        )],
+        Some(Ok(r)) => vec![Span::styled(
+            format!("  ✗ {}", r.warnings.first().unwrap_or(&r.summary)),
+            Style::new().fg(BAD),
+        )],
+        Some(Err(CallError::Failed(f))) => vec![Span::styled(
+            format!(
+                "  ✗ {} [{}]",
+                f.class.title(),
+                f.code.as_deref().unwrap_or("-")
+            ),
+            Style::new().fg(BAD),
+        )],
+        _ => vec![Span::styled("  · secrets go to the OS keyring", DIM)],
     }
 }

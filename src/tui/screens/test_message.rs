@@ -262,6 +262,12 @@ fn result_lines(w: &Wizard) -> Vec<Line<'static>> {
                     spans.push(Span::styled("  (following for up to 30 s)", DIM));
                 }
                 v.push(Line::from(spans));
+                if deliveries.last().is_some_and(|d| d.delivered) {
+                    v.push(Line::styled(
+                        "  ✓ Delivered to the handset.",
+                        Style::new().fg(OK),
+                    ));
+                }
                 if let Some(d) = deliveries.last()
                     && d.final_
                     && !d.delivered
