@@ -9,6 +9,7 @@ import http.server, os, statistics, subprocess, sys, tempfile, threading, time
 
 binary = sys.argv[1] if len(sys.argv) > 1 else "target/release/sms-mfa"
 runs = int(sys.argv[2]) if len(sys.argv) > 2 else 30
+TO = os.environ.get("BENCH_TO", "+14155550100")
 SID, TOKEN = "AC0123456789abcdef0123456789abcdef", "fedcba98765432100123456789abcdef"
 BODY = b'{"sid":"SM0123456789abcdef0123456789abcdef","status":"queued","error_code":null}'
 
@@ -33,9 +34,9 @@ env = {"PATH": os.environ.get("PATH", ""), "HOME": home,
        "DBUS_SESSION_BUS_ADDRESS": "unix:path=" + home + "/no-bus",
        "SMS_MFA_TWILIO_ACCOUNT_SID": SID, "SMS_MFA_TWILIO_AUTH_TOKEN": TOKEN,
        "SMS_MFA_TWILIO_PHONE_NUMBER": "+15005550006", "SMS_MFA_TWILIO_BASE_URL": base}
-ours = [binary, "send-test", "--provider", "twilio", "--to", "+14155550100", "--json"]
+ours = [binary, "send-test", "--provider", "twilio", "--to", TO, "--json"]
 curl = ["curl", "-sS", "-o", "/dev/null", "-u", f"{SID}:{TOKEN}",
-        "--data-urlencode", "To=+14155550100",
+        "--data-urlencode", f"To={TO}",
         "--data-urlencode", "Body=Your verification code is 123456",
         "--data-urlencode", "From=+15005550006",
         f"{base}/2010-04-01/Accounts/{SID}/Messages.json"]

@@ -17,11 +17,6 @@ use std::io::{IsTerminal, Read};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if let Some(Command::SendTest { .. }) = &cli.command {
-        // libphonenumber's metadata takes about 100 ms to load: start now,
-        // beside the keyring and HTTP set-up.
-        std::thread::spawn(sms_mfa::providers::validate::warm_up);
-    }
     if let Err(e) = config::check_profile_name(&cli.profile) {
         eprintln!("sms-mfa: {e}");
         return ExitCode::from(USAGE);

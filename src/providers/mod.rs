@@ -5,6 +5,7 @@
 pub mod catalog;
 pub mod clients;
 pub mod outcome;
+pub mod phone;
 pub mod validate;
 
 pub use catalog::{Catalog, Format, Provider, Required, Setting};

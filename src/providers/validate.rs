@@ -53,11 +53,6 @@ pub fn validate(setting: &Setting, value: &str) -> Validation {
     }
 }
 
-/// Load libphonenumber's metadata (about 100 ms, once per process).
-pub fn warm_up() {
-    let _ = &*phonenumber::metadata::DATABASE;
-}
-
 /// A phone number in strict E.164 form (`+` and 8 to 15 digits), valid for its
 /// country according to libphonenumber. Returns the number as written.
 pub fn e164(value: &str) -> Result<String, String> {
@@ -96,10 +91,12 @@ pub fn e164(value: &str) -> Result<String, String> {
             digits.len()
         ));
     }
-    match phonenumber::parse(None, v) {
-        Ok(n) if phonenumber::is_valid(&n) => Ok(v.to_string()),
-        Ok(_) => Err("This is not a valid number for its country code; check the digits.".into()),
-        Err(_) => Err("Unknown country code; check the digits after the +.".into()),
+    match super::phone::parse(v) {
+        Some((_, true)) => Ok(v.to_string()),
+        Some((_, false)) => {
+            Err("This is not a valid number for its country code; check the digits.".into())
+        }
+        None => Err("Unknown country code; check the digits after the +.".into()),
     }
 }
 

@@ -56,7 +56,6 @@ async fn event_loop(
         std::collections::HashMap::new();
     let mut queue: Vec<Msg> = Vec::new();
     let mut first = wizard.start();
-    let mut warmed = false;
     loop {
         let mut effects = std::mem::take(&mut first);
         for msg in queue.drain(..) {
@@ -91,12 +90,6 @@ async fn event_loop(
             }
         }
         terminal.draw(|f| view::draw(f, wizard))?;
-        if !warmed {
-            // After the first frame: load libphonenumber's metadata (about
-            // 100 ms) before the recipient is typed.
-            warmed = true;
-            std::thread::spawn(crate::providers::validate::warm_up);
-        }
         let busy = wizard.busy.is_some();
         tokio::select! {
             ev = events.next() => match ev {

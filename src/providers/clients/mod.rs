@@ -119,10 +119,9 @@ pub struct Recipient {
 impl Recipient {
     /// Parse a number in international form; the error says what is wrong.
     pub fn parse(text: &str) -> Result<Recipient, String> {
-        let e164 = super::validate::e164(text)?;
-        let parsed = phonenumber::parse(None, &e164).map_err(|e| e.to_string())?;
+        // Valid E.164 is already the canonical form: `+` and digits only.
         Ok(Recipient {
-            e164: parsed.format().mode(phonenumber::Mode::E164).to_string(),
+            e164: super::validate::e164(text)?,
         })
     }
 

@@ -155,8 +155,7 @@ pub fn segments(text: &str) -> String {
 
 /// The region a valid E.164 number belongs to, e.g. "US".
 fn country(number: &str) -> Option<String> {
-    let n = phonenumber::parse(None, number).ok()?;
-    n.country().id().map(|id| format!("{id:?}"))
+    crate::providers::phone::region(number)
 }
 
 /// The last credential check, one or two lines.

@@ -1,0 +1,88 @@
+//! Phone numbers through libphonenumber (the `phonenumber` crate), with the
+//! metadata of one country calling code at a time.
+//!
+//! The crate's own database syntax-checks every pattern of every region
+//! when it loads, about 100 ms and 9 MiB: longer than a whole test send.
+//! Here the same metadata file (libphonenumber's PhoneNumberMetadata.xml,
+//! Apache-2.0, the version the crate is built from, in `assets/`) is cut to
+//! the territories of the number's country code, loaded with the crate's
+//! own loader and cached. `tests/catalog.rs` checks that both agree.
+
+use phonenumber::PhoneNumber;
+use phonenumber::metadata::Database;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+const METADATA_XML: &str = include_str!("../../assets/PhoneNumberMetadata.xml");
+
+/// Each country calling code's territories, as XML, found once.
+fn territories() -> &'static HashMap<String, Vec<&'static str>> {
+    static INDEX: OnceLock<HashMap<String, Vec<&'static str>>> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut index: HashMap<String, Vec<&'static str>> = HashMap::new();
+        let mut rest = METADATA_XML;
+        while let Some(start) = rest.find("<territory ") {
+            let tail = &rest[start..];
+            let Some(end) = tail.find("</territory>") else {
+                break;
+            };
+            let element = &tail[..end + "</territory>".len()];
+            if let Some(code) = attribute(element, "countryCode") {
+                index.entry(code.to_string()).or_default().push(element);
+            }
+            rest = &tail[end..];
+        }
+        index
+    })
+}
+
+/// The value of `name="..."` in an element's start tag.
+fn attribute<'a>(element: &'a str, name: &str) -> Option<&'a str> {
+    let head = &element[..element.find('>')?];
+    let key = format!(" {name}=\"");
+    let at = head.find(&key)? + key.len();
+    let len = head[at..].find('"')?;
+    Some(&head[at..at + len])
+}
+
+/// The metadata of the country code `digits` (after the +) starts with.
+fn database_for(digits: &str) -> Option<Arc<Database>> {
+    static CACHE: OnceLock<Mutex<HashMap<String, Arc<Database>>>> = OnceLock::new();
+    let index = territories();
+    // Country codes are 1 to 3 digits and prefix-free.
+    let code = (1..=3)
+        .filter_map(|n| digits.get(..n))
+        .find(|c| index.contains_key(*c))?;
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(db) = cache.lock().ok()?.get(code) {
+        return Some(Arc::clone(db));
+    }
+    let xml = format!(
+        "<phoneNumberMetadata><territories>{}</territories></phoneNumberMetadata>",
+        index[code].concat()
+    );
+    let db = Arc::new(Database::parse(&xml).ok()?);
+    cache.lock().ok()?.insert(code.to_string(), Arc::clone(&db));
+    Some(db)
+}
+
+/// Parse a number in international form (`+` and digits) and say whether
+/// libphonenumber considers it valid. `None`: the country code is unknown.
+///
+/// Only the `*_with` functions of the crate may be used on the result:
+/// the others (`Display`, `format()`, `country().id()`) load the crate's
+/// full database.
+pub fn parse(e164: &str) -> Option<(PhoneNumber, bool)> {
+    let digits = e164.strip_prefix('+')?;
+    let db = database_for(digits)?;
+    let n = phonenumber::parse_with(&db, None, e164).ok()?;
+    let valid = phonenumber::is_valid_with(&db, &n);
+    Some((n, valid))
+}
+
+/// The region a number belongs to, e.g. "US", "GB".
+pub fn region(e164: &str) -> Option<String> {
+    let db = database_for(e164.strip_prefix('+')?)?;
+    let n = phonenumber::parse_with(&db, None, e164).ok()?;
+    n.metadata(&db).map(|m| m.id().to_string())
+}
