@@ -775,3 +775,66 @@ fn plain_http_is_refused_unless_loopback() {
         assert!(e.to_string().contains("http"), "{p}: {e}");
     }
 }
+
+/// The fake's answer carrying error `code` of `provider`, in the shape that
+/// provider documents.
+fn error_answer(provider: &str, code: &str) -> ResponseTemplate {
+    if let Some(status) = code.strip_prefix("http ") {
+        let status: u16 = status.parse().unwrap();
+        return match provider {
+            "infobip" => ResponseTemplate::new(status).set_body_json(serde_json::json!({
+                "errorCode": format!("E{status}"), "description": format!("Infobip {status}"),
+                "action": "Check.", "violations": [], "resources": [],
+            })),
+            "twilio" | "twilio-verify" => ResponseTemplate::new(status).set_body_json(
+                serde_json::json!({"message": format!("Twilio {status}"), "status": status}),
+            ),
+            _ => ResponseTemplate::new(status).set_body_string(format!("HTTP {status} text")),
+        };
+    }
+    match provider {
+        "twilio" | "twilio-verify" => {
+            twilio_error(code.parse().unwrap(), 400, &format!("Twilio {code}"))
+        }
+        "vonage" => ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "message-count": "1",
+            "messages": [{"status": code, "error-text": format!("Vonage {code}")}],
+        })),
+        "infobip" => infobip_answer(
+            5,
+            "REJECTED",
+            code.parse().unwrap(),
+            &format!("REJECTED_{code}"),
+        ),
+        other => panic!("{other} has no coded errors"),
+    }
+}
+
+#[tokio::test]
+async fn every_mapped_error_of_every_provider_is_recognised() {
+    let mut checked = 0;
+    for p in PROVIDERS {
+        let provider = Catalog::builtin().get(p).unwrap();
+        for known in &provider.errors {
+            let server = MockServer::start().await;
+            Mock::given(method("POST"))
+                .respond_with(error_answer(p, &known.code))
+                .mount(&server)
+                .await;
+            let f = client(p, &settings_for(p, &server.uri()))
+                .send_test(&to(), TEXT)
+                .await
+                .unwrap_err();
+            assert_eq!(f.class, known.class, "{p} {}: {f:?}", known.code);
+            assert_eq!(
+                f.meaning.as_deref(),
+                Some(known.meaning.as_str()),
+                "{p} {}",
+                known.code
+            );
+            assert!(!f.message.is_empty());
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 58, "every mapped error of the catalog is checked");
+}
