@@ -40,7 +40,7 @@ fn known_numbers_agree() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(400))]
+    #![proptest_config(ProptestConfig::with_cases(1000))]
     #[test]
     fn random_numbers_agree(digits in "[1-9][0-9]{6,14}") {
         let number = format!("+{digits}");

@@ -45,7 +45,10 @@ fn attribute<'a>(element: &'a str, name: &str) -> Option<&'a str> {
     Some(&head[at..at + len])
 }
 
-/// The metadata of the country code `digits` (after the +) starts with.
+/// The metadata for the number whose digits (after the +) are `digits`:
+/// the territories of its country code that can hold it. A territory with
+/// `leadingDigits` (Jamaica's 876 within +1, say) is kept only when the
+/// number starts with them; libphonenumber would skip it otherwise too.
 fn database_for(digits: &str) -> Option<Arc<Database>> {
     static CACHE: OnceLock<Mutex<HashMap<String, Arc<Database>>>> = OnceLock::new();
     let index = territories();
@@ -53,16 +56,37 @@ fn database_for(digits: &str) -> Option<Arc<Database>> {
     let code = (1..=3)
         .filter_map(|n| digits.get(..n))
         .find(|c| index.contains_key(*c))?;
+    let national = &digits[code.len()..];
+    let all = &index[code];
+    let kept: Vec<&str> = all
+        .iter()
+        .copied()
+        .filter(|t| {
+            all.len() == 1
+                || match attribute(t, "leadingDigits") {
+                    Some(lead) => {
+                        t.contains(" mainCountryForCode=\"true\"")
+                            || regex::Regex::new(&format!("^(?:{lead})"))
+                                .map(|re| re.is_match(national))
+                                .unwrap_or(true)
+                    }
+                    None => true,
+                }
+        })
+        .collect();
+    // Non-geographic codes (800, 870, ...) all use the id "001": key by code too.
+    let ids: Vec<&str> = kept.iter().filter_map(|t| attribute(t, "id")).collect();
+    let key = format!("{code}:{}", ids.join(","));
     let cache = CACHE.get_or_init(Default::default);
-    if let Some(db) = cache.lock().ok()?.get(code) {
+    if let Some(db) = cache.lock().ok()?.get(&key) {
         return Some(Arc::clone(db));
     }
     let xml = format!(
         "<phoneNumberMetadata><territories>{}</territories></phoneNumberMetadata>",
-        index[code].concat()
+        kept.concat()
     );
     let db = Arc::new(Database::parse(&xml).ok()?);
-    cache.lock().ok()?.insert(code.to_string(), Arc::clone(&db));
+    cache.lock().ok()?.insert(key, Arc::clone(&db));
     Some(db)
 }
 
