@@ -7,6 +7,7 @@
 
 pub mod checklist;
 pub mod cli;
+pub mod codegen;
 pub mod commands;
 pub mod config;
 pub mod logging;

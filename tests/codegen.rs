@@ -1,0 +1,402 @@
+//! The generated Action code: it reads exactly the catalog's secrets, and it
+//! runs. Every template is executed with node against the loopback fakes,
+//! with a realistic event, for a success, a rejection and the trigger's
+//! special cases; and each defect of the guides' samples is shown absent.
+
+mod common;
+
+use common::fakes::{happy_fake, secrets_for};
+use common::spec;
+use serde_json::{Value, json};
+use sms_mfa::codegen::{self, Target};
+use sms_mfa::providers::Catalog;
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const PROVIDERS: [&str; 5] = ["twilio", "twilio-verify", "vonage", "infobip", "esendex"];
+const TO: &str = "+14155550100";
+const CODE: &str = "482913";
+
+fn render(provider: &str, target: Target, base: &str) -> String {
+    let p = Catalog::builtin().get(provider).unwrap();
+    codegen::render(p, target, Some(base)).unwrap()
+}
+
+/// The event Auth0 passes to the trigger.
+fn event(target: Target, secrets: serde_json::Map<String, Value>, voice: bool) -> Value {
+    let text = format!(
+        "{CODE} is your verification code for Acme. Please enter this code to verify your enrollment."
+    );
+    match target {
+        Target::SendPhoneMessage => json!({
+            "message_options": {
+                "recipient": TO, "text": text, "code": CODE,
+                "action": "second-factor-authentication",
+                "message_type": if voice { "voice" } else { "sms" },
+            },
+            "request": {"language": "en", "ip": "203.0.113.7"},
+            "user": {"user_id": "auth0|123"},
+            "secrets": secrets,
+        }),
+        Target::CustomPhoneProvider => json!({
+            "notification": {
+                "recipient": TO, "as_text": text, "as_voice": format!("Your code is {CODE}"),
+                "code": CODE, "delivery_method": if voice { "voice" } else { "text" },
+                "message_type": "otp_verify", "from": null, "locale": "en",
+            },
+            "user": {"user_id": "auth0|123"},
+            "secrets": secrets,
+        }),
+    }
+}
+
+/// What running the Action did.
+#[derive(Debug)]
+struct Outcome {
+    /// The error thrown, if any.
+    error: Option<String>,
+    /// api.notification.drop / retry calls.
+    calls: Vec<(String, String)>,
+    /// Anything the code printed.
+    logged: String,
+}
+
+const HARNESS: &str = r#"
+const action = require(process.argv[2]);
+const event = JSON.parse(require("fs").readFileSync(process.argv[3], "utf8"));
+const calls = [];
+const api = { notification: {
+  drop: (r) => calls.push(["drop", r]),
+  retry: (r) => calls.push(["retry", r]),
+} };
+const logged = [];
+for (const k of ["log", "info", "warn", "error", "debug"]) console[k] = (...a) => logged.push(a.join(" "));
+const run = action.onExecuteSendPhoneMessage || action.onExecuteCustomPhoneProvider;
+run(event, api).then(
+  () => process.stdout.write(JSON.stringify({ error: null, calls, logged: logged.join("\n") })),
+  (e) => process.stdout.write(JSON.stringify({ error: String(e && e.message), calls, logged: logged.join("\n") })),
+);
+"#;
+
+/// Run `code` with node on `event` (off the async runtime: the fake keeps answering).
+async fn run_node(code: String, event: Value) -> Outcome {
+    tokio::task::spawn_blocking(move || {
+        let dir = tempfile::tempdir().unwrap();
+        let action = dir.path().join("action.js");
+        std::fs::write(&action, code).unwrap();
+        std::fs::write(dir.path().join("harness.js"), HARNESS).unwrap();
+        std::fs::write(dir.path().join("event.json"), event.to_string()).unwrap();
+        let out = std::process::Command::new("node")
+            .arg(dir.path().join("harness.js"))
+            .arg(&action)
+            .arg(dir.path().join("event.json"))
+            .output()
+            .expect("node is installed (.ci/run installs nodejs)");
+        assert!(
+            out.status.success(),
+            "node failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
+        Outcome {
+            error: v["error"].as_str().map(str::to_string),
+            calls: v["calls"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| (c[0].as_str().unwrap().into(), c[1].as_str().unwrap().into()))
+                .collect(),
+            logged: v["logged"].as_str().unwrap_or("").to_string(),
+        }
+    })
+    .await
+    .unwrap()
+}
+
+#[test]
+fn every_template_reads_exactly_the_catalogs_secrets() {
+    for id in PROVIDERS {
+        let p = Catalog::builtin().get(id).unwrap();
+        for target in Target::ALL {
+            let code = codegen::render(p, target, None).unwrap();
+            let m = codegen::compare(&code, &codegen::action_secrets(p));
+            assert!(m.is_empty(), "{id} {target:?}: {m:?}");
+            assert!(code.contains(&p.base_url), "{id}: the default API base URL");
+        }
+    }
+}
+
+#[test]
+fn the_check_catches_the_infobip_guides_wrong_secret_name() {
+    let sample = include_str!("fixtures/seed_infobip_hook.js");
+    let p = Catalog::builtin().get("infobip").unwrap();
+    let m = codegen::compare(sample, &codegen::action_secrets(p));
+    assert_eq!(m.missing, ["API_KEY"], "the sample reads API_KEY");
+    assert!(m.unused.contains(&"INFOBIP_API_KEY".to_string()), "{m:?}");
+    assert!(codegen::secrets_read("x = secrets['A'] + event.secrets.B").len() == 2);
+}
+
+/// Each provider's request as it reaches the fake, checked against the spec
+/// where there is one, with the event's recipient and text or code.
+async fn assert_request(provider: &str, server: &MockServer) {
+    let reqs = server.received_requests().await.unwrap();
+    assert_eq!(reqs.len(), 1, "{provider}: one request");
+    let r = &reqs[0];
+    let auth = r
+        .headers
+        .get("authorization")
+        .map(|h| h.to_str().unwrap().to_string());
+    match provider {
+        "twilio" => {
+            spec::check("twilio.send", r);
+            let form = spec::form(r);
+            assert!(form.contains(&("To".into(), TO.into())), "{form:?}");
+            assert!(form.iter().any(|(k, v)| k == "Body" && v.contains(CODE)));
+            assert!(auth.unwrap().starts_with("Basic "));
+        }
+        "twilio-verify" => {
+            spec::check("twilio-verify.send", r);
+            assert!(
+                r.url.path().starts_with("/v2/Services/VA"),
+                "the Verify service SID, not the Account SID: {}",
+                r.url.path()
+            );
+            let form = spec::form(r);
+            assert!(
+                form.contains(&("CustomCode".into(), CODE.into())),
+                "{form:?}"
+            );
+            assert!(form.contains(&("Channel".into(), "sms".into())));
+        }
+        "vonage" => {
+            spec::check("vonage.send", r);
+            let form = spec::form(r);
+            assert!(
+                form.contains(&("to".into(), "14155550100".into())),
+                "digits only: {form:?}"
+            );
+        }
+        "infobip" => {
+            spec::check("infobip.send", r);
+            assert_eq!(
+                auth.as_deref(),
+                Some("App 0123456789abcdef0123456789abcdef-01234567"),
+                "the key from INFOBIP_API_KEY"
+            );
+            let body: Value = serde_json::from_slice(&r.body).unwrap();
+            assert_eq!(body["messages"][0]["destinations"][0]["to"], "14155550100");
+        }
+        "esendex" => {
+            assert_eq!(r.url.path(), "/v1.0/messagedispatcher");
+            assert!(
+                r.headers["content-type"]
+                    .to_str()
+                    .unwrap()
+                    .starts_with("application/json")
+            );
+            let body: Value = serde_json::from_slice(&r.body).expect("a JSON body, not a form");
+            assert_eq!(body["accountreference"], "EX0000001");
+            assert_eq!(body["messages"][0]["to"], "14155550100");
+            assert!(auth.unwrap().starts_with("Basic "));
+        }
+        other => panic!("{other}"),
+    }
+}
+
+#[tokio::test]
+async fn every_template_sends_the_right_request_and_succeeds_quietly() {
+    for p in PROVIDERS {
+        for target in Target::ALL {
+            let server = happy_fake(p).await;
+            let code = render(p, target, &server.uri());
+            let o = run_node(code, event(target, secrets_for(p, &server.uri()), false)).await;
+            assert_eq!(o.error, None, "{p} {target:?}");
+            assert!(o.calls.is_empty(), "{p} {target:?}: {:?}", o.calls);
+            assert!(
+                !o.logged.contains(CODE),
+                "{p}: the code is never logged: {}",
+                o.logged
+            );
+            assert_request(p, &server).await;
+        }
+    }
+}
+
+/// A permanent rejection in each provider's documented shape.
+fn rejection(provider: &str) -> ResponseTemplate {
+    match provider {
+        "twilio" | "twilio-verify" => ResponseTemplate::new(400).set_body_json(json!({
+            "code": 21211, "message": "The 'To' number is not a valid phone number.",
+            "more_info": "https://www.twilio.com/docs/errors/21211", "status": 400,
+        })),
+        "vonage" => ResponseTemplate::new(200).set_body_json(json!({
+            "message-count": "1", "messages": [{"status": "4", "error-text": "Bad Credentials"}],
+        })),
+        "infobip" => ResponseTemplate::new(200).set_body_json(json!({
+            "bulkId": "b", "messages": [{"messageId": "m", "destination": "14155550100",
+                "status": {"groupId": 5, "groupName": "REJECTED", "id": 12,
+                    "name": "REJECTED_NOT_ENOUGH_CREDITS", "description": "Not enough credits"}}],
+        })),
+        "esendex" => ResponseTemplate::new(403).set_body_string("Account reference not allowed"),
+        other => panic!("{other}"),
+    }
+}
+
+#[tokio::test]
+async fn a_rejection_throws_with_the_providers_code_and_text() {
+    let expect = [
+        ("twilio", "[21211]"),
+        ("twilio-verify", "[21211]"),
+        ("vonage", "[4] Bad Credentials"),
+        ("infobip", "[12] REJECTED_NOT_ENOUGH_CREDITS"),
+        ("esendex", "Account reference not allowed (HTTP 403)"),
+    ];
+    for (p, says) in expect {
+        for target in Target::ALL {
+            let server = MockServer::start().await;
+            Mock::given(method("POST"))
+                .respond_with(rejection(p))
+                .mount(&server)
+                .await;
+            let code = render(p, target, &server.uri());
+            let o = run_node(code, event(target, secrets_for(p, &server.uri()), false)).await;
+            let err = o
+                .error
+                .unwrap_or_else(|| panic!("{p} {target:?}: no error"));
+            assert!(
+                err.contains(says) && err.starts_with("sms-mfa "),
+                "{p}: {err}"
+            );
+            assert!(o.calls.is_empty(), "a permanent error is not retried");
+        }
+    }
+}
+
+#[tokio::test]
+async fn custom_phone_provider_retries_temporary_failures_and_drops_voice() {
+    for p in PROVIDERS {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(503).set_body_string("Service Unavailable"))
+            .mount(&server)
+            .await;
+        let code = render(p, Target::CustomPhoneProvider, &server.uri());
+        let o = run_node(
+            code.clone(),
+            event(
+                Target::CustomPhoneProvider,
+                secrets_for(p, &server.uri()),
+                false,
+            ),
+        )
+        .await;
+        assert_eq!(o.error, None, "{p}");
+        assert_eq!(o.calls.len(), 1, "{p}: {:?}", o.calls);
+        assert_eq!(o.calls[0].0, "retry", "{p}");
+        assert!(o.calls[0].1.contains("HTTP 503"), "{:?}", o.calls);
+
+        let o = run_node(
+            code,
+            event(
+                Target::CustomPhoneProvider,
+                secrets_for(p, &server.uri()),
+                true,
+            ),
+        )
+        .await;
+        assert_eq!(o.calls.len(), 1);
+        assert_eq!(o.calls[0].0, "drop", "{p}: voice is dropped with a reason");
+        assert_eq!(
+            server.received_requests().await.unwrap().len(),
+            1,
+            "voice sent nothing"
+        );
+    }
+    // The send-phone-message trigger has no drop: a voice request throws.
+    let server = happy_fake("twilio").await;
+    let code = render("twilio", Target::SendPhoneMessage, &server.uri());
+    let o = run_node(
+        code,
+        event(
+            Target::SendPhoneMessage,
+            secrets_for("twilio", &server.uri()),
+            true,
+        ),
+    )
+    .await;
+    assert!(o.error.unwrap().contains("SMS only"));
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_temporary() {
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let base = format!("http://127.0.0.1:{port}");
+    let code = render("vonage", Target::CustomPhoneProvider, &base);
+    let o = run_node(
+        code,
+        event(
+            Target::CustomPhoneProvider,
+            secrets_for("vonage", &base),
+            false,
+        ),
+    )
+    .await;
+    assert_eq!(
+        o.calls.first().map(|c| c.0.as_str()),
+        Some("retry"),
+        "{o:?}"
+    );
+}
+
+/// One regression test per defect of the guides' samples (SEED-BUGS.md).
+#[test]
+fn none_of_the_seed_defects_is_in_our_code() {
+    let catalog = Catalog::builtin();
+    for p in PROVIDERS {
+        for target in Target::ALL {
+            let code = codegen::render(catalog.get(p).unwrap(), target, None).unwrap();
+            // All seeds: written for Hooks (end of life 2026-11-18).
+            assert!(
+                !code.contains("module.exports") && !code.contains("context.webtask"),
+                "{p}"
+            );
+            assert!(code.contains("exports.onExecute"), "{p}");
+            // Vonage seed: the retired nexmo package; no npm dependency at all.
+            assert!(!code.contains("require("), "{p}: no dependencies");
+            // Infobip seed: a hard-coded account base URL.
+            assert!(!code.contains("2622w.api.infobip.com"), "{p}");
+        }
+    }
+    let esendex = codegen::render(
+        catalog.get("esendex").unwrap(),
+        Target::SendPhoneMessage,
+        None,
+    )
+    .unwrap();
+    // Esendex seeds: ESENDEX_SECRET vs ESENDEX_PASSWORD; undefined names.
+    assert!(!esendex.contains("ESENDEX_SECRET"));
+    assert!(!esendex.contains("querystring") && !esendex.contains("toNumber"));
+    assert!(esendex.contains("accountreference: secrets.ESENDEX_ACCOUNT"));
+    // Verify seed: the Account SID as the service SID.
+    let verify = codegen::render(
+        catalog.get("twilio-verify").unwrap(),
+        Target::SendPhoneMessage,
+        None,
+    )
+    .unwrap();
+    assert!(verify.contains("secrets.TWILIO_VERIFY_SERVICE_SID"));
+    assert!(!verify.contains("Services/${encodeURIComponent(sid)}"));
+    // Infobip seed: the key read from API_KEY ("App undefined").
+    let infobip = codegen::render(
+        catalog.get("infobip").unwrap(),
+        Target::SendPhoneMessage,
+        None,
+    )
+    .unwrap();
+    assert!(infobip.contains("App ${secrets.INFOBIP_API_KEY}"));
+}
