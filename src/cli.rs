@@ -53,6 +53,18 @@ pub enum Command {
         #[arg(long)]
         follow: bool,
     },
+    /// Print the Action code for a provider to standard output (the secrets it reads go to standard error)
+    #[command(
+        after_help = "The API base URL is the profile's or SMS_MFA_<PROVIDER>_BASE_URL when set, else the provider's. Exit codes: 0 printed, 2 unknown provider or target, or an invalid base URL."
+    )]
+    Code {
+        /// Provider id: twilio, twilio-verify, vonage, infobip, esendex
+        #[arg(long)]
+        provider: String,
+        /// Where Auth0 runs it: custom-phone-provider (Unified Phone Experience, new tenants) or send-phone-message (classic phone settings)
+        #[arg(long, default_value = "custom-phone-provider")]
+        target: String,
+    },
     /// Check the provider credentials without sending anything
     #[command(
         name = "check-credentials",

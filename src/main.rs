@@ -51,6 +51,20 @@ fn main() -> ExitCode {
         };
         return ExitCode::from(commands::secrets::run(cmd, &ctx, &mut io));
     }
+    if let Some(Command::Code { provider, target }) = &cli.command {
+        let profile = config::load(&paths, &cli.profile);
+        let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
+        let code = commands::code::print(
+            Catalog::builtin(),
+            &profile.profile,
+            &secrets::process_env,
+            provider,
+            target,
+            &mut out,
+            &mut err,
+        );
+        return ExitCode::from(code.unwrap_or(FAILURE));
+    }
     if let Some(cmd @ (Command::SendTest { .. } | Command::CheckCredentials { .. })) = &cli.command
     {
         return ExitCode::from(provider_command(cmd, &cli.profile, &paths));
@@ -159,7 +173,7 @@ fn provider_command(cmd: &Command, profile: &str, paths: &sms_mfa::config::Paths
                 commands::provider::check_credentials(&ctx, &mut out, &mut err, provider, *json)
                     .await
             }
-            Command::Secrets(_) => unreachable!("handled before"),
+            Command::Secrets(_) | Command::Code { .. } => unreachable!("handled before"),
         }
     });
     runtime.shutdown_timeout(std::time::Duration::from_millis(200));

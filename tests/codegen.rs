@@ -400,3 +400,61 @@ fn none_of_the_seed_defects_is_in_our_code() {
     .unwrap();
     assert!(infobip.contains("App ${secrets.INFOBIP_API_KEY}"));
 }
+
+#[test]
+fn the_code_command_prints_the_action() {
+    use common::keyring::sms_mfa;
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let r = sms_mfa(
+        h,
+        &[
+            "code",
+            "--provider",
+            "twilio",
+            "--target",
+            "send-phone-message",
+        ],
+        "",
+        &[],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    let p = Catalog::builtin().get("twilio").unwrap();
+    assert_eq!(
+        r.stdout,
+        codegen::render(p, Target::SendPhoneMessage, None).unwrap()
+    );
+    assert!(r.stderr.contains("TWILIO_AUTH_TOKEN"), "{r:?}");
+    // The default target is the Unified Phone Experience's.
+    let r = sms_mfa(h, &["code", "--provider", "vonage"], "", &[]);
+    assert!(r.stdout.contains("exports.onExecuteCustomPhoneProvider"));
+    // A base URL override (regional host, test server) is written in.
+    let r = sms_mfa(
+        h,
+        &["code", "--provider", "vonage"],
+        "",
+        &[(
+            "SMS_MFA_VONAGE_BASE_URL",
+            "https://rest-eu.example.com".into(),
+        )],
+    );
+    assert!(
+        r.stdout
+            .contains(r#"const BASE_URL = "https://rest-eu.example.com";"#)
+    );
+    for bad in [
+        vec!["code", "--provider", "pigeon"],
+        vec!["code", "--provider", "twilio", "--target", "hook"],
+    ] {
+        let r = sms_mfa(h, &bad, "", &[]);
+        assert_eq!(r.code, 2, "{bad:?}: {r:?}");
+        assert!(r.stdout.is_empty());
+    }
+    let r = sms_mfa(
+        h,
+        &["code", "--provider", "vonage"],
+        "",
+        &[("SMS_MFA_VONAGE_BASE_URL", "http://rest.example.com".into())],
+    );
+    assert_eq!(r.code, 2, "plain http to a remote host: {r:?}");
+}

@@ -1,6 +1,7 @@
 //! The headless subcommands: the same services as the wizard, for scripts
 //! and CI, with `--json` output and documented exit codes.
 
+pub mod code;
 pub mod provider;
 pub mod secrets;
 

@@ -1,0 +1,80 @@
+//! `sms-mfa code`: the Action code for a provider, on standard output.
+
+use super::{OK, USAGE};
+use crate::codegen::{self, Target};
+use crate::config::Profile;
+use crate::providers::Catalog;
+use crate::providers::validate::{Validation, https_url};
+use crate::secrets::env_var;
+use std::io::{self, Write};
+
+/// The API base URL the code should call, when the profile or the
+/// environment overrides the provider's (the environment wins).
+pub fn base_override(
+    catalog: &Catalog,
+    provider: &str,
+    profile: &Profile,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Option<String> {
+    let p = catalog.get(provider)?;
+    let name = p.base_setting.as_deref()?;
+    if p.base_url.is_empty() {
+        return None; // a secret the code reads (Infobip), not an override
+    }
+    env(&env_var(name))
+        .filter(|v| !v.is_empty())
+        .or_else(|| profile.settings.get(provider)?.get(name).cloned())
+}
+
+pub fn print(
+    catalog: &Catalog,
+    profile: &Profile,
+    env: &dyn Fn(&str) -> Option<String>,
+    provider: &str,
+    target: &str,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<u8> {
+    let Some(p) = catalog.get(provider) else {
+        let ids: Vec<&str> = catalog.providers.iter().map(|p| p.id.as_str()).collect();
+        writeln!(
+            err,
+            "sms-mfa: unknown provider {provider:?}; use one of: {}",
+            ids.join(", ")
+        )?;
+        return Ok(USAGE);
+    };
+    let Some(t) = Target::parse(target) else {
+        let ids: Vec<&str> = Target::ALL.iter().map(|t| t.id()).collect();
+        writeln!(
+            err,
+            "sms-mfa: unknown target {target:?}; use one of: {}",
+            ids.join(", ")
+        )?;
+        return Ok(USAGE);
+    };
+    let base = base_override(catalog, provider, profile, env);
+    if let Some(b) = &base
+        && let Validation::Error(m) = https_url(b, None)
+    {
+        writeln!(err, "sms-mfa: the API base URL {b:?}: {m}")?;
+        return Ok(USAGE);
+    }
+    match codegen::render(p, t, base.as_deref()) {
+        Ok(code) => {
+            out.write_all(code.as_bytes())?;
+            let names: Vec<String> = codegen::action_secrets(p).into_iter().collect();
+            writeln!(err, "{} for {}.", t.describe(), p.name)?;
+            writeln!(
+                err,
+                "Add these Action secrets (exactly these names): {}",
+                names.join(", ")
+            )?;
+            Ok(OK)
+        }
+        Err(e) => {
+            writeln!(err, "sms-mfa: {e}")?;
+            Ok(USAGE)
+        }
+    }
+}
