@@ -458,3 +458,33 @@ fn the_code_command_prints_the_action() {
     );
     assert_eq!(r.code, 2, "plain http to a remote host: {r:?}");
 }
+
+#[tokio::test]
+async fn the_runtime_writes_the_code_to_the_data_directory() {
+    use sms_mfa::tui::effects::{Services, perform};
+    use sms_mfa::wizard::{Effect, Msg};
+    let dir = tempfile::tempdir().unwrap();
+    let services = Services {
+        paths: sms_mfa::config::Paths {
+            config_dir: dir.path().join("config"),
+            data_dir: dir.path().join("data"),
+        },
+        catalog: Catalog::builtin(),
+        store: std::sync::Arc::new(sms_mfa::secrets::MemoryStore::new()),
+        env: std::sync::Arc::new(|_: &str| None),
+        http: sms_mfa::providers::clients::Http::new(),
+    };
+    let effect = Effect::WriteCode {
+        file_name: "default-vonage-custom-phone-provider.js".into(),
+        code: "exports.x = 1;\n".into(),
+    };
+    let Some(Msg::CodeWritten(Ok(path))) = perform(effect, &services).await else {
+        panic!("not written")
+    };
+    assert_eq!(
+        path,
+        dir.path()
+            .join("data/code/default-vonage-custom-phone-provider.js")
+    );
+    assert_eq!(std::fs::read_to_string(path).unwrap(), "exports.x = 1;\n");
+}

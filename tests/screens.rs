@@ -210,6 +210,19 @@ fn send_states() -> Vec<(&'static str, Wizard)> {
         })),
     });
     v.push(("test_message_failed_trial", w));
+    let (mut w, op) = sent();
+    w.update(Msg::TestSent {
+        op,
+        result: Ok(Accepted {
+            id: "SMx".into(),
+            status: Some("queued".into()),
+            trackable: false,
+            code_sent: None,
+        }),
+    });
+    w.update(Msg::OpenCode);
+    w.update(Msg::Scroll(40));
+    v.push(("code_view_twilio", w));
     // Back on step 2, the credential check is shown beside the provider.
     let (mut w, _) = sent();
     update(&mut w, Msg::Back); // cancels the send

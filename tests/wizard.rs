@@ -1191,3 +1191,60 @@ fn the_checklist_waits_while_secrets_are_stored() {
     assert_eq!(w.step, Step::Secrets);
     assert!(w.notice.as_ref().unwrap().text.contains("storing"));
 }
+
+#[test]
+fn the_code_view_opens_after_an_accepted_test_and_writes_a_file() {
+    let mut w = at_test_step();
+    run(&mut w, [Msg::OpenCode]);
+    assert_eq!(w.overlay, None, "not before a test was accepted");
+    assert!(
+        w.notice
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("Send a test message first")
+    );
+    run(&mut w, typed("+447911123456"));
+    let op = send_op(&run(&mut w, [Msg::Enter, Msg::Enter]));
+    w.update(Msg::TestSent {
+        op,
+        result: Ok(accepted("SMx", false)),
+    });
+    run(&mut w, [Msg::OpenCode]);
+    assert_eq!(w.overlay, Some(Overlay::Code));
+    let code = w.code().unwrap().unwrap();
+    assert!(
+        code.contains("exports.onExecuteCustomPhoneProvider"),
+        "new tenants first"
+    );
+    run(&mut w, [Msg::Scroll(-5)]);
+    assert_eq!(w.code_view.scroll, 0, "clamped at the top");
+    run(&mut w, [Msg::Scroll(100_000)]);
+    assert_eq!(
+        w.code_view.scroll as usize,
+        code.lines().count() - 1,
+        "clamped at the end"
+    );
+    run(&mut w, [Msg::SwitchTarget]);
+    assert_eq!(w.code_view.scroll, 0);
+    assert!(
+        w.code()
+            .unwrap()
+            .unwrap()
+            .contains("exports.onExecuteSendPhoneMessage")
+    );
+    let effects = w.update(Msg::WriteCode);
+    let [Effect::WriteCode { file_name, code }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(file_name, "default-twilio-send-phone-message.js");
+    assert!(code.contains("TWILIO_AUTH_TOKEN"));
+    assert!(
+        !code.contains(TOKEN),
+        "the code reads secrets, it never holds them"
+    );
+    w.update(Msg::CodeWritten(Ok("/data/code/x.js".into())));
+    assert!(w.notice.as_ref().unwrap().text.contains("/data/code/x.js"));
+    run(&mut w, [Msg::Back]);
+    assert_eq!((w.overlay, w.step), (None, Step::TestMessage));
+}

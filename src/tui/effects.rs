@@ -39,6 +39,22 @@ impl Services {
 pub async fn perform(effect: Effect, services: &Services) -> Option<Msg> {
     match effect {
         Effect::Quit | Effect::Cancel { .. } => None,
+        Effect::WriteCode { file_name, code } => {
+            let dir = services.paths.data_dir.join("code");
+            let result = blocking(move || -> std::io::Result<std::path::PathBuf> {
+                use std::io::Write;
+                std::fs::create_dir_all(&dir)?;
+                let path = dir.join(file_name);
+                let mut tmp = tempfile::NamedTempFile::new_in(&dir)?;
+                tmp.write_all(code.as_bytes())?;
+                tmp.persist(&path).map_err(|e| e.error)?;
+                Ok(path)
+            })
+            .await
+            .map_err(|e| e.to_string())
+            .and_then(|r| r.map_err(|e| e.to_string()));
+            Some(Msg::CodeWritten(result))
+        }
         Effect::SendTest { op, call, to, text } => {
             let result = match client_for(services, call).await {
                 Ok(client) => match Recipient::parse(&to) {

@@ -24,6 +24,22 @@ pub fn map(w: &Wizard, key: KeyEvent) -> Option<Msg> {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     let alt = key.modifiers.contains(KeyModifiers::ALT);
     match w.overlay {
+        Some(Overlay::Code) => {
+            return match key.code {
+                KeyCode::Esc | KeyCode::Char('q') => Some(Msg::Back),
+                KeyCode::Char('o') if ctrl => Some(Msg::OpenCode),
+                KeyCode::Char('c') if ctrl => Some(Msg::Quit),
+                KeyCode::Up | KeyCode::Char('k') => Some(Msg::Up),
+                KeyCode::Down | KeyCode::Char('j') => Some(Msg::Down),
+                KeyCode::PageUp => Some(Msg::Scroll(-10)),
+                KeyCode::PageDown | KeyCode::Char(' ') => Some(Msg::Scroll(10)),
+                KeyCode::Home | KeyCode::Char('g') => Some(Msg::Scroll(-100_000)),
+                KeyCode::End | KeyCode::Char('G') => Some(Msg::Scroll(100_000)),
+                KeyCode::Tab | KeyCode::BackTab => Some(Msg::SwitchTarget),
+                KeyCode::Char('w') => Some(Msg::WriteCode),
+                _ => None,
+            };
+        }
         Some(Overlay::ConfirmQuit) => {
             return match key.code {
                 KeyCode::Char('y' | 'Y') => Some(Msg::Answer(true)),
@@ -49,6 +65,7 @@ pub fn map(w: &Wizard, key: KeyEvent) -> Option<Msg> {
             KeyCode::Char('c') => return Some(Msg::Quit),
             KeyCode::Char('n') => return Some(Msg::Next),
             KeyCode::Char('t') => return Some(Msg::OpenChecklist),
+            KeyCode::Char('o') => return Some(Msg::OpenCode),
             _ => {}
         }
     }
@@ -141,6 +158,9 @@ pub fn bindings(w: &Wizard) -> Vec<Binding> {
             v.push(b("Enter", "finish"));
         }
         Step::Done => v.push(b("Enter", "quit")),
+    }
+    if w.test_accepted() {
+        v.insert(0, b("Ctrl-O", "Action code"));
     }
     if w.cancellable() {
         v.insert(0, b("Esc", "cancel"));

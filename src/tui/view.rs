@@ -48,6 +48,7 @@ pub fn draw(frame: &mut Frame, w: &Wizard) {
     match w.overlay {
         Some(Overlay::Help) => widgets::help(frame, area, w),
         Some(Overlay::ConfirmQuit) => widgets::confirm_quit(frame, area, w),
+        Some(Overlay::Code) => screens::code::draw(frame, area, w),
         None => {}
     }
 }

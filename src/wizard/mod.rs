@@ -68,6 +68,16 @@ pub enum Msg {
         op: u64,
         result: Result<Delivery, CallError>,
     },
+    /// Show the generated Action code (Ctrl-O), after a successful test.
+    OpenCode,
+    /// Scroll the code view by this many lines.
+    Scroll(i32),
+    /// Show the other trigger's code.
+    SwitchTarget,
+    /// Write the code shown to a file.
+    WriteCode,
+    /// The runtime's answer to [`Effect::WriteCode`]: where it went.
+    CodeWritten(Result<std::path::PathBuf, String>),
     /// The runtime's answer to [`Effect::CheckCredentials`].
     CredentialsChecked {
         op: u64,
@@ -133,6 +143,12 @@ pub enum Effect {
     Cancel {
         op: u64,
     },
+    /// Write generated code to `file_name` in the data directory's `code/`;
+    /// answered by [`Msg::CodeWritten`].
+    WriteCode {
+        file_name: String,
+        code: String,
+    },
     Quit,
 }
 
@@ -145,7 +161,10 @@ impl Effect {
             | Effect::SendTest { op, .. }
             | Effect::PollDelivery { op, .. }
             | Effect::CheckCredentials { op, .. } => Some(*op),
-            Effect::SaveProfile { .. } | Effect::Cancel { .. } | Effect::Quit => None,
+            Effect::SaveProfile { .. }
+            | Effect::Cancel { .. }
+            | Effect::WriteCode { .. }
+            | Effect::Quit => None,
         }
     }
 }
@@ -210,6 +229,15 @@ pub struct CredentialCheck {
 pub enum Overlay {
     Help,
     ConfirmQuit,
+    /// The generated Action code (see [`Wizard::code_view`]).
+    Code,
+}
+
+/// The code view: which trigger's Action, scrolled how far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CodeView {
+    pub target: crate::codegen::Target,
+    pub scroll: u16,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -293,6 +321,8 @@ pub struct Wizard {
     pub keyring_error: Option<StoreError>,
     /// The last credential check, and the op of one in flight.
     pub credentials: Option<CredentialCheck>,
+    /// Where the code view is (shown by [`Overlay::Code`]).
+    pub code_view: CodeView,
     pub checking_credentials: Option<u64>,
 }
 
@@ -348,6 +378,10 @@ impl Wizard {
             keyring_error: None,
             credentials: None,
             checking_credentials: None,
+            code_view: CodeView {
+                target: crate::codegen::Target::CustomPhoneProvider,
+                scroll: 0,
+            },
         };
         if let Some(i) = provider_index {
             w.form = Some(w.new_form(i));
@@ -501,7 +535,43 @@ impl Wizard {
         if self.quitting {
             return vec![];
         }
+        if let Msg::CodeWritten(result) = msg {
+            match result {
+                Ok(path) => self.notice(Level::Info, format!("Code written to {}.", path.display())),
+                Err(e) => self.notice(
+                    Level::Error,
+                    format!("Could not write the code: {e}. Check the data directory's permissions and free space."),
+                ),
+            }
+            return vec![];
+        }
         match self.overlay {
+            Some(Overlay::Code) => {
+                return match msg {
+                    Msg::Back | Msg::OpenCode => {
+                        self.overlay = None;
+                        vec![]
+                    }
+                    Msg::Quit => {
+                        self.overlay = None;
+                        self.update(Msg::Quit)
+                    }
+                    Msg::Up => self.scroll(-1),
+                    Msg::Down => self.scroll(1),
+                    Msg::Scroll(n) => self.scroll(n),
+                    Msg::SwitchTarget | Msg::NextField | Msg::PrevField => {
+                        use crate::codegen::Target;
+                        self.code_view.target = match self.code_view.target {
+                            Target::CustomPhoneProvider => Target::SendPhoneMessage,
+                            Target::SendPhoneMessage => Target::CustomPhoneProvider,
+                        };
+                        self.code_view.scroll = 0;
+                        vec![]
+                    }
+                    Msg::WriteCode => self.write_code(),
+                    _ => vec![],
+                };
+            }
             Some(Overlay::Help) => {
                 if matches!(msg, Msg::Back | Msg::Help | Msg::Enter | Msg::Quit) {
                     self.overlay = None;
@@ -533,6 +603,7 @@ impl Wizard {
                     self.quit_now()
                 }
             }
+            Msg::OpenCode => self.open_code(),
             Msg::OpenChecklist if self.storing() => {
                 self.notice(
                     Level::Info,
@@ -596,6 +667,62 @@ impl Wizard {
             }) => self.step == Step::Secrets,
             None => false,
         }
+    }
+
+    /// Whether the last test message was accepted by the provider.
+    pub fn test_accepted(&self) -> bool {
+        matches!(self.test.result, Some(SendResult::Accepted { .. }))
+    }
+
+    /// The Action code for the chosen provider and the view's trigger, with
+    /// the profile's API base URL when it sets one.
+    pub fn code(&self) -> Option<Result<String, String>> {
+        let p = self.provider()?;
+        let base = p
+            .base_setting
+            .as_deref()
+            .filter(|_| !p.base_url.is_empty())
+            .and_then(|name| self.profile.settings.get(&p.id)?.get(name))
+            .map(String::as_str);
+        Some(crate::codegen::render(p, self.code_view.target, base))
+    }
+
+    fn open_code(&mut self) -> Vec<Effect> {
+        if self.provider().is_none() {
+            self.notice(Level::Info, "Choose a provider first (step 1).");
+        } else if !self.test_accepted() {
+            self.notice(
+                Level::Info,
+                "Send a test message first (step 3): the code is shown once the provider has accepted one with these settings.",
+            );
+        } else {
+            self.overlay = Some(Overlay::Code);
+            self.code_view.scroll = 0;
+        }
+        vec![]
+    }
+
+    fn scroll(&mut self, by: i32) -> Vec<Effect> {
+        let lines = self
+            .code()
+            .and_then(Result::ok)
+            .map_or(0, |c| c.lines().count()) as i32;
+        let next = (self.code_view.scroll as i32 + by).clamp(0, (lines - 1).max(0));
+        self.code_view.scroll = next as u16;
+        vec![]
+    }
+
+    fn write_code(&mut self) -> Vec<Effect> {
+        let (Some(p), Some(Ok(code))) = (self.provider(), self.code()) else {
+            return vec![];
+        };
+        let file_name = format!(
+            "{}-{}-{}.js",
+            self.profile_name,
+            p.id,
+            self.code_view.target.id()
+        );
+        vec![Effect::WriteCode { file_name, code }]
     }
 
     /// Whether a test message is on its way.

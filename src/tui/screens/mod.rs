@@ -1,6 +1,7 @@
 //! One file per step. Each `draw` is a pure function of the wizard.
 
 pub mod checklist;
+pub mod code;
 pub mod done;
 pub mod provider;
 pub mod secrets;

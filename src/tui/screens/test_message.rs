@@ -245,6 +245,10 @@ fn result_lines(w: &Wizard) -> Vec<Line<'static>> {
                 Span::styled(name, Style::new().fg(OK).bold()),
                 Span::raw(format!("  message id {}", accepted.id)),
             ]));
+            v.push(Line::styled(
+                "  Ctrl-O shows the Action code for the tenant, with the secrets it reads.",
+                Style::new().fg(ACCENT),
+            ));
             if let Some(code) = &accepted.code_sent {
                 v.push(Line::raw(format!("  The code sent was {code}.")));
             }
