@@ -53,6 +53,9 @@ pub enum Command {
         #[arg(long)]
         follow: bool,
     },
+    /// Check the Auth0 tenant's SMS factor through the Management API
+    #[command(subcommand)]
+    Tenant(TenantCommand),
     /// Print the Action code for a provider to standard output (the secrets it reads go to standard error)
     #[command(
         after_help = "The API base URL is the profile's or SMS_MFA_<PROVIDER>_BASE_URL when set, else the provider's. Exit codes: 0 printed, 2 unknown provider or target, or an invalid base URL."
@@ -75,6 +78,19 @@ pub enum Command {
         #[arg(long)]
         provider: String,
         /// Machine-readable output: one JSON object
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TenantCommand {
+    /// Inspect the tenant: generation, factor, Custom provider, policy, live code, secret names, failure logs
+    #[command(
+        after_help = "Connection: AUTH0_DOMAIN, AUTH0_CLIENT_ID (profile or SMS_MFA_*) and AUTH0_CLIENT_SECRET (keyring or SMS_MFA_AUTH0_CLIENT_SECRET), or a ready token in SMS_MFA_AUTH0_TOKEN. SMS_MFA_AUTH0_BASE_URL overrides https://DOMAIN.\nExit codes: 0 all checks pass, 1 problems found, 2 cannot check (settings, credentials, network)."
+    )]
+    Check {
+        /// Machine-readable output
         #[arg(long)]
         json: bool,
     },

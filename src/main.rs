@@ -51,6 +51,26 @@ fn main() -> ExitCode {
         };
         return ExitCode::from(commands::secrets::run(cmd, &ctx, &mut io));
     }
+    if let Some(Command::Tenant(sms_mfa::cli::TenantCommand::Check { json })) = &cli.command {
+        let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        else {
+            return ExitCode::from(FAILURE);
+        };
+        let store = OsKeyring::new();
+        let ctx = commands::tenant::Context {
+            paths: &paths,
+            profile: &cli.profile,
+            catalog: Catalog::builtin(),
+            store: &store,
+            env: &secrets::process_env,
+        };
+        let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
+        let code = runtime.block_on(commands::tenant::check(&ctx, &mut out, &mut err, *json));
+        runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+        return ExitCode::from(code.unwrap_or(FAILURE));
+    }
     if let Some(Command::Code { provider, target }) = &cli.command {
         let profile = config::load(&paths, &cli.profile);
         let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
@@ -173,7 +193,9 @@ fn provider_command(cmd: &Command, profile: &str, paths: &sms_mfa::config::Paths
                 commands::provider::check_credentials(&ctx, &mut out, &mut err, provider, *json)
                     .await
             }
-            Command::Secrets(_) | Command::Code { .. } => unreachable!("handled before"),
+            Command::Secrets(_) | Command::Code { .. } | Command::Tenant(_) => {
+                unreachable!("handled before")
+            }
         }
     });
     runtime.shutdown_timeout(std::time::Duration::from_millis(200));

@@ -4,6 +4,7 @@
 pub mod code;
 pub mod provider;
 pub mod secrets;
+pub mod tenant;
 
 /// Exit codes of every command.
 pub const OK: u8 = 0;

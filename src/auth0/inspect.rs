@@ -1,0 +1,542 @@
+//! Read the tenant's SMS MFA set-up and say what is right and what is not,
+//! for each tenant generation. Independent calls run concurrently; a check
+//! whose scope the token lacks is skipped, naming the scope.
+
+use super::{ApiError, Connection};
+use crate::codegen;
+use crate::providers::Provider;
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    Pass,
+    Fail,
+    /// Not run: the token lacks a scope, or an earlier answer was missing.
+    Skipped,
+    /// Auth0 refused the call.
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub status: Status,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Generation {
+    /// Unified Phone Experience: "Custom" is a phone provider backed by a
+    /// custom-phone-provider Action.
+    UnifiedPhone,
+    /// Classic phone settings: "Custom" is `phone-message-hook`, with a
+    /// send-phone-message Action (or a legacy hook).
+    Classic,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Report {
+    pub generation: Option<Generation>,
+    pub findings: Vec<Finding>,
+}
+
+impl Report {
+    /// Everything checked passed.
+    pub fn all_pass(&self) -> bool {
+        self.findings.iter().all(|f| f.status == Status::Pass)
+    }
+
+    pub fn any_fail(&self) -> bool {
+        self.findings.iter().any(|f| f.status == Status::Fail)
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Finding> {
+        self.findings.iter().find(|f| f.id == id)
+    }
+}
+
+/// Why a call gave no answer.
+enum Missing {
+    Scope(&'static str),
+    Refused(ApiError),
+}
+
+type Answer = Result<Value, Missing>;
+
+async fn call(conn: &Connection, scope: &'static str, path: &str) -> Answer {
+    if !conn.has_scope(scope) {
+        return Err(Missing::Scope(scope));
+    }
+    conn.get(path).await.map_err(Missing::Refused)
+}
+
+fn finding(
+    id: &'static str,
+    title: &'static str,
+    status: Status,
+    detail: impl Into<String>,
+) -> Finding {
+    Finding {
+        id,
+        title,
+        status,
+        detail: detail.into(),
+    }
+}
+
+/// A finding for a call that gave no answer.
+fn missing(id: &'static str, title: &'static str, m: &Missing) -> Finding {
+    match m {
+        Missing::Scope(s) => finding(
+            id,
+            title,
+            Status::Skipped,
+            format!("Skipped: the token lacks the {s} scope."),
+        ),
+        Missing::Refused(e) => finding(id, title, Status::Error, format!("{e}. {}", e.hint())),
+    }
+}
+
+/// The sending code found on the tenant.
+enum Code {
+    Hook {
+        id: String,
+        name: String,
+        script: String,
+    },
+    Action {
+        id: String,
+        name: String,
+    },
+}
+
+/// Inspect the tenant. `provider` is the one chosen in the wizard: the
+/// secrets of the live code are compared with what it needs.
+pub async fn inspect(conn: &Connection, provider: Option<&Provider>) -> Report {
+    let (settings, factors, policies, logs) = futures::join!(
+        call(conn, "read:tenant_settings", "/tenants/settings"),
+        call(conn, "read:guardian_factors", "/guardian/factors"),
+        call(conn, "read:mfa_policies", "/guardian/policies"),
+        call(
+            conn,
+            "read:logs",
+            "/logs?search=type%3A(gd_send_sms_failure%20OR%20gd_send_voice_failure%20OR%20fn)&sort=date%3A-1&per_page=5"
+        ),
+    );
+    let mut findings = Vec::new();
+
+    // The generation: Terraform treats a missing flag as enabled.
+    let generation = match &settings {
+        Ok(s) => Some(match s.get("phone_consolidated_experience") {
+            Some(Value::Bool(false)) => Generation::Classic,
+            _ => Generation::UnifiedPhone,
+        }),
+        Err(_) => None,
+    };
+
+    // What the generation decides: where "Custom" and the code live.
+    let trigger = match generation {
+        Some(Generation::Classic) => "send-phone-message",
+        _ => "custom-phone-provider",
+    };
+    let bindings_path = format!("/actions/triggers/{trigger}/bindings");
+    let (providers, selected, types, hooks, bindings) = match generation {
+        Some(Generation::UnifiedPhone) => {
+            let (p, b) = futures::join!(
+                call(conn, "read:phone_providers", "/branding/phone/providers"),
+                call(conn, "read:actions", &bindings_path),
+            );
+            (Some(p), None, None, None, Some(b))
+        }
+        Some(Generation::Classic) => {
+            let (s, t, h, b) = futures::join!(
+                call(
+                    conn,
+                    "read:guardian_factors",
+                    "/guardian/factors/phone/selected-provider"
+                ),
+                call(
+                    conn,
+                    "read:guardian_factors",
+                    "/guardian/factors/phone/message-types"
+                ),
+                call(conn, "read:hooks", "/hooks?triggerId=send-phone-message"),
+                call(conn, "read:actions", &bindings_path),
+            );
+            (None, Some(s), Some(t), Some(h), Some(b))
+        }
+        None => (None, None, None, None, None),
+    };
+
+    // 1. Generation
+    const GEN: &str = "Tenant generation";
+    findings.push(match (&settings, generation) {
+        (_, Some(Generation::UnifiedPhone)) => finding("generation", GEN, Status::Pass, "Unified Phone Experience: \"Custom\" is a phone provider backed by a custom-phone-provider Action."),
+        (_, Some(Generation::Classic)) => finding("generation", GEN, Status::Pass, "Classic phone settings: \"Custom\" is the phone-message-hook provider, with a send-phone-message Action."),
+        (Err(m), None) => missing("generation", GEN, m),
+        (Ok(_), None) => unreachable!("settings answered"),
+    });
+
+    // 2. The sms factor
+    const SMS: &str = "SMS factor enabled";
+    findings.push(match &factors {
+        Ok(list) => {
+            let sms = list
+                .as_array()
+                .and_then(|a| a.iter().find(|f| f["name"] == "sms"));
+            match sms.map(|f| f["enabled"] == true) {
+                Some(true) => finding("sms-enabled", SMS, Status::Pass, "The Phone Message (sms) factor is enabled."),
+                _ => finding("sms-enabled", SMS, Status::Fail, "The Phone Message (sms) factor is disabled: nobody can enroll or receive a code. Enable it in Security > Multi-factor Auth."),
+            }
+        }
+        Err(m) => missing("sms-enabled", SMS, m),
+    });
+
+    // 3 and 4: message types and the Custom provider
+    const TYPES: &str = "Message types include SMS";
+    const CUSTOM: &str = "Delivery provider is Custom";
+    match generation {
+        Some(Generation::UnifiedPhone) => match providers.as_ref().unwrap() {
+            Ok(v) => {
+                let list = v["providers"].as_array().cloned().unwrap_or_default();
+                let custom = list.iter().find(|p| p["name"] == "custom");
+                match custom {
+                    Some(p) if p["disabled"] != true => {
+                        findings.push(finding(
+                            "provider-custom",
+                            CUSTOM,
+                            Status::Pass,
+                            "A custom phone provider is configured and enabled.",
+                        ));
+                        let text = p["configuration"]["delivery_methods"]
+                            .as_array()
+                            .is_some_and(|m| m.iter().any(|x| x == "text"));
+                        findings.push(if text {
+                            finding("message-types", TYPES, Status::Pass, "The custom phone provider delivers text messages.")
+                        } else {
+                            finding("message-types", TYPES, Status::Fail, "The custom phone provider does not list \"text\" in its delivery methods.")
+                        });
+                    }
+                    Some(_) => {
+                        findings.push(finding(
+                            "provider-custom",
+                            CUSTOM,
+                            Status::Fail,
+                            "The custom phone provider is disabled.",
+                        ));
+                        findings.push(finding(
+                            "message-types",
+                            TYPES,
+                            Status::Skipped,
+                            "Skipped: the provider is disabled.",
+                        ));
+                    }
+                    None => {
+                        let names: Vec<String> = list
+                            .iter()
+                            .filter_map(|p| p["name"].as_str().map(str::to_string))
+                            .collect();
+                        findings.push(finding("provider-custom", CUSTOM, Status::Fail, format!(
+                            "No custom phone provider ({}). Create one under Branding > Phone Provider > Custom, after deploying the Action.",
+                            if names.is_empty() { "none is configured".to_string() } else { format!("configured: {}", names.join(", ")) }
+                        )));
+                        findings.push(finding(
+                            "message-types",
+                            TYPES,
+                            Status::Skipped,
+                            "Skipped: there is no custom phone provider.",
+                        ));
+                    }
+                }
+            }
+            Err(m) => {
+                findings.push(missing("provider-custom", CUSTOM, m));
+                findings.push(missing("message-types", TYPES, m));
+            }
+        },
+        Some(Generation::Classic) => {
+            findings.push(match selected.as_ref().unwrap() {
+                Ok(v) if v["provider"] == "phone-message-hook" => finding("provider-custom", CUSTOM, Status::Pass, "The SMS delivery provider is Custom (phone-message-hook)."),
+                Ok(v) => finding("provider-custom", CUSTOM, Status::Fail, format!(
+                    "The SMS delivery provider is {}: Auth0 never calls your code. Select Custom in Security > Multi-factor Auth > Phone Message.",
+                    v["provider"]
+                )),
+                Err(m) => missing("provider-custom", CUSTOM, m),
+            });
+            findings.push(match types.as_ref().unwrap() {
+                Ok(v)
+                    if v["message_types"]
+                        .as_array()
+                        .is_some_and(|a| a.iter().any(|x| x == "sms")) =>
+                {
+                    finding(
+                        "message-types",
+                        TYPES,
+                        Status::Pass,
+                        "SMS is among the phone message types.",
+                    )
+                }
+                Ok(v) => finding(
+                    "message-types",
+                    TYPES,
+                    Status::Fail,
+                    format!(
+                        "The message types are {}: SMS is not offered.",
+                        v["message_types"]
+                    ),
+                ),
+                Err(m) => missing("message-types", TYPES, m),
+            });
+        }
+        None => {
+            findings.push(finding(
+                "provider-custom",
+                CUSTOM,
+                Status::Skipped,
+                "Skipped: the tenant generation is unknown.",
+            ));
+            findings.push(finding(
+                "message-types",
+                TYPES,
+                Status::Skipped,
+                "Skipped: the tenant generation is unknown.",
+            ));
+        }
+    }
+
+    // 5. A policy that asks for MFA
+    const POLICY: &str = "An MFA policy asks for the factor";
+    findings.push(match &policies {
+        Ok(v) if v.as_array().is_some_and(|a| !a.is_empty()) => {
+            finding("mfa-policy", POLICY, Status::Pass, format!("MFA policy: {v}."))
+        }
+        Ok(_) => finding("mfa-policy", POLICY, Status::Fail, "The MFA policy is empty: nobody is asked for a second factor unless an Action requires it. Set \"Require Multi-factor Auth\" to Always (or Adaptive) in Security > Multi-factor Auth."),
+        Err(m) => missing("mfa-policy", POLICY, m),
+    });
+
+    // 6. Exactly one live sending code
+    const LIVE: &str = "Exactly one live sending code";
+    let mut live: Vec<Code> = Vec::new();
+    let mut live_problem = None;
+    if let Some(Ok(h)) = &hooks {
+        for hook in h
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|x| x["enabled"] == true)
+        {
+            live.push(Code::Hook {
+                id: hook["id"].as_str().unwrap_or("").to_string(),
+                name: hook["name"].as_str().unwrap_or("").to_string(),
+                script: hook["script"].as_str().unwrap_or("").to_string(),
+            });
+        }
+    }
+    match &bindings {
+        Some(Ok(b)) => {
+            for binding in b["bindings"].as_array().into_iter().flatten() {
+                live.push(Code::Action {
+                    id: binding["action"]["id"].as_str().unwrap_or("").to_string(),
+                    name: binding["action"]["name"]
+                        .as_str()
+                        .or(binding["display_name"].as_str())
+                        .unwrap_or("")
+                        .to_string(),
+                });
+            }
+        }
+        Some(Err(m)) => live_problem = Some(missing("one-live-code", LIVE, m)),
+        None => {
+            live_problem = Some(finding(
+                "one-live-code",
+                LIVE,
+                Status::Skipped,
+                "Skipped: the tenant generation is unknown.",
+            ))
+        }
+    }
+    let describe = |c: &Code| match c {
+        Code::Hook { name, .. } => format!("hook '{name}'"),
+        Code::Action { name, .. } => format!("Action '{name}'"),
+    };
+    findings.push(match (live_problem, live.len()) {
+        (Some(f), _) => f,
+        (None, 0) => finding("one-live-code", LIVE, Status::Fail, format!(
+            "No code is bound to the {trigger} trigger: Auth0 has nothing to call. Deploy the generated Action (sms-mfa code) and bind it."
+        )),
+        (None, 1) => {
+            let mut d = format!("Live: {}.", describe(&live[0]));
+            if matches!(live[0], Code::Hook { .. }) {
+                d.push_str(" Hooks reached end of life on 2026-11-18: replace it with a send-phone-message Action.");
+            }
+            finding("one-live-code", LIVE, Status::Pass, d)
+        }
+        (None, _) => finding("one-live-code", LIVE, Status::Fail, format!(
+            "{} pieces of code are live ({}): only one should send the code.",
+            live.len(),
+            live.iter().map(describe).collect::<Vec<_>>().join(", ")
+        )),
+    });
+
+    // 7. Secret names of the live code
+    const SECRETS: &str = "Secret names match the code";
+    findings.push(if live.len() != 1 {
+        finding(
+            "secret-names",
+            SECRETS,
+            Status::Skipped,
+            "Skipped: needs exactly one live piece of code.",
+        )
+    } else {
+        secret_names(conn, &live[0], provider).await
+    });
+
+    // 8. Recent delivery failures
+    const LOGS: &str = "No recent delivery failures";
+    findings.push(match &logs {
+        Ok(v) => match v.as_array().filter(|a| !a.is_empty()) {
+            None => finding(
+                "failure-logs",
+                LOGS,
+                Status::Pass,
+                "No gd_send_sms_failure, gd_send_voice_failure or fn entries in the tenant's logs.",
+            ),
+            Some(entries) => {
+                let lines: Vec<String> = entries.iter().take(3).map(describe_log).collect();
+                finding(
+                    "failure-logs",
+                    LOGS,
+                    Status::Fail,
+                    format!(
+                        "{} recent failure(s); latest: {}",
+                        entries.len(),
+                        lines.join(" | ")
+                    ),
+                )
+            }
+        },
+        Err(m) => missing("failure-logs", LOGS, m),
+    });
+
+    Report {
+        generation,
+        findings,
+    }
+}
+
+/// One failure log entry in a line, with the provider's error text pulled
+/// out of `details`.
+pub fn describe_log(e: &Value) -> String {
+    let d = &e["details"];
+    let text = [
+        &d["provider_error"]["message"],
+        &d["failure_details"]["message"],
+        &d["error"]["message"],
+        &d["error"],
+    ]
+    .iter()
+    .find_map(|v| v.as_str().map(str::to_string))
+    .unwrap_or_else(|| e["description"].as_str().unwrap_or("").to_string());
+    let code = [
+        &d["provider_error"]["errorCode"],
+        &d["failure_details"]["errorCode"],
+    ]
+    .iter()
+    .find_map(|v| match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    });
+    format!(
+        "{} {}{}: {}",
+        e["date"].as_str().unwrap_or("?"),
+        e["type"].as_str().unwrap_or("?"),
+        code.map(|c| format!(" [{c}]")).unwrap_or_default(),
+        text
+    )
+}
+
+async fn secret_names(conn: &Connection, code: &Code, provider: Option<&Provider>) -> Finding {
+    const ID: &str = "secret-names";
+    const T: &str = "Secret names match the code";
+    let (script, configured): (String, BTreeSet<String>) = match code {
+        Code::Hook { id, script, .. } => {
+            match call(conn, "read:hooks", &format!("/hooks/{id}/secrets")).await {
+                Ok(v) => (
+                    script.clone(),
+                    v.as_object()
+                        .map(|o| o.keys().cloned().collect())
+                        .unwrap_or_default(),
+                ),
+                Err(m) => return missing(ID, T, &m),
+            }
+        }
+        Code::Action { id, .. } => {
+            match call(conn, "read:actions", &format!("/actions/actions/{id}")).await {
+                Ok(v) => (
+                    v["code"].as_str().unwrap_or("").to_string(),
+                    v["secrets"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|s| s["name"].as_str().map(str::to_string))
+                        .collect(),
+                ),
+                Err(m) => return missing(ID, T, &m),
+            }
+        }
+    };
+    let m = codegen::compare(&script, &configured);
+    let mut problems = Vec::new();
+    if !m.missing.is_empty() {
+        problems.push(format!(
+            "the code reads {} but no such secret is configured (it gets undefined)",
+            m.missing.join(", ")
+        ));
+    }
+    if !m.unused.is_empty() {
+        problems.push(format!(
+            "configured but never read: {}",
+            m.unused.join(", ")
+        ));
+    }
+    if let Some(p) = provider {
+        let needed: BTreeSet<String> = codegen::action_secrets(p)
+            .into_iter()
+            .filter(|n| {
+                p.setting(n)
+                    .is_some_and(|s| s.required != crate::providers::Required::No)
+            })
+            .collect();
+        let absent: Vec<&String> = needed.difference(&configured).collect();
+        if !absent.is_empty() {
+            problems.push(format!(
+                "{} needs {} as secrets",
+                p.name,
+                absent
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+    }
+    if problems.is_empty() {
+        finding(
+            ID,
+            T,
+            Status::Pass,
+            format!(
+                "The code reads exactly the configured secrets: {}.",
+                configured.into_iter().collect::<Vec<_>>().join(", ")
+            ),
+        )
+    } else {
+        finding(ID, T, Status::Fail, format!("{}.", problems.join("; ")))
+    }
+}

@@ -1,0 +1,225 @@
+//! The Auth0 Management API: a client-credentials token, GET calls that
+//! respect the rate limit, and Auth0's error bodies kept as they are.
+//! [`inspect`] reads the tenant's SMS factor with it.
+
+pub mod inspect;
+
+use crate::providers::validate::{Validation, https_url};
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+/// How long a call may wait in total for the rate limit to reset.
+pub const MAX_RATE_WAIT: Duration = Duration::from_secs(30);
+
+/// Where and how to reach the tenant.
+pub struct Connection {
+    /// `https://DOMAIN`, or the `SMS_MFA_AUTH0_BASE_URL` override.
+    pub base: String,
+    pub token: String,
+    /// The scopes the token carries (None: unknown, e.g. a ready-made token).
+    pub scopes: Option<BTreeSet<String>>,
+    http: reqwest::Client,
+}
+
+/// An answer Auth0 refused, as Auth0 wrote it, with a hint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    pub status: u16,
+    pub error: String,
+    pub message: String,
+    pub error_code: Option<String>,
+}
+
+impl ApiError {
+    fn network(message: String) -> ApiError {
+        ApiError {
+            status: 0,
+            error: "network".into(),
+            message,
+            error_code: None,
+        }
+    }
+
+    /// What to do about the common ones.
+    pub fn hint(&self) -> &'static str {
+        match self.status {
+            0 => "Check the tenant domain (or SMS_MFA_AUTH0_BASE_URL), the network and the proxy.",
+            401 => {
+                "The client id or secret is wrong, or the token expired: check AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET."
+            }
+            403 if self.message.to_ascii_lowercase().contains("deprecated") => {
+                "This endpoint is not available on Unified Phone Experience tenants: the phone settings live under Branding > Phone Provider."
+            }
+            403 => {
+                "The Management API client lacks a scope: grant it under Applications > APIs > Auth0 Management API > Machine to Machine Applications."
+            }
+            404 => "Not found on this tenant.",
+            429 => "Rate limited: try again in a minute.",
+            _ => "Auth0 refused the request; its message is above.",
+        }
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.status == 0 {
+            return write!(f, "{}", self.message);
+        }
+        write!(f, "HTTP {} {}: {}", self.status, self.error, self.message)?;
+        if let Some(c) = &self.error_code {
+            write!(f, " ({c})")?;
+        }
+        Ok(())
+    }
+}
+
+fn api_error(status: u16, body: &str) -> ApiError {
+    let v: Value = serde_json::from_str(body).unwrap_or(Value::Null);
+    let s = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
+    ApiError {
+        status,
+        error: s("error").unwrap_or_default(),
+        message: s("message")
+            .or_else(|| s("error_description"))
+            .unwrap_or_else(|| body.chars().take(200).collect()),
+        error_code: s("errorCode"),
+    }
+}
+
+/// The base URL: the override when given (https, or http on loopback),
+/// else `https://DOMAIN`.
+pub fn base_url(domain: &str, override_url: Option<&str>) -> Result<String, String> {
+    match override_url.filter(|u| !u.is_empty()) {
+        Some(u) => match https_url(u, None) {
+            Validation::Error(m) => Err(format!("SMS_MFA_AUTH0_BASE_URL: {m}")),
+            _ => Ok(u.trim_end_matches('/').to_string()),
+        },
+        None => Ok(format!("https://{domain}")),
+    }
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(5))
+        .timeout(Duration::from_secs(20))
+        .user_agent(concat!("sms-mfa/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .expect("a TLS backend is compiled in")
+}
+
+impl Connection {
+    /// Exchange client credentials for a Management API token.
+    pub async fn connect(
+        base: String,
+        domain: &str,
+        client_id: &str,
+        client_secret: &str,
+    ) -> Result<Connection, ApiError> {
+        let http = client();
+        let form = [
+            ("grant_type", "client_credentials"),
+            ("client_id", client_id),
+            ("client_secret", client_secret),
+            ("audience", &format!("https://{domain}/api/v2/")),
+        ];
+        let resp = http
+            .post(format!("{base}/oauth/token"))
+            .form(&form)
+            .send()
+            .await
+            .map_err(|e| ApiError::network(format!("could not reach {base}: {e}")))?;
+        let status = resp.status().as_u16();
+        let body = resp
+            .text()
+            .await
+            .map_err(|e| ApiError::network(e.to_string()))?;
+        if status != 200 {
+            return Err(api_error(status, &body));
+        }
+        let v: Value = serde_json::from_str(&body).map_err(|_| api_error(status, &body))?;
+        let token = v["access_token"]
+            .as_str()
+            .ok_or_else(|| api_error(status, &body))?
+            .to_string();
+        let scopes = v["scope"]
+            .as_str()
+            .map(|s| s.split_whitespace().map(str::to_string).collect());
+        Ok(Connection {
+            base,
+            token,
+            scopes,
+            http,
+        })
+    }
+
+    /// Use a token made elsewhere (`SMS_MFA_AUTH0_TOKEN`): its scopes are
+    /// not known, so every check is tried.
+    pub fn with_token(base: String, token: String) -> Connection {
+        Connection {
+            base,
+            token,
+            scopes: None,
+            http: client(),
+        }
+    }
+
+    /// Whether the token may use `scope` (unknown scopes: assume yes).
+    pub fn has_scope(&self, scope: &str) -> bool {
+        self.scopes.as_ref().is_none_or(|s| s.contains(scope))
+    }
+
+    /// GET `/api/v2{path}`, waiting out a 429 (until `Retry-After` or
+    /// `x-ratelimit-reset`, at most [`MAX_RATE_WAIT`] in all).
+    pub async fn get(&self, path: &str) -> Result<Value, ApiError> {
+        let mut waited = Duration::ZERO;
+        loop {
+            let resp = self
+                .http
+                .get(format!("{}/api/v2{path}", self.base))
+                .bearer_auth(&self.token)
+                .send()
+                .await
+                .map_err(|e| ApiError::network(format!("{path}: {e}")))?;
+            let status = resp.status().as_u16();
+            if status == 429 {
+                let wait = rate_wait(resp.headers());
+                if waited + wait <= MAX_RATE_WAIT {
+                    tracing::info!(?wait, path, "rate limited, waiting");
+                    tokio::time::sleep(wait).await;
+                    waited += wait;
+                    continue;
+                }
+            }
+            let body = resp
+                .text()
+                .await
+                .map_err(|e| ApiError::network(e.to_string()))?;
+            if !(200..300).contains(&status) {
+                return Err(api_error(status, &body));
+            }
+            return serde_json::from_str(&body).map_err(|_| api_error(status, &body));
+        }
+    }
+}
+
+/// How long a 429 asks to wait: `Retry-After` seconds, else until the
+/// `x-ratelimit-reset` UNIX time, else one second.
+fn rate_wait(h: &reqwest::header::HeaderMap) -> Duration {
+    let num = |k: &str| {
+        h.get(k)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+    };
+    if let Some(s) = num("retry-after") {
+        return Duration::from_secs(s.min(60));
+    }
+    if let Some(reset) = num("x-ratelimit-reset") {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        return Duration::from_secs(reset.saturating_sub(now).clamp(1, 60));
+    }
+    Duration::from_secs(1)
+}

@@ -1,0 +1,494 @@
+//! `sms-mfa tenant check` against a fake Management API on loopback, for
+//! each tenant generation, in good and broken states.
+
+mod common;
+
+use common::keyring::{Run, sms_mfa};
+use serde_json::{Value, json};
+use sms_mfa::codegen::{self, Target};
+use sms_mfa::providers::Catalog;
+use std::path::Path;
+use wiremock::matchers::{method, path, query_param};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+const CLIENT_ID: &str = "AbCdEfGhIjKlMnOpQrStUvWxYz012345";
+const CLIENT_SECRET: &str = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_01";
+const ALL_SCOPES: &str = "read:tenant_settings read:guardian_factors read:mfa_policies read:phone_providers read:actions read:hooks read:logs";
+
+/// A tenant as the fake serves it.
+struct Tenant {
+    upe: bool,
+    sms_enabled: bool,
+    /// Classic: the selected provider. UPE: the phone providers' names.
+    provider: &'static str,
+    message_types: Value,
+    policies: Value,
+    hooks: Value,
+    hook_secrets: Value,
+    bindings: Value,
+    action: Value,
+    logs: Value,
+    scopes: &'static str,
+}
+
+fn twilio_action(target: Target) -> Value {
+    let p = Catalog::builtin().get("twilio").unwrap();
+    let code = codegen::render(p, target, None).unwrap();
+    let secrets: Vec<Value> = codegen::action_secrets(p)
+        .into_iter()
+        .map(|n| json!({"name": n, "updated_at": "2026-11-20T10:00:00.000Z"}))
+        .collect();
+    json!({"id": "act_1", "name": "sms-mfa twilio", "code": code, "secrets": secrets,
+        "runtime": "node22", "status": "built", "all_changes_deployed": true})
+}
+
+fn binding() -> Value {
+    json!({"bindings": [{"id": "b1", "display_name": "sms-mfa twilio",
+        "action": {"id": "act_1", "name": "sms-mfa twilio"}}], "total": 1, "page": 0, "per_page": 20})
+}
+
+fn good_upe() -> Tenant {
+    Tenant {
+        upe: true,
+        sms_enabled: true,
+        provider: "custom",
+        message_types: json!(null),
+        policies: json!(["all-applications"]),
+        hooks: json!([]),
+        hook_secrets: json!({}),
+        bindings: binding(),
+        action: twilio_action(Target::CustomPhoneProvider),
+        logs: json!([]),
+        scopes: ALL_SCOPES,
+    }
+}
+
+fn good_classic() -> Tenant {
+    Tenant {
+        upe: false,
+        provider: "phone-message-hook",
+        message_types: json!({"message_types": ["sms"]}),
+        action: twilio_action(Target::SendPhoneMessage),
+        ..good_upe()
+    }
+}
+
+fn deprecated() -> ResponseTemplate {
+    ResponseTemplate::new(403).set_body_json(json!({"statusCode": 403, "error": "Forbidden",
+        "message": "Insufficient privileges to use this deprecated feature", "errorCode": "insufficient_scope"}))
+}
+
+async fn serve(t: &Tenant) -> MockServer {
+    let server = MockServer::start().await;
+    let ok = |v: Value| ResponseTemplate::new(200).set_body_json(v);
+    let scopes = t.scopes;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .respond_with(ok(json!({"access_token": "tok-123", "expires_in": 86400,
+            "scope": scopes, "token_type": "Bearer"})))
+        .mount(&server)
+        .await;
+    let mut routes: Vec<(&str, Value)> = vec![
+        (
+            "/api/v2/tenants/settings",
+            json!({"phone_consolidated_experience": t.upe, "friendly_name": "Acme"}),
+        ),
+        (
+            "/api/v2/guardian/factors",
+            json!([{"name": "sms", "enabled": t.sms_enabled, "trial_expired": false},
+            {"name": "otp", "enabled": true, "trial_expired": false}]),
+        ),
+        ("/api/v2/guardian/policies", t.policies.clone()),
+        ("/api/v2/logs", t.logs.clone()),
+        ("/api/v2/actions/actions/act_1", t.action.clone()),
+    ];
+    if t.upe {
+        let providers: Vec<Value> = t
+            .provider
+            .split(',')
+            .filter(|n| !n.is_empty())
+            .map(|n| {
+                json!({"id": format!("pro_{n}"), "name": n, "disabled": false,
+                "configuration": {"delivery_methods": ["text"]}})
+            })
+            .collect();
+        routes.push((
+            "/api/v2/branding/phone/providers",
+            json!({"providers": providers}),
+        ));
+        routes.push((
+            "/api/v2/actions/triggers/custom-phone-provider/bindings",
+            t.bindings.clone(),
+        ));
+        for legacy in [
+            "/api/v2/guardian/factors/phone/selected-provider",
+            "/api/v2/guardian/factors/phone/message-types",
+            "/api/v2/hooks",
+        ] {
+            Mock::given(method("GET"))
+                .and(path(legacy))
+                .respond_with(deprecated())
+                .mount(&server)
+                .await;
+        }
+    } else {
+        routes.push((
+            "/api/v2/guardian/factors/phone/selected-provider",
+            json!({"provider": t.provider}),
+        ));
+        routes.push((
+            "/api/v2/guardian/factors/phone/message-types",
+            t.message_types.clone(),
+        ));
+        routes.push((
+            "/api/v2/actions/triggers/send-phone-message/bindings",
+            t.bindings.clone(),
+        ));
+        routes.push(("/api/v2/hooks/hook_1/secrets", t.hook_secrets.clone()));
+        Mock::given(method("GET"))
+            .and(path("/api/v2/hooks"))
+            .and(query_param("triggerId", "send-phone-message"))
+            .respond_with(ok(t.hooks.clone()))
+            .mount(&server)
+            .await;
+    }
+    for (p, body) in routes {
+        let required = scope_of(p);
+        let granted = scopes.split(' ').any(|s| s == required);
+        let resp = if granted {
+            ok(body)
+        } else {
+            ResponseTemplate::new(403).set_body_json(json!({"statusCode": 403, "error": "Forbidden",
+                "message": format!("Insufficient scope, expected any of: {required}"), "errorCode": "insufficient_scope"}))
+        };
+        Mock::given(method("GET"))
+            .and(path(p))
+            .respond_with(resp)
+            .mount(&server)
+            .await;
+    }
+    server
+}
+
+fn scope_of(p: &str) -> &'static str {
+    match p {
+        _ if p.contains("tenants") => "read:tenant_settings",
+        _ if p.contains("policies") => "read:mfa_policies",
+        _ if p.contains("guardian") => "read:guardian_factors",
+        _ if p.contains("logs") => "read:logs",
+        _ if p.contains("branding") => "read:phone_providers",
+        _ if p.contains("hooks") => "read:hooks",
+        _ => "read:actions",
+    }
+}
+
+fn env(server: &MockServer) -> Vec<(&'static str, String)> {
+    vec![
+        ("SMS_MFA_AUTH0_DOMAIN", "acme.eu.auth0.com".into()),
+        ("SMS_MFA_AUTH0_CLIENT_ID", CLIENT_ID.into()),
+        ("SMS_MFA_AUTH0_CLIENT_SECRET", CLIENT_SECRET.into()),
+        ("SMS_MFA_AUTH0_BASE_URL", server.uri()),
+    ]
+}
+
+async fn check(home: &Path, env: Vec<(&'static str, String)>) -> (Run, Value) {
+    let home = home.to_path_buf();
+    let r = tokio::task::spawn_blocking(move || {
+        sms_mfa(&home, &["tenant", "check", "--json"], "", &env)
+    })
+    .await
+    .unwrap();
+    let doc: Value = serde_json::from_str(&r.stdout).unwrap_or(Value::Null);
+    (r, doc)
+}
+
+fn status<'a>(doc: &'a Value, id: &str) -> (&'a str, &'a str) {
+    let f = doc["findings"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no findings: {doc:#}"))
+        .iter()
+        .find(|f| f["id"] == id)
+        .unwrap_or_else(|| panic!("no {id}: {doc:#}"));
+    (f["status"].as_str().unwrap(), f["detail"].as_str().unwrap())
+}
+
+/// Choose the provider in the profile (the secret names are checked for it).
+fn choose(home: &Path, provider: &str) {
+    let dir = home.join("config/sms-mfa/profiles");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("default.toml"),
+        format!("provider = \"{provider}\"\n"),
+    )
+    .unwrap();
+}
+
+fn is_write(r: &Request) -> bool {
+    r.method.as_str() != "GET" && r.url.path() != "/oauth/token"
+}
+
+#[tokio::test]
+async fn a_good_unified_phone_tenant_passes_everything() {
+    let server = serve(&good_upe()).await;
+    let home = tempfile::tempdir().unwrap();
+    choose(home.path(), "twilio");
+    let (r, doc) = check(home.path(), env(&server)).await;
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(doc["generation"], "unified-phone");
+    for id in [
+        "generation",
+        "sms-enabled",
+        "provider-custom",
+        "message-types",
+        "mfa-policy",
+        "one-live-code",
+        "secret-names",
+        "failure-logs",
+    ] {
+        assert_eq!(status(&doc, id).0, "pass", "{id}: {doc:#}");
+    }
+    let reqs = server.received_requests().await.unwrap();
+    let token = reqs
+        .iter()
+        .find(|r| r.url.path() == "/oauth/token")
+        .unwrap();
+    let form: Vec<(String, String)> = url::form_urlencoded::parse(&token.body)
+        .into_owned()
+        .collect();
+    for (k, v) in [
+        ("grant_type", "client_credentials"),
+        ("client_id", CLIENT_ID),
+        ("client_secret", CLIENT_SECRET),
+        ("audience", "https://acme.eu.auth0.com/api/v2/"),
+    ] {
+        assert!(form.contains(&(k.to_string(), v.to_string())), "{form:?}");
+    }
+    for r in reqs.iter().filter(|r| r.url.path().starts_with("/api/v2")) {
+        assert_eq!(r.headers["authorization"], "Bearer tok-123");
+        assert!(
+            !r.url.path().contains("selected-provider"),
+            "no deprecated endpoint on UPE"
+        );
+    }
+    assert!(!reqs.iter().any(is_write), "a check never writes");
+    assert!(!r.stdout.contains(CLIENT_SECRET) && !r.stderr.contains(CLIENT_SECRET));
+}
+
+#[tokio::test]
+async fn a_broken_unified_phone_tenant_says_what_is_wrong() {
+    let t = Tenant {
+        sms_enabled: false,
+        provider: "twilio",
+        policies: json!([]),
+        bindings: json!({"bindings": [], "total": 0}),
+        logs: json!([{"date": "2026-11-22T09:00:00.000Z", "type": "fn",
+            "description": "Failed to send notification",
+            "details": {"notification_type": "sms", "to": "+14155550100",
+                "error": {"message": "Action failed: sms-mfa Twilio: [21608] The number is unverified (HTTP 400)"}}}]),
+        ..good_upe()
+    };
+    let server = serve(&t).await;
+    let home = tempfile::tempdir().unwrap();
+    let (r, doc) = check(home.path(), env(&server)).await;
+    assert_eq!(r.code, 1, "{r:?}");
+    assert_eq!(status(&doc, "sms-enabled").0, "fail");
+    let (s, d) = status(&doc, "provider-custom");
+    assert_eq!(s, "fail");
+    assert!(d.contains("twilio"), "{d}");
+    assert_eq!(status(&doc, "mfa-policy").0, "fail");
+    let (s, d) = status(&doc, "one-live-code");
+    assert_eq!(s, "fail");
+    assert!(d.contains("custom-phone-provider"), "{d}");
+    let (s, d) = status(&doc, "failure-logs");
+    assert_eq!(s, "fail");
+    assert!(
+        d.contains("[21608] The number is unverified"),
+        "the provider's text pulled out: {d}"
+    );
+}
+
+#[tokio::test]
+async fn a_good_classic_tenant_with_an_action_passes() {
+    let server = serve(&good_classic()).await;
+    let home = tempfile::tempdir().unwrap();
+    choose(home.path(), "twilio");
+    let (r, doc) = check(home.path(), env(&server)).await;
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(doc["generation"], "classic");
+    assert_eq!(status(&doc, "provider-custom").0, "pass");
+    assert_eq!(status(&doc, "secret-names").0, "pass");
+}
+
+#[tokio::test]
+async fn a_classic_tenant_with_the_wrong_provider_and_two_live_hooks() {
+    let hook = |id: &str| {
+        json!({"id": id, "name": format!("sms {id}"), "script": "module.exports = function(r, t, context, cb) { cb(null, {}); };",
+        "triggerId": "send-phone-message", "enabled": true, "dependencies": {}})
+    };
+    let t = Tenant {
+        provider: "auth0",
+        message_types: json!({"message_types": ["voice"]}),
+        hooks: json!([hook("hook_1"), hook("hook_2")]),
+        bindings: json!({"bindings": []}),
+        ..good_classic()
+    };
+    let server = serve(&t).await;
+    let home = tempfile::tempdir().unwrap();
+    let (r, doc) = check(home.path(), env(&server)).await;
+    assert_eq!(r.code, 1, "{r:?}");
+    let (s, d) = status(&doc, "provider-custom");
+    assert_eq!(s, "fail");
+    assert!(d.contains("auth0"), "{d}");
+    assert_eq!(status(&doc, "message-types").0, "fail");
+    let (s, d) = status(&doc, "one-live-code");
+    assert_eq!(s, "fail");
+    assert!(d.starts_with("2 pieces of code"), "{d}");
+    assert_eq!(status(&doc, "secret-names").0, "skipped");
+}
+
+#[tokio::test]
+async fn a_legacy_hook_reading_the_wrong_secret_name_is_caught() {
+    let t = Tenant {
+        hooks: json!([{"id": "hook_1", "name": "infobip", "script": include_str!("fixtures/seed_infobip_hook.js"),
+            "triggerId": "send-phone-message", "enabled": true, "dependencies": {"axios": "0.19.2"}}]),
+        hook_secrets: json!({"INFOBIP_API_KEY": "_VALUE_NOT_SHOWN_"}),
+        bindings: json!({"bindings": []}),
+        ..good_classic()
+    };
+    let server = serve(&t).await;
+    let home = tempfile::tempdir().unwrap();
+    choose(home.path(), "infobip");
+    let (r, doc) = check(home.path(), env(&server)).await;
+    assert_eq!(r.code, 1, "{r:?}");
+    let (s, d) = status(&doc, "one-live-code");
+    assert_eq!(s, "pass");
+    assert!(d.contains("end of life"), "{d}");
+    let (s, d) = status(&doc, "secret-names");
+    assert_eq!(s, "fail");
+    assert!(
+        d.contains("reads API_KEY") && d.contains("never read: INFOBIP_API_KEY"),
+        "{d}"
+    );
+    assert!(d.contains("INFOBIP_BASE_URL"), "the provider needs it: {d}");
+}
+
+#[tokio::test]
+async fn a_token_without_read_logs_skips_that_check_and_names_the_scope() {
+    let t = Tenant {
+        scopes: "read:tenant_settings read:guardian_factors read:mfa_policies read:phone_providers read:actions",
+        ..good_upe()
+    };
+    let server = serve(&t).await;
+    let home = tempfile::tempdir().unwrap();
+    let (r, doc) = check(home.path(), env(&server)).await;
+    assert_eq!(r.code, 2, "something could not be checked: {r:?}");
+    let (s, d) = status(&doc, "failure-logs");
+    assert_eq!(s, "skipped");
+    assert!(d.contains("read:logs"), "{d}");
+    assert_eq!(
+        doc["missing_scopes"],
+        json!(["read:logs"]),
+        "read:hooks is not needed on UPE"
+    );
+    assert!(
+        !server
+            .received_requests()
+            .await
+            .unwrap()
+            .iter()
+            .any(|r| r.url.path() == "/api/v2/logs"),
+        "no call without the scope"
+    );
+}
+
+#[tokio::test]
+async fn a_rate_limit_is_waited_out() {
+    let server = serve(&good_upe()).await;
+    let reset = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        + 1;
+    Mock::given(method("GET"))
+        .and(path("/api/v2/guardian/factors"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("x-ratelimit-limit", "10")
+                .insert_header("x-ratelimit-remaining", "0")
+                .insert_header("x-ratelimit-reset", reset.to_string().as_str())
+                .set_body_json(json!({"statusCode": 429, "error": "Too Many Requests", "message": "Global limit has been reached"})),
+        )
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    let home = tempfile::tempdir().unwrap();
+    choose(home.path(), "twilio");
+    let (r, doc) = check(home.path(), env(&server)).await;
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(status(&doc, "sms-enabled").0, "pass");
+    let n = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.url.path() == "/api/v2/guardian/factors")
+        .count();
+    assert_eq!(n, 2, "asked again after the reset");
+}
+
+#[tokio::test]
+async fn bad_credentials_or_missing_settings_cannot_check() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .respond_with(
+            ResponseTemplate::new(401).set_body_json(
+                json!({"error": "access_denied", "error_description": "Unauthorized"}),
+            ),
+        )
+        .mount(&server)
+        .await;
+    let home = tempfile::tempdir().unwrap();
+    let (r, _) = check(home.path(), env(&server)).await;
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr.contains("Unauthorized") && r.stderr.contains("AUTH0_CLIENT_SECRET"),
+        "{r:?}"
+    );
+    let without: Vec<_> = env(&server)
+        .into_iter()
+        .filter(|(k, _)| *k != "SMS_MFA_AUTH0_CLIENT_ID")
+        .collect();
+    let (r, _) = check(home.path(), without).await;
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("AUTH0_CLIENT_ID is not set"), "{r:?}");
+    let mut remote = env(&server);
+    remote.retain(|(k, _)| *k != "SMS_MFA_AUTH0_BASE_URL");
+    remote.push(("SMS_MFA_AUTH0_BASE_URL", "http://acme.example.com".into()));
+    let (r, _) = check(home.path(), remote).await;
+    assert_eq!(r.code, 2, "plain http to a remote host: {r:?}");
+}
+
+#[tokio::test]
+async fn a_ready_token_is_used_as_is() {
+    let server = serve(&good_upe()).await;
+    let home = tempfile::tempdir().unwrap();
+    choose(home.path(), "twilio");
+    let env = vec![
+        ("SMS_MFA_AUTH0_DOMAIN", "acme.eu.auth0.com".to_string()),
+        ("SMS_MFA_AUTH0_TOKEN", "tok-123".to_string()),
+        ("SMS_MFA_AUTH0_BASE_URL", server.uri()),
+    ];
+    let (r, _) = check(home.path(), env).await;
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        !server
+            .received_requests()
+            .await
+            .unwrap()
+            .iter()
+            .any(|r| r.url.path() == "/oauth/token"),
+        "no token exchange"
+    );
+}
