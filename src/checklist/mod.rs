@@ -70,8 +70,7 @@ impl Checklist {
 
 /// What the wizard can say about an item, from its own state. Pure.
 pub fn status(item: &Item, w: &Wizard) -> Status {
-    const LATER: &str =
-        "Check this by hand for now: this build cannot reach the tenant or the provider.";
+    const LATER: &str = "Check this by hand, or with `sms-mfa tenant check` for the tenant's part.";
     match item.auto {
         Some(Auto::RecipientE164) => match (w.test.recipient.value(), w.test.recipient_state()) {
             ("", _) => Status::Manual("No test recipient entered yet (step 3).".into()),
@@ -86,7 +85,7 @@ pub fn status(item: &Item, w: &Wizard) -> Status {
         Some(Auto::SettingsComplete) => match w.provider() {
             None => Status::Manual("No provider chosen yet (step 1).".into()),
             Some(p) if w.settings_complete() => Status::Manual(format!(
-                "Every setting {} needs is stored (keyring, profile or environment): {}. Whether the tenant's Action has them as secrets needs the tenant connection, which this build does not have.",
+                "Every setting {} needs is stored (keyring, profile or environment): {}. Whether the tenant's Action has them as secrets: `sms-mfa tenant check`.",
                 p.name,
                 p.settings
                     .iter()

@@ -65,7 +65,7 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
         )),
     }
     lines.push(todo(
-        "The tenant was not checked: this build cannot reach Auth0 yet.".into(),
+        "The tenant was not checked here: run `sms-mfa tenant check`.".into(),
     ));
     lines.push(Line::raw(""));
     lines.push(Line::styled(

@@ -18,7 +18,7 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
     .areas(area);
     frame.render_widget(
         Paragraph::new(Line::styled(
-            "This build cannot connect to an Auth0 tenant yet: nothing below has been checked. Enter continues to the checklist.",
+            "The wizard does not connect to the tenant yet: nothing below has been checked here. Run `sms-mfa tenant check` in a shell to check them now. Enter continues to the checklist.",
             Style::new().fg(WARN),
         ))
         .wrap(Wrap { trim: true }),
