@@ -94,6 +94,33 @@ pub enum TenantCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Plan the changes that make the tenant send codes through the provider; make them with --apply
+    #[command(
+        after_help = "The plan: create or update the Action sms-mfa-PROVIDER with the generated code and its secrets (from the keyring or SMS_MFA_*), deploy it, bind it to the trigger of the tenant's generation, disable a legacy hook it replaces (never deleted), set the delivery provider to Custom, enable the sms factor and SMS message types. The MFA policy is never changed. Before the first write, the code and settings it replaces are saved under DATA_DIR/backups/. Applying twice changes nothing the second time.\nExit codes: 0 nothing to change (or all applied), 1 changes pending (dry run) or a change failed, 2 cannot plan (settings, credentials, scopes, network)."
+    )]
+    Apply {
+        /// Provider id (default: the profile's chosen provider)
+        #[arg(long)]
+        provider: Option<String>,
+        /// Make the changes (without it: a dry run that only reads)
+        #[arg(long)]
+        apply: bool,
+        /// Machine-readable output
+        #[arg(long)]
+        json: bool,
+    },
+    /// Let Auth0 send a test message through the tenant's Custom phone provider (Unified Phone Experience)
+    #[command(
+        after_help = "This is Auth0's own end-to-end test: Auth0 runs the deployed Action, which calls the provider.\nExit codes: 0 Auth0 accepted it, 1 Auth0 refused it, 2 cannot try (settings, no Custom provider)."
+    )]
+    Try {
+        /// Recipient in E.164 form, e.g. +14155550100
+        #[arg(long)]
+        to: String,
+        /// Machine-readable output
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -44,6 +44,28 @@ impl Paths {
         })
     }
 
+    /// Where `tenant apply` saves the code and settings it replaces.
+    pub fn backups_dir(&self) -> PathBuf {
+        self.data_dir.join("backups")
+    }
+
+    /// What the last apply pushed to a tenant (a digest, never a value).
+    pub fn applied_file(&self, base: &str) -> PathBuf {
+        let host: String = base
+            .trim_start_matches("https://")
+            .trim_start_matches("http://")
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        self.data_dir.join("applied").join(format!("{host}.json"))
+    }
+
     pub fn profiles_dir(&self) -> PathBuf {
         self.config_dir.join("profiles")
     }
@@ -146,6 +168,17 @@ fn move_aside(path: &Path) -> std::io::Result<PathBuf> {
         }
     }
     Err(std::io::Error::other("too many backups"))
+}
+
+/// Write a file atomically: a temporary file beside it, then rename.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
 }
 
 /// Save a profile atomically: write a temporary file beside it, then rename.

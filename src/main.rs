@@ -51,7 +51,7 @@ fn main() -> ExitCode {
         };
         return ExitCode::from(commands::secrets::run(cmd, &ctx, &mut io));
     }
-    if let Some(Command::Tenant(sms_mfa::cli::TenantCommand::Check { json })) = &cli.command {
+    if let Some(Command::Tenant(cmd)) = &cli.command {
         let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -67,7 +67,32 @@ fn main() -> ExitCode {
             env: &secrets::process_env,
         };
         let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
-        let code = runtime.block_on(commands::tenant::check(&ctx, &mut out, &mut err, *json));
+        use sms_mfa::cli::TenantCommand;
+        let code = runtime.block_on(async {
+            match cmd {
+                TenantCommand::Check { json } => {
+                    commands::tenant::check(&ctx, &mut out, &mut err, *json).await
+                }
+                TenantCommand::Apply {
+                    provider,
+                    apply,
+                    json,
+                } => {
+                    commands::tenant::apply(
+                        &ctx,
+                        provider.as_deref(),
+                        *apply,
+                        *json,
+                        &mut out,
+                        &mut err,
+                    )
+                    .await
+                }
+                TenantCommand::Try { to, json } => {
+                    commands::tenant::try_send(&ctx, to, *json, &mut out, &mut err).await
+                }
+            }
+        });
         runtime.shutdown_timeout(std::time::Duration::from_millis(200));
         return ExitCode::from(code.unwrap_or(FAILURE));
     }

@@ -1,5 +1,6 @@
-//! `sms-mfa tenant check` against a fake Management API on loopback, for
-//! each tenant generation, in good and broken states.
+//! `sms-mfa tenant check` against the fake Management API on loopback
+//! (tests/common/auth0.rs, which follows the official spec), for each
+//! tenant generation, in good and broken states.
 
 mod common;
 
@@ -8,12 +9,10 @@ use serde_json::{Value, json};
 use sms_mfa::codegen::{self, Target};
 use sms_mfa::providers::Catalog;
 use std::path::Path;
-use wiremock::matchers::{method, path, query_param};
+use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-const CLIENT_ID: &str = "AbCdEfGhIjKlMnOpQrStUvWxYz012345";
-const CLIENT_SECRET: &str = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_01";
-const ALL_SCOPES: &str = "read:tenant_settings read:guardian_factors read:mfa_policies read:phone_providers read:actions read:hooks read:logs";
+use common::auth0::{self, ALL_READ as ALL_SCOPES, CLIENT_ID, CLIENT_SECRET};
 
 /// A tenant as the fake serves it.
 struct Tenant {
@@ -73,37 +72,22 @@ fn good_classic() -> Tenant {
     }
 }
 
-fn deprecated() -> ResponseTemplate {
-    ResponseTemplate::new(403).set_body_json(json!({"statusCode": 403, "error": "Forbidden",
-        "message": "Insufficient privileges to use this deprecated feature", "errorCode": "insufficient_scope"}))
-}
-
+/// The tenant on the fake Management API (tests/common/auth0.rs).
 async fn serve(t: &Tenant) -> MockServer {
-    let server = MockServer::start().await;
-    let ok = |v: Value| ResponseTemplate::new(200).set_body_json(v);
-    let scopes = t.scopes;
-    Mock::given(method("POST"))
-        .and(path("/oauth/token"))
-        .respond_with(ok(json!({"access_token": "tok-123", "expires_in": 86400,
-            "scope": scopes, "token_type": "Bearer"})))
-        .mount(&server)
-        .await;
-    let mut routes: Vec<(&str, Value)> = vec![
-        (
-            "/api/v2/tenants/settings",
-            json!({"phone_consolidated_experience": t.upe, "friendly_name": "Acme"}),
-        ),
-        (
-            "/api/v2/guardian/factors",
-            json!([{"name": "sms", "enabled": t.sms_enabled, "trial_expired": false},
-            {"name": "otp", "enabled": true, "trial_expired": false}]),
-        ),
-        ("/api/v2/guardian/policies", t.policies.clone()),
-        ("/api/v2/logs", t.logs.clone()),
-        ("/api/v2/actions/actions/act_1", t.action.clone()),
-    ];
-    if t.upe {
-        let providers: Vec<Value> = t
+    let mut f = auth0::Tenant::fresh_upe();
+    f.upe = t.upe;
+    f.scopes = t.scopes.to_string();
+    f.sms_enabled = t.sms_enabled;
+    f.policies = t.policies.clone();
+    f.logs = t.logs.clone();
+    f.hooks = t.hooks.as_array().cloned().unwrap_or_default();
+    f.hook_secrets
+        .insert("hook_1".into(), t.hook_secrets.clone());
+    if t.action.is_object() {
+        f.actions.push(t.action.clone());
+    }
+    let trigger = if t.upe {
+        f.phone_providers = t
             .provider
             .split(',')
             .filter(|n| !n.is_empty())
@@ -112,74 +96,21 @@ async fn serve(t: &Tenant) -> MockServer {
                 "configuration": {"delivery_methods": ["text"]}})
             })
             .collect();
-        routes.push((
-            "/api/v2/branding/phone/providers",
-            json!({"providers": providers}),
-        ));
-        routes.push((
-            "/api/v2/actions/triggers/custom-phone-provider/bindings",
-            t.bindings.clone(),
-        ));
-        for legacy in [
-            "/api/v2/guardian/factors/phone/selected-provider",
-            "/api/v2/guardian/factors/phone/message-types",
-            "/api/v2/hooks",
-        ] {
-            Mock::given(method("GET"))
-                .and(path(legacy))
-                .respond_with(deprecated())
-                .mount(&server)
-                .await;
-        }
+        "custom-phone-provider"
     } else {
-        routes.push((
-            "/api/v2/guardian/factors/phone/selected-provider",
-            json!({"provider": t.provider}),
-        ));
-        routes.push((
-            "/api/v2/guardian/factors/phone/message-types",
-            t.message_types.clone(),
-        ));
-        routes.push((
-            "/api/v2/actions/triggers/send-phone-message/bindings",
-            t.bindings.clone(),
-        ));
-        routes.push(("/api/v2/hooks/hook_1/secrets", t.hook_secrets.clone()));
-        Mock::given(method("GET"))
-            .and(path("/api/v2/hooks"))
-            .and(query_param("triggerId", "send-phone-message"))
-            .respond_with(ok(t.hooks.clone()))
-            .mount(&server)
-            .await;
-    }
-    for (p, body) in routes {
-        let required = scope_of(p);
-        let granted = scopes.split(' ').any(|s| s == required);
-        let resp = if granted {
-            ok(body)
-        } else {
-            ResponseTemplate::new(403).set_body_json(json!({"statusCode": 403, "error": "Forbidden",
-                "message": format!("Insufficient scope, expected any of: {required}"), "errorCode": "insufficient_scope"}))
-        };
-        Mock::given(method("GET"))
-            .and(path(p))
-            .respond_with(resp)
-            .mount(&server)
-            .await;
-    }
-    server
-}
-
-fn scope_of(p: &str) -> &'static str {
-    match p {
-        _ if p.contains("tenants") => "read:tenant_settings",
-        _ if p.contains("policies") => "read:mfa_policies",
-        _ if p.contains("guardian") => "read:guardian_factors",
-        _ if p.contains("logs") => "read:logs",
-        _ if p.contains("branding") => "read:phone_providers",
-        _ if p.contains("hooks") => "read:hooks",
-        _ => "read:actions",
-    }
+        f.selected_provider = t.provider.into();
+        f.message_types =
+            serde_json::from_value(t.message_types["message_types"].clone()).unwrap_or_default();
+        "send-phone-message"
+    };
+    f.bindings.insert(
+        trigger.into(),
+        t.bindings["bindings"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default(),
+    );
+    auth0::serve(f, std::time::Duration::ZERO).await.server
 }
 
 fn env(server: &MockServer) -> Vec<(&'static str, String)> {

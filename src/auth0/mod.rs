@@ -3,6 +3,7 @@
 //! [`inspect`] reads the tenant's SMS factor with it.
 
 pub mod inspect;
+pub mod plan;
 
 use crate::providers::validate::{Validation, https_url};
 use serde_json::Value;
@@ -12,6 +13,9 @@ use std::time::Duration;
 /// How long a call may wait in total for the rate limit to reset.
 pub const MAX_RATE_WAIT: Duration = Duration::from_secs(30);
 
+/// Told how long a rate-limit wait lasts, and for which path.
+pub type RateWait = std::sync::Arc<dyn Fn(Duration, &str) + Send + Sync>;
+
 /// Where and how to reach the tenant.
 pub struct Connection {
     /// `https://DOMAIN`, or the `SMS_MFA_AUTH0_BASE_URL` override.
@@ -20,6 +24,7 @@ pub struct Connection {
     /// The scopes the token carries (None: unknown, e.g. a ready-made token).
     pub scopes: Option<BTreeSet<String>>,
     http: reqwest::Client,
+    on_wait: Option<RateWait>,
 }
 
 /// An answer Auth0 refused, as Auth0 wrote it, with a hint.
@@ -150,6 +155,7 @@ impl Connection {
             token,
             scopes,
             http,
+            on_wait: None,
         })
     }
 
@@ -161,6 +167,7 @@ impl Connection {
             token,
             scopes: None,
             http: client(),
+            on_wait: None,
         }
     }
 
@@ -169,36 +176,64 @@ impl Connection {
         self.scopes.as_ref().is_none_or(|s| s.contains(scope))
     }
 
-    /// GET `/api/v2{path}`, waiting out a 429 (until `Retry-After` or
-    /// `x-ratelimit-reset`, at most [`MAX_RATE_WAIT`] in all).
+    /// Call `on_wait(seconds, path)` before each rate-limit wait, so a
+    /// screen can show the countdown.
+    pub fn on_rate_limit(mut self, f: impl Fn(Duration, &str) + Send + Sync + 'static) -> Self {
+        self.on_wait = Some(std::sync::Arc::new(f));
+        self
+    }
+
+    /// GET `/api/v2{path}`.
     pub async fn get(&self, path: &str) -> Result<Value, ApiError> {
+        self.send(reqwest::Method::GET, path, None).await
+    }
+
+    /// Call `/api/v2{path}`, waiting out a 429 (until `Retry-After` or
+    /// `x-ratelimit-reset`, at most [`MAX_RATE_WAIT`] in all). An empty
+    /// answer body reads as `null`.
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<Value, ApiError> {
         let mut waited = Duration::ZERO;
         loop {
-            let resp = self
+            let mut req = self
                 .http
-                .get(format!("{}/api/v2{path}", self.base))
-                .bearer_auth(&self.token)
+                .request(method.clone(), format!("{}/api/v2{path}", self.base))
+                .bearer_auth(&self.token);
+            if let Some(b) = body {
+                req = req.json(b);
+            }
+            let resp = req
                 .send()
                 .await
-                .map_err(|e| ApiError::network(format!("{path}: {e}")))?;
+                .map_err(|e| ApiError::network(format!("{method} {path}: {e}")))?;
             let status = resp.status().as_u16();
             if status == 429 {
                 let wait = rate_wait(resp.headers());
                 if waited + wait <= MAX_RATE_WAIT {
                     tracing::info!(?wait, path, "rate limited, waiting");
+                    if let Some(f) = &self.on_wait {
+                        f(wait, path);
+                    }
                     tokio::time::sleep(wait).await;
                     waited += wait;
                     continue;
                 }
             }
-            let body = resp
+            let text = resp
                 .text()
                 .await
                 .map_err(|e| ApiError::network(e.to_string()))?;
             if !(200..300).contains(&status) {
-                return Err(api_error(status, &body));
+                return Err(api_error(status, &text));
             }
-            return serde_json::from_str(&body).map_err(|_| api_error(status, &body));
+            if text.trim().is_empty() {
+                return Ok(Value::Null);
+            }
+            return serde_json::from_str(&text).map_err(|_| api_error(status, &text));
         }
     }
 }

@@ -1,8 +1,9 @@
-//! `sms-mfa tenant check`: the tenant's SMS MFA set-up, read through the
-//! Management API.
+//! `sms-mfa tenant check|apply|try`: the tenant's SMS MFA set-up, read,
+//! fixed and tested through the Management API.
 
 use super::{FAILURE, OK, USAGE};
 use crate::auth0::inspect::{self, Status};
+use crate::auth0::plan;
 use crate::auth0::{self, Connection};
 use crate::config::{self, Paths};
 use crate::providers::Catalog;
@@ -64,7 +65,14 @@ async fn connect(ctx: &Context<'_>, err: &mut dyn Write) -> io::Result<Result<Co
             )?;
             return Ok(Err(USAGE));
         }
-        return Ok(Ok(Connection::with_token(base, token)));
+        return Ok(Ok(Connection::with_token(base, token).on_rate_limit(
+            |wait, path| {
+                eprintln!(
+                    "sms-mfa: Auth0 rate limit on {path}: waiting {} s",
+                    wait.as_secs()
+                );
+            },
+        )));
     }
     if let Err(e) = check_settings(group, &resolved) {
         writeln!(err, "sms-mfa: the tenant connection is not usable:")?;
@@ -83,7 +91,12 @@ async fn connect(ctx: &Context<'_>, err: &mut dyn Write) -> io::Result<Result<Co
         get("AUTH0_CLIENT_SECRET").unwrap_or_default(),
     );
     match Connection::connect(base, &domain, &id, &secret).await {
-        Ok(c) => Ok(Ok(c)),
+        Ok(c) => Ok(Ok(c.on_rate_limit(|wait, path| {
+            eprintln!(
+                "sms-mfa: Auth0 rate limit on {path}: waiting {} s",
+                wait.as_secs()
+            );
+        }))),
         Err(e) => {
             writeln!(err, "sms-mfa: could not get a Management API token: {e}.")?;
             writeln!(err, "  {}", e.hint())?;
@@ -160,4 +173,298 @@ pub async fn check(
         )?;
     }
     Ok(code)
+}
+
+/// The values of the Action secrets for `provider`, or why not.
+fn action_values(
+    ctx: &Context<'_>,
+    provider: &crate::providers::Provider,
+    profile: &config::Profile,
+) -> Result<Vec<(String, String)>, Vec<String>> {
+    let resolved = secrets::resolve(ctx.profile, profile, provider, ctx.store, ctx.env);
+    check_settings(provider, &resolved).map_err(|e| e.0)?;
+    let names = crate::codegen::action_secrets(provider);
+    Ok(resolved
+        .iter()
+        .filter(|r| names.contains(&r.name))
+        .filter_map(|r| Some((r.name.clone(), r.value.as_ref()?.expose().to_string())))
+        .collect())
+}
+
+fn generation_name(g: inspect::Generation) -> &'static str {
+    match g {
+        inspect::Generation::UnifiedPhone => "Unified Phone Experience",
+        inspect::Generation::Classic => "classic phone settings",
+    }
+}
+
+/// `sms-mfa tenant apply`: plan the changes for the provider; make them
+/// only with `--apply`. Exit 0: nothing to change (or all applied), 1:
+/// changes pending (dry run) or a change failed, 2: cannot plan.
+pub async fn apply(
+    ctx: &Context<'_>,
+    provider: Option<&str>,
+    write: bool,
+    json: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<u8> {
+    let profile = config::load(ctx.paths, ctx.profile).profile;
+    let Some(id) = provider.or(profile.provider.as_deref()) else {
+        writeln!(
+            err,
+            "sms-mfa: no provider chosen: pass --provider ID, or choose one in the wizard."
+        )?;
+        return Ok(USAGE);
+    };
+    let Some(p) = ctx.catalog.get(id) else {
+        let ids: Vec<&str> = ctx
+            .catalog
+            .providers
+            .iter()
+            .map(|p| p.id.as_str())
+            .collect();
+        writeln!(
+            err,
+            "sms-mfa: unknown provider {id:?}; use one of: {}",
+            ids.join(", ")
+        )?;
+        return Ok(USAGE);
+    };
+    let values = match action_values(ctx, p, &profile) {
+        Ok(v) => v,
+        Err(problems) => {
+            writeln!(
+                err,
+                "sms-mfa: the {} settings are not usable, so the Action's secrets cannot be set:",
+                p.name
+            )?;
+            for m in problems {
+                writeln!(err, "  - {m}")?;
+            }
+            return Ok(USAGE);
+        }
+    };
+    let conn = match connect(ctx, err).await? {
+        Ok(c) => c,
+        Err(code) => return Ok(code),
+    };
+    let action = plan::action_name(&p.id);
+    let obs = match plan::observe(&conn, &action).await {
+        Ok(o) => o,
+        Err(e) => {
+            writeln!(err, "sms-mfa: cannot read the tenant: {e}.")?;
+            return Ok(USAGE);
+        }
+    };
+    let base = super::code::base_override(ctx.catalog, &p.id, &profile, ctx.env);
+    let code = match crate::codegen::render(p, obs.trigger(), base.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            writeln!(err, "sms-mfa: {e}")?;
+            return Ok(USAGE);
+        }
+    };
+    let want = plan::Desired::new(&conn.base, &p.id, code, values);
+    let record = plan::Applied::load(ctx.paths, &conn.base, &action);
+    let the_plan = plan::plan(&obs, &want, record.as_ref());
+    let missing = plan::missing_scopes(&conn, &the_plan);
+    let changes: Vec<serde_json::Value> = the_plan
+        .changes
+        .iter()
+        .map(|c| {
+            let mut v = serde_json::to_value(c).unwrap_or_default();
+            v["description"] = json!(the_plan.describe(c));
+            v
+        })
+        .collect();
+    if !json {
+        writeln!(
+            out,
+            "Tenant {} · {} · {}",
+            conn.base,
+            generation_name(obs.generation),
+            p.name
+        )?;
+        if the_plan.is_empty() {
+            writeln!(
+                out,
+                "Nothing to change: the tenant already runs '{action}' as its Custom SMS provider."
+            )?;
+        } else {
+            writeln!(out, "Plan ({} changes):", the_plan.changes.len())?;
+            for (i, c) in the_plan.changes.iter().enumerate() {
+                writeln!(out, "  {}. {}", i + 1, the_plan.describe(c))?;
+            }
+        }
+        for n in &the_plan.notes {
+            writeln!(out, "Note: {n}")?;
+        }
+    }
+    let doc = |applied: Option<&plan::Outcome>, backup: Option<&std::path::Path>| {
+        json!({
+            "tenant": conn.base,
+            "generation": obs.generation,
+            "provider": p.id,
+            "action": action,
+            "trigger": the_plan.trigger,
+            "changes": changes,
+            "notes": the_plan.notes,
+            "missing_scopes": missing,
+            "applied": applied,
+            "backup": backup,
+        })
+    };
+    if the_plan.is_empty() || !write {
+        if json {
+            writeln!(out, "{}", serde_json::to_string_pretty(&doc(None, None))?)?;
+        } else if !the_plan.is_empty() {
+            writeln!(
+                out,
+                "Dry run: nothing was changed. Run `sms-mfa tenant apply --apply` to make these changes."
+            )?;
+            if !missing.is_empty() {
+                writeln!(
+                    out,
+                    "The token lacks {} for them: grant them under Applications > APIs > Auth0 Management API > Machine to Machine Applications.",
+                    missing.join(", ")
+                )?;
+            }
+        }
+        return Ok(if the_plan.is_empty() { OK } else { FAILURE });
+    }
+    if !missing.is_empty() {
+        writeln!(
+            err,
+            "sms-mfa: nothing was changed: the token lacks {}. Grant them under Applications > APIs > Auth0 Management API > Machine to Machine Applications.",
+            missing.join(", ")
+        )?;
+        return Ok(USAGE);
+    }
+    let folder = match plan::backup(&ctx.paths.backups_dir(), &conn.base, &obs, &the_plan) {
+        Ok(f) => f,
+        Err(e) => {
+            writeln!(
+                err,
+                "sms-mfa: nothing was changed: could not save a backup to {}: {e}",
+                ctx.paths.backups_dir().display()
+            )?;
+            return Ok(FAILURE);
+        }
+    };
+    if !json {
+        writeln!(
+            out,
+            "Saved the tenant's current code and settings to {}",
+            folder.display()
+        )?;
+    }
+    let outcome = plan::apply(&conn, &obs, &the_plan, &want, &|_| {}).await;
+    if let Some(r) = &outcome.record
+        && let Err(e) = r.save(ctx.paths, &conn.base, &action)
+    {
+        writeln!(
+            err,
+            "sms-mfa: could not record the apply ({e}); the next plan will set the secrets again."
+        )?;
+    }
+    if json {
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&doc(Some(&outcome), Some(&folder)))?
+        )?;
+    } else {
+        for a in &outcome.applied {
+            writeln!(out, "✓ {a}")?;
+        }
+        if let Some((c, e)) = &outcome.failed {
+            writeln!(out, "✗ {c}: {e}")?;
+        }
+        for n in &outcome.not_applied {
+            writeln!(out, "- not applied: {n}")?;
+        }
+        if outcome.ok() {
+            writeln!(
+                out,
+                "Applied {} changes. Check with `sms-mfa tenant check`.",
+                outcome.applied.len()
+            )?;
+            if obs.generation == inspect::Generation::UnifiedPhone {
+                writeln!(
+                    out,
+                    "Then let Auth0 send a test through it: `sms-mfa tenant try --to +14155550100`."
+                )?;
+            }
+        } else {
+            writeln!(
+                out,
+                "Stopped at the failed change; what is listed as applied stays applied. Fix the cause and run the apply again: it continues from what is left."
+            )?;
+        }
+    }
+    Ok(if outcome.ok() { OK } else { FAILURE })
+}
+
+/// `sms-mfa tenant try --to NUMBER`: Auth0 sends a test message through the
+/// Custom phone provider (Unified Phone Experience only).
+pub async fn try_send(
+    ctx: &Context<'_>,
+    to: &str,
+    json: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<u8> {
+    let to = match crate::providers::clients::Recipient::parse(to) {
+        Ok(n) => n.e164().to_string(),
+        Err(e) => {
+            writeln!(err, "sms-mfa: {e}")?;
+            return Ok(USAGE);
+        }
+    };
+    let conn = match connect(ctx, err).await? {
+        Ok(c) => c,
+        Err(code) => return Ok(code),
+    };
+    let providers = match conn.get("/branding/phone/providers").await {
+        Ok(v) => v,
+        Err(e) => {
+            writeln!(err, "sms-mfa: {e}. {}", e.hint())?;
+            return Ok(USAGE);
+        }
+    };
+    let Some(custom) = providers["providers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|p| p["name"] == "custom")
+    else {
+        writeln!(
+            err,
+            "sms-mfa: the tenant has no Custom phone provider: run `sms-mfa tenant apply` first."
+        )?;
+        return Ok(USAGE);
+    };
+    let id = custom["id"].as_str().unwrap_or_default();
+    let r = plan::try_provider(&conn, id, &to).await;
+    if json {
+        let doc = match &r {
+            Ok(m) => json!({"ok": true, "to": to, "message": m}),
+            Err(e) => json!({"ok": false, "to": to, "error": e.to_string(), "hint": e.hint()}),
+        };
+        writeln!(out, "{}", serde_json::to_string_pretty(&doc)?)?;
+    } else {
+        match &r {
+            Ok(m) => writeln!(
+                out,
+                "Auth0 accepted the test to {to}: {m}. The message should arrive within a minute; if not, run `sms-mfa tenant check` for the failure logs."
+            )?,
+            Err(e) => writeln!(
+                out,
+                "Auth0 could not send the test to {to}: {e}. {}",
+                e.hint()
+            )?,
+        }
+    }
+    Ok(if r.is_ok() { OK } else { FAILURE })
 }

@@ -8,6 +8,7 @@
 
 #![allow(dead_code)] // each test file uses a different part of the harness
 
+pub mod auth0;
 pub mod fakes;
 pub mod keyring;
 pub mod spec;

@@ -39,9 +39,12 @@ def properties(doc, schema):
     props.update(schema.get("properties", {}))
     return props, required
 
-def operation(doc, path, method, content_type=None, query=False):
+def operation(doc, path, method, content_type=None, query=False, schema=None):
     op = doc["paths"][path][method]
     out = {"method": method.upper(), "path": path}
+    scopes = [s for sec in op.get("security", []) for s in sec.get("oAuth2ClientCredentials", [])]
+    if scopes:
+        out["scopes"] = scopes
     if query:
         params = [resolve(doc, p) for p in op.get("parameters", []) + doc["paths"][path].get("parameters", [])]
         out["query"] = {
@@ -49,7 +52,7 @@ def operation(doc, path, method, content_type=None, query=False):
             "required": sorted(p["name"] for p in params if p.get("in") == "query" and p.get("required")),
         }
     if content_type:
-        schema = op["requestBody"]["content"][content_type]["schema"]
+        schema = schema or op["requestBody"]["content"][content_type]["schema"]
         props, required = properties(doc, schema)
         out["content_type"] = content_type
         out["allowed"] = sorted(props)
@@ -77,11 +80,14 @@ verify, h2 = load("twilio_verify_v2.json")
 vsms, h3 = load("vonage_sms.yml")
 vacc, h4 = load("vonage_account.yml")
 infobip, h5 = load("infobip_sms.json")
+mgmt, h6 = load("auth0_management_api_v2.json")
+authn, h7 = load("auth0_authentication_api.json")
 form = "application/x-www-form-urlencoded"
 out = {
     "sources": {
         "twilio_api_v2010.json": h1, "twilio_verify_v2.json": h2,
         "vonage_sms.yml": h3, "vonage_account.yml": h4, "infobip_sms.json": h5,
+        "auth0_management_api_v2.json": h6, "auth0_authentication_api.json": h7,
     },
     "operations": {
         "twilio.send": operation(twilio, "/2010-04-01/Accounts/{AccountSid}/Messages.json", "post", form),
@@ -93,7 +99,43 @@ out = {
         "vonage.send": dict(operation(vsms, "/{format}", "post", form), path="/sms/json"),
         "vonage.balance": operation(vacc, "/account/get-balance", "get", query=True),
         "infobip.send": operation(infobip, "/sms/3/messages", "post", "application/json"),
+        # The token request is one branch of a oneOf: the client-credentials grant.
+        "auth0.token": operation(authn, "/oauth/token", "post", form,
+                                 schema={"$ref": "#/components/schemas/ClientCredentialsGrant"}),
     },
 }
+# The Management API's server is https://{tenantDomain}/api/v2: the wire
+# paths carry the /api/v2 prefix.
+json_ = "application/json"
+for name, path, method, ct, query in [
+    ("tenant-settings", "/tenants/settings", "get", None, True),
+    ("factors", "/guardian/factors", "get", None, False),
+    ("factor.put", "/guardian/factors/{name}", "put", json_, False),
+    ("selected-provider", "/guardian/factors/phone/selected-provider", "get", None, False),
+    ("selected-provider.put", "/guardian/factors/phone/selected-provider", "put", json_, False),
+    ("message-types", "/guardian/factors/phone/message-types", "get", None, False),
+    ("message-types.put", "/guardian/factors/phone/message-types", "put", json_, False),
+    ("policies", "/guardian/policies", "get", None, False),
+    ("hooks", "/hooks", "get", None, True),
+    ("hook.patch", "/hooks/{id}", "patch", json_, False),
+    ("hook-secrets", "/hooks/{id}/secrets", "get", None, False),
+    ("actions", "/actions/actions", "get", None, True),
+    ("actions.post", "/actions/actions", "post", json_, False),
+    ("action", "/actions/actions/{id}", "get", None, False),
+    ("action.patch", "/actions/actions/{id}", "patch", json_, False),
+    ("action.deploy", "/actions/actions/{id}/deploy", "post", None, False),
+    ("action-version", "/actions/actions/{actionId}/versions/{id}", "get", None, False),
+    ("triggers", "/actions/triggers", "get", None, False),
+    ("bindings", "/actions/triggers/{triggerId}/bindings", "get", None, True),
+    ("bindings.patch", "/actions/triggers/{triggerId}/bindings", "patch", json_, False),
+    ("phone-providers", "/branding/phone/providers", "get", None, True),
+    ("phone-providers.post", "/branding/phone/providers", "post", json_, False),
+    ("phone-provider.patch", "/branding/phone/providers/{id}", "patch", json_, False),
+    ("phone-provider.try", "/branding/phone/providers/{id}/try", "post", json_, False),
+    ("logs", "/logs", "get", None, True),
+]:
+    op = operation(mgmt, path, method, ct, query)
+    op["path"] = "/api/v2" + path
+    out["operations"]["auth0." + name] = op
 json.dump(out, sys.stdout, indent=1, sort_keys=True)
 print()

@@ -1,0 +1,1016 @@
+//! From the tenant as it is to the tenant as the chosen provider needs it.
+//!
+//! [`observe`] reads what a plan depends on (independent calls run
+//! concurrently); [`plan`] is pure: it lists the changes; [`apply`] makes
+//! them in order, after [`backup`] has saved the code and settings they
+//! replace. Applying a plan and planning again gives an empty plan.
+
+use super::inspect::Generation;
+use super::{ApiError, Connection};
+use crate::codegen::Target;
+use reqwest::Method;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// How often and how long to wait for Auth0 to build an Action.
+pub const BUILD_POLL: Duration = Duration::from_millis(500);
+pub const BUILD_WAIT: Duration = Duration::from_secs(90);
+
+/// The name of the Action sms-mfa manages for a provider.
+pub fn action_name(provider_id: &str) -> String {
+    format!("sms-mfa-{provider_id}")
+}
+
+/// The trigger the sending code runs on, per generation.
+pub fn target(generation: Generation) -> Target {
+    match generation {
+        Generation::UnifiedPhone => Target::CustomPhoneProvider,
+        Generation::Classic => Target::SendPhoneMessage,
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PhoneProvider {
+    pub id: String,
+    pub name: String,
+    pub disabled: bool,
+    pub methods: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Hook {
+    pub id: String,
+    pub name: String,
+    pub enabled: bool,
+    pub script: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Bound {
+    pub action_id: String,
+    pub name: String,
+    /// The code of the bound Action (for the backup).
+    pub code: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ActionInfo {
+    pub id: String,
+    pub name: String,
+    pub code: String,
+    pub runtime: String,
+    /// The triggers it supports, as `id@version`.
+    pub triggers: Vec<String>,
+    pub secrets: BTreeSet<String>,
+    /// The latest `updated_at` of its secrets.
+    pub secrets_updated: String,
+    pub all_changes_deployed: bool,
+}
+
+/// What a plan depends on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Observed {
+    pub generation: Generation,
+    pub sms_enabled: bool,
+    /// Classic: the selected phone provider.
+    pub selected_provider: Option<String>,
+    /// Classic: the phone message types.
+    pub message_types: Vec<String>,
+    /// Unified Phone Experience: the phone providers.
+    pub phone_providers: Vec<PhoneProvider>,
+    /// Classic: the send-phone-message hooks.
+    pub hooks: Vec<Hook>,
+    /// The Actions bound to the trigger, in order.
+    pub bindings: Vec<Bound>,
+    /// The trigger's current version and default runtime.
+    pub trigger_version: String,
+    pub runtime: String,
+    /// The Action sms-mfa manages, when it exists.
+    pub action: Option<ActionInfo>,
+    pub policies: Vec<String>,
+}
+
+impl Observed {
+    pub fn trigger(&self) -> Target {
+        target(self.generation)
+    }
+}
+
+/// Why the tenant could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unreadable {
+    Scope(&'static str),
+    Refused(String, ApiError),
+}
+
+impl std::fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unreadable::Scope(s) => write!(
+                f,
+                "the token lacks the {s} scope: grant it to the client under Applications > APIs > Auth0 Management API > Machine to Machine Applications"
+            ),
+            Unreadable::Refused(path, e) => write!(f, "{path}: {e}. {}", e.hint()),
+        }
+    }
+}
+
+async fn read(conn: &Connection, scope: &'static str, path: &str) -> Result<Value, Unreadable> {
+    if !conn.has_scope(scope) {
+        return Err(Unreadable::Scope(scope));
+    }
+    conn.get(path)
+        .await
+        .map_err(|e| Unreadable::Refused(path.to_string(), e))
+}
+
+fn s(v: &Value) -> String {
+    v.as_str().unwrap_or_default().to_string()
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|x| x.as_str().map(str::to_string))
+        .collect()
+}
+
+/// Read what a plan for `action` (see [`action_name`]) depends on.
+pub async fn observe(conn: &Connection, action: &str) -> Result<Observed, Unreadable> {
+    let actions_path = format!(
+        "/actions/actions?actionName={}",
+        url::form_urlencoded::byte_serialize(action.as_bytes()).collect::<String>()
+    );
+    let (settings, factors, policies, triggers, actions) = futures::join!(
+        read(conn, "read:tenant_settings", "/tenants/settings"),
+        read(conn, "read:guardian_factors", "/guardian/factors"),
+        read(conn, "read:mfa_policies", "/guardian/policies"),
+        read(conn, "read:actions", "/actions/triggers"),
+        read(conn, "read:actions", &actions_path),
+    );
+    let generation = match settings?.get("phone_consolidated_experience") {
+        Some(Value::Bool(false)) => Generation::Classic,
+        _ => Generation::UnifiedPhone,
+    };
+    let trigger = target(generation).id();
+    let bindings_path = format!("/actions/triggers/{trigger}/bindings");
+    let mut obs = Observed {
+        generation,
+        sms_enabled: factors?
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|f| f["name"] == "sms" && f["enabled"] == true),
+        selected_provider: None,
+        message_types: Vec::new(),
+        phone_providers: Vec::new(),
+        hooks: Vec::new(),
+        bindings: Vec::new(),
+        trigger_version: String::new(),
+        runtime: String::new(),
+        action: None,
+        policies: strings(&policies?),
+    };
+    let triggers = triggers?;
+    let versions: Vec<&Value> = triggers["triggers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|t| t["id"] == trigger)
+        .collect();
+    let current = versions
+        .iter()
+        .find(|t| t["status"] == "CURRENT")
+        .or_else(|| versions.iter().max_by_key(|t| s(&t["version"])));
+    obs.trigger_version = current
+        .map(|t| s(&t["version"]))
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| "v1".into());
+    obs.runtime = current
+        .map(|t| s(&t["default_runtime"]))
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| "node22".into());
+    obs.action = actions?["actions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|a| a["name"] == action)
+        .map(|a| {
+            let secrets = a["secrets"].as_array().cloned().unwrap_or_default();
+            ActionInfo {
+                id: s(&a["id"]),
+                name: s(&a["name"]),
+                code: s(&a["code"]),
+                runtime: s(&a["runtime"]),
+                triggers: a["supported_triggers"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|t| format!("{}@{}", s(&t["id"]), s(&t["version"])))
+                    .collect(),
+                secrets: secrets.iter().map(|x| s(&x["name"])).collect(),
+                secrets_updated: secrets
+                    .iter()
+                    .map(|x| s(&x["updated_at"]))
+                    .max()
+                    .unwrap_or_default(),
+                all_changes_deployed: a["all_changes_deployed"] == true,
+            }
+        });
+
+    let bindings = match generation {
+        Generation::UnifiedPhone => {
+            let (providers, bindings) = futures::join!(
+                read(conn, "read:phone_providers", "/branding/phone/providers"),
+                read(conn, "read:actions", &bindings_path),
+            );
+            obs.phone_providers = providers?["providers"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|p| PhoneProvider {
+                    id: s(&p["id"]),
+                    name: s(&p["name"]),
+                    disabled: p["disabled"] == true,
+                    methods: strings(&p["configuration"]["delivery_methods"]),
+                })
+                .collect();
+            bindings?
+        }
+        Generation::Classic => {
+            let (selected, types, hooks, bindings) = futures::join!(
+                read(
+                    conn,
+                    "read:guardian_factors",
+                    "/guardian/factors/phone/selected-provider"
+                ),
+                read(
+                    conn,
+                    "read:guardian_factors",
+                    "/guardian/factors/phone/message-types"
+                ),
+                read(conn, "read:hooks", "/hooks?triggerId=send-phone-message"),
+                read(conn, "read:actions", &bindings_path),
+            );
+            obs.selected_provider = Some(s(&selected?["provider"]));
+            obs.message_types = strings(&types?["message_types"]);
+            obs.hooks = match hooks {
+                Ok(h) => h
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|h| Hook {
+                        id: s(&h["id"]),
+                        name: s(&h["name"]),
+                        enabled: h["enabled"] == true,
+                        script: s(&h["script"]),
+                    })
+                    .collect(),
+                // Tenants that never had hooks answer with an error.
+                Err(Unreadable::Refused(_, e)) if e.status == 403 || e.status == 400 => Vec::new(),
+                Err(e) => return Err(e),
+            };
+            bindings?
+        }
+    };
+    let listed: Vec<(String, String)> = bindings["bindings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|b| {
+            (
+                s(&b["action"]["id"]),
+                b["action"]["name"]
+                    .as_str()
+                    .or(b["display_name"].as_str())
+                    .unwrap_or_default()
+                    .to_string(),
+            )
+        })
+        .collect();
+    // The code of every other bound Action, for the backup.
+    let ours = obs.action.as_ref().map(|a| a.id.clone());
+    let codes = futures::future::join_all(listed.iter().map(|(id, _)| {
+        let skip = Some(id) == ours.as_ref();
+        async move {
+            if skip {
+                return Ok(Value::Null);
+            }
+            read(conn, "read:actions", &format!("/actions/actions/{id}")).await
+        }
+    }))
+    .await;
+    for ((id, name), code) in listed.into_iter().zip(codes) {
+        let code = code?;
+        obs.bindings.push(Bound {
+            action_id: id,
+            name,
+            code: code["code"].as_str().map(str::to_string),
+        });
+    }
+    Ok(obs)
+}
+
+/// What the tenant should run: the generated code and the secret values.
+pub struct Desired {
+    pub provider: String,
+    pub action: String,
+    pub code: String,
+    /// Name and value of each Action secret, sorted by name.
+    pub secrets: Vec<(String, String)>,
+    /// A SHA-256 of the tenant, the Action name and the secret values:
+    /// recorded after an apply, so that the next plan knows whether the
+    /// write-only values changed. Never the values themselves.
+    pub digest: String,
+}
+
+impl Desired {
+    pub fn new(
+        base: &str,
+        provider: &str,
+        code: String,
+        mut secrets: Vec<(String, String)>,
+    ) -> Desired {
+        use sha2::{Digest, Sha256};
+        secrets.sort();
+        let action = action_name(provider);
+        let mut h = Sha256::new();
+        for part in [base, action.as_str()] {
+            h.update(part.as_bytes());
+            h.update([0]);
+        }
+        for (k, v) in &secrets {
+            h.update(k.as_bytes());
+            h.update([0]);
+            h.update(v.as_bytes());
+            h.update([0]);
+        }
+        let digest = h
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>();
+        Desired {
+            provider: provider.to_string(),
+            action,
+            code,
+            secrets,
+            digest,
+        }
+    }
+
+    fn names(&self) -> BTreeSet<String> {
+        self.secrets.iter().map(|(k, _)| k.clone()).collect()
+    }
+}
+
+impl std::fmt::Debug for Desired {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Desired")
+            .field("action", &self.action)
+            .field("secrets", &self.names())
+            .finish_non_exhaustive()
+    }
+}
+
+/// What the last apply pushed, kept in the data dir per tenant.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Applied {
+    pub action_id: String,
+    pub digest: String,
+    pub secrets_updated: String,
+}
+
+impl Applied {
+    /// The record for `action` on the tenant at `base`, if any.
+    pub fn load(paths: &crate::config::Paths, base: &str, action: &str) -> Option<Applied> {
+        let text = std::fs::read_to_string(paths.applied_file(base)).ok()?;
+        let all: std::collections::BTreeMap<String, Applied> = serde_json::from_str(&text).ok()?;
+        all.get(action).cloned()
+    }
+
+    pub fn save(
+        &self,
+        paths: &crate::config::Paths,
+        base: &str,
+        action: &str,
+    ) -> std::io::Result<()> {
+        let file = paths.applied_file(base);
+        let mut all: std::collections::BTreeMap<String, Applied> = std::fs::read_to_string(&file)
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default();
+        all.insert(action.to_string(), self.clone());
+        crate::config::write_atomic(&file, serde_json::to_string_pretty(&all)?.as_bytes())
+    }
+}
+
+/// One change to the tenant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Change {
+    CreateAction,
+    UpdateAction {
+        id: String,
+        code: bool,
+        secrets: bool,
+        triggers: bool,
+    },
+    Deploy,
+    Bind {
+        unbind: Vec<String>,
+    },
+    DisableHook {
+        id: String,
+        name: String,
+    },
+    SelectCustom {
+        from: String,
+    },
+    CreatePhoneProvider,
+    UpdatePhoneProvider {
+        id: String,
+        from: String,
+        disabled: bool,
+        methods: Vec<String>,
+    },
+    EnableFactor,
+    MessageTypes {
+        to: Vec<String>,
+    },
+}
+
+impl Change {
+    /// The scope the write needs.
+    pub fn scope(&self) -> &'static str {
+        match self {
+            Change::CreateAction | Change::Deploy => "create:actions",
+            Change::UpdateAction { .. } | Change::Bind { .. } => "update:actions",
+            Change::DisableHook { .. } => "update:hooks",
+            Change::CreatePhoneProvider => "create:phone_providers",
+            Change::UpdatePhoneProvider { .. } => "update:phone_providers",
+            Change::SelectCustom { .. } | Change::EnableFactor | Change::MessageTypes { .. } => {
+                "update:guardian_factors"
+            }
+        }
+    }
+}
+
+/// The changes, in the order they are applied, and what sms-mfa leaves to
+/// a person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Plan {
+    pub action: String,
+    pub trigger: &'static str,
+    pub changes: Vec<Change>,
+    pub notes: Vec<String>,
+}
+
+impl Plan {
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+
+    /// One line per change, for people.
+    pub fn describe(&self, c: &Change) -> String {
+        let a = &self.action;
+        let t = self.trigger;
+        match c {
+            Change::CreateAction => {
+                format!("Create the Action '{a}' for {t} with the generated code and its secrets")
+            }
+            Change::UpdateAction {
+                code,
+                secrets,
+                triggers,
+                ..
+            } => {
+                let mut what = Vec::new();
+                if *code {
+                    what.push("replace its code with the generated code");
+                }
+                if *triggers {
+                    what.push(if t == "custom-phone-provider" {
+                        "move it to the custom-phone-provider trigger"
+                    } else {
+                        "move it to the send-phone-message trigger"
+                    });
+                }
+                if *secrets {
+                    what.push("set its secrets from the keyring");
+                }
+                format!("Update the Action '{a}': {}", what.join(", "))
+            }
+            Change::Deploy => format!("Deploy '{a}' and wait for Auth0 to build it"),
+            Change::Bind { unbind } if unbind.is_empty() => {
+                format!("Bind '{a}' to the {t} trigger")
+            }
+            Change::Bind { unbind } => format!(
+                "Bind '{a}' to the {t} trigger in place of {} (unbound, not deleted)",
+                unbind
+                    .iter()
+                    .map(|n| format!("'{n}'"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Change::DisableHook { name, .. } => format!(
+                "Disable the legacy hook '{name}': the Action replaces it (the hook is kept, not deleted)"
+            ),
+            Change::SelectCustom { from } => format!(
+                "Set the SMS delivery provider to Custom (phone-message-hook), now '{from}'"
+            ),
+            Change::CreatePhoneProvider => {
+                "Create the Custom phone provider (Branding > Phone Provider), delivering text messages".into()
+            }
+            Change::UpdatePhoneProvider { from, disabled, methods, .. } => {
+                let mut what = Vec::new();
+                if from != "custom" {
+                    what.push(format!("switch it from '{from}' to Custom"));
+                }
+                if *disabled {
+                    what.push("enable it".into());
+                }
+                what.push(format!("delivery methods {}", methods.join(", ")));
+                format!("Update the phone provider: {}", what.join(", "))
+            }
+            Change::EnableFactor => "Enable the Phone Message (sms) MFA factor".into(),
+            Change::MessageTypes { to } => {
+                format!("Set the phone message types to {}", to.join(", "))
+            }
+        }
+    }
+}
+
+/// The changes that bring the tenant to `want`. Pure.
+pub fn plan(obs: &Observed, want: &Desired, applied: Option<&Applied>) -> Plan {
+    let trigger = obs.trigger().id();
+    let mut changes = Vec::new();
+    let mut notes = Vec::new();
+    let want_trigger = format!("{trigger}@{}", obs.trigger_version);
+    let mut deploy = false;
+    match &obs.action {
+        None => {
+            changes.push(Change::CreateAction);
+            deploy = true;
+        }
+        Some(a) => {
+            let code = a.code != want.code;
+            let triggers = a.triggers != [want_trigger.clone()];
+            let names_missing = !want.names().is_subset(&a.secrets);
+            let unknown_values = applied.is_none_or(|r| {
+                r.action_id != a.id
+                    || r.digest != want.digest
+                    || r.secrets_updated != a.secrets_updated
+            });
+            let secrets = names_missing || unknown_values;
+            if code || triggers || secrets {
+                changes.push(Change::UpdateAction {
+                    id: a.id.clone(),
+                    code,
+                    secrets,
+                    triggers,
+                });
+                deploy = true;
+                if secrets && !names_missing {
+                    notes.push("Action secret values cannot be read back: sms-mfa sets them from the keyring unless it recorded pushing these same values, and nobody changed them since.".into());
+                }
+            }
+            if !a.all_changes_deployed {
+                deploy = true;
+            }
+        }
+    }
+    if deploy {
+        changes.push(Change::Deploy);
+    }
+    let ours = obs.action.as_ref().map(|a| a.id.as_str());
+    let others: Vec<String> = obs
+        .bindings
+        .iter()
+        .filter(|b| Some(b.action_id.as_str()) != ours)
+        .map(|b| b.name.clone())
+        .collect();
+    let bound = ours.is_some_and(|id| obs.bindings.iter().any(|b| b.action_id == id));
+    if !bound || !others.is_empty() {
+        changes.push(Change::Bind { unbind: others });
+    }
+    match obs.generation {
+        Generation::Classic => {
+            for h in obs.hooks.iter().filter(|h| h.enabled) {
+                changes.push(Change::DisableHook {
+                    id: h.id.clone(),
+                    name: h.name.clone(),
+                });
+            }
+            if obs.hooks.iter().any(|h| h.enabled) {
+                notes.push("Hooks reached end of life on 2026-11-18: the plan moves the tenant to a send-phone-message Action and disables the hook, which stays on the tenant (delete it yourself once codes arrive).".into());
+            }
+            let from = obs.selected_provider.clone().unwrap_or_default();
+            if from != "phone-message-hook" {
+                changes.push(Change::SelectCustom { from });
+            }
+        }
+        Generation::UnifiedPhone => {
+            let custom = obs.phone_providers.iter().find(|p| p.name == "custom");
+            let methods = |p: &PhoneProvider| {
+                let mut m = p.methods.clone();
+                if !m.iter().any(|x| x == "text") {
+                    m.insert(0, "text".into());
+                }
+                m
+            };
+            match (custom, obs.phone_providers.first()) {
+                (Some(c), _) => {
+                    if c.disabled || !c.methods.iter().any(|x| x == "text") {
+                        changes.push(Change::UpdatePhoneProvider {
+                            id: c.id.clone(),
+                            from: c.name.clone(),
+                            disabled: c.disabled,
+                            methods: methods(c),
+                        });
+                    }
+                }
+                (None, Some(other)) => changes.push(Change::UpdatePhoneProvider {
+                    id: other.id.clone(),
+                    from: other.name.clone(),
+                    disabled: other.disabled,
+                    methods: vec!["text".into()],
+                }),
+                (None, None) => changes.push(Change::CreatePhoneProvider),
+            }
+        }
+    }
+    if !obs.sms_enabled {
+        changes.push(Change::EnableFactor);
+    }
+    if obs.generation == Generation::Classic && !obs.message_types.iter().any(|t| t == "sms") {
+        let mut to = vec!["sms".to_string()];
+        to.extend(obs.message_types.iter().cloned());
+        changes.push(Change::MessageTypes { to });
+    }
+    if obs.policies.is_empty() {
+        notes.push("The MFA policy is empty, so nobody is asked for a code unless an Action requires MFA. sms-mfa does not change who is asked: set \"Require Multi-factor Auth\" in Security > Multi-factor Auth.".into());
+    }
+    Plan {
+        action: want.action.clone(),
+        trigger,
+        changes,
+        notes,
+    }
+}
+
+/// The write scopes the plan needs that the token lacks.
+pub fn missing_scopes(conn: &Connection, plan: &Plan) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = plan
+        .changes
+        .iter()
+        .map(Change::scope)
+        .filter(|s| !conn.has_scope(s))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Save what the plan replaces: the code of the hooks it disables and of
+/// the Actions it rewrites or unbinds, and the phone settings, as files in
+/// a new folder under `dir`. Returns the folder.
+pub fn backup(dir: &Path, host: &str, obs: &Observed, plan: &Plan) -> std::io::Result<PathBuf> {
+    let stamp = time::OffsetDateTime::now_utc();
+    let name = format!(
+        "{}-{:04}{:02}{:02}T{:02}{:02}{:02}Z",
+        safe(host),
+        stamp.year(),
+        u8::from(stamp.month()),
+        stamp.day(),
+        stamp.hour(),
+        stamp.minute(),
+        stamp.second()
+    );
+    let mut folder = dir.join(&name);
+    let mut n = 1;
+    while folder.exists() {
+        n += 1;
+        folder = dir.join(format!("{name}-{n}"));
+    }
+    std::fs::create_dir_all(&folder)?;
+    for c in &plan.changes {
+        if let Change::DisableHook { id, .. } = c
+            && let Some(h) = obs.hooks.iter().find(|h| &h.id == id)
+        {
+            std::fs::write(folder.join(format!("hook-{}.js", safe(&h.name))), &h.script)?;
+        }
+    }
+    if let Some(a) = &obs.action
+        && plan
+            .changes
+            .iter()
+            .any(|c| matches!(c, Change::UpdateAction { .. }))
+    {
+        std::fs::write(folder.join(format!("action-{}.js", safe(&a.name))), &a.code)?;
+    }
+    for b in &obs.bindings {
+        if let Some(code) = &b.code {
+            std::fs::write(folder.join(format!("action-{}.js", safe(&b.name))), code)?;
+        }
+    }
+    let settings = json!({
+        "generation": obs.generation,
+        "sms_enabled": obs.sms_enabled,
+        "selected_provider": obs.selected_provider,
+        "message_types": obs.message_types,
+        "phone_providers": obs.phone_providers,
+        "bindings": obs.bindings.iter().map(|b| json!({"action_id": b.action_id, "name": b.name})).collect::<Vec<_>>(),
+        "hooks": obs.hooks.iter().map(|h| json!({"id": h.id, "name": h.name, "enabled": h.enabled})).collect::<Vec<_>>(),
+        "policies": obs.policies,
+        "plan": plan,
+    });
+    std::fs::write(
+        folder.join("settings.json"),
+        serde_json::to_string_pretty(&settings)?,
+    )?;
+    Ok(folder)
+}
+
+fn safe(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// What an apply did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Outcome {
+    pub applied: Vec<String>,
+    /// The change that failed, and why.
+    pub failed: Option<(String, String)>,
+    pub not_applied: Vec<String>,
+    /// What to record for the next plan (after the Action's secrets were set).
+    #[serde(skip)]
+    pub record: Option<Applied>,
+}
+
+impl Outcome {
+    pub fn ok(&self) -> bool {
+        self.failed.is_none()
+    }
+}
+
+fn secrets_body(want: &Desired) -> Value {
+    Value::Array(
+        want.secrets
+            .iter()
+            .map(|(k, v)| json!({"name": k, "value": v}))
+            .collect(),
+    )
+}
+
+fn latest_update(v: &Value) -> String {
+    v["secrets"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|x| s(&x["updated_at"]))
+        .max()
+        .unwrap_or_default()
+}
+
+/// Wait until the Action (or one of its versions) is built.
+async fn wait_built(conn: &Connection, path: &str) -> Result<(), ApiError> {
+    let started = std::time::Instant::now();
+    loop {
+        let v = conn.get(path).await?;
+        match v["status"].as_str().unwrap_or("built") {
+            "built" => return Ok(()),
+            "failed" => {
+                let errors: Vec<String> = v["errors"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|e| s(&e["msg"]))
+                    .collect();
+                return Err(ApiError {
+                    status: 0,
+                    error: "build".into(),
+                    message: format!("Auth0 could not build the Action: {}", errors.join("; ")),
+                    error_code: None,
+                });
+            }
+            _ if started.elapsed() > BUILD_WAIT => {
+                return Err(ApiError {
+                    status: 0,
+                    error: "build".into(),
+                    message: format!(
+                        "the Action was still building after {} s; run the apply again later",
+                        BUILD_WAIT.as_secs()
+                    ),
+                    error_code: None,
+                });
+            }
+            _ => tokio::time::sleep(BUILD_POLL).await,
+        }
+    }
+}
+
+/// Make the changes in order; stop at the first failure. `step(i)` is
+/// called before change `i` starts.
+pub async fn apply(
+    conn: &Connection,
+    obs: &Observed,
+    plan: &Plan,
+    want: &Desired,
+    step: &(dyn Fn(usize) + Sync),
+) -> Outcome {
+    let mut out = Outcome {
+        applied: Vec::new(),
+        failed: None,
+        not_applied: Vec::new(),
+        record: None,
+    };
+    let mut action_id = obs.action.as_ref().map(|a| a.id.clone());
+    let trigger = obs.trigger().id();
+    let supported = json!([{"id": trigger, "version": obs.trigger_version}]);
+    for (i, c) in plan.changes.iter().enumerate() {
+        if out.failed.is_some() {
+            out.not_applied.push(plan.describe(c));
+            continue;
+        }
+        step(i);
+        let r: Result<(), ApiError> = async {
+            match c {
+                Change::CreateAction => {
+                    let v = conn
+                        .send(
+                            Method::POST,
+                            "/actions/actions",
+                            Some(&json!({
+                                "name": want.action,
+                                "supported_triggers": supported,
+                                "code": want.code,
+                                "runtime": obs.runtime,
+                                "dependencies": [],
+                                "secrets": secrets_body(want),
+                            })),
+                        )
+                        .await?;
+                    let id = s(&v["id"]);
+                    out.record = Some(Applied {
+                        action_id: id.clone(),
+                        digest: want.digest.clone(),
+                        secrets_updated: latest_update(&v),
+                    });
+                    action_id = Some(id);
+                }
+                Change::UpdateAction {
+                    id,
+                    code,
+                    secrets,
+                    triggers,
+                } => {
+                    let mut body = serde_json::Map::new();
+                    if *code {
+                        body.insert("code".into(), json!(want.code));
+                        body.insert("runtime".into(), json!(obs.runtime));
+                    }
+                    if *triggers {
+                        body.insert("supported_triggers".into(), supported.clone());
+                    }
+                    if *secrets {
+                        body.insert("secrets".into(), secrets_body(want));
+                    }
+                    let v = conn
+                        .send(
+                            Method::PATCH,
+                            &format!("/actions/actions/{id}"),
+                            Some(&Value::Object(body)),
+                        )
+                        .await?;
+                    out.record = Some(Applied {
+                        action_id: id.clone(),
+                        digest: want.digest.clone(),
+                        secrets_updated: latest_update(&v),
+                    });
+                }
+                Change::Deploy => {
+                    let id = action_id.clone().unwrap_or_default();
+                    wait_built(conn, &format!("/actions/actions/{id}")).await?;
+                    let v = conn
+                        .send(Method::POST, &format!("/actions/actions/{id}/deploy"), None)
+                        .await?;
+                    if v["status"].as_str().is_some_and(|st| st != "built") {
+                        let vid = s(&v["id"]);
+                        wait_built(conn, &format!("/actions/actions/{id}/versions/{vid}")).await?;
+                    }
+                }
+                Change::Bind { .. } => {
+                    let id = action_id.clone().unwrap_or_default();
+                    conn.send(
+                        Method::PATCH,
+                        &format!("/actions/triggers/{trigger}/bindings"),
+                        Some(&json!({"bindings": [{
+                            "ref": {"type": "action_id", "value": id},
+                            "display_name": want.action,
+                        }]})),
+                    )
+                    .await?;
+                }
+                Change::DisableHook { id, .. } => {
+                    conn.send(
+                        Method::PATCH,
+                        &format!("/hooks/{id}"),
+                        Some(&json!({"enabled": false})),
+                    )
+                    .await?;
+                }
+                Change::SelectCustom { .. } => {
+                    conn.send(
+                        Method::PUT,
+                        "/guardian/factors/phone/selected-provider",
+                        Some(&json!({"provider": "phone-message-hook"})),
+                    )
+                    .await?;
+                }
+                Change::CreatePhoneProvider => {
+                    conn.send(
+                        Method::POST,
+                        "/branding/phone/providers",
+                        Some(&json!({"name": "custom",
+                            "configuration": {"delivery_methods": ["text"]},
+                            "credentials": {}})),
+                    )
+                    .await?;
+                }
+                Change::UpdatePhoneProvider {
+                    id, from, methods, ..
+                } => {
+                    let mut body = json!({"disabled": false,
+                        "configuration": {"delivery_methods": methods}});
+                    if from != "custom" {
+                        body["name"] = json!("custom");
+                        body["credentials"] = json!({});
+                    }
+                    conn.send(
+                        Method::PATCH,
+                        &format!("/branding/phone/providers/{id}"),
+                        Some(&body),
+                    )
+                    .await?;
+                }
+                Change::EnableFactor => {
+                    conn.send(
+                        Method::PUT,
+                        "/guardian/factors/sms",
+                        Some(&json!({"enabled": true})),
+                    )
+                    .await?;
+                }
+                Change::MessageTypes { to } => {
+                    conn.send(
+                        Method::PUT,
+                        "/guardian/factors/phone/message-types",
+                        Some(&json!({"message_types": to})),
+                    )
+                    .await?;
+                }
+            }
+            Ok(())
+        }
+        .await;
+        match r {
+            Ok(()) => out.applied.push(plan.describe(c)),
+            Err(e) => out.failed = Some((plan.describe(c), format!("{e}. {}", e.hint()))),
+        }
+    }
+    out
+}
+
+/// Auth0's own end-to-end test (Unified Phone Experience): it sends a
+/// message through the Custom phone provider, so through the deployed
+/// Action. Returns Auth0's message.
+pub async fn try_provider(
+    conn: &Connection,
+    provider_id: &str,
+    to: &str,
+) -> Result<String, ApiError> {
+    let v = conn
+        .send(
+            Method::POST,
+            &format!("/branding/phone/providers/{provider_id}/try"),
+            Some(&json!({"to": to, "delivery_method": "text"})),
+        )
+        .await?;
+    Ok(v["message"]
+        .as_str()
+        .unwrap_or("Auth0 accepted the test")
+        .to_string())
+}

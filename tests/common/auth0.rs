@@ -1,0 +1,566 @@
+//! A fake Auth0 tenant on loopback: the Management API with state, so that
+//! what `tenant apply` writes is what the next `tenant check` reads.
+//!
+//! Every request is matched to an operation of the official specs (rules
+//! in tests/specs/requests.json): an unknown path answers 404, a token
+//! without the operation's scope 403, a body with fields the spec does not
+//! define 400, as Auth0 does, with Auth0's error body. Unified Phone
+//! Experience tenants answer the legacy phone endpoints with 403
+//! "deprecated feature".
+
+use super::spec;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+pub const TOKEN: &str = "tok-123";
+pub const CLIENT_ID: &str = "AbCdEfGhIjKlMnOpQrStUvWxYz012345";
+pub const CLIENT_SECRET: &str =
+    "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_01";
+pub const ALL_READ: &str = "read:tenant_settings read:guardian_factors read:mfa_policies read:phone_providers read:actions read:hooks read:logs";
+pub const ALL_WRITE: &str = "create:actions update:actions update:hooks create:phone_providers update:phone_providers update:guardian_factors";
+
+/// A tenant's state, as the fake serves it.
+#[derive(Debug, Clone)]
+pub struct Tenant {
+    pub upe: bool,
+    pub scopes: String,
+    pub sms_enabled: bool,
+    pub selected_provider: String,
+    pub message_types: Vec<String>,
+    pub policies: Value,
+    pub phone_providers: Vec<Value>,
+    pub hooks: Vec<Value>,
+    pub hook_secrets: BTreeMap<String, Value>,
+    /// Full Action objects; `_polls` (private) counts the GETs it stays building.
+    pub actions: Vec<Value>,
+    /// Trigger id -> bindings.
+    pub bindings: BTreeMap<String, Vec<Value>>,
+    pub versions: Vec<Value>,
+    pub logs: Value,
+    /// How many GETs a written Action reports `building` before `built`.
+    pub build_polls: u32,
+    /// Answer this `(METHOD, path)` with this status and body.
+    pub fail: Option<(String, String, u16, Value)>,
+    /// Bodies of `try` requests Auth0 accepted.
+    pub tries: Vec<Value>,
+    pub clock: u64,
+}
+
+impl Tenant {
+    /// A new Unified Phone Experience tenant with nothing set up: the sms
+    /// factor off, no phone provider, no Action, policy "never".
+    pub fn fresh_upe() -> Tenant {
+        Tenant {
+            upe: true,
+            scopes: format!("{ALL_READ} {ALL_WRITE}"),
+            sms_enabled: false,
+            selected_provider: "auth0".into(),
+            message_types: vec![],
+            policies: json!([]),
+            phone_providers: vec![],
+            hooks: vec![],
+            hook_secrets: BTreeMap::new(),
+            actions: vec![],
+            bindings: BTreeMap::new(),
+            versions: vec![],
+            logs: json!([]),
+            build_polls: 1,
+            fail: None,
+            tries: vec![],
+            clock: 0,
+        }
+    }
+
+    /// A tenant with classic phone settings and a live legacy hook.
+    pub fn classic_with_hook(script: &str) -> Tenant {
+        let mut t = Tenant {
+            upe: false,
+            selected_provider: "phone-message-hook".into(),
+            message_types: vec!["voice".into()],
+            policies: json!(["all-applications"]),
+            sms_enabled: true,
+            ..Tenant::fresh_upe()
+        };
+        t.hooks
+            .push(json!({"id": "hook_1", "name": "send-sms", "script": script,
+            "triggerId": "send-phone-message", "enabled": true, "dependencies": {}}));
+        t.hook_secrets
+            .insert("hook_1".into(), json!({"API_KEY": "_VALUE_NOT_SHOWN_"}));
+        t
+    }
+
+    /// Add a deployed Action bound to its trigger.
+    pub fn with_bound_action(mut self, id: &str, name: &str, trigger: &str, code: &str) -> Tenant {
+        let version = if trigger == "send-phone-message" {
+            "v2"
+        } else {
+            "v1"
+        };
+        self.actions.push(json!({"id": id, "name": name,
+            "supported_triggers": [{"id": trigger, "version": version}],
+            "code": code, "runtime": "node22", "dependencies": [], "secrets": [],
+            "status": "built", "all_changes_deployed": true,
+            "deployed_version": {"id": format!("ver_{id}"), "number": 1, "status": "built"},
+            "created_at": "2026-11-01T10:00:00.000Z", "updated_at": "2026-11-01T10:00:00.000Z"}));
+        self.bindings
+            .entry(trigger.into())
+            .or_default()
+            .push(json!({
+            "id": format!("bnd_{id}"), "trigger_id": trigger, "display_name": name,
+            "action": {"id": id, "name": name}}));
+        self
+    }
+
+    fn now(&mut self) -> String {
+        self.clock += 1;
+        format!(
+            "2026-11-23T10:{:02}:{:02}.000Z",
+            self.clock / 60,
+            self.clock % 60
+        )
+    }
+}
+
+/// A running fake: its address, the state, and what it received.
+pub struct Fake {
+    pub server: MockServer,
+    pub state: Arc<Mutex<Tenant>>,
+}
+
+impl Fake {
+    pub fn uri(&self) -> String {
+        self.server.uri()
+    }
+
+    /// The environment that points `sms-mfa` at this fake.
+    pub fn env(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("SMS_MFA_AUTH0_DOMAIN", "acme.eu.auth0.com".into()),
+            ("SMS_MFA_AUTH0_CLIENT_ID", CLIENT_ID.into()),
+            ("SMS_MFA_AUTH0_CLIENT_SECRET", CLIENT_SECRET.into()),
+            ("SMS_MFA_AUTH0_BASE_URL", self.uri()),
+        ]
+    }
+
+    /// Every request after the token: `(operation, method, path, body)`.
+    pub async fn calls(&self) -> Vec<(String, String, String, Value)> {
+        self.server
+            .received_requests()
+            .await
+            .unwrap_or_default()
+            .iter()
+            .filter(|r| r.url.path().starts_with("/api/v2"))
+            .map(|r| {
+                let op = spec::find("auth0.", r.method.as_str(), r.url.path()).unwrap_or("?");
+                (
+                    op.to_string(),
+                    r.method.to_string(),
+                    r.url.path().to_string(),
+                    serde_json::from_slice(&r.body).unwrap_or(Value::Null),
+                )
+            })
+            .collect()
+    }
+
+    /// The calls that change something.
+    pub async fn writes(&self) -> Vec<(String, String, String, Value)> {
+        self.calls()
+            .await
+            .into_iter()
+            .filter(|(_, m, _, _)| m != "GET")
+            .collect()
+    }
+
+    pub fn tenant(&self) -> Tenant {
+        self.state.lock().unwrap().clone()
+    }
+}
+
+/// Serve `tenant`, answering every call after `delay`.
+pub async fn serve(tenant: Tenant, delay: Duration) -> Fake {
+    let server = MockServer::start().await;
+    let state = Arc::new(Mutex::new(tenant));
+    Mock::given(wiremock::matchers::any())
+        .respond_with(Responder {
+            state: state.clone(),
+            delay,
+        })
+        .mount(&server)
+        .await;
+    Fake { server, state }
+}
+
+struct Responder {
+    state: Arc<Mutex<Tenant>>,
+    delay: Duration,
+}
+
+fn error(status: u16, error: &str, message: &str, code: Option<&str>) -> (u16, Value) {
+    let mut v = json!({"statusCode": status, "error": error, "message": message});
+    if let Some(c) = code {
+        v["errorCode"] = json!(c);
+    }
+    (status, v)
+}
+
+/// An Action as the API shows it (without the fake's private fields, and
+/// with secret values never returned).
+fn public(a: &Value) -> Value {
+    let mut a = a.clone();
+    if let Some(o) = a.as_object_mut() {
+        o.retain(|k, _| !k.starts_with('_'));
+    }
+    a
+}
+
+impl Respond for Responder {
+    fn respond(&self, req: &Request) -> ResponseTemplate {
+        let (status, body) = self.answer(req);
+        let mut r = ResponseTemplate::new(status).set_delay(self.delay);
+        if !body.is_null() {
+            r = r.set_body_json(body);
+        }
+        r
+    }
+}
+
+impl Responder {
+    fn answer(&self, req: &Request) -> (u16, Value) {
+        let mut t = self.state.lock().unwrap();
+        let path = req.url.path().to_string();
+        let method = req.method.as_str().to_string();
+        if method == "POST" && path == "/oauth/token" {
+            let p = spec::problems("auth0.token", req);
+            if !p.is_empty() {
+                return error(400, "invalid_request", &p.join("; "), None);
+            }
+            let form: BTreeMap<String, String> = url::form_urlencoded::parse(&req.body)
+                .into_owned()
+                .collect();
+            if form.get("client_secret").map(String::as_str) != Some(CLIENT_SECRET) {
+                return (
+                    401,
+                    json!({"error": "access_denied", "error_description": "Unauthorized"}),
+                );
+            }
+            return (
+                200,
+                json!({"access_token": TOKEN, "expires_in": 86400, "scope": t.scopes, "token_type": "Bearer"}),
+            );
+        }
+        let Some(op) = spec::find("auth0.", &method, &path) else {
+            return error(404, "Not Found", "Not Found", None);
+        };
+        let authorized = req
+            .headers
+            .get("authorization")
+            .and_then(|h| h.to_str().ok())
+            == Some(&format!("Bearer {TOKEN}"));
+        if !authorized {
+            return error(401, "Unauthorized", "Invalid token", None);
+        }
+        let scopes: Vec<&str> = spec::rule(op)["scopes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|s| s.as_str())
+            .collect();
+        if !scopes.iter().any(|s| t.scopes.split(' ').any(|g| g == *s)) {
+            return error(
+                403,
+                "Forbidden",
+                &format!("Insufficient scope, expected any of: {}", scopes.join(",")),
+                Some("insufficient_scope"),
+            );
+        }
+        let p = spec::problems(op, req);
+        if !p.is_empty() {
+            return error(
+                400,
+                "Bad Request",
+                &format!("Payload validation error: {}", p.join("; ")),
+                Some("invalid_body"),
+            );
+        }
+        if let Some((m, fp, status, body)) = &t.fail
+            && *m == method
+            && *fp == path
+        {
+            return (*status, body.clone());
+        }
+        let legacy = op.starts_with("auth0.selected-provider")
+            || op.starts_with("auth0.message-types")
+            || op.starts_with("auth0.hook");
+        if t.upe && legacy {
+            return error(
+                403,
+                "Forbidden",
+                "Insufficient privileges to use this deprecated feature",
+                Some("insufficient_scope"),
+            );
+        }
+        let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
+        let seg: Vec<&str> = path.trim_start_matches("/api/v2/").split('/').collect();
+        let query: BTreeMap<String, String> = req.url.query_pairs().into_owned().collect();
+        match op {
+            "auth0.tenant-settings" => (
+                200,
+                json!({"friendly_name": "Acme", "phone_consolidated_experience": t.upe}),
+            ),
+            "auth0.factors" => (
+                200,
+                json!([{"name": "sms", "enabled": t.sms_enabled, "trial_expired": false},
+                    {"name": "otp", "enabled": true, "trial_expired": false}]),
+            ),
+            "auth0.factor.put" => {
+                if seg[2] == "sms" {
+                    t.sms_enabled = body["enabled"] == true;
+                }
+                (200, json!({"enabled": body["enabled"]}))
+            }
+            "auth0.selected-provider" => (200, json!({"provider": t.selected_provider})),
+            "auth0.selected-provider.put" => {
+                t.selected_provider = body["provider"].as_str().unwrap_or("").into();
+                (200, body)
+            }
+            "auth0.message-types" => (200, json!({"message_types": t.message_types})),
+            "auth0.message-types.put" => {
+                t.message_types =
+                    serde_json::from_value(body["message_types"].clone()).unwrap_or_default();
+                (200, body)
+            }
+            "auth0.policies" => (200, t.policies.clone()),
+            "auth0.logs" => (200, t.logs.clone()),
+            "auth0.hooks" => {
+                let trigger = query.get("triggerId");
+                let list: Vec<Value> = t
+                    .hooks
+                    .iter()
+                    .filter(|h| trigger.is_none_or(|tr| h["triggerId"] == tr.as_str()))
+                    .cloned()
+                    .collect();
+                (200, Value::Array(list))
+            }
+            "auth0.hook.patch" => match t.hooks.iter_mut().find(|h| h["id"] == seg[1]) {
+                Some(h) => {
+                    for (k, v) in body.as_object().into_iter().flatten() {
+                        h[k] = v.clone();
+                    }
+                    (201, h.clone())
+                }
+                None => error(404, "Not Found", "Hook not found", Some("inexistent_hook")),
+            },
+            "auth0.hook-secrets" => (
+                200,
+                t.hook_secrets.get(seg[1]).cloned().unwrap_or(json!({})),
+            ),
+            "auth0.triggers" => (
+                200,
+                json!({"triggers": [
+                    {"id": "post-login", "version": "v3", "status": "CURRENT", "runtimes": ["node18", "node22"], "default_runtime": "node22", "compatible_triggers": []},
+                    {"id": "send-phone-message", "version": "v1", "status": "DEPRECATED", "runtimes": ["node18"], "default_runtime": "node18", "compatible_triggers": []},
+                    {"id": "send-phone-message", "version": "v2", "status": "CURRENT", "runtimes": ["node18", "node22"], "default_runtime": "node22", "compatible_triggers": []},
+                    {"id": "custom-phone-provider", "version": "v1", "status": "CURRENT", "runtimes": ["node18", "node22"], "default_runtime": "node22", "compatible_triggers": []},
+                ]}),
+            ),
+            "auth0.actions" => {
+                let name = query.get("actionName");
+                let list: Vec<Value> = t
+                    .actions
+                    .iter()
+                    .filter(|a| name.is_none_or(|n| a["name"] == n.as_str()))
+                    .map(public)
+                    .collect();
+                let n = list.len();
+                (
+                    200,
+                    json!({"actions": list, "total": n, "page": 0, "per_page": 20}),
+                )
+            }
+            "auth0.actions.post" => {
+                if t.actions.iter().any(|a| a["name"] == body["name"]) {
+                    return error(
+                        409,
+                        "Conflict",
+                        "An action with this name already exists.",
+                        None,
+                    );
+                }
+                let now = t.now();
+                let id = format!("act_{}", t.actions.len() + 100);
+                let secrets: Vec<Value> = body["secrets"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|s| json!({"name": s["name"], "updated_at": now}))
+                    .collect();
+                let a = json!({"id": id, "name": body["name"], "supported_triggers": body["supported_triggers"],
+                    "code": body["code"], "runtime": body["runtime"], "dependencies": body["dependencies"],
+                    "secrets": secrets, "status": "pending", "all_changes_deployed": false,
+                    "created_at": now, "updated_at": now, "_polls": t.build_polls,
+                    "_values": body["secrets"]});
+                t.actions.push(a.clone());
+                (201, public(&a))
+            }
+            "auth0.action" => match t.actions.iter_mut().find(|a| a["id"] == seg[2]) {
+                Some(a) => {
+                    let polls = a["_polls"].as_u64().unwrap_or(0);
+                    if polls > 0 {
+                        a["_polls"] = json!(polls - 1);
+                        a["status"] = json!("building");
+                    } else {
+                        a["status"] = json!("built");
+                    }
+                    (200, public(a))
+                }
+                None => error(404, "Not Found", "Action not found", None),
+            },
+            "auth0.action.patch" => {
+                let now = t.now();
+                let polls = t.build_polls;
+                match t.actions.iter_mut().find(|a| a["id"] == seg[2]) {
+                    Some(a) => {
+                        for (k, v) in body.as_object().into_iter().flatten() {
+                            if k == "secrets" {
+                                let list: Vec<Value> = v
+                                    .as_array()
+                                    .into_iter()
+                                    .flatten()
+                                    .map(|s| json!({"name": s["name"], "updated_at": now}))
+                                    .collect();
+                                a["secrets"] = Value::Array(list);
+                                a["_values"] = v.clone();
+                            } else {
+                                a[k] = v.clone();
+                            }
+                        }
+                        a["all_changes_deployed"] = json!(false);
+                        a["status"] = json!("pending");
+                        a["_polls"] = json!(polls);
+                        a["updated_at"] = json!(now);
+                        (200, public(a))
+                    }
+                    None => error(404, "Not Found", "Action not found", None),
+                }
+            }
+            "auth0.action.deploy" => {
+                let now = t.now();
+                let n = t.versions.len() + 1;
+                let Some(a) = t.actions.iter_mut().find(|a| a["id"] == seg[2]) else {
+                    return error(404, "Not Found", "Action not found", None);
+                };
+                if a["status"] != "built" {
+                    return error(
+                        400,
+                        "Bad Request",
+                        "The action must be built before it can be deployed.",
+                        None,
+                    );
+                }
+                let v = json!({"id": format!("ver_{n}"), "action_id": a["id"], "code": a["code"],
+                    "dependencies": [], "deployed": true, "runtime": a["runtime"], "secrets": a["secrets"],
+                    "status": "built", "number": n, "errors": [],
+                    "action": {"id": a["id"], "name": a["name"], "supported_triggers": a["supported_triggers"], "all_changes_deployed": true},
+                    "built_at": now, "created_at": now, "updated_at": now,
+                    "supported_triggers": a["supported_triggers"]});
+                a["all_changes_deployed"] = json!(true);
+                a["deployed_version"] = v.clone();
+                t.versions.push(v.clone());
+                (202, v)
+            }
+            "auth0.action-version" => match t.versions.iter().find(|v| v["id"] == seg[4]) {
+                Some(v) => (200, v.clone()),
+                None => error(404, "Not Found", "Version not found", None),
+            },
+            "auth0.bindings" => {
+                let list = t.bindings.get(seg[2]).cloned().unwrap_or_default();
+                let n = list.len();
+                (
+                    200,
+                    json!({"bindings": list, "total": n, "page": 0, "per_page": 20}),
+                )
+            }
+            "auth0.bindings.patch" => {
+                let trigger = seg[2].to_string();
+                let mut list = Vec::new();
+                for b in body["bindings"].as_array().into_iter().flatten() {
+                    let r = &b["ref"];
+                    let found = t.actions.iter().find(|a| match r["type"].as_str() {
+                        Some("action_id") => a["id"] == r["value"],
+                        Some("action_name") => a["name"] == r["value"],
+                        _ => false,
+                    });
+                    let Some(a) = found else {
+                        return error(400, "Bad Request", "The action does not exist.", None);
+                    };
+                    if a.get("deployed_version").is_none_or(Value::is_null) {
+                        return error(
+                            400,
+                            "Bad Request",
+                            "An action must be deployed before it can be bound.",
+                            None,
+                        );
+                    }
+                    let supports = a["supported_triggers"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .any(|s| s["id"] == trigger.as_str());
+                    if !supports {
+                        return error(
+                            400,
+                            "Bad Request",
+                            "The action does not support this trigger.",
+                            None,
+                        );
+                    }
+                    list.push(
+                        json!({"id": format!("bnd_{}", a["id"].as_str().unwrap_or("")),
+                        "trigger_id": trigger, "display_name": b["display_name"],
+                        "action": public(a)}),
+                    );
+                }
+                t.bindings.insert(trigger, list.clone());
+                (200, json!({"bindings": list}))
+            }
+            "auth0.phone-providers" => (200, json!({"providers": t.phone_providers})),
+            "auth0.phone-providers.post" => {
+                if !t.phone_providers.is_empty() {
+                    return error(409, "Conflict", "A phone provider already exists.", None);
+                }
+                let now = t.now();
+                let p = json!({"id": "pro_1", "tenant": "acme", "name": body["name"], "channel": "phone",
+                    "disabled": body["disabled"].as_bool().unwrap_or(false),
+                    "configuration": body["configuration"], "created_at": now, "updated_at": now});
+                t.phone_providers.push(p.clone());
+                (201, p)
+            }
+            "auth0.phone-provider.patch" => {
+                let now = t.now();
+                match t.phone_providers.iter_mut().find(|p| p["id"] == seg[3]) {
+                    Some(p) => {
+                        for (k, v) in body.as_object().into_iter().flatten() {
+                            if k != "credentials" {
+                                p[k] = v.clone();
+                            }
+                        }
+                        p["updated_at"] = json!(now);
+                        (200, p.clone())
+                    }
+                    None => error(404, "Not Found", "Phone provider not found", None),
+                }
+            }
+            "auth0.phone-provider.try" => {
+                if !t.phone_providers.iter().any(|p| p["id"] == seg[3]) {
+                    return error(404, "Not Found", "Phone provider not found", None);
+                }
+                t.tries.push(body);
+                (202, json!({"code": 202, "message": "Notification sent"}))
+            }
+            _ => error(404, "Not Found", "Not Found", None),
+        }
+    }
+}

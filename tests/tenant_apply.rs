@@ -1,0 +1,627 @@
+//! `sms-mfa tenant apply` and `tenant try` against a fake tenant with
+//! state (tests/common/auth0.rs): the plan, the exact writes, the backup,
+//! a second apply that writes nothing, a failure part-way.
+
+mod common;
+
+use common::auth0::{self, ALL_READ, Fake, Tenant};
+use common::fakes;
+use common::keyring::{Run, sms_mfa};
+use serde_json::{Value, json};
+use sms_mfa::codegen::{self, Target};
+use sms_mfa::providers::Catalog;
+use std::path::Path;
+use std::time::Duration;
+
+const TWILIO_API: &str = "https://api.twilio.com";
+
+fn env(fake: &Fake, provider: &str, api: &str) -> Vec<(&'static str, String)> {
+    let mut e = fake.env();
+    e.extend(fakes::env_for(provider, api));
+    e
+}
+
+async fn run(home: &Path, args: &[&str], env: Vec<(&'static str, String)>) -> (Run, Value) {
+    let home = home.to_path_buf();
+    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    let r = tokio::task::spawn_blocking(move || {
+        let a: Vec<&str> = args.iter().map(String::as_str).collect();
+        sms_mfa(&home, &a, "", &env)
+    })
+    .await
+    .unwrap();
+    let doc: Value = serde_json::from_str(&r.stdout).unwrap_or(Value::Null);
+    (r, doc)
+}
+
+fn kinds(doc: &Value) -> Vec<String> {
+    doc["changes"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no changes: {doc:#}"))
+        .iter()
+        .map(|c| c["kind"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The writes, as (METHOD path).
+fn lines(writes: &[(String, String, String, Value)]) -> Vec<String> {
+    writes
+        .iter()
+        .map(|(_, m, p, _)| format!("{m} {p}"))
+        .collect()
+}
+
+fn body<'a>(writes: &'a [(String, String, String, Value)], what: &str) -> &'a Value {
+    &writes
+        .iter()
+        .find(|(_, m, p, _)| format!("{m} {p}") == what)
+        .unwrap_or_else(|| panic!("no {what} in {:?}", lines(writes)))
+        .3
+}
+
+fn secrets_sent(v: &Value) -> Vec<(String, String)> {
+    let mut s: Vec<(String, String)> = v["secrets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            (
+                x["name"].as_str().unwrap().into(),
+                x["value"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    s.sort();
+    s
+}
+
+fn status<'a>(doc: &'a Value, id: &str) -> &'a str {
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == id)
+        .and_then(|f| f["status"].as_str())
+        .unwrap_or_else(|| panic!("no {id}: {doc:#}"))
+}
+
+fn twilio_code(target: Target) -> String {
+    let p = Catalog::builtin().get("twilio").unwrap();
+    codegen::render(p, target, Some(TWILIO_API)).unwrap()
+}
+
+#[tokio::test]
+async fn a_fresh_unified_phone_tenant_is_planned_applied_and_then_left_alone() {
+    let fake = auth0::serve(Tenant::fresh_upe(), Duration::ZERO).await;
+    let home = tempfile::tempdir().unwrap();
+    let env = env(&fake, "twilio", TWILIO_API);
+
+    // The dry run reads and plans, and writes nothing.
+    let (r, doc) = run(
+        home.path(),
+        &["tenant", "apply", "--provider", "twilio", "--json"],
+        env.clone(),
+    )
+    .await;
+    assert_eq!(r.code, 1, "changes pending: {r:?}");
+    assert_eq!(
+        kinds(&doc),
+        [
+            "create-action",
+            "deploy",
+            "bind",
+            "create-phone-provider",
+            "enable-factor"
+        ]
+    );
+    assert_eq!(doc["trigger"], "custom-phone-provider");
+    assert!(
+        doc["notes"].to_string().contains("MFA policy is empty"),
+        "the policy is left to a person: {doc:#}"
+    );
+    assert!(fake.writes().await.is_empty(), "a dry run never writes");
+
+    // Applied: exactly these writes, in this order.
+    let (r, doc) = run(
+        home.path(),
+        &[
+            "tenant",
+            "apply",
+            "--provider",
+            "twilio",
+            "--apply",
+            "--json",
+        ],
+        env.clone(),
+    )
+    .await;
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(doc["applied"]["failed"], Value::Null, "{doc:#}");
+    let writes = fake.writes().await;
+    assert_eq!(
+        lines(&writes),
+        [
+            "POST /api/v2/actions/actions",
+            "POST /api/v2/actions/actions/act_100/deploy",
+            "PATCH /api/v2/actions/triggers/custom-phone-provider/bindings",
+            "POST /api/v2/branding/phone/providers",
+            "PUT /api/v2/guardian/factors/sms",
+        ]
+    );
+    let create = body(&writes, "POST /api/v2/actions/actions");
+    assert_eq!(create["name"], "sms-mfa-twilio");
+    assert_eq!(
+        create["supported_triggers"],
+        json!([{"id": "custom-phone-provider", "version": "v1"}])
+    );
+    assert_eq!(create["runtime"], "node22");
+    assert_eq!(
+        create["code"].as_str().unwrap(),
+        twilio_code(Target::CustomPhoneProvider)
+    );
+    assert_eq!(
+        secrets_sent(create),
+        [
+            ("TWILIO_ACCOUNT_SID".to_string(), fakes::SID.to_string()),
+            ("TWILIO_AUTH_TOKEN".to_string(), fakes::TOKEN.to_string()),
+            (
+                "TWILIO_PHONE_NUMBER".to_string(),
+                "+15005550006".to_string()
+            ),
+        ]
+    );
+    assert_eq!(
+        body(
+            &writes,
+            "PATCH /api/v2/actions/triggers/custom-phone-provider/bindings"
+        ),
+        &json!({"bindings": [{"ref": {"type": "action_id", "value": "act_100"}, "display_name": "sms-mfa-twilio"}]})
+    );
+    assert_eq!(
+        body(&writes, "POST /api/v2/branding/phone/providers"),
+        &json!({"name": "custom", "configuration": {"delivery_methods": ["text"]}, "credentials": {}})
+    );
+    assert_eq!(
+        body(&writes, "PUT /api/v2/guardian/factors/sms"),
+        &json!({"enabled": true})
+    );
+    // It waited for the build before deploying.
+    let calls = fake.calls().await;
+    let deploy_at = calls.iter().position(|c| c.2.ends_with("/deploy")).unwrap();
+    let polls = calls[..deploy_at]
+        .iter()
+        .filter(|c| c.1 == "GET" && c.2 == "/api/v2/actions/actions/act_100")
+        .count();
+    assert_eq!(polls, 2, "building, then built");
+    // The backup folder holds the settings it replaced.
+    let backups: Vec<_> = std::fs::read_dir(home.path().join("data/sms-mfa/backups"))
+        .unwrap()
+        .collect();
+    assert_eq!(backups.len(), 1);
+    let settings =
+        std::fs::read_to_string(backups[0].as_ref().unwrap().path().join("settings.json")).unwrap();
+    assert!(settings.contains("\"sms_enabled\": false"), "{settings}");
+    // No secret reached the output or the data dir.
+    for text in [&r.stdout, &r.stderr, &settings] {
+        assert!(!text.contains(fakes::TOKEN) && !text.contains(auth0::CLIENT_SECRET));
+    }
+    let applied = std::fs::read_to_string(
+        home.path()
+            .join("data/sms-mfa/applied")
+            .read_dir()
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path(),
+    )
+    .unwrap();
+    assert!(applied.contains("digest") && !applied.contains(fakes::TOKEN));
+
+    // The tenant check now passes everything but the policy.
+    let (r, doc) = run(home.path(), &["tenant", "check", "--json"], env.clone()).await;
+    assert_eq!(r.code, 1, "only the empty policy is left: {r:?}");
+    for id in [
+        "generation",
+        "sms-enabled",
+        "provider-custom",
+        "one-live-code",
+        "secret-names",
+        "failure-logs",
+    ] {
+        assert_eq!(status(&doc, id), "pass", "{id}: {doc:#}");
+    }
+    assert_eq!(status(&doc, "mfa-policy"), "fail");
+
+    // A second apply changes nothing.
+    let before = fake.writes().await.len();
+    let (r, _) = run(
+        home.path(),
+        &["tenant", "apply", "--provider", "twilio", "--apply"],
+        env,
+    )
+    .await;
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stdout.contains("Nothing to change"), "{}", r.stdout);
+    assert_eq!(
+        fake.writes().await.len(),
+        before,
+        "no write the second time"
+    );
+}
+
+#[tokio::test]
+async fn a_classic_tenant_with_a_legacy_hook_moves_to_an_action_and_keeps_the_hook() {
+    let seed = include_str!("fixtures/seed_infobip_hook.js");
+    let mut t = Tenant::classic_with_hook(seed);
+    t.selected_provider = "auth0".into();
+    let fake = auth0::serve(t, Duration::ZERO).await;
+    let home = tempfile::tempdir().unwrap();
+    let env = env(&fake, "infobip", "https://xyz123.api.infobip.com");
+    let (r, doc) = run(
+        home.path(),
+        &[
+            "tenant",
+            "apply",
+            "--provider",
+            "infobip",
+            "--apply",
+            "--json",
+        ],
+        env.clone(),
+    )
+    .await;
+    assert_eq!(r.code, 0, "{r:?}");
+    let writes = fake.writes().await;
+    assert_eq!(
+        lines(&writes),
+        [
+            "POST /api/v2/actions/actions",
+            "POST /api/v2/actions/actions/act_100/deploy",
+            "PATCH /api/v2/actions/triggers/send-phone-message/bindings",
+            "PATCH /api/v2/hooks/hook_1",
+            "PUT /api/v2/guardian/factors/phone/selected-provider",
+            "PUT /api/v2/guardian/factors/phone/message-types",
+        ]
+    );
+    let create = body(&writes, "POST /api/v2/actions/actions");
+    assert_eq!(
+        create["supported_triggers"],
+        json!([{"id": "send-phone-message", "version": "v2"}]),
+        "the trigger's CURRENT version, not a hard-coded one"
+    );
+    let names: Vec<String> = secrets_sent(create).into_iter().map(|(k, _)| k).collect();
+    assert_eq!(
+        names,
+        ["INFOBIP_API_KEY", "INFOBIP_BASE_URL"],
+        "the optional sender is not set, so not sent"
+    );
+    assert_eq!(
+        body(&writes, "PATCH /api/v2/hooks/hook_1"),
+        &json!({"enabled": false})
+    );
+    assert_eq!(
+        body(
+            &writes,
+            "PUT /api/v2/guardian/factors/phone/selected-provider"
+        ),
+        &json!({"provider": "phone-message-hook"})
+    );
+    assert_eq!(
+        body(&writes, "PUT /api/v2/guardian/factors/phone/message-types"),
+        &json!({"message_types": ["sms", "voice"]})
+    );
+    assert!(doc["notes"].to_string().contains("end of life"), "{doc:#}");
+    // The hook is disabled, never deleted, and its code was saved first.
+    let state = fake.tenant();
+    assert_eq!(state.hooks.len(), 1);
+    assert_eq!(state.hooks[0]["enabled"], false);
+    let folder = Path::new(doc["backup"].as_str().unwrap());
+    assert_eq!(
+        std::fs::read_to_string(folder.join("hook-send-sms.js")).unwrap(),
+        seed
+    );
+
+    // Checked afterwards: the Action is the one live code.
+    let (r, doc) = run(home.path(), &["tenant", "check", "--json"], env.clone()).await;
+    assert_eq!(r.code, 0, "{r:?}\n{doc:#}");
+    assert_eq!(status(&doc, "secret-names"), "pass");
+
+    let before = fake.writes().await.len();
+    let (r, doc) = run(
+        home.path(),
+        &[
+            "tenant",
+            "apply",
+            "--provider",
+            "infobip",
+            "--apply",
+            "--json",
+        ],
+        env,
+    )
+    .await;
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(kinds(&doc), Vec::<String>::new());
+    assert_eq!(fake.writes().await.len(), before);
+}
+
+#[tokio::test]
+async fn an_outdated_action_is_updated_another_unbound_and_both_codes_saved_first() {
+    let mut t = Tenant::fresh_upe()
+        .with_bound_action(
+            "act_1",
+            "sms-mfa-twilio",
+            "custom-phone-provider",
+            "// old code",
+        )
+        .with_bound_action("act_2", "my-sms", "custom-phone-provider", "// theirs");
+    t.sms_enabled = true;
+    t.phone_providers
+        .push(json!({"id": "pro_9", "name": "twilio", "disabled": true,
+        "configuration": {"delivery_methods": ["text", "voice"]}}));
+    let fake = auth0::serve(t, Duration::ZERO).await;
+    let home = tempfile::tempdir().unwrap();
+    let (r, doc) = run(
+        home.path(),
+        &[
+            "tenant",
+            "apply",
+            "--provider",
+            "twilio",
+            "--apply",
+            "--json",
+        ],
+        env(&fake, "twilio", TWILIO_API),
+    )
+    .await;
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(
+        kinds(&doc),
+        ["update-action", "deploy", "bind", "update-phone-provider"]
+    );
+    let writes = fake.writes().await;
+    assert_eq!(
+        lines(&writes),
+        [
+            "PATCH /api/v2/actions/actions/act_1",
+            "POST /api/v2/actions/actions/act_1/deploy",
+            "PATCH /api/v2/actions/triggers/custom-phone-provider/bindings",
+            "PATCH /api/v2/branding/phone/providers/pro_9",
+        ]
+    );
+    let update = body(&writes, "PATCH /api/v2/actions/actions/act_1");
+    assert_eq!(
+        update["code"].as_str().unwrap(),
+        twilio_code(Target::CustomPhoneProvider)
+    );
+    assert_eq!(secrets_sent(update).len(), 3);
+    assert_eq!(
+        body(
+            &writes,
+            "PATCH /api/v2/actions/triggers/custom-phone-provider/bindings"
+        )["bindings"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1,
+        "only ours stays bound"
+    );
+    assert_eq!(
+        body(&writes, "PATCH /api/v2/branding/phone/providers/pro_9"),
+        &json!({"disabled": false, "configuration": {"delivery_methods": ["text"]},
+            "name": "custom", "credentials": {}})
+    );
+    let folder = Path::new(doc["backup"].as_str().unwrap());
+    assert_eq!(
+        std::fs::read_to_string(folder.join("action-sms-mfa-twilio.js")).unwrap(),
+        "// old code"
+    );
+    assert_eq!(
+        std::fs::read_to_string(folder.join("action-my-sms.js")).unwrap(),
+        "// theirs"
+    );
+    assert_eq!(fake.tenant().actions.len(), 2, "the other Action is kept");
+}
+
+#[tokio::test]
+async fn a_failed_change_says_what_was_applied_and_the_next_apply_finishes_the_rest() {
+    let mut t = Tenant::fresh_upe();
+    t.fail = Some((
+        "POST".into(),
+        "/api/v2/branding/phone/providers".into(),
+        500,
+        json!({"statusCode": 500, "error": "Internal Server Error", "message": "Something went wrong"}),
+    ));
+    let fake = auth0::serve(t, Duration::ZERO).await;
+    let home = tempfile::tempdir().unwrap();
+    let env = env(&fake, "twilio", TWILIO_API);
+    let (r, _) = run(
+        home.path(),
+        &["tenant", "apply", "--provider", "twilio", "--apply"],
+        env.clone(),
+    )
+    .await;
+    assert_eq!(r.code, 1, "{r:?}");
+    let out = &r.stdout;
+    assert!(
+        out.contains("✓ Create the Action 'sms-mfa-twilio'"),
+        "{out}"
+    );
+    assert!(out.contains("✓ Bind 'sms-mfa-twilio'"), "{out}");
+    assert!(
+        out.contains("✗ Create the Custom phone provider") && out.contains("Something went wrong"),
+        "{out}"
+    );
+    assert!(
+        out.contains("- not applied: Enable the Phone Message (sms) MFA factor"),
+        "{out}"
+    );
+    assert!(!fake.tenant().sms_enabled, "nothing after the failure ran");
+
+    fake.state.lock().unwrap().fail = None;
+    let before = fake.writes().await.len();
+    let (r, doc) = run(
+        home.path(),
+        &[
+            "tenant",
+            "apply",
+            "--provider",
+            "twilio",
+            "--apply",
+            "--json",
+        ],
+        env,
+    )
+    .await;
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(kinds(&doc), ["create-phone-provider", "enable-factor"]);
+    assert_eq!(
+        lines(&fake.writes().await[before..]),
+        [
+            "POST /api/v2/branding/phone/providers",
+            "PUT /api/v2/guardian/factors/sms"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_changed_secret_value_is_pushed_again_without_touching_the_code() {
+    let fake = auth0::serve(Tenant::fresh_upe(), Duration::ZERO).await;
+    let home = tempfile::tempdir().unwrap();
+    let env1 = env(&fake, "twilio", TWILIO_API);
+    let (r, _) = run(
+        home.path(),
+        &["tenant", "apply", "--provider", "twilio", "--apply"],
+        env1.clone(),
+    )
+    .await;
+    assert_eq!(r.code, 0, "{r:?}");
+    let rotated = "00112233445566778899aabbccddeeff";
+    let mut env2 = env1.clone();
+    env2.retain(|(k, _)| *k != "SMS_MFA_TWILIO_AUTH_TOKEN");
+    env2.push(("SMS_MFA_TWILIO_AUTH_TOKEN", rotated.into()));
+    let before = fake.writes().await.len();
+    let (r, doc) = run(
+        home.path(),
+        &[
+            "tenant",
+            "apply",
+            "--provider",
+            "twilio",
+            "--apply",
+            "--json",
+        ],
+        env2,
+    )
+    .await;
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(kinds(&doc), ["update-action", "deploy"]);
+    let writes = fake.writes().await[before..].to_vec();
+    let update = body(&writes, "PATCH /api/v2/actions/actions/act_100");
+    assert!(update.get("code").is_none(), "the code is unchanged");
+    assert!(
+        secrets_sent(update).contains(&("TWILIO_AUTH_TOKEN".into(), rotated.into())),
+        "{update}"
+    );
+    // And a change made on the dashboard (a newer updated_at) is noticed.
+    {
+        let mut t = fake.state.lock().unwrap();
+        t.actions[0]["secrets"][0]["updated_at"] = json!("2026-11-23T23:00:00.000Z");
+    }
+    let (r, doc) = run(
+        home.path(),
+        &["tenant", "apply", "--provider", "twilio", "--json"],
+        env1,
+    )
+    .await;
+    assert_eq!(r.code, 1, "{r:?}");
+    assert_eq!(kinds(&doc), ["update-action", "deploy"]);
+}
+
+#[tokio::test]
+async fn missing_write_scopes_change_nothing_and_are_named() {
+    let mut t = Tenant::fresh_upe();
+    t.scopes = ALL_READ.into();
+    let fake = auth0::serve(t, Duration::ZERO).await;
+    let home = tempfile::tempdir().unwrap();
+    let (r, _) = run(
+        home.path(),
+        &["tenant", "apply", "--provider", "twilio", "--apply"],
+        env(&fake, "twilio", TWILIO_API),
+    )
+    .await;
+    assert_eq!(r.code, 2, "{r:?}");
+    for s in [
+        "create:actions",
+        "update:actions",
+        "create:phone_providers",
+        "update:guardian_factors",
+    ] {
+        assert!(r.stderr.contains(s), "{s}: {}", r.stderr);
+    }
+    assert!(fake.writes().await.is_empty());
+    assert!(!home.path().join("data/sms-mfa/backups").exists());
+}
+
+#[tokio::test]
+async fn apply_without_a_provider_or_its_secrets_cannot_plan() {
+    let fake = auth0::serve(Tenant::fresh_upe(), Duration::ZERO).await;
+    let home = tempfile::tempdir().unwrap();
+    let (r, _) = run(home.path(), &["tenant", "apply"], fake.env()).await;
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("--provider"), "{}", r.stderr);
+    let (r, _) = run(
+        home.path(),
+        &["tenant", "apply", "--provider", "twilio"],
+        fake.env(),
+    )
+    .await;
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr.contains("TWILIO_ACCOUNT_SID is not set"),
+        "{}",
+        r.stderr
+    );
+    assert!(fake.calls().await.is_empty(), "nothing asked of the tenant");
+}
+
+#[tokio::test]
+async fn auth0_tries_the_custom_phone_provider_end_to_end() {
+    let fake = auth0::serve(Tenant::fresh_upe(), Duration::ZERO).await;
+    let home = tempfile::tempdir().unwrap();
+    let (r, _) = run(
+        home.path(),
+        &["tenant", "try", "--to", "+14155550100"],
+        fake.env(),
+    )
+    .await;
+    assert_eq!(r.code, 2, "no Custom provider yet: {r:?}");
+    assert!(r.stderr.contains("tenant apply"), "{}", r.stderr);
+
+    fake.state
+        .lock()
+        .unwrap()
+        .phone_providers
+        .push(json!({"id": "pro_1", "name": "custom",
+        "disabled": false, "configuration": {"delivery_methods": ["text"]}}));
+    let (r, doc) = run(
+        home.path(),
+        &["tenant", "try", "--to", "+14155550100", "--json"],
+        fake.env(),
+    )
+    .await;
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(doc["ok"], true);
+    assert_eq!(
+        fake.tenant().tries,
+        [json!({"to": "+14155550100", "delivery_method": "text"})]
+    );
+    let (r, _) = run(home.path(), &["tenant", "try", "--to", "0155"], fake.env()).await;
+    assert_eq!(r.code, 2, "{r:?}");
+    assert_eq!(
+        fake.tenant().tries.len(),
+        1,
+        "nothing sent for a bad number"
+    );
+}
