@@ -104,6 +104,65 @@ pub fn base_url(domain: &str, override_url: Option<&str>) -> Result<String, Stri
     }
 }
 
+/// Why no connection could be made: a title and what to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenError {
+    pub title: String,
+    pub details: Vec<String>,
+}
+
+/// Connect with the tenant group's resolved settings (`AUTH0_DOMAIN`,
+/// `AUTH0_CLIENT_ID`, `AUTH0_CLIENT_SECRET`), or the ready token in
+/// `SMS_MFA_AUTH0_TOKEN`; `SMS_MFA_AUTH0_BASE_URL` overrides the address.
+pub async fn open(
+    group: &crate::providers::Provider,
+    resolved: &[crate::secrets::Resolved],
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Connection, OpenError> {
+    let env = |n: &str| env(n).filter(|v| !v.is_empty());
+    let get = |name: &str| {
+        resolved
+            .iter()
+            .find(|r| r.name == name)
+            .and_then(|r| r.value.as_ref())
+            .map(|v| v.expose().to_string())
+    };
+    let fail = |title: String, details: Vec<String>| Err(OpenError { title, details });
+    let domain = get("AUTH0_DOMAIN");
+    let base_override = env("SMS_MFA_AUTH0_BASE_URL");
+    let base = match base_url(domain.as_deref().unwrap_or(""), base_override.as_deref()) {
+        Ok(b) => b,
+        Err(e) => return fail(e, vec![]),
+    };
+    if let Some(token) = env("SMS_MFA_AUTH0_TOKEN") {
+        if domain.is_none() && base_override.is_none() {
+            return fail(
+                "AUTH0_DOMAIN is not set (sms-mfa secrets set auth0 AUTH0_DOMAIN, or SMS_MFA_AUTH0_DOMAIN).".into(),
+                vec![],
+            );
+        }
+        return Ok(Connection::with_token(base, token));
+    }
+    if let Err(e) = crate::providers::clients::check_settings(group, resolved) {
+        let mut details = e.0;
+        details.push("Or give a Management API token in SMS_MFA_AUTH0_TOKEN.".into());
+        return fail("the tenant connection is not usable:".into(), details);
+    }
+    let (domain, id, secret) = (
+        domain.unwrap_or_default(),
+        get("AUTH0_CLIENT_ID").unwrap_or_default(),
+        get("AUTH0_CLIENT_SECRET").unwrap_or_default(),
+    );
+    Connection::connect(base, &domain, &id, &secret)
+        .await
+        .or_else(|e| {
+            fail(
+                format!("could not get a Management API token: {e}."),
+                vec![e.hint().to_string()],
+            )
+        })
+}
+
 fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(5))

@@ -1014,3 +1014,84 @@ pub async fn try_provider(
         .unwrap_or("Auth0 accepted the test")
         .to_string())
 }
+
+/// The tenant read, what it should run, and the plan between them.
+pub struct Prepared {
+    pub obs: Observed,
+    pub want: Desired,
+    pub plan: Plan,
+    /// Write scopes the plan needs that the token lacks.
+    pub missing: Vec<&'static str>,
+}
+
+/// Read the tenant and plan the changes for `provider`, whose Action
+/// secrets have `values`; `base` is the provider API base URL to write into
+/// the code (None: the provider's own).
+pub async fn prepare(
+    conn: &Connection,
+    paths: &crate::config::Paths,
+    provider: &crate::providers::Provider,
+    values: Vec<(String, String)>,
+    base: Option<&str>,
+) -> Result<Prepared, String> {
+    let action = action_name(&provider.id);
+    let obs = observe(conn, &action)
+        .await
+        .map_err(|e| format!("cannot read the tenant: {e}."))?;
+    let code = crate::codegen::render(provider, obs.trigger(), base)?;
+    let want = Desired::new(&conn.base, &provider.id, code, values);
+    let record = Applied::load(paths, &conn.base, &action);
+    let plan = plan(&obs, &want, record.as_ref());
+    let missing = missing_scopes(conn, &plan);
+    Ok(Prepared {
+        obs,
+        want,
+        plan,
+        missing,
+    })
+}
+
+/// What [`execute`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Executed {
+    pub outcome: Outcome,
+    pub backup: PathBuf,
+    /// The record of pushed secrets could not be saved (the next plan will
+    /// set them again).
+    pub record_error: Option<String>,
+}
+
+/// Back up what the plan replaces, apply it, and record what was pushed.
+/// Refuses (changing nothing) when a write scope is missing or the backup
+/// cannot be written.
+pub async fn execute(
+    conn: &Connection,
+    paths: &crate::config::Paths,
+    p: &Prepared,
+    step: &(dyn Fn(usize) + Sync),
+) -> Result<Executed, String> {
+    if !p.missing.is_empty() {
+        return Err(format!(
+            "nothing was changed: the token lacks {}. Grant them under Applications > APIs > Auth0 Management API > Machine to Machine Applications.",
+            p.missing.join(", ")
+        ));
+    }
+    let dir = paths.backups_dir();
+    let backup = backup(&dir, &conn.base, &p.obs, &p.plan).map_err(|e| {
+        format!(
+            "nothing was changed: could not save a backup to {}: {e}",
+            dir.display()
+        )
+    })?;
+    let outcome = apply(conn, &p.obs, &p.plan, &p.want, step).await;
+    let record_error = outcome.record.as_ref().and_then(|r| {
+        r.save(paths, &conn.base, &p.plan.action).err().map(|e| {
+            format!("could not record the apply ({e}); the next plan will set the secrets again")
+        })
+    });
+    Ok(Executed {
+        outcome,
+        backup,
+        record_error,
+    })
+}

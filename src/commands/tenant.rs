@@ -34,63 +34,13 @@ pub struct Context<'a> {
 /// Connect with the profile's settings; on failure, print why and return
 /// the exit code (2: cannot check).
 async fn connect(ctx: &Context<'_>, err: &mut dyn Write) -> io::Result<Result<Connection, u8>> {
-    let env = |n: &str| (ctx.env)(n).filter(|v| !v.is_empty());
     let loaded = config::load(ctx.paths, ctx.profile);
     let Some(group) = ctx.catalog.tenant.as_ref() else {
         writeln!(err, "sms-mfa: this build has no tenant settings")?;
         return Ok(Err(USAGE));
     };
     let resolved = secrets::resolve(ctx.profile, &loaded.profile, group, ctx.store, ctx.env);
-    let get = |name: &str| {
-        resolved
-            .iter()
-            .find(|r| r.name == name)
-            .and_then(|r| r.value.as_ref())
-            .map(|v| v.expose().to_string())
-    };
-    let domain = get("AUTH0_DOMAIN");
-    let base_override = env("SMS_MFA_AUTH0_BASE_URL");
-    let base = match auth0::base_url(domain.as_deref().unwrap_or(""), base_override.as_deref()) {
-        Ok(b) => b,
-        Err(e) => {
-            writeln!(err, "sms-mfa: {e}")?;
-            return Ok(Err(USAGE));
-        }
-    };
-    if let Some(token) = env("SMS_MFA_AUTH0_TOKEN") {
-        if domain.is_none() && base_override.is_none() {
-            writeln!(
-                err,
-                "sms-mfa: AUTH0_DOMAIN is not set (sms-mfa secrets set auth0 AUTH0_DOMAIN, or SMS_MFA_AUTH0_DOMAIN)."
-            )?;
-            return Ok(Err(USAGE));
-        }
-        return Ok(Ok(Connection::with_token(base, token).on_rate_limit(
-            |wait, path| {
-                eprintln!(
-                    "sms-mfa: Auth0 rate limit on {path}: waiting {} s",
-                    wait.as_secs()
-                );
-            },
-        )));
-    }
-    if let Err(e) = check_settings(group, &resolved) {
-        writeln!(err, "sms-mfa: the tenant connection is not usable:")?;
-        for p in &e.0 {
-            writeln!(err, "  - {p}")?;
-        }
-        writeln!(
-            err,
-            "  Or give a Management API token in SMS_MFA_AUTH0_TOKEN."
-        )?;
-        return Ok(Err(USAGE));
-    }
-    let (domain, id, secret) = (
-        domain.unwrap_or_default(),
-        get("AUTH0_CLIENT_ID").unwrap_or_default(),
-        get("AUTH0_CLIENT_SECRET").unwrap_or_default(),
-    );
-    match Connection::connect(base, &domain, &id, &secret).await {
+    match auth0::open(group, &resolved, ctx.env).await {
         Ok(c) => Ok(Ok(c.on_rate_limit(|wait, path| {
             eprintln!(
                 "sms-mfa: Auth0 rate limit on {path}: waiting {} s",
@@ -98,8 +48,10 @@ async fn connect(ctx: &Context<'_>, err: &mut dyn Write) -> io::Result<Result<Co
             );
         }))),
         Err(e) => {
-            writeln!(err, "sms-mfa: could not get a Management API token: {e}.")?;
-            writeln!(err, "  {}", e.hint())?;
+            writeln!(err, "sms-mfa: {}", e.title)?;
+            for d in &e.details {
+                writeln!(err, "  - {d}")?;
+            }
             Ok(Err(USAGE))
         }
     }
@@ -249,26 +201,16 @@ pub async fn apply(
         Ok(c) => c,
         Err(code) => return Ok(code),
     };
-    let action = plan::action_name(&p.id);
-    let obs = match plan::observe(&conn, &action).await {
-        Ok(o) => o,
-        Err(e) => {
-            writeln!(err, "sms-mfa: cannot read the tenant: {e}.")?;
-            return Ok(USAGE);
-        }
-    };
     let base = super::code::base_override(ctx.catalog, &p.id, &profile, ctx.env);
-    let code = match crate::codegen::render(p, obs.trigger(), base.as_deref()) {
-        Ok(c) => c,
+    let prepared = match plan::prepare(&conn, ctx.paths, p, values, base.as_deref()).await {
+        Ok(x) => x,
         Err(e) => {
             writeln!(err, "sms-mfa: {e}")?;
             return Ok(USAGE);
         }
     };
-    let want = plan::Desired::new(&conn.base, &p.id, code, values);
-    let record = plan::Applied::load(ctx.paths, &conn.base, &action);
-    let the_plan = plan::plan(&obs, &want, record.as_ref());
-    let missing = plan::missing_scopes(&conn, &the_plan);
+    let (obs, the_plan, missing) = (&prepared.obs, &prepared.plan, &prepared.missing);
+    let action = &the_plan.action;
     let changes: Vec<serde_json::Value> = the_plan
         .changes
         .iter()
@@ -341,17 +283,17 @@ pub async fn apply(
         )?;
         return Ok(USAGE);
     }
-    let folder = match plan::backup(&ctx.paths.backups_dir(), &conn.base, &obs, &the_plan) {
-        Ok(f) => f,
+    let done = match plan::execute(&conn, ctx.paths, &prepared, &|_| {}).await {
+        Ok(d) => d,
         Err(e) => {
-            writeln!(
-                err,
-                "sms-mfa: nothing was changed: could not save a backup to {}: {e}",
-                ctx.paths.backups_dir().display()
-            )?;
+            writeln!(err, "sms-mfa: {e}")?;
             return Ok(FAILURE);
         }
     };
+    let (outcome, folder) = (&done.outcome, &done.backup);
+    if let Some(e) = &done.record_error {
+        writeln!(err, "sms-mfa: {e}")?;
+    }
     if !json {
         writeln!(
             out,
@@ -359,20 +301,11 @@ pub async fn apply(
             folder.display()
         )?;
     }
-    let outcome = plan::apply(&conn, &obs, &the_plan, &want, &|_| {}).await;
-    if let Some(r) = &outcome.record
-        && let Err(e) = r.save(ctx.paths, &conn.base, &action)
-    {
-        writeln!(
-            err,
-            "sms-mfa: could not record the apply ({e}); the next plan will set the secrets again."
-        )?;
-    }
     if json {
         writeln!(
             out,
             "{}",
-            serde_json::to_string_pretty(&doc(Some(&outcome), Some(&folder)))?
+            serde_json::to_string_pretty(&doc(Some(outcome), Some(folder)))?
         )?;
     } else {
         for a in &outcome.applied {
