@@ -3,6 +3,7 @@
 //! event loop.
 
 pub mod effects;
+pub mod fields;
 pub mod keys;
 pub mod screens;
 pub mod view;

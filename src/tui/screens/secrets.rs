@@ -1,15 +1,14 @@
 //! Step 2: the provider's settings and secrets.
 
-use crate::secrets::{Source, env_var};
-use crate::tui::widgets::{self, ACCENT, BAD, DIM, OK};
-use crate::wizard::{Busy, FieldState, Task, Wizard};
+use crate::tui::fields;
+use crate::tui::widgets::{self, BAD, DIM, OK};
+use crate::wizard::{Busy, Task, Wizard};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span, Text};
 
-/// Lines per field: label, input, message.
-const FIELD_HEIGHT: u16 = 3;
+use fields::FIELD_HEIGHT;
 
 pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
     let (Some(provider), Some(form)) = (w.provider(), w.form.as_ref()) else {
@@ -55,73 +54,14 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
         }
     };
     frame.render_widget(status, intro);
-    // When the terminal is short, scroll so the focused field is visible.
-    let visible = (fields.height / FIELD_HEIGHT).max(1) as usize;
-    let first = form.focus.saturating_sub(visible - 1);
-    for (row, i) in (first..form.fields.len()).take(visible).enumerate() {
-        let setting = &provider.settings[i];
-        let field = &form.fields[i];
-        let focused = i == form.focus;
-        let y = fields.y + row as u16 * FIELD_HEIGHT;
-        let mut state = form.state(provider, i);
-        if matches!(state, FieldState::Missing(_)) && !form.show_missing {
-            state = FieldState::Empty;
-        }
-        let mut label = vec![
-            Span::styled(
-                if focused { "▸ " } else { "  " },
-                Style::new().fg(ACCENT).bold(),
-            ),
-            Span::styled(
-                setting.label.clone(),
-                if focused {
-                    Style::new().bold().fg(ACCENT)
-                } else {
-                    Style::new().bold()
-                },
-            ),
-            Span::styled(format!("  {}", setting.name), DIM),
-        ];
-        label.push(origin(w, i, setting.secret, &setting.name, field));
-        frame.render_widget(
-            Line::from(label),
-            Rect {
-                y,
-                height: 1,
-                ..fields
-            },
-        );
-        let input_area = Rect {
-            x: fields.x + 4,
-            y: y + 1,
-            width: fields.width.saturating_sub(4),
-            height: 1,
-        };
-        let placeholder = if form.stored[i].source == Source::Environment {
-            format!("(set by {}; leave empty)", env_var(&setting.name))
-        } else if form.stored[i].present() {
-            "(stored: leave empty to keep, or type a new value)".to_string()
-        } else if focused {
-            format!("e.g. {}", setting.example)
-        } else {
-            String::new()
-        };
-        if let Some(pos) =
-            widgets::input(frame, input_area, field, focused, form.reveal, &placeholder)
-        {
-            frame.set_cursor_position(pos);
-        }
-        let msg = widgets::state_line(&state);
-        frame.render_widget(
-            msg,
-            Rect {
-                x: fields.x + 4,
-                y: y + 2,
-                width: fields.width.saturating_sub(4),
-                height: 1,
-            },
-        );
-    }
+    let loading = matches!(
+        w.busy,
+        Some(Busy {
+            task: Task::Loading,
+            ..
+        })
+    );
+    fields::draw(frame, fields, provider, form, loading);
     if let Some(e) = &w.keyring_error
         && help.height >= 3
     {
@@ -159,55 +99,6 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
             &format!("Where to find {}", setting.label),
             Text::from(lines),
         );
-    }
-}
-
-/// Where a field's value is, next to its label. Never the value.
-fn origin(
-    w: &Wizard,
-    i: usize,
-    secret: bool,
-    name: &str,
-    field: &crate::wizard::TextField,
-) -> Span<'static> {
-    let Some(form) = w.form.as_ref() else {
-        return Span::raw("");
-    };
-    let stored = &form.stored[i];
-    let typed = !field.value().is_empty();
-    if stored.source == Source::Environment {
-        return Span::styled(
-            format!("  from {} (env wins)", env_var(name)),
-            Style::new().fg(OK),
-        );
-    }
-    if secret {
-        let checking = matches!(
-            w.busy,
-            Some(Busy {
-                task: Task::Loading,
-                ..
-            })
-        );
-        return match (typed, stored.source) {
-            (true, Source::Keyring) => {
-                Span::styled("  secret · replaces the stored one on Next", DIM)
-            }
-            (true, _) => Span::styled("  secret · stored in the keyring on Next", DIM),
-            (false, Source::Keyring) => {
-                Span::styled("  secret · stored in the keyring", Style::new().fg(OK))
-            }
-            (false, Source::Unknown) if checking => Span::styled("  secret · checking…", DIM),
-            (false, Source::Unknown) => {
-                Span::styled("  secret · keyring unavailable", Style::new().fg(BAD))
-            }
-            (false, _) => Span::styled("  secret · not stored yet", DIM),
-        };
-    }
-    if field.saved.is_some() && !field.unsaved() {
-        Span::styled("  saved in profile", DIM)
-    } else {
-        Span::raw("")
     }
 }
 
