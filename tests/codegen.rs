@@ -473,6 +473,7 @@ async fn the_runtime_writes_the_code_to_the_data_directory() {
         store: std::sync::Arc::new(sms_mfa::secrets::MemoryStore::new()),
         env: std::sync::Arc::new(|_: &str| None),
         http: sms_mfa::providers::clients::Http::new(),
+        notify: None,
     };
     let effect = Effect::WriteCode {
         file_name: "default-vonage-custom-phone-provider.js".into(),

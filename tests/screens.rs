@@ -118,6 +118,7 @@ fn states() -> Vec<(&'static str, Wizard)> {
     v.push(("test_message_sending", w));
     v.extend(send_states());
     v.push(("tenant", tenant_step()));
+    v.extend(tenant_states());
     v.push(("checklist", checklist_step()));
     let mut w = checklist_step();
     feed(&mut w, &[Msg::Down, Msg::Down, Msg::Down]);
@@ -147,6 +148,178 @@ fn states() -> Vec<(&'static str, Wizard)> {
     );
     v.push(("provider_corrupt_profile_notice", w));
     v.extend(keyring_states());
+    v
+}
+
+/// The tenant step, connected: checked, rate-limited, a plan, applied.
+fn tenant_states() -> Vec<(&'static str, Wizard)> {
+    use sms_mfa::auth0::inspect::{Finding, Generation, Status};
+    use sms_mfa::auth0::plan::{Change, Outcome, Plan};
+    use sms_mfa::wizard::{ApplyView, PlanView, TenantAnswer, TenantKey, TenantReport};
+    let connected = || {
+        let mut w = tenant_step();
+        typed(&mut w, "acme.eu.auth0.com");
+        update(&mut w, Msg::NextField);
+        typed(&mut w, "AbCdEfGhIjKlMnOpQrStUvWxYz012345");
+        update(&mut w, Msg::NextField);
+        typed(&mut w, "s3cr3t-client-secret-value-0123456789abcdefABCDEF");
+        update(&mut w, Msg::Enter);
+        w
+    };
+    let op = |w: &Wizard| w.busy.as_ref().unwrap().op;
+    let f = |id: &'static str, title: &'static str, status, detail: &str| Finding {
+        id,
+        title,
+        status,
+        detail: detail.into(),
+    };
+    let report = TenantReport {
+        base: "https://acme.eu.auth0.com".into(),
+        generation: Some(Generation::UnifiedPhone),
+        findings: vec![
+            f(
+                "generation",
+                "Tenant generation",
+                Status::Pass,
+                "Unified Phone Experience.",
+            ),
+            f(
+                "sms-enabled",
+                "SMS factor enabled",
+                Status::Fail,
+                "The Phone Message (sms) factor is disabled: nobody can enroll or receive a code.",
+            ),
+            f(
+                "provider-custom",
+                "Delivery provider is Custom",
+                Status::Fail,
+                "No phone provider is configured.",
+            ),
+            f(
+                "mfa-policy",
+                "An MFA policy asks for the factor",
+                Status::Pass,
+                "MFA policy: [\"all-applications\"].",
+            ),
+            f(
+                "one-live-code",
+                "Exactly one live sending code",
+                Status::Fail,
+                "No code is bound to the custom-phone-provider trigger.",
+            ),
+            f(
+                "secret-names",
+                "Secret names match the code",
+                Status::Skipped,
+                "Skipped: needs exactly one live piece of code.",
+            ),
+            f(
+                "failure-logs",
+                "No recent delivery failures",
+                Status::Skipped,
+                "Skipped: the token lacks the read:logs scope.",
+            ),
+        ],
+        missing_scopes: vec!["read:logs".into()],
+    };
+    let mut v = Vec::new();
+    let mut w = connected();
+    update(&mut w, Msg::Tick);
+    let o = op(&w);
+    update(
+        &mut w,
+        Msg::RateLimited {
+            op: o,
+            secs: 7,
+            path: "/guardian/factors".into(),
+        },
+    );
+    v.push(("tenant_rate_limited", w));
+    let mut w = connected();
+    let o = op(&w);
+    update(
+        &mut w,
+        Msg::TenantDone {
+            op: o,
+            result: Ok(TenantAnswer::Checked(report.clone())),
+        },
+    );
+    update(&mut w, Msg::Down);
+    v.push(("tenant_report", w));
+    let changes = vec![
+        Change::CreateAction,
+        Change::Deploy,
+        Change::Bind { unbind: vec![] },
+        Change::CreatePhoneProvider,
+        Change::EnableFactor,
+    ];
+    let plan = Plan {
+        action: "sms-mfa-twilio".into(),
+        trigger: "custom-phone-provider",
+        changes,
+        notes: vec![],
+    };
+    let planned = || {
+        let mut w = connected();
+        let o = op(&w);
+        update(
+            &mut w,
+            Msg::TenantDone {
+                op: o,
+                result: Ok(TenantAnswer::Checked(report.clone())),
+            },
+        );
+        update(&mut w, Msg::Tenant(TenantKey::Plan));
+        let o = op(&w);
+        update(
+            &mut w,
+            Msg::TenantDone {
+                op: o,
+                result: Ok(TenantAnswer::Planned(PlanView {
+                    base: "https://acme.eu.auth0.com".into(),
+                    generation: Generation::UnifiedPhone,
+                    lines: plan.changes.iter().map(|c| plan.describe(c)).collect(),
+                    plan: plan.clone(),
+                    missing_scopes: vec![],
+                    changed: false,
+                })),
+            },
+        );
+        w
+    };
+    v.push(("tenant_plan", planned()));
+    let mut w = planned();
+    update(&mut w, Msg::Tenant(TenantKey::Apply));
+    let o = op(&w);
+    update(
+        &mut w,
+        Msg::TenantDone {
+            op: o,
+            result: Ok(TenantAnswer::Applied(ApplyView {
+                outcome: Outcome {
+                    applied: plan.changes[..3].iter().map(|c| plan.describe(c)).collect(),
+                    failed: Some((
+                        plan.describe(&plan.changes[3]),
+                        "HTTP 409 Conflict: A phone provider already exists.".into(),
+                    )),
+                    not_applied: vec![plan.describe(&plan.changes[4])],
+                    record: None,
+                },
+                backup: "/home/u/.local/share/sms-mfa/backups/acme.eu.auth0.com-20261123T101500Z"
+                    .into(),
+                record_error: None,
+            })),
+        },
+    );
+    let o = op(&w);
+    update(
+        &mut w,
+        Msg::TenantDone {
+            op: o,
+            result: Ok(TenantAnswer::Checked(report)),
+        },
+    );
+    v.push(("tenant_partly_applied", w));
     v
 }
 

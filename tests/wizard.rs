@@ -3,6 +3,8 @@
 //! healthy keyring would, from an in-memory store per test thread; tests of
 //! keyring failures answer by hand.
 
+use sms_mfa::auth0::inspect;
+use sms_mfa::auth0::plan::{Change, Outcome, Plan};
 use sms_mfa::checklist::{self, Checklist, Status};
 use sms_mfa::config::Profile;
 use sms_mfa::providers::outcome::{Accepted, CredentialReport, Delivery, ErrorClass, Failure};
@@ -10,8 +12,9 @@ use sms_mfa::providers::{Catalog, Validation};
 use sms_mfa::secrets::{MemoryStore, SecretStore, Source, StoreError};
 use sms_mfa::tui::effects::keyring_answer;
 use sms_mfa::wizard::{
-    Busy, CallError, Effect, FieldState, InputRequest, Level, Msg, Overlay, POLL_EVERY, POLLS,
-    SendResult, Step, Stored, Task, Wizard,
+    ApplyView, Busy, CallError, Effect, FieldState, InputRequest, Level, Msg, Overlay, POLL_EVERY,
+    POLLS, PlanView, SendResult, Step, Stored, Task, TenantAnswer, TenantKey, TenantReport,
+    TenantWork, Wizard,
 };
 
 thread_local! {
@@ -618,13 +621,23 @@ fn at_tenant_step() -> Wizard {
 #[test]
 fn tenant_checklist_done_and_back_again() {
     let mut w = at_tenant_step();
-    run(&mut w, [Msg::Down, Msg::Down, Msg::Up]);
-    assert_eq!(w.tenant_cursor, 1);
-    run(&mut w, [Msg::Up, Msg::Up]);
-    assert_eq!(w.tenant_cursor, checklist::TENANT_CHECKS.len() - 1, "wraps");
-    let e = w.update(Msg::Enter);
+    assert!(
+        w.tenant.editing,
+        "no connection stored: the connection form has the keyboard"
+    );
+    assert!(w.typing());
+    // Nothing typed or stored: Ctrl-N skips the (optional) tenant check.
+    let e = w.update(Msg::Next);
     assert_eq!(w.step, Step::Checklist);
     assert_eq!(last_save(&e).unwrap().step, Step::Checklist);
+    assert!(
+        w.notice
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("Skipped the tenant check")
+    );
+    assert!(!e.iter().any(|e| matches!(e, Effect::Tenant { .. })));
     run(&mut w, [Msg::Down]);
     assert_eq!(w.checklist_cursor, 1);
     run(&mut w, [Msg::Enter]);
@@ -640,6 +653,288 @@ fn tenant_checklist_done_and_back_again() {
         assert_eq!(w.step, expected);
         assert_eq!(last_save(&e).unwrap().step, expected, "every move is saved");
     }
+}
+
+fn tenant_op(effects: &[Effect], want: &TenantWork) -> u64 {
+    effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Tenant { op, work, .. } if work == want => Some(*op),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no {want:?} in {effects:?}"))
+}
+
+fn finding(id: &'static str, status: inspect::Status) -> inspect::Finding {
+    inspect::Finding {
+        id,
+        title: id,
+        status,
+        detail: format!("{id} detail"),
+    }
+}
+
+fn report(generation: inspect::Generation, fail: bool) -> TenantReport {
+    TenantReport {
+        base: "https://acme.eu.auth0.com".into(),
+        generation: Some(generation),
+        findings: vec![
+            finding("generation", inspect::Status::Pass),
+            finding(
+                "sms-enabled",
+                if fail {
+                    inspect::Status::Fail
+                } else {
+                    inspect::Status::Pass
+                },
+            ),
+        ],
+        missing_scopes: vec![],
+    }
+}
+
+/// On the tenant step with the connection typed, stored and checked.
+fn checked_tenant(generation: inspect::Generation) -> (Wizard, Vec<Effect>) {
+    let mut w = at_tenant_step();
+    let mut msgs = typed("acme.eu.auth0.com");
+    msgs.push(Msg::NextField);
+    msgs.extend(typed("AbCdEfGhIjKlMnOpQrStUvWxYz012345"));
+    msgs.push(Msg::NextField);
+    msgs.extend(typed("s3cr3t-client-secret-value-0123456789abcdefABCDEF"));
+    msgs.push(Msg::Enter);
+    let effects = run(&mut w, msgs);
+    let op = tenant_op(&effects, &TenantWork::Check);
+    run(
+        &mut w,
+        [Msg::TenantDone {
+            op,
+            result: Ok(TenantAnswer::Checked(report(generation, true))),
+        }],
+    );
+    (w, effects)
+}
+
+#[test]
+fn the_tenant_connection_is_saved_then_checked() {
+    let (w, effects) = checked_tenant(inspect::Generation::UnifiedPhone);
+    let saved = last_save(&effects).unwrap();
+    let auth0 = &saved.settings["auth0"];
+    assert_eq!(auth0["AUTH0_DOMAIN"], "acme.eu.auth0.com");
+    assert!(
+        !auth0.contains_key("AUTH0_CLIENT_SECRET"),
+        "the secret never goes to the profile"
+    );
+    assert!(effects.iter().any(
+        |e| matches!(e, Effect::StoreSecrets { provider, secrets, .. }
+        if provider == "auth0" && secrets.len() == 1 && secrets[0].0 == "AUTH0_CLIENT_SECRET")
+    ));
+    assert!(!w.tenant.editing);
+    assert!(w.busy.is_none());
+    assert!(
+        w.notice
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("1 problem found"),
+        "{:?}",
+        w.notice
+    );
+    assert!(matches!(&w.tenant.report, Some(Ok(r)) if r.findings.len() == 2));
+}
+
+#[test]
+fn an_incomplete_connection_is_refused_with_what_is_missing() {
+    let mut w = at_tenant_step();
+    let mut msgs = typed("acme.eu.auth0.com");
+    msgs.push(Msg::Next);
+    let effects = run(&mut w, msgs);
+    assert!(!effects.iter().any(|e| matches!(e, Effect::Tenant { .. })));
+    assert_eq!(w.step, Step::Tenant);
+    assert!(
+        w.notice.as_ref().unwrap().text.contains("need"),
+        "{:?}",
+        w.notice
+    );
+}
+
+#[test]
+fn a_rate_limit_wait_is_counted_down_and_esc_stops_waiting() {
+    let (mut w, _) = checked_tenant(inspect::Generation::Classic);
+    let effects = w.update(Msg::Tenant(TenantKey::Check));
+    let op = tenant_op(&effects, &TenantWork::Check);
+    run(&mut w, [Msg::Tick, Msg::Tick]);
+    w.update(Msg::RateLimited {
+        op: op + 100,
+        secs: 9,
+        path: "/x".into(),
+    });
+    assert!(w.tenant.rate_limit.is_none(), "a stale op is ignored");
+    w.update(Msg::RateLimited {
+        op,
+        secs: 3,
+        path: "/guardian/factors".into(),
+    });
+    let r = w.tenant.rate_limit.clone().unwrap();
+    assert_eq!((r.secs, r.since), (3, 2), "counts from the tick it began");
+    assert!(w.cancellable());
+    let e = w.update(Msg::Back);
+    assert_eq!(e, vec![Effect::Cancel { op }]);
+    assert_eq!(w.step, Step::Tenant, "Esc cancels, it does not go back");
+    assert!(w.tenant.rate_limit.is_none());
+    w.update(Msg::TenantDone {
+        op,
+        result: Err("late".into()),
+    });
+    assert!(
+        matches!(&w.tenant.report, Some(Ok(_))),
+        "a late answer is ignored"
+    );
+}
+
+fn plan_view(n: usize, missing: &[&str]) -> PlanView {
+    let changes: Vec<Change> = [Change::CreateAction, Change::Deploy, Change::EnableFactor]
+        .into_iter()
+        .take(n)
+        .collect();
+    PlanView {
+        base: "https://acme.eu.auth0.com".into(),
+        generation: inspect::Generation::UnifiedPhone,
+        lines: changes.iter().map(|c| format!("{c:?}")).collect(),
+        plan: Plan {
+            action: "sms-mfa-twilio".into(),
+            trigger: "custom-phone-provider",
+            changes,
+            notes: vec![],
+        },
+        missing_scopes: missing.iter().map(|s| s.to_string()).collect(),
+        changed: false,
+    }
+}
+
+#[test]
+fn a_plan_is_applied_only_after_y_and_then_checked_again() {
+    let (mut w, _) = checked_tenant(inspect::Generation::UnifiedPhone);
+    let e = w.update(Msg::Tenant(TenantKey::Plan));
+    let op = tenant_op(&e, &TenantWork::Plan);
+    w.update(Msg::TenantDone {
+        op,
+        result: Ok(TenantAnswer::Planned(plan_view(3, &[]))),
+    });
+    assert!(w.tenant.plan.is_some());
+    assert!(
+        w.update(Msg::Enter).is_empty(),
+        "Enter never applies a plan"
+    );
+    assert_eq!(w.step, Step::Tenant);
+    // Esc closes the plan and changes nothing.
+    assert!(w.update(Msg::Back).is_empty());
+    assert!(w.tenant.plan.is_none());
+    assert_eq!(w.step, Step::Tenant);
+    assert!(
+        w.update(Msg::Tenant(TenantKey::Apply)).is_empty(),
+        "no plan, nothing to apply"
+    );
+    // Plan again, confirm with y.
+    let e = w.update(Msg::Tenant(TenantKey::Plan));
+    let op = tenant_op(&e, &TenantWork::Plan);
+    w.update(Msg::TenantDone {
+        op,
+        result: Ok(TenantAnswer::Planned(plan_view(3, &[]))),
+    });
+    let e = w.update(Msg::Tenant(TenantKey::Apply));
+    let expected = vec![Change::CreateAction, Change::Deploy, Change::EnableFactor];
+    let op = tenant_op(&e, &TenantWork::Apply { expected });
+    let outcome = Outcome {
+        applied: vec!["a".into(), "b".into(), "c".into()],
+        failed: None,
+        not_applied: vec![],
+        record: None,
+    };
+    let e = w.update(Msg::TenantDone {
+        op,
+        result: Ok(TenantAnswer::Applied(ApplyView {
+            outcome,
+            backup: "/tmp/backup".into(),
+            record_error: None,
+        })),
+    });
+    assert!(w.tenant.plan.is_none());
+    assert!(w.tenant.applied.as_ref().unwrap().outcome.ok());
+    tenant_op(&e, &TenantWork::Check); // checks again at once
+}
+
+#[test]
+fn a_plan_needing_missing_scopes_or_changed_meanwhile_is_not_applied() {
+    let (mut w, _) = checked_tenant(inspect::Generation::UnifiedPhone);
+    let e = w.update(Msg::Tenant(TenantKey::Plan));
+    let op = tenant_op(&e, &TenantWork::Plan);
+    w.update(Msg::TenantDone {
+        op,
+        result: Ok(TenantAnswer::Planned(plan_view(2, &["create:actions"]))),
+    });
+    assert!(w.update(Msg::Tenant(TenantKey::Apply)).is_empty());
+    assert!(
+        w.notice.as_ref().unwrap().text.contains("create:actions"),
+        "{:?}",
+        w.notice
+    );
+    // The runtime planned again before applying and found another plan.
+    w.tenant.plan = Some(plan_view(2, &[]));
+    let e = w.update(Msg::Tenant(TenantKey::Apply));
+    let op = tenant_op(
+        &e,
+        &TenantWork::Apply {
+            expected: vec![Change::CreateAction, Change::Deploy],
+        },
+    );
+    let mut changed = plan_view(3, &[]);
+    changed.changed = true;
+    w.update(Msg::TenantDone {
+        op,
+        result: Ok(TenantAnswer::Planned(changed)),
+    });
+    assert_eq!(w.tenant.plan.as_ref().unwrap().lines.len(), 3);
+    assert_eq!(w.notice.as_ref().unwrap().level, Level::Warn);
+    assert!(w.tenant.applied.is_none(), "nothing was applied");
+}
+
+#[test]
+fn auth0_s_test_needs_a_unified_phone_tenant_and_uses_the_test_recipient() {
+    let (mut w, _) = checked_tenant(inspect::Generation::Classic);
+    assert!(w.update(Msg::Tenant(TenantKey::Try)).is_empty());
+    assert!(w.notice.as_ref().unwrap().text.contains("Unified Phone"));
+    let (mut w, _) = checked_tenant(inspect::Generation::UnifiedPhone);
+    let e = w.update(Msg::Tenant(TenantKey::Try));
+    let op = tenant_op(
+        &e,
+        &TenantWork::Try {
+            to: "+14155550100".into(),
+        },
+    );
+    w.update(Msg::TenantDone {
+        op,
+        result: Ok(TenantAnswer::Tried("Notification sent".into())),
+    });
+    assert_eq!(w.tenant.tried, Some(Ok("Notification sent".into())));
+}
+
+#[test]
+fn a_failed_check_is_shown_and_e_edits_the_connection() {
+    let (mut w, _) = checked_tenant(inspect::Generation::UnifiedPhone);
+    let e = w.update(Msg::Tenant(TenantKey::Check));
+    let op = tenant_op(&e, &TenantWork::Check);
+    w.update(Msg::TenantDone {
+        op,
+        result: Err("could not get a Management API token: HTTP 401".into()),
+    });
+    assert!(matches!(&w.tenant.report, Some(Err(e)) if e.contains("401")));
+    assert_eq!(w.notice.as_ref().unwrap().level, Level::Error);
+    w.update(Msg::Tenant(TenantKey::Edit));
+    assert!(w.tenant.editing && w.typing());
+    // Esc returns to the report, since there is one.
+    w.update(Msg::Back);
+    assert!(!w.tenant.editing);
+    assert_eq!(w.step, Step::Tenant);
 }
 
 #[test]

@@ -104,6 +104,24 @@ pub fn base_url(domain: &str, override_url: Option<&str>) -> Result<String, Stri
     }
 }
 
+/// `SMS_MFA_AUTH0_TOKEN` and `SMS_MFA_AUTH0_BASE_URL`, read from the
+/// environment before connecting.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub token: Option<String>,
+    pub base_url: Option<String>,
+}
+
+impl Overrides {
+    pub fn from_env(env: &dyn Fn(&str) -> Option<String>) -> Overrides {
+        let get = |n: &str| env(n).filter(|v| !v.is_empty());
+        Overrides {
+            token: get("SMS_MFA_AUTH0_TOKEN"),
+            base_url: get("SMS_MFA_AUTH0_BASE_URL"),
+        }
+    }
+}
+
 /// Why no connection could be made: a title and what to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpenError {
@@ -117,9 +135,8 @@ pub struct OpenError {
 pub async fn open(
     group: &crate::providers::Provider,
     resolved: &[crate::secrets::Resolved],
-    env: &dyn Fn(&str) -> Option<String>,
+    env: Overrides,
 ) -> Result<Connection, OpenError> {
-    let env = |n: &str| env(n).filter(|v| !v.is_empty());
     let get = |name: &str| {
         resolved
             .iter()
@@ -129,12 +146,12 @@ pub async fn open(
     };
     let fail = |title: String, details: Vec<String>| Err(OpenError { title, details });
     let domain = get("AUTH0_DOMAIN");
-    let base_override = env("SMS_MFA_AUTH0_BASE_URL");
+    let base_override = env.base_url;
     let base = match base_url(domain.as_deref().unwrap_or(""), base_override.as_deref()) {
         Ok(b) => b,
         Err(e) => return fail(e, vec![]),
     };
-    if let Some(token) = env("SMS_MFA_AUTH0_TOKEN") {
+    if let Some(token) = env.token {
         if domain.is_none() && base_override.is_none() {
             return fail(
                 "AUTH0_DOMAIN is not set (sms-mfa secrets set auth0 AUTH0_DOMAIN, or SMS_MFA_AUTH0_DOMAIN).".into(),

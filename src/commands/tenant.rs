@@ -40,7 +40,8 @@ async fn connect(ctx: &Context<'_>, err: &mut dyn Write) -> io::Result<Result<Co
         return Ok(Err(USAGE));
     };
     let resolved = secrets::resolve(ctx.profile, &loaded.profile, group, ctx.store, ctx.env);
-    match auth0::open(group, &resolved, ctx.env).await {
+    let overrides = auth0::Overrides::from_env(ctx.env);
+    match auth0::open(group, &resolved, overrides).await {
         Ok(c) => Ok(Ok(c.on_rate_limit(|wait, path| {
             eprintln!(
                 "sms-mfa: Auth0 rate limit on {path}: waiting {} s",

@@ -8,6 +8,8 @@ use crate::secrets::{self, SecretStore, StoreError};
 use crate::wizard::{CallError, Effect, Msg, ProviderCall, Stored};
 use std::sync::Arc;
 
+mod tenant;
+
 /// Looks an environment variable up (the process environment, or a map in tests).
 pub type Env = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
 
@@ -19,6 +21,8 @@ pub struct Services {
     pub store: Arc<dyn SecretStore>,
     pub env: Env,
     pub http: Http,
+    /// Where work sends messages before its answer (a rate-limit wait).
+    pub notify: Option<tokio::sync::mpsc::UnboundedSender<Msg>>,
 }
 
 impl Services {
@@ -30,6 +34,7 @@ impl Services {
             store: Arc::new(secrets::OsKeyring::new()),
             env: Arc::new(secrets::process_env),
             http: Http::new(),
+            notify: None,
         }
     }
 }
@@ -39,6 +44,13 @@ impl Services {
 pub async fn perform(effect: Effect, services: &Services) -> Option<Msg> {
     match effect {
         Effect::Quit | Effect::Cancel { .. } => None,
+        Effect::Tenant { op, call, work } => {
+            let result = tenant::perform(services, op, call, work).await;
+            if let Err(e) = &result {
+                tracing::warn!(error = %e, "tenant work failed");
+            }
+            Some(Msg::TenantDone { op, result })
+        }
         Effect::WriteCode { file_name, code } => {
             let dir = services.paths.data_dir.join("code");
             let result = blocking(move || -> std::io::Result<std::path::PathBuf> {
@@ -117,7 +129,7 @@ pub async fn perform(effect: Effect, services: &Services) -> Option<Msg> {
                 Effect::StoreSecrets { secrets, .. } => secrets.len(),
                 Effect::LoadSettings { provider, .. } => s
                     .catalog
-                    .get(provider)
+                    .group(provider)
                     .map_or(1, |p| p.settings.iter().filter(|x| x.secret).count()),
                 _ => 1,
             };
@@ -164,7 +176,7 @@ pub fn keyring_answer(
             provider,
             profile,
         } => {
-            let resolved = match catalog.get(provider) {
+            let resolved = match catalog.group(provider) {
                 Some(p) => secrets::resolve(profile_name, profile, p, store, env),
                 None => Vec::new(),
             };
@@ -231,7 +243,7 @@ async fn client_for(services: &Services, call: ProviderCall) -> Result<Client, C
     .map_err(|e| CallError::Setup(e.0))
 }
 
-async fn blocking<T: Send + 'static>(
+pub(super) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, tokio::task::JoinError> {
     tokio::task::spawn_blocking(f).await
@@ -239,7 +251,7 @@ async fn blocking<T: Send + 'static>(
 
 /// Run keyring work on a blocking thread, giving up after the keyring
 /// timeout (the work itself is not interrupted; its answer is dropped).
-async fn timed<T: Send + 'static>(
+pub(super) async fn timed<T: Send + 'static>(
     limit: std::time::Duration,
     f: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
 ) -> Result<T, StoreError> {

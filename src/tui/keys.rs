@@ -2,7 +2,7 @@
 //! help overlay. Pure: it reads the wizard to know whether a text field has
 //! the keyboard (then letters are text, not commands).
 
-use crate::wizard::{InputRequest, Msg, Overlay, Step, Wizard};
+use crate::wizard::{InputRequest, Msg, Overlay, Step, TenantKey, Wizard};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 /// One line of key help.
@@ -102,6 +102,22 @@ pub fn map(w: &Wizard, key: KeyEvent) -> Option<Msg> {
             _ => None,
         };
     }
+    if w.step == Step::Tenant && !ctrl {
+        let k = match key.code {
+            KeyCode::Char('r') => Some(TenantKey::Check),
+            KeyCode::Char('f') => Some(TenantKey::Plan),
+            KeyCode::Char('y') => Some(TenantKey::Apply),
+            KeyCode::Char('e') => Some(TenantKey::Edit),
+            KeyCode::Char('t') => Some(TenantKey::Try),
+            _ => None,
+        };
+        if let Some(k) = k {
+            return Some(Msg::Tenant(k));
+        }
+    }
+    if w.step == Step::Tenant && ctrl && key.code == KeyCode::Char('l') {
+        return Some(Msg::Reload);
+    }
     match key.code {
         KeyCode::Char('q') if !ctrl => Some(Msg::Quit),
         KeyCode::Char('?') => Some(Msg::Help),
@@ -145,8 +161,25 @@ pub fn bindings(w: &Wizard) -> Vec<Binding> {
             v.push(b("Tab", "move"));
             v.push(b("Ctrl-N", "continue"));
         }
+        Step::Tenant if w.tenant.editing => {
+            v.push(b("Enter", "next/check"));
+            v.push(b("Tab", "move"));
+            v.push(b("Ctrl-N", "save & check"));
+            v.push(b("Ctrl-R", "reveal"));
+        }
+        Step::Tenant if w.tenant.plan.is_some() => {
+            v.push(b("y", "apply the plan"));
+            v.push(b("Esc", "close the plan"));
+            v.push(b("↑↓", "select"));
+        }
         Step::Tenant => {
             v.push(b("↑↓", "select"));
+            v.push(b("r", "check"));
+            v.push(b("f", "plan the fix"));
+            if w.tenant.generation() == Some(crate::auth0::inspect::Generation::UnifiedPhone) {
+                v.push(b("t", "Auth0 test"));
+            }
+            v.push(b("e", "connection"));
             v.push(b("Enter", "continue"));
         }
         Step::Checklist if detour => {
@@ -164,7 +197,7 @@ pub fn bindings(w: &Wizard) -> Vec<Binding> {
     }
     if w.cancellable() {
         v.insert(0, b("Esc", "cancel"));
-    } else if w.step != Step::Provider && !detour {
+    } else if w.step != Step::Provider && !detour && w.tenant.plan.is_none() {
         v.push(b("Esc", "back"));
     }
     if w.step == Step::Secrets {

@@ -44,6 +44,11 @@ async fn event_loop(
 ) -> std::io::Result<Exit> {
     let mut events = EventStream::new();
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
+    // Work can report before its answer (a rate-limit wait) through `tx`.
+    let services = &Services {
+        notify: Some(tx.clone()),
+        ..services.clone()
+    };
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
     let mut sigint = signal(SignalKind::interrupt())?;

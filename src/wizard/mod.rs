@@ -4,9 +4,14 @@
 
 mod form;
 mod step;
+mod tenant;
 
 pub use form::{FieldState, SettingsForm, Stored, TextField};
 pub use step::Step;
+pub use tenant::{
+    ApplyView, PlanView, READ_SCOPES, RateLimit, TenantAnswer, TenantCall, TenantKey, TenantReport,
+    TenantState, TenantWork, WRITE_SCOPES,
+};
 pub use tui_input::InputRequest;
 
 use crate::checklist::Checklist;
@@ -83,6 +88,19 @@ pub enum Msg {
         op: u64,
         result: Result<CredentialReport, CallError>,
     },
+    /// A key of the tenant step: check, plan, apply, edit, try.
+    Tenant(TenantKey),
+    /// The runtime's answer to [`Effect::Tenant`].
+    TenantDone {
+        op: u64,
+        result: Result<TenantAnswer, String>,
+    },
+    /// Auth0's rate limit: the work of `op` waits `secs` seconds.
+    RateLimited {
+        op: u64,
+        secs: u64,
+        path: String,
+    },
 }
 
 /// Why a provider call did not happen or did not succeed.
@@ -143,6 +161,13 @@ pub enum Effect {
     Cancel {
         op: u64,
     },
+    /// Work on the tenant through the Management API; answered by
+    /// [`Msg::TenantDone`] (and [`Msg::RateLimited`] while it waits).
+    Tenant {
+        op: u64,
+        call: TenantCall,
+        work: TenantWork,
+    },
     /// Write generated code to `file_name` in the data directory's `code/`;
     /// answered by [`Msg::CodeWritten`].
     WriteCode {
@@ -160,7 +185,8 @@ impl Effect {
             | Effect::StoreSecrets { op, .. }
             | Effect::SendTest { op, .. }
             | Effect::PollDelivery { op, .. }
-            | Effect::CheckCredentials { op, .. } => Some(*op),
+            | Effect::CheckCredentials { op, .. }
+            | Effect::Tenant { op, .. } => Some(*op),
             Effect::SaveProfile { .. }
             | Effect::Cancel { .. }
             | Effect::WriteCode { .. }
@@ -200,6 +226,12 @@ pub enum Task {
     Storing(Vec<String>),
     /// Sending the test message.
     Sending,
+    /// Asking the keyring about the tenant connection.
+    LoadingTenant,
+    /// Storing the tenant connection's secrets.
+    StoringTenant(Vec<String>),
+    /// Working on the tenant.
+    Tenant(TenantWork),
 }
 
 /// What became of the last test message.
@@ -305,7 +337,10 @@ pub struct Wizard {
     /// The settings form of the chosen provider.
     pub form: Option<SettingsForm>,
     pub test: TestForm,
+    /// The row selected on the tenant step (a finding, or a planned change).
     pub tenant_cursor: usize,
+    /// The tenant step: connection, report, plan.
+    pub tenant: TenantState,
     pub checklist_cursor: usize,
     /// Set when the checklist was opened as a detour: where Esc returns to.
     pub checklist_return: Option<Step>,
@@ -365,6 +400,7 @@ impl Wizard {
             form: None,
             test,
             tenant_cursor: 0,
+            tenant: TenantState::default(),
             checklist_cursor: 0,
             checklist_return: None,
             overlay: None,
@@ -438,11 +474,14 @@ impl Wizard {
     /// Whether the current step is a form of text fields.
     pub fn has_text_fields(&self) -> bool {
         matches!(self.step, Step::Secrets | Step::TestMessage)
+            || (self.step == Step::Tenant && self.tenant.editing)
     }
 
     /// Typed input that quitting now would lose.
     pub fn unsaved_input(&self) -> bool {
-        self.form.as_ref().is_some_and(SettingsForm::unsaved) || self.test.recipient.unsaved()
+        self.form.as_ref().is_some_and(SettingsForm::unsaved)
+            || self.test.recipient.unsaved()
+            || self.tenant.form.as_ref().is_some_and(SettingsForm::unsaved)
     }
 
     /// Whether the settings of the chosen provider are complete and valid.
@@ -482,10 +521,16 @@ impl Wizard {
         if let Some(f) = self.form.as_mut() {
             f.reveal = false; // a secret is shown only while it is typed
         }
+        if let Some(f) = self.tenant.form.as_mut() {
+            f.reveal = false;
+        }
         let mut effects = vec![self.save()];
         if step == Step::Secrets && !self.storing() {
             // A load still in flight (for another provider, say) is superseded.
             effects.extend(self.load());
+        }
+        if step == Step::Tenant {
+            effects.extend(self.enter_tenant());
         }
         effects
     }
@@ -504,8 +549,10 @@ impl Wizard {
                 op,
                 settings,
                 error,
-            } => {
-                self.settings_loaded(op, settings, error);
+            } => return self.settings_loaded(op, settings, error),
+            Msg::TenantDone { op, result } => return self.tenant_done(op, result),
+            Msg::RateLimited { op, secs, path } => {
+                self.rate_limited(op, secs, path);
                 return vec![];
             }
             Msg::SecretsStored { op, result } => return self.secrets_stored(op, result),
@@ -658,13 +705,17 @@ impl Wizard {
     pub fn cancellable(&self) -> bool {
         match &self.busy {
             Some(Busy {
-                task: Task::Storing(_) | Task::Sending,
+                task: Task::Storing(_) | Task::Sending | Task::StoringTenant(_) | Task::Tenant(_),
                 ..
             }) => true,
             Some(Busy {
                 task: Task::Loading,
                 ..
             }) => self.step == Step::Secrets,
+            Some(Busy {
+                task: Task::LoadingTenant,
+                ..
+            }) => self.step == Step::Tenant,
             None => false,
         }
     }
@@ -874,10 +925,19 @@ impl Wizard {
                 "Cancelled. If the request had already reached the provider, the message may still arrive."
             }
             Task::Loading => "Stopped checking the keyring. Ctrl-L checks again.",
-            Task::Storing(_) => {
+            Task::Storing(_) | Task::StoringTenant(_) => {
                 "Stopped waiting: the keyring may still store what it was given. Your input is still here; Ctrl-N stores it again."
             }
+            Task::LoadingTenant => "Stopped checking the keyring. Ctrl-L checks again.",
+            Task::Tenant(TenantWork::Apply { .. }) => {
+                "Stopped waiting. Changes already sent to Auth0 stay applied: r checks the tenant, f plans what is left."
+            }
+            Task::Tenant(TenantWork::Try { .. }) => {
+                "Stopped waiting. If Auth0 had already accepted the test, the message may still arrive."
+            }
+            Task::Tenant(_) => "Stopped. r checks the tenant again.",
         };
+        self.tenant.rate_limit = None;
         self.notice(Level::Info, text);
         vec![Effect::Cancel { op: busy.op }]
     }
@@ -887,13 +947,28 @@ impl Wizard {
         op: u64,
         settings: Vec<(String, Stored)>,
         error: Option<StoreError>,
-    ) {
-        if self.busy.as_ref().is_none_or(|b| b.op != op) {
-            return; // stale: cancelled, or superseded by a newer request
-        }
+    ) -> Vec<Effect> {
+        let Some(busy) = self.busy.as_ref().filter(|b| b.op == op) else {
+            return vec![]; // stale: cancelled, or superseded by a newer request
+        };
+        let tenant = busy.task == Task::LoadingTenant;
         self.busy = None;
+        if tenant {
+            if let Some(e) = &error {
+                self.notice(
+                    Level::Error,
+                    format!(
+                        "Could not read the keyring ({}): {} Ctrl-L checks again.",
+                        e.kind(),
+                        e.remedy()
+                    ),
+                );
+            }
+            self.keyring_error = error;
+            return self.tenant_loaded(settings);
+        }
         let (Some(provider), Some(form)) = (self.provider(), self.form.as_mut()) else {
-            return;
+            return vec![];
         };
         if error.is_some() {
             // What the keyring holds is not known now (the environment may
@@ -926,15 +1001,21 @@ impl Wizard {
             self.notice(Level::Info, "The keyring answers again.");
         }
         self.keyring_error = error;
+        vec![]
     }
 
     fn secrets_stored(&mut self, op: u64, result: Result<(), StoreError>) -> Vec<Effect> {
-        let names = match &self.busy {
+        let (names, tenant) = match &self.busy {
             Some(Busy {
                 op: o,
                 task: Task::Storing(names),
                 ..
-            }) if *o == op => names.clone(),
+            }) if *o == op => (names.clone(), false),
+            Some(Busy {
+                op: o,
+                task: Task::StoringTenant(names),
+                ..
+            }) if *o == op => (names.clone(), true),
             _ => return vec![], // stale
         };
         self.busy = None;
@@ -953,6 +1034,18 @@ impl Wizard {
             return vec![];
         }
         self.keyring_error = None;
+        if tenant {
+            let effects = self.tenant_stored(&names);
+            self.notice(
+                Level::Info,
+                format!(
+                    "Stored the client secret in the OS keyring (service {}, user {}/auth0/NAME); checking the tenant…",
+                    crate::secrets::SERVICE,
+                    self.profile_name
+                ),
+            );
+            return effects;
+        }
         let (Some(provider), Some(form)) = (self.provider(), self.form.as_mut()) else {
             return vec![];
         };
@@ -1001,6 +1094,9 @@ impl Wizard {
             self.step = from;
             return vec![];
         }
+        if self.step == Step::Tenant && self.tenant_back() {
+            return vec![];
+        }
         match self.step.prev() {
             Some(prev) => self.go(prev),
             None => {
@@ -1022,7 +1118,7 @@ impl Wizard {
             Step::Provider => self.choose_provider(),
             Step::Secrets => self.submit_secrets(),
             Step::TestMessage => self.submit_test(),
-            Step::Tenant => self.go(Step::Checklist),
+            Step::Tenant => self.tenant_forward(),
             Step::Checklist => self.go(Step::Done),
             Step::Done => vec![],
         }
@@ -1232,16 +1328,6 @@ impl Wizard {
         let mut effects = self.remember_recipient();
         effects.extend(self.go(Step::Tenant));
         effects
-    }
-
-    fn update_tenant(&mut self, msg: Msg) -> Vec<Effect> {
-        let n = crate::checklist::TENANT_CHECKS.len();
-        match msg {
-            Msg::Up | Msg::Down => move_cursor(&mut self.tenant_cursor, n, &msg),
-            Msg::Enter => return self.forward(),
-            _ => {}
-        }
-        vec![]
     }
 
     fn update_checklist(&mut self, msg: Msg) -> Vec<Effect> {

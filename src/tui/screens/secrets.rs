@@ -40,11 +40,7 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
                 if names.len() == 1 { "" } else { "s" }
             ),
         ),
-        Some(Busy {
-            task: Task::Sending,
-            ..
-        })
-        | None => {
+        _ => {
             let mut spans = vec![
                 Span::raw("Credentials for "),
                 Span::styled(provider.name.clone(), Style::new().bold()),

@@ -1,0 +1,560 @@
+//! Step 4, the tenant: connect (the Management API client's settings),
+//! check, plan the fix, apply it after a confirmation, and let Auth0 try the
+//! provider. Pure: the network work is [`Effect::Tenant`], answered by
+//! [`Msg::TenantDone`].
+
+use super::{Busy, Effect, Level, Msg, SettingsForm, Stored, Task, Wizard};
+use crate::auth0::inspect::{Finding, Generation};
+use crate::auth0::plan::{Change, Outcome, Plan};
+use crate::config::Profile;
+use crate::secrets::Secret;
+
+/// The scopes the check reads with, and the ones a fix writes with.
+pub const READ_SCOPES: &str = "read:tenant_settings read:guardian_factors read:mfa_policies read:phone_providers read:actions read:hooks read:logs";
+pub const WRITE_SCOPES: &str = "create:actions update:actions update:guardian_factors create:phone_providers update:phone_providers update:hooks";
+
+/// What to do on the tenant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TenantWork {
+    Check,
+    Plan,
+    /// Apply, if planning again gives exactly these changes.
+    Apply {
+        expected: Vec<Change>,
+    },
+    /// Auth0 sends a test through the Custom phone provider.
+    Try {
+        to: String,
+    },
+}
+
+/// The keys of the tenant step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TenantKey {
+    Check,
+    Plan,
+    Apply,
+    Edit,
+    Try,
+}
+
+/// Whose tenant, with which settings (resolved at the edge).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TenantCall {
+    pub profile_name: String,
+    pub profile: Profile,
+    pub provider: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TenantReport {
+    pub base: String,
+    pub generation: Option<Generation>,
+    pub findings: Vec<Finding>,
+    pub missing_scopes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanView {
+    pub base: String,
+    pub generation: Generation,
+    pub plan: Plan,
+    /// One line per change.
+    pub lines: Vec<String>,
+    pub missing_scopes: Vec<String>,
+    /// The tenant changed between the plan shown and the apply: this is the
+    /// new plan, nothing was applied.
+    pub changed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApplyView {
+    pub outcome: Outcome,
+    pub backup: std::path::PathBuf,
+    pub record_error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TenantAnswer {
+    Checked(TenantReport),
+    Planned(PlanView),
+    Applied(ApplyView),
+    Tried(String),
+}
+
+/// A rate-limit wait in progress.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RateLimit {
+    pub secs: u64,
+    pub path: String,
+    /// Spinner ticks when it started (the countdown runs from there).
+    pub since: u64,
+}
+
+/// The tenant step's state.
+#[derive(Debug, Default)]
+pub struct TenantState {
+    /// The connection form (the catalog's tenant group).
+    pub form: Option<SettingsForm>,
+    /// The connection form has the keyboard.
+    pub editing: bool,
+    pub report: Option<Result<TenantReport, String>>,
+    /// A plan on screen, waiting for y (apply) or Esc.
+    pub plan: Option<PlanView>,
+    pub applied: Option<ApplyView>,
+    pub tried: Option<Result<String, String>>,
+    pub rate_limit: Option<RateLimit>,
+}
+
+impl TenantState {
+    /// The generation of the last check, if known.
+    pub fn generation(&self) -> Option<Generation> {
+        match &self.report {
+            Some(Ok(r)) => r.generation,
+            _ => None,
+        }
+    }
+}
+
+impl Wizard {
+    /// Whether the tenant connection has everything it needs.
+    pub fn connection_complete(&self) -> bool {
+        match (self.catalog.tenant.as_ref(), self.tenant.form.as_ref()) {
+            (Some(g), Some(f)) => f.blocking(g).is_empty(),
+            _ => false,
+        }
+    }
+
+    /// Entering the step: make the form and ask where its values are.
+    pub(super) fn enter_tenant(&mut self) -> Vec<Effect> {
+        let Some(group) = self.catalog.tenant.as_ref() else {
+            return vec![];
+        };
+        if self.tenant.form.is_none() {
+            let saved = self.profile.settings.get(&group.id);
+            self.tenant.form = Some(SettingsForm::new(group, |name| {
+                let s = group.setting(name)?;
+                if s.secret {
+                    None
+                } else {
+                    saved.and_then(|m| m.get(name).cloned())
+                }
+            }));
+        }
+        if self.busy.is_some() {
+            return vec![];
+        }
+        let op = self.next_op();
+        self.busy = Some(Busy {
+            op,
+            task: Task::LoadingTenant,
+            ticks: 0,
+        });
+        vec![Effect::LoadSettings {
+            op,
+            profile_name: self.profile_name.clone(),
+            provider: group.id.clone(),
+            profile: self.profile.clone(),
+        }]
+    }
+
+    /// The keyring's answer for the connection form.
+    pub(super) fn tenant_loaded(&mut self, settings: Vec<(String, Stored)>) -> Vec<Effect> {
+        let (Some(group), Some(form)) = (self.catalog.tenant.as_ref(), self.tenant.form.as_mut())
+        else {
+            return vec![];
+        };
+        for (name, stored) in settings {
+            if let Some(i) = group.settings.iter().position(|s| s.name == name) {
+                form.stored[i] = stored;
+            }
+        }
+        if !self.connection_complete() {
+            self.tenant.editing = true;
+            return vec![];
+        }
+        if self.tenant.report.is_none() && self.step == super::Step::Tenant {
+            return self.tenant_work(TenantWork::Check);
+        }
+        vec![]
+    }
+
+    /// The keyring stored the connection's secret: check the tenant.
+    pub(super) fn tenant_stored(&mut self, names: &[String]) -> Vec<Effect> {
+        if let (Some(group), Some(form)) = (self.catalog.tenant.as_ref(), self.tenant.form.as_mut())
+        {
+            for name in names {
+                if let Some(i) = group.settings.iter().position(|s| &s.name == name) {
+                    form.fields[i].clear();
+                    if form.stored[i].source != crate::secrets::Source::Environment {
+                        form.stored[i] = Stored {
+                            source: crate::secrets::Source::Keyring,
+                            check: crate::providers::Validation::Ok,
+                        };
+                    }
+                }
+            }
+        }
+        self.tenant.editing = false;
+        self.tenant_work(TenantWork::Check)
+    }
+
+    fn tenant_call(&self) -> TenantCall {
+        TenantCall {
+            profile_name: self.profile_name.clone(),
+            profile: self.profile.clone(),
+            provider: self.profile.provider.clone(),
+        }
+    }
+
+    /// Start work on the tenant, with a spinner that Esc cancels.
+    pub(super) fn tenant_work(&mut self, work: TenantWork) -> Vec<Effect> {
+        if self.busy.is_some() {
+            return vec![];
+        }
+        let op = self.next_op();
+        self.busy = Some(Busy {
+            op,
+            task: Task::Tenant(work.clone()),
+            ticks: 0,
+        });
+        self.tenant.rate_limit = None;
+        self.notice = None;
+        vec![Effect::Tenant {
+            op,
+            call: self.tenant_call(),
+            work,
+        }]
+    }
+
+    /// Save the connection (secrets to the keyring, the rest to the
+    /// profile) and check.
+    fn submit_connection(&mut self) -> Vec<Effect> {
+        let (Some(group), Some(form)) = (self.catalog.tenant.as_ref(), self.tenant.form.as_mut())
+        else {
+            return vec![];
+        };
+        let blocking = form.blocking(group);
+        if let Some(&first) = blocking.first() {
+            form.show_missing = true;
+            form.focus = first;
+            form.reveal = false;
+            self.notice(
+                Level::Error,
+                format!(
+                    "{} connection field{} need{} attention (or set SMS_MFA_AUTH0_TOKEN).",
+                    blocking.len(),
+                    if blocking.len() == 1 { "" } else { "s" },
+                    if blocking.len() == 1 { "s" } else { "" }
+                ),
+            );
+            return vec![];
+        }
+        let mut saved = std::collections::BTreeMap::new();
+        let mut secrets = Vec::new();
+        for (setting, field) in group.settings.iter().zip(form.fields.iter_mut()) {
+            if field.value().is_empty() {
+                // Keep what the profile had (a value typed earlier).
+                if let Some(v) = self
+                    .profile
+                    .settings
+                    .get(&group.id)
+                    .and_then(|m| m.get(&setting.name))
+                {
+                    saved.insert(setting.name.clone(), v.clone());
+                }
+                continue;
+            }
+            if setting.secret {
+                secrets.push((setting.name.clone(), Secret::new(field.value())));
+            } else {
+                saved.insert(setting.name.clone(), field.value().to_string());
+                field.mark_saved();
+            }
+        }
+        form.reveal = false;
+        self.profile.settings.insert(group.id.clone(), saved);
+        let save = self.save();
+        if secrets.is_empty() {
+            self.tenant.editing = false;
+            let mut effects = vec![save];
+            effects.extend(self.tenant_work(TenantWork::Check));
+            return effects;
+        }
+        let op = self.next_op();
+        self.busy = Some(Busy {
+            op,
+            task: Task::StoringTenant(secrets.iter().map(|(n, _)| n.clone()).collect()),
+            ticks: 0,
+        });
+        vec![
+            save,
+            Effect::StoreSecrets {
+                op,
+                profile_name: self.profile_name.clone(),
+                provider: group.id.clone(),
+                secrets,
+            },
+        ]
+    }
+
+    /// Esc on the tenant step: close the plan, or the connection form when
+    /// a report is there to return to. False: Esc goes back a step.
+    pub(super) fn tenant_back(&mut self) -> bool {
+        if self.tenant.plan.take().is_some() {
+            self.notice(Level::Info, "Plan closed: nothing was changed.");
+            return true;
+        }
+        if self.tenant.editing && self.tenant.report.is_some() {
+            self.tenant.editing = false;
+            return true;
+        }
+        false
+    }
+
+    /// Ctrl-N on the tenant step.
+    pub(super) fn tenant_forward(&mut self) -> Vec<Effect> {
+        let untouched = self.tenant.form.as_ref().is_none_or(|f| {
+            f.fields.iter().all(|x| x.value().is_empty()) && f.stored.iter().all(|s| !s.present())
+        });
+        if self.tenant.editing && untouched && self.tenant.report.is_none() {
+            // No Management API client at hand: the tenant check is optional.
+            let effects = self.go(super::Step::Checklist);
+            self.notice(
+                Level::Info,
+                "Skipped the tenant check (no connection given): the checklist's tenant items stay unchecked. `sms-mfa tenant check` runs it later.",
+            );
+            return effects;
+        }
+        if self.tenant.editing {
+            return self.submit_connection();
+        }
+        self.go(super::Step::Checklist)
+    }
+
+    pub(super) fn update_tenant(&mut self, msg: Msg) -> Vec<Effect> {
+        if matches!(
+            self.busy,
+            Some(Busy {
+                task: Task::StoringTenant(_) | Task::Tenant(_),
+                ..
+            })
+        ) {
+            if !matches!(msg, Msg::Up | Msg::Down) {
+                self.notice(
+                    Level::Info,
+                    "Working on the tenant: wait, or Esc to stop waiting.",
+                );
+            }
+            return vec![];
+        }
+        if self.tenant.editing {
+            let Some(form) = self.tenant.form.as_mut() else {
+                return vec![];
+            };
+            match msg {
+                Msg::Up | Msg::PrevField => form.focus_prev(),
+                Msg::Down | Msg::NextField => form.focus_next(),
+                Msg::Edit(req) => form.fields[form.focus].edit(req),
+                Msg::ToggleReveal if form.fields[form.focus].secret => form.reveal = !form.reveal,
+                Msg::Reload => return self.enter_tenant(),
+                Msg::Enter if form.focus + 1 < form.fields.len() => form.focus_next(),
+                Msg::Enter => return self.submit_connection(),
+                _ => {}
+            }
+            return vec![];
+        }
+        let rows = match (&self.tenant.plan, &self.tenant.report) {
+            (Some(p), _) => p.lines.len(),
+            (None, Some(Ok(r))) => r.findings.len(),
+            _ => 0,
+        };
+        match msg {
+            Msg::Up | Msg::Down if rows > 0 => {
+                self.tenant_cursor = self.tenant_cursor.min(rows - 1);
+                super::move_cursor(&mut self.tenant_cursor, rows, &msg);
+            }
+            Msg::Reload | Msg::Tenant(TenantKey::Check) => {
+                return self.tenant_work(TenantWork::Check);
+            }
+            Msg::Tenant(TenantKey::Edit) => {
+                self.tenant.editing = true;
+                self.tenant.plan = None;
+            }
+            Msg::Tenant(TenantKey::Plan) => {
+                if self.provider().is_none() {
+                    self.notice(Level::Info, "Choose a provider first (step 1).");
+                    return vec![];
+                }
+                return self.tenant_work(TenantWork::Plan);
+            }
+            Msg::Tenant(TenantKey::Apply) | Msg::Answer(true) => return self.confirm_apply(),
+            Msg::Tenant(TenantKey::Try) => return self.try_provider(),
+            Msg::Enter if self.tenant.plan.is_some() => {
+                self.notice(
+                    Level::Info,
+                    "y applies the plan; Esc closes it without changing anything.",
+                );
+            }
+            Msg::Enter => return self.forward(),
+            _ => {}
+        }
+        vec![]
+    }
+
+    fn confirm_apply(&mut self) -> Vec<Effect> {
+        let Some(p) = &self.tenant.plan else {
+            self.notice(Level::Info, "Press f to plan the fix first.");
+            return vec![];
+        };
+        if p.plan.is_empty() {
+            self.notice(Level::Info, "Nothing to change.");
+            return vec![];
+        }
+        if !p.missing_scopes.is_empty() {
+            self.notice(
+                Level::Error,
+                format!(
+                    "Nothing applied: the client lacks {}. Grant them, then r re-checks and f plans again.",
+                    p.missing_scopes.join(", ")
+                ),
+            );
+            return vec![];
+        }
+        let expected = p.plan.changes.clone();
+        self.tenant_work(TenantWork::Apply { expected })
+    }
+
+    fn try_provider(&mut self) -> Vec<Effect> {
+        if self.tenant.generation() != Some(Generation::UnifiedPhone) {
+            self.notice(
+                Level::Info,
+                "Auth0's own test is for Unified Phone Experience tenants; check the tenant first (r).",
+            );
+            return vec![];
+        }
+        if self.test.recipient_state().blocks() || self.test.recipient.value().is_empty() {
+            self.notice(
+                Level::Info,
+                "Enter a test recipient in step 3 first: Auth0 sends its test there.",
+            );
+            return vec![];
+        }
+        let to = self.test.recipient.value().to_string();
+        self.tenant_work(TenantWork::Try { to })
+    }
+
+    /// The runtime's answer to [`Effect::Tenant`].
+    pub(super) fn tenant_done(
+        &mut self,
+        op: u64,
+        result: Result<TenantAnswer, String>,
+    ) -> Vec<Effect> {
+        let work = match &self.busy {
+            Some(Busy {
+                op: o,
+                task: Task::Tenant(w),
+                ..
+            }) if *o == op => w.clone(),
+            _ => return vec![], // stale or cancelled
+        };
+        self.busy = None;
+        self.tenant.rate_limit = None;
+        match result {
+            Ok(TenantAnswer::Checked(r)) => {
+                let fails = r
+                    .findings
+                    .iter()
+                    .filter(|f| f.status == crate::auth0::inspect::Status::Fail)
+                    .count();
+                let open = r
+                    .findings
+                    .iter()
+                    .filter(|f| f.status != crate::auth0::inspect::Status::Pass)
+                    .count();
+                self.tenant_cursor = 0;
+                if fails > 0 {
+                    self.notice(
+                        Level::Warn,
+                        format!(
+                            "{fails} problem{} found: f plans the fix (nothing changes until you confirm).",
+                            if fails == 1 { "" } else { "s" }
+                        ),
+                    );
+                } else if open > 0 {
+                    self.notice(
+                        Level::Warn,
+                        format!("{open} check(s) could not run: see below."),
+                    );
+                } else {
+                    self.notice(Level::Info, "Every check passed.");
+                }
+                self.tenant.report = Some(Ok(r));
+                vec![]
+            }
+            Ok(TenantAnswer::Planned(p)) => {
+                self.tenant_cursor = 0;
+                let text = if p.changed {
+                    "The tenant changed since the plan was shown: nothing was applied. Review the new plan."
+                        .to_string()
+                } else if p.plan.is_empty() {
+                    "Nothing to change: the tenant already runs the provider's Action.".to_string()
+                } else {
+                    format!(
+                        "{} change{} planned: y applies them, Esc closes the plan.",
+                        p.plan.changes.len(),
+                        if p.plan.changes.len() == 1 { "" } else { "s" }
+                    )
+                };
+                self.notice(if p.changed { Level::Warn } else { Level::Info }, text);
+                self.tenant.plan = Some(p);
+                vec![]
+            }
+            Ok(TenantAnswer::Applied(a)) => {
+                self.tenant.plan = None;
+                let ok = a.outcome.ok();
+                let n = a.outcome.applied.len();
+                self.tenant.applied = Some(a);
+                let mut effects = self.tenant_work(TenantWork::Check);
+                self.notice(
+                    if ok { Level::Info } else { Level::Error },
+                    if ok {
+                        format!("Applied {n} change(s); checking the tenant again…")
+                    } else {
+                        "A change failed: what was and was not applied is listed; checking again…"
+                            .to_string()
+                    },
+                );
+                effects.shrink_to_fit();
+                effects
+            }
+            Ok(TenantAnswer::Tried(m)) => {
+                self.notice(Level::Info, format!("Auth0 accepted the test: {m}."));
+                self.tenant.tried = Some(Ok(m));
+                vec![]
+            }
+            Err(e) => {
+                match work {
+                    TenantWork::Check => self.tenant.report = Some(Err(e.clone())),
+                    TenantWork::Try { .. } => self.tenant.tried = Some(Err(e.clone())),
+                    TenantWork::Plan | TenantWork::Apply { .. } => {}
+                }
+                self.notice(Level::Error, e);
+                vec![]
+            }
+        }
+    }
+
+    /// Auth0 asked to wait: show the countdown.
+    pub(super) fn rate_limited(&mut self, op: u64, secs: u64, path: String) {
+        if let Some(b) = &self.busy
+            && b.op == op
+        {
+            self.tenant.rate_limit = Some(RateLimit {
+                secs,
+                path,
+                since: b.ticks,
+            });
+        }
+    }
+}
