@@ -625,3 +625,58 @@ async fn auth0_tries_the_custom_phone_provider_end_to_end() {
         "nothing sent for a bad number"
     );
 }
+
+/// The wizard's tenant step in a pseudo-terminal against the fake tenant:
+/// resumed on step 4 with the connection in the environment, it checks at
+/// once, plans the fix on f, applies it on y, checks again, and plans
+/// nothing the second time; t has Auth0 send its own test.
+#[tokio::test]
+async fn the_wizard_checks_plans_applies_and_tries_the_tenant() {
+    use common::{CTRL_C, Session};
+    let fake = auth0::serve(Tenant::fresh_upe(), Duration::ZERO).await;
+    let env = env(&fake, "twilio", TWILIO_API);
+    let state = fake.state.clone();
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join("config/sms-mfa/profiles");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("default.toml"),
+        "provider = \"twilio\"\nstep = \"tenant\"\ntest_recipient = \"+14155550100\"\n",
+    )
+    .unwrap();
+    let path = home.path().to_path_buf();
+    tokio::task::spawn_blocking(move || {
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let mut s = Session::spawn_with(&[], &path, 110, 32, &env);
+        s.wait_for("Step 4 of 5");
+        s.wait_for("4 problems found");
+        assert!(
+            s.screen().contains("✗ SMS factor enabled"),
+            "{}",
+            s.screen()
+        );
+        s.send("f");
+        s.wait_for("5 changes planned");
+        assert!(
+            state.lock().unwrap().actions.is_empty(),
+            "nothing applied before y"
+        );
+        s.send("y");
+        s.wait_for("Last apply: 5 applied");
+        s.wait_for("1 problem found"); // the empty MFA policy, left to a person
+        assert!(state.lock().unwrap().sms_enabled);
+        s.send("f");
+        s.wait_for("Nothing to change");
+        s.send("t");
+        s.wait_for("Auth0's test: accepted");
+        assert_eq!(
+            state.lock().unwrap().tries,
+            [json!({"to": "+14155550100", "delivery_method": "text"})]
+        );
+        s.send(CTRL_C);
+        let _ = s.wait_exit();
+    })
+    .await
+    .unwrap();
+    assert_eq!(fake.writes().await.len(), 5 + 1, "five changes and one try");
+}

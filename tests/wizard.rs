@@ -825,6 +825,26 @@ fn a_plan_is_applied_only_after_y_and_then_checked_again() {
         w.update(Msg::Enter).is_empty(),
         "Enter never applies a plan"
     );
+    // An empty plan is only a notice: nothing to confirm.
+    let mut empty = w.tenant.plan.take().unwrap();
+    let keep = empty.clone();
+    empty.plan.changes.clear();
+    empty.lines.clear();
+    let e = w.update(Msg::Tenant(TenantKey::Plan));
+    let op2 = tenant_op(&e, &TenantWork::Plan);
+    w.update(Msg::TenantDone {
+        op: op2,
+        result: Ok(TenantAnswer::Planned(empty)),
+    });
+    assert!(w.tenant.plan.is_none());
+    assert!(
+        w.notice
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("Nothing to change")
+    );
+    w.tenant.plan = Some(keep);
     assert_eq!(w.step, Step::Tenant);
     // Esc closes the plan and changes nothing.
     assert!(w.update(Msg::Back).is_empty());

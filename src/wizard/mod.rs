@@ -426,8 +426,13 @@ impl Wizard {
     }
 
     /// The effects to run once the runtime starts: ask the keyring what is
-    /// stored for the chosen provider.
+    /// stored for the chosen provider (or, on the tenant step, for the
+    /// tenant connection, then check the tenant).
     pub fn start(&mut self) -> Vec<Effect> {
+        if self.step == Step::Tenant {
+            // Resuming on the tenant step: its connection is what matters.
+            return self.enter_tenant();
+        }
         self.load().into_iter().collect()
     }
 

@@ -507,7 +507,8 @@ impl Wizard {
                     )
                 };
                 self.notice(if p.changed { Level::Warn } else { Level::Info }, text);
-                self.tenant.plan = Some(p);
+                // An empty plan has nothing to confirm: stay on the report.
+                self.tenant.plan = (!p.plan.is_empty()).then_some(p);
                 vec![]
             }
             Ok(TenantAnswer::Applied(a)) => {
