@@ -1563,3 +1563,19 @@ fn the_code_view_opens_after_an_accepted_test_and_writes_a_file() {
     run(&mut w, [Msg::Back]);
     assert_eq!((w.overlay, w.step), (None, Step::TestMessage));
 }
+
+#[test]
+fn the_code_view_opens_on_the_checked_tenant_s_trigger() {
+    use sms_mfa::codegen::Target;
+    let (mut w, _) = checked_tenant(inspect::Generation::Classic);
+    w.test.result = Some(SendResult::Accepted {
+        accepted: accepted("SM1", false),
+        deliveries: vec![],
+        following: None,
+        polls: 0,
+        follow_error: None,
+    });
+    w.update(Msg::OpenCode);
+    assert_eq!(w.overlay, Some(Overlay::Code));
+    assert_eq!(w.code_view.target, Target::SendPhoneMessage);
+}

@@ -754,6 +754,10 @@ impl Wizard {
         } else {
             self.overlay = Some(Overlay::Code);
             self.code_view.scroll = 0;
+            // Once the tenant was checked, show the code for its trigger.
+            if let Some(g) = self.tenant.generation() {
+                self.code_view.target = crate::auth0::plan::target(g);
+            }
         }
         vec![]
     }
