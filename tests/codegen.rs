@@ -461,20 +461,10 @@ fn the_code_command_prints_the_action() {
 
 #[tokio::test]
 async fn the_runtime_writes_the_code_to_the_data_directory() {
-    use sms_mfa::tui::effects::{Services, perform};
+    use sms_mfa::tui::effects::perform;
     use sms_mfa::wizard::{Effect, Msg};
     let dir = tempfile::tempdir().unwrap();
-    let services = Services {
-        paths: sms_mfa::config::Paths {
-            config_dir: dir.path().join("config"),
-            data_dir: dir.path().join("data"),
-        },
-        catalog: Catalog::builtin(),
-        store: std::sync::Arc::new(sms_mfa::secrets::MemoryStore::new()),
-        env: std::sync::Arc::new(|_: &str| None),
-        http: sms_mfa::providers::clients::Http::new(),
-        notify: None,
-    };
+    let services = common::services(dir.path(), |_| None, None);
     let effect = Effect::WriteCode {
         file_name: "default-vonage-custom-phone-provider.js".into(),
         code: "exports.x = 1;\n".into(),

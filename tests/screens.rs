@@ -83,6 +83,11 @@ fn tenant_step() -> Wizard {
 fn checklist_step() -> Wizard {
     let mut w = tenant_step();
     update(&mut w, Msg::Next);
+    assert_eq!(
+        w.step,
+        Step::Checklist,
+        "Ctrl-N skips an unused tenant step"
+    );
     w
 }
 

@@ -366,6 +366,12 @@ async fn a_rate_limit_is_waited_out() {
         .filter(|r| r.url.path() == "/api/v2/guardian/factors")
         .count();
     assert_eq!(n, 2, "asked again after the reset");
+    assert!(
+        r.stderr
+            .contains("Auth0 rate limit on /guardian/factors: waiting"),
+        "the wait is shown: {}",
+        r.stderr
+    );
 }
 
 #[tokio::test]

@@ -680,3 +680,60 @@ async fn the_wizard_checks_plans_applies_and_tries_the_tenant() {
     .unwrap();
     assert_eq!(fake.writes().await.len(), 5 + 1, "five changes and one try");
 }
+
+/// The runtime tells the wizard about a rate-limit wait before the answer
+/// (the countdown on screen), then answers with the check.
+#[tokio::test]
+async fn the_runtime_reports_a_rate_limit_wait_then_the_check() {
+    use sms_mfa::tui::effects::perform;
+    use sms_mfa::wizard::{Effect, Msg, TenantAnswer, TenantCall, TenantWork};
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, ResponseTemplate};
+    let fake = auth0::serve(Tenant::fresh_upe(), Duration::ZERO).await;
+    Mock::given(method("GET"))
+        .and(path("/api/v2/guardian/factors"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "1"))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&fake.server)
+        .await;
+    let env: std::collections::HashMap<&str, String> = fake.env().into_iter().collect();
+    let dir = tempfile::tempdir().unwrap();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let services = common::services(dir.path(), move |n| env.get(n).cloned(), Some(tx));
+    let effect = Effect::Tenant {
+        op: 7,
+        call: TenantCall {
+            profile_name: "default".into(),
+            profile: Default::default(),
+            provider: None,
+        },
+        work: TenantWork::Check,
+    };
+    let answer = perform(effect, &services).await;
+    let Some(Msg::TenantDone {
+        op: 7,
+        result: Ok(TenantAnswer::Checked(report)),
+    }) = answer
+    else {
+        panic!("{answer:?}")
+    };
+    assert_eq!(
+        report
+            .findings
+            .iter()
+            .find(|f| f.id == "sms-enabled")
+            .unwrap()
+            .status,
+        sms_mfa::auth0::inspect::Status::Fail,
+        "answered after the wait"
+    );
+    assert_eq!(
+        rx.try_recv().unwrap(),
+        Msg::RateLimited {
+            op: 7,
+            secs: 1,
+            path: "/guardian/factors".into()
+        }
+    );
+}

@@ -1579,3 +1579,12 @@ fn the_code_view_opens_on_the_checked_tenant_s_trigger() {
     assert_eq!(w.overlay, Some(Overlay::Code));
     assert_eq!(w.code_view.target, Target::SendPhoneMessage);
 }
+
+#[test]
+fn a_partial_stored_connection_does_not_trap_the_user_on_step_4() {
+    keyring_holds("default/auth0/AUTH0_CLIENT_SECRET", "s3cr3t-client-secret");
+    let mut w = at_tenant_step();
+    assert!(w.tenant.editing, "the domain and client id are missing");
+    w.update(Msg::Next);
+    assert_eq!(w.step, Step::Checklist, "nothing typed: Ctrl-N skips");
+}

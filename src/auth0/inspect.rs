@@ -2,7 +2,7 @@
 //! for each tenant generation. Independent calls run concurrently; a check
 //! whose scope the token lacks is skipped, naming the scope.
 
-use super::{ApiError, Connection};
+use super::{Connection, Unreadable};
 use crate::codegen;
 use crate::providers::{Provider, Required};
 use serde::Serialize;
@@ -39,6 +39,40 @@ pub enum Generation {
     Classic,
 }
 
+impl Generation {
+    /// Its name for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Generation::UnifiedPhone => "Unified Phone Experience",
+            Generation::Classic => "classic phone settings",
+        }
+    }
+}
+
+/// The scopes every check together needs.
+pub const SCOPES: [&str; 7] = [
+    "read:tenant_settings",
+    "read:hooks",
+    "read:guardian_factors",
+    "read:mfa_policies",
+    "read:phone_providers",
+    "read:actions",
+    "read:logs",
+];
+
+/// The scopes of [`SCOPES`] the token lacks (hooks exist only on classic
+/// tenants, so `read:hooks` is not needed on the others).
+pub fn missing_scopes(conn: &Connection, generation: Option<Generation>) -> Vec<&'static str> {
+    SCOPES
+        .iter()
+        .copied()
+        .filter(|s| {
+            !(conn.has_scope(s)
+                || (generation == Some(Generation::UnifiedPhone) && *s == "read:hooks"))
+        })
+        .collect()
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Report {
     pub generation: Option<Generation>,
@@ -60,21 +94,6 @@ impl Report {
     }
 }
 
-/// Why a call gave no answer.
-enum Missing {
-    Scope(&'static str),
-    Refused(ApiError),
-}
-
-type Answer = Result<Value, Missing>;
-
-async fn call(conn: &Connection, scope: &'static str, path: &str) -> Answer {
-    if !conn.has_scope(scope) {
-        return Err(Missing::Scope(scope));
-    }
-    conn.get(path).await.map_err(Missing::Refused)
-}
-
 fn finding(
     id: &'static str,
     title: &'static str,
@@ -90,15 +109,17 @@ fn finding(
 }
 
 /// A finding for a call that gave no answer.
-fn missing(id: &'static str, title: &'static str, m: &Missing) -> Finding {
+fn missing(id: &'static str, title: &'static str, m: &Unreadable) -> Finding {
     match m {
-        Missing::Scope(s) => finding(
+        Unreadable::Scope(s) => finding(
             id,
             title,
             Status::Skipped,
             format!("Skipped: the token lacks the {s} scope."),
         ),
-        Missing::Refused(e) => finding(id, title, Status::Error, format!("{e}. {}", e.hint())),
+        Unreadable::Refused(_, e) => {
+            finding(id, title, Status::Error, format!("{e}. {}", e.hint()))
+        }
     }
 }
 
@@ -119,12 +140,10 @@ enum Code {
 /// secrets of the live code are compared with what it needs.
 pub async fn inspect(conn: &Connection, provider: Option<&Provider>) -> Report {
     let (settings, factors, policies, logs) = futures::join!(
-        call(conn, "read:tenant_settings", "/tenants/settings"),
-        call(conn, "read:guardian_factors", "/guardian/factors"),
-        call(conn, "read:mfa_policies", "/guardian/policies"),
-        call(
-            conn,
-            "read:logs",
+        conn.read("read:tenant_settings", "/tenants/settings"),
+        conn.read("read:guardian_factors", "/guardian/factors"),
+        conn.read("read:mfa_policies", "/guardian/policies"),
+        conn.read("read:logs",
             "/logs?search=type%3A(gd_send_sms_failure%20OR%20gd_send_voice_failure%20OR%20fn)&sort=date%3A-1&per_page=5"
         ),
     );
@@ -148,25 +167,23 @@ pub async fn inspect(conn: &Connection, provider: Option<&Provider>) -> Report {
     let (providers, selected, types, hooks, bindings) = match generation {
         Some(Generation::UnifiedPhone) => {
             let (p, b) = futures::join!(
-                call(conn, "read:phone_providers", "/branding/phone/providers"),
-                call(conn, "read:actions", &bindings_path),
+                conn.read("read:phone_providers", "/branding/phone/providers"),
+                conn.read("read:actions", &bindings_path),
             );
             (Some(p), None, None, None, Some(b))
         }
         Some(Generation::Classic) => {
             let (s, t, h, b) = futures::join!(
-                call(
-                    conn,
+                conn.read(
                     "read:guardian_factors",
                     "/guardian/factors/phone/selected-provider"
                 ),
-                call(
-                    conn,
+                conn.read(
                     "read:guardian_factors",
                     "/guardian/factors/phone/message-types"
                 ),
-                call(conn, "read:hooks", "/hooks?triggerId=send-phone-message"),
-                call(conn, "read:actions", &bindings_path),
+                conn.read("read:hooks", "/hooks?triggerId=send-phone-message"),
+                conn.read("read:actions", &bindings_path),
             );
             (None, Some(s), Some(t), Some(h), Some(b))
         }
@@ -466,7 +483,10 @@ async fn secret_names(conn: &Connection, code: &Code, provider: Option<&Provider
     const T: &str = "Secret names match the code";
     let (script, configured): (String, BTreeSet<String>) = match code {
         Code::Hook { id, script, .. } => {
-            match call(conn, "read:hooks", &format!("/hooks/{id}/secrets")).await {
+            match conn
+                .read("read:hooks", &format!("/hooks/{id}/secrets"))
+                .await
+            {
                 Ok(v) => (
                     script.clone(),
                     v.as_object()
@@ -477,7 +497,10 @@ async fn secret_names(conn: &Connection, code: &Code, provider: Option<&Provider
             }
         }
         Code::Action { id, .. } => {
-            match call(conn, "read:actions", &format!("/actions/actions/{id}")).await {
+            match conn
+                .read("read:actions", &format!("/actions/actions/{id}"))
+                .await
+            {
                 Ok(v) => (
                     v["code"].as_str().unwrap_or("").to_string(),
                     v["secrets"]

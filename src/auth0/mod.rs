@@ -104,6 +104,26 @@ pub fn base_url(domain: &str, override_url: Option<&str>) -> Result<String, Stri
     }
 }
 
+/// Why a read gave no answer: the token lacks the scope (the call was not
+/// made), or Auth0 refused it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unreadable {
+    Scope(&'static str),
+    Refused(String, ApiError),
+}
+
+impl std::fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unreadable::Scope(s) => write!(
+                f,
+                "the token lacks the {s} scope: grant it to the client under Applications > APIs > Auth0 Management API > Machine to Machine Applications"
+            ),
+            Unreadable::Refused(path, e) => write!(f, "{path}: {e}. {}", e.hint()),
+        }
+    }
+}
+
 /// `SMS_MFA_AUTH0_TOKEN` and `SMS_MFA_AUTH0_BASE_URL`, read from the
 /// environment before connecting.
 #[derive(Debug, Clone, Default)]
@@ -257,6 +277,16 @@ impl Connection {
     pub fn on_rate_limit(mut self, f: impl Fn(Duration, &str) + Send + Sync + 'static) -> Self {
         self.on_wait = Some(std::sync::Arc::new(f));
         self
+    }
+
+    /// GET `/api/v2{path}` if the token has `scope` (as far as known).
+    pub async fn read(&self, scope: &'static str, path: &str) -> Result<Value, Unreadable> {
+        if !self.has_scope(scope) {
+            return Err(Unreadable::Scope(scope));
+        }
+        self.get(path)
+            .await
+            .map_err(|e| Unreadable::Refused(path.to_string(), e))
     }
 
     /// GET `/api/v2{path}`.

@@ -6,7 +6,7 @@
 //! replace. Applying a plan and planning again gives an empty plan.
 
 use super::inspect::Generation;
-use super::{ApiError, Connection};
+use super::{ApiError, Connection, Unreadable};
 use crate::codegen::Target;
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
@@ -40,7 +40,7 @@ pub struct PhoneProvider {
     pub methods: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hook {
     pub id: String,
     pub name: String,
@@ -48,7 +48,7 @@ pub struct Hook {
     pub script: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Bound {
     pub action_id: String,
     pub name: String,
@@ -56,7 +56,7 @@ pub struct Bound {
     pub code: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActionInfo {
     pub id: String,
     pub name: String,
@@ -70,8 +70,23 @@ pub struct ActionInfo {
     pub all_changes_deployed: bool,
 }
 
+/// The values of `provider`'s Action secrets from its resolved settings,
+/// or what is missing or invalid.
+pub fn action_values(
+    provider: &crate::providers::Provider,
+    resolved: &[crate::secrets::Resolved],
+) -> Result<Vec<(String, String)>, Vec<String>> {
+    crate::providers::clients::check_settings(provider, resolved).map_err(|e| e.0)?;
+    let names = crate::codegen::action_secrets(provider);
+    Ok(resolved
+        .iter()
+        .filter(|r| names.contains(&r.name))
+        .filter_map(|r| Some((r.name.clone(), r.value.as_ref()?.expose().to_string())))
+        .collect())
+}
+
 /// What a plan depends on.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Observed {
     pub generation: Generation,
     pub sms_enabled: bool,
@@ -99,34 +114,6 @@ impl Observed {
     }
 }
 
-/// Why the tenant could not be read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Unreadable {
-    Scope(&'static str),
-    Refused(String, ApiError),
-}
-
-impl std::fmt::Display for Unreadable {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Unreadable::Scope(s) => write!(
-                f,
-                "the token lacks the {s} scope: grant it to the client under Applications > APIs > Auth0 Management API > Machine to Machine Applications"
-            ),
-            Unreadable::Refused(path, e) => write!(f, "{path}: {e}. {}", e.hint()),
-        }
-    }
-}
-
-async fn read(conn: &Connection, scope: &'static str, path: &str) -> Result<Value, Unreadable> {
-    if !conn.has_scope(scope) {
-        return Err(Unreadable::Scope(scope));
-    }
-    conn.get(path)
-        .await
-        .map_err(|e| Unreadable::Refused(path.to_string(), e))
-}
-
 fn s(v: &Value) -> String {
     v.as_str().unwrap_or_default().to_string()
 }
@@ -146,11 +133,11 @@ pub async fn observe(conn: &Connection, action: &str) -> Result<Observed, Unread
         url::form_urlencoded::byte_serialize(action.as_bytes()).collect::<String>()
     );
     let (settings, factors, policies, triggers, actions) = futures::join!(
-        read(conn, "read:tenant_settings", "/tenants/settings"),
-        read(conn, "read:guardian_factors", "/guardian/factors"),
-        read(conn, "read:mfa_policies", "/guardian/policies"),
-        read(conn, "read:actions", "/actions/triggers"),
-        read(conn, "read:actions", &actions_path),
+        conn.read("read:tenant_settings", "/tenants/settings"),
+        conn.read("read:guardian_factors", "/guardian/factors"),
+        conn.read("read:mfa_policies", "/guardian/policies"),
+        conn.read("read:actions", "/actions/triggers"),
+        conn.read("read:actions", &actions_path),
     );
     let generation = match settings?.get("phone_consolidated_experience") {
         Some(Value::Bool(false)) => Generation::Classic,
@@ -225,8 +212,8 @@ pub async fn observe(conn: &Connection, action: &str) -> Result<Observed, Unread
     let bindings = match generation {
         Generation::UnifiedPhone => {
             let (providers, bindings) = futures::join!(
-                read(conn, "read:phone_providers", "/branding/phone/providers"),
-                read(conn, "read:actions", &bindings_path),
+                conn.read("read:phone_providers", "/branding/phone/providers"),
+                conn.read("read:actions", &bindings_path),
             );
             obs.phone_providers = providers?["providers"]
                 .as_array()
@@ -243,18 +230,16 @@ pub async fn observe(conn: &Connection, action: &str) -> Result<Observed, Unread
         }
         Generation::Classic => {
             let (selected, types, hooks, bindings) = futures::join!(
-                read(
-                    conn,
+                conn.read(
                     "read:guardian_factors",
                     "/guardian/factors/phone/selected-provider"
                 ),
-                read(
-                    conn,
+                conn.read(
                     "read:guardian_factors",
                     "/guardian/factors/phone/message-types"
                 ),
-                read(conn, "read:hooks", "/hooks?triggerId=send-phone-message"),
-                read(conn, "read:actions", &bindings_path),
+                conn.read("read:hooks", "/hooks?triggerId=send-phone-message"),
+                conn.read("read:actions", &bindings_path),
             );
             obs.selected_provider = Some(s(&selected?["provider"]));
             obs.message_types = strings(&types?["message_types"]);
@@ -300,7 +285,8 @@ pub async fn observe(conn: &Connection, action: &str) -> Result<Observed, Unread
             if skip {
                 return Ok(Value::Null);
             }
-            read(conn, "read:actions", &format!("/actions/actions/{id}")).await
+            conn.read("read:actions", &format!("/actions/actions/{id}"))
+                .await
         }
     }))
     .await;
@@ -444,6 +430,16 @@ pub enum Change {
     },
 }
 
+/// Every scope a change may need (see [`Change::scope`]).
+pub const WRITE_SCOPES: [&str; 6] = [
+    "create:actions",
+    "update:actions",
+    "update:guardian_factors",
+    "create:phone_providers",
+    "update:phone_providers",
+    "update:hooks",
+];
+
 impl Change {
     /// The scope the write needs.
     pub fn scope(&self) -> &'static str {
@@ -491,17 +487,13 @@ impl Plan {
             } => {
                 let mut what = Vec::new();
                 if *code {
-                    what.push("replace its code with the generated code");
+                    what.push("replace its code with the generated code".to_string());
                 }
                 if *triggers {
-                    what.push(if t == "custom-phone-provider" {
-                        "move it to the custom-phone-provider trigger"
-                    } else {
-                        "move it to the send-phone-message trigger"
-                    });
+                    what.push(format!("move it to the {t} trigger"));
                 }
                 if *secrets {
-                    what.push("set its secrets from the keyring");
+                    what.push("set its secrets from the keyring".to_string());
                 }
                 format!("Update the Action '{a}': {}", what.join(", "))
             }
@@ -994,21 +986,50 @@ pub async fn apply(
     out
 }
 
-/// Auth0's own end-to-end test (Unified Phone Experience): it sends a
-/// message through the Custom phone provider, so through the deployed
-/// Action. Returns Auth0's message.
-pub async fn try_provider(
-    conn: &Connection,
-    provider_id: &str,
-    to: &str,
-) -> Result<String, ApiError> {
+/// Why Auth0's test could not be asked for, or was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TryError {
+    /// The tenant has no Custom phone provider yet.
+    NoCustomProvider,
+    Refused(ApiError),
+}
+
+impl std::fmt::Display for TryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TryError::NoCustomProvider => write!(
+                f,
+                "the tenant has no Custom phone provider: plan and apply the fix first"
+            ),
+            TryError::Refused(e) => write!(f, "{e}. {}", e.hint()),
+        }
+    }
+}
+
+/// Auth0's own end-to-end test (Unified Phone Experience): Auth0 sends a
+/// message to `to` through the Custom phone provider, so through the
+/// deployed Action. Returns Auth0's message.
+pub async fn try_custom(conn: &Connection, to: &str) -> Result<String, TryError> {
+    let providers = conn
+        .get("/branding/phone/providers")
+        .await
+        .map_err(TryError::Refused)?;
+    let id = providers["providers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|p| p["name"] == "custom")
+        .and_then(|p| p["id"].as_str())
+        .ok_or(TryError::NoCustomProvider)?
+        .to_string();
     let v = conn
         .send(
             Method::POST,
-            &format!("/branding/phone/providers/{provider_id}/try"),
+            &format!("/branding/phone/providers/{id}/try"),
             Some(&json!({"to": to, "delivery_method": "text"})),
         )
-        .await?;
+        .await
+        .map_err(TryError::Refused)?;
     Ok(v["message"]
         .as_str()
         .unwrap_or("Auth0 accepted the test")
@@ -1040,7 +1061,14 @@ pub async fn prepare(
         .map_err(|e| format!("cannot read the tenant: {e}."))?;
     let code = crate::codegen::render(provider, obs.trigger(), base)?;
     let want = Desired::new(&conn.base, &provider.id, code, values);
-    let record = Applied::load(paths, &conn.base, &action);
+    let record = {
+        let (paths, base, action) = (paths.clone(), conn.base.clone(), action.clone());
+        // Disk work off the async thread (the wizard's event loop runs there).
+        tokio::task::spawn_blocking(move || Applied::load(&paths, &base, &action))
+            .await
+            .ok()
+            .flatten()
+    };
     let plan = plan(&obs, &want, record.as_ref());
     let missing = missing_scopes(conn, &plan);
     Ok(Prepared {
@@ -1077,21 +1105,80 @@ pub async fn execute(
         ));
     }
     let dir = paths.backups_dir();
-    let backup = backup(&dir, &conn.base, &p.obs, &p.plan).map_err(|e| {
+    // Disk work off the async thread (the wizard's event loop runs there).
+    let saved = {
+        let (dir, base) = (dir.clone(), conn.base.clone());
+        let (obs, plan) = (p.obs.clone(), p.plan.clone());
+        tokio::task::spawn_blocking(move || backup(&dir, &base, &obs, &plan))
+            .await
+            .map_err(std::io::Error::other)
+            .and_then(|r| r)
+    };
+    let backup = saved.map_err(|e| {
         format!(
             "nothing was changed: could not save a backup to {}: {e}",
             dir.display()
         )
     })?;
     let outcome = apply(conn, &p.obs, &p.plan, &p.want, step).await;
-    let record_error = outcome.record.as_ref().and_then(|r| {
-        r.save(paths, &conn.base, &p.plan.action).err().map(|e| {
-            format!("could not record the apply ({e}); the next plan will set the secrets again")
-        })
-    });
+    let record_error = match outcome.record.clone() {
+        None => None,
+        Some(r) => {
+            let (paths, base) = (paths.clone(), conn.base.clone());
+            let action = p.plan.action.clone();
+            tokio::task::spawn_blocking(move || r.save(&paths, &base, &action))
+                .await
+                .map_err(std::io::Error::other)
+                .and_then(|r| r)
+                .err()
+                .map(|e| {
+                    format!(
+                        "could not record the apply ({e}); the next plan will set the secrets again"
+                    )
+                })
+        }
+    };
     Ok(Executed {
         outcome,
         backup,
         record_error,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_change_needs_a_listed_write_scope() {
+        let all = [
+            Change::CreateAction,
+            Change::UpdateAction {
+                id: String::new(),
+                code: true,
+                secrets: true,
+                triggers: true,
+            },
+            Change::Deploy,
+            Change::Bind { unbind: vec![] },
+            Change::DisableHook {
+                id: String::new(),
+                name: String::new(),
+            },
+            Change::SelectCustom {
+                from: String::new(),
+            },
+            Change::CreatePhoneProvider,
+            Change::UpdatePhoneProvider {
+                id: String::new(),
+                from: String::new(),
+                disabled: false,
+                methods: vec![],
+            },
+            Change::EnableFactor,
+            Change::MessageTypes { to: vec![] },
+        ];
+        let used: BTreeSet<&str> = all.iter().map(Change::scope).collect();
+        assert_eq!(used, WRITE_SCOPES.into_iter().collect::<BTreeSet<_>>());
+    }
 }

@@ -36,13 +36,8 @@ pub fn print(
     err: &mut dyn Write,
 ) -> io::Result<u8> {
     let Some(p) = catalog.get(provider) else {
-        let ids: Vec<&str> = catalog.providers.iter().map(|p| p.id.as_str()).collect();
-        writeln!(
-            err,
-            "sms-mfa: unknown provider {provider:?}; use one of: {}",
-            ids.join(", ")
-        )?;
-        return Ok(USAGE);
+        let ids = catalog.providers.iter().map(|p| p.id.as_str());
+        return super::unknown_provider(err, provider, ids);
     };
     let Some(t) = Target::parse(target) else {
         let ids: Vec<&str> = Target::ALL.iter().map(|t| t.id()).collect();

@@ -12,3 +12,19 @@ pub const OK: u8 = 0;
 pub const FAILURE: u8 = 1;
 /// Usage error or invalid input.
 pub const USAGE: u8 = 2;
+
+/// Say that `id` is not a provider (listing the ones there are) and return
+/// the usage exit code.
+pub fn unknown_provider<'a>(
+    err: &mut dyn std::io::Write,
+    id: &str,
+    ids: impl Iterator<Item = &'a str>,
+) -> std::io::Result<u8> {
+    let ids: Vec<&str> = ids.collect();
+    writeln!(
+        err,
+        "sms-mfa: unknown provider {id:?}; use one of: {}",
+        ids.join(", ")
+    )?;
+    Ok(USAGE)
+}

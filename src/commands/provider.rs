@@ -34,18 +34,8 @@ fn client(
     provider: &str,
 ) -> io::Result<Result<(Client, &'static str), u8>> {
     let Some(p) = ctx.catalog.get(provider) else {
-        let ids: Vec<&str> = ctx
-            .catalog
-            .providers
-            .iter()
-            .map(|p| p.id.as_str())
-            .collect();
-        writeln!(
-            err,
-            "sms-mfa: unknown provider {provider:?}; use one of: {}",
-            ids.join(", ")
-        )?;
-        return Ok(Err(USAGE));
+        let ids = ctx.catalog.providers.iter().map(|p| p.id.as_str());
+        return super::unknown_provider(err, provider, ids).map(Err);
     };
     let loaded = config::load(ctx.paths, ctx.profile);
     if let Some(n) = &loaded.notice {

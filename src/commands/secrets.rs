@@ -48,13 +48,8 @@ fn lookup<'c>(
     name: &str,
 ) -> io::Result<Result<(&'c Provider, &'c Setting), u8>> {
     let Some(p) = ctx.catalog.group(provider) else {
-        let ids: Vec<&str> = ctx.catalog.groups().map(|p| p.id.as_str()).collect();
-        writeln!(
-            io.err,
-            "sms-mfa: unknown provider {provider:?}; use one of: {}",
-            ids.join(", ")
-        )?;
-        return Ok(Err(USAGE));
+        let ids = ctx.catalog.groups().map(|p| p.id.as_str());
+        return super::unknown_provider(io.err, provider, ids).map(Err);
     };
     let upper = name.to_ascii_uppercase();
     let Some(s) = p.settings.iter().find(|s| s.name == upper) else {
@@ -265,13 +260,8 @@ fn list(ctx: &Context, io: &mut Io, only: Option<&str>, json: bool) -> io::Resul
         Some(id) => match ctx.catalog.group(id) {
             Some(p) => vec![p],
             None => {
-                let ids: Vec<&str> = ctx.catalog.groups().map(|p| p.id.as_str()).collect();
-                writeln!(
-                    io.err,
-                    "sms-mfa: unknown provider {id:?}; use one of: {}",
-                    ids.join(", ")
-                )?;
-                return Ok(USAGE);
+                let ids = ctx.catalog.groups().map(|p| p.id.as_str());
+                return super::unknown_provider(io.err, id, ids);
             }
         },
         None => ctx.catalog.groups().collect(),

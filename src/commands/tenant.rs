@@ -7,21 +7,9 @@ use crate::auth0::plan;
 use crate::auth0::{self, Connection};
 use crate::config::{self, Paths};
 use crate::providers::Catalog;
-use crate::providers::clients::check_settings;
 use crate::secrets::{self, SecretStore};
 use serde_json::json;
 use std::io::{self, Write};
-
-/// The scopes every check together needs.
-pub const SCOPES: [&str; 7] = [
-    "read:tenant_settings",
-    "read:hooks",
-    "read:guardian_factors",
-    "read:mfa_policies",
-    "read:phone_providers",
-    "read:actions",
-    "read:logs",
-];
 
 pub struct Context<'a> {
     pub paths: &'a Paths,
@@ -74,13 +62,7 @@ pub async fn check(
         .as_deref()
         .and_then(|id| ctx.catalog.get(id));
     let report = inspect::inspect(&conn, provider).await;
-    // Hooks exist only on tenants with classic phone settings.
-    let upe = report.generation == Some(inspect::Generation::UnifiedPhone);
-    let missing: Vec<&str> = SCOPES
-        .iter()
-        .copied()
-        .filter(|s| !(conn.has_scope(s) || (upe && *s == "read:hooks")))
-        .collect();
+    let missing = inspect::missing_scopes(&conn, report.generation);
     let code = if report.any_fail() {
         FAILURE
     } else if report.all_pass() {
@@ -99,15 +81,7 @@ pub async fn check(
         return Ok(code);
     }
     if let Some(g) = report.generation {
-        writeln!(
-            out,
-            "Tenant {} · {}",
-            conn.base,
-            match g {
-                inspect::Generation::UnifiedPhone => "Unified Phone Experience",
-                inspect::Generation::Classic => "classic phone settings",
-            }
-        )?;
+        writeln!(out, "Tenant {} · {}", conn.base, g.label())?;
     }
     for f in &report.findings {
         let mark = match f.status {
@@ -126,29 +100,6 @@ pub async fn check(
         )?;
     }
     Ok(code)
-}
-
-/// The values of the Action secrets for `provider`, or why not.
-fn action_values(
-    ctx: &Context<'_>,
-    provider: &crate::providers::Provider,
-    profile: &config::Profile,
-) -> Result<Vec<(String, String)>, Vec<String>> {
-    let resolved = secrets::resolve(ctx.profile, profile, provider, ctx.store, ctx.env);
-    check_settings(provider, &resolved).map_err(|e| e.0)?;
-    let names = crate::codegen::action_secrets(provider);
-    Ok(resolved
-        .iter()
-        .filter(|r| names.contains(&r.name))
-        .filter_map(|r| Some((r.name.clone(), r.value.as_ref()?.expose().to_string())))
-        .collect())
-}
-
-fn generation_name(g: inspect::Generation) -> &'static str {
-    match g {
-        inspect::Generation::UnifiedPhone => "Unified Phone Experience",
-        inspect::Generation::Classic => "classic phone settings",
-    }
 }
 
 /// `sms-mfa tenant apply`: plan the changes for the provider; make them
@@ -171,20 +122,11 @@ pub async fn apply(
         return Ok(USAGE);
     };
     let Some(p) = ctx.catalog.get(id) else {
-        let ids: Vec<&str> = ctx
-            .catalog
-            .providers
-            .iter()
-            .map(|p| p.id.as_str())
-            .collect();
-        writeln!(
-            err,
-            "sms-mfa: unknown provider {id:?}; use one of: {}",
-            ids.join(", ")
-        )?;
-        return Ok(USAGE);
+        let ids = ctx.catalog.providers.iter().map(|p| p.id.as_str());
+        return super::unknown_provider(err, id, ids);
     };
-    let values = match action_values(ctx, p, &profile) {
+    let resolved = secrets::resolve(ctx.profile, &profile, p, ctx.store, ctx.env);
+    let values = match plan::action_values(p, &resolved) {
         Ok(v) => v,
         Err(problems) => {
             writeln!(
@@ -226,7 +168,7 @@ pub async fn apply(
             out,
             "Tenant {} · {} · {}",
             conn.base,
-            generation_name(obs.generation),
+            obs.generation.label(),
             p.name
         )?;
         if the_plan.is_empty() {
@@ -360,31 +302,18 @@ pub async fn try_send(
         Ok(c) => c,
         Err(code) => return Ok(code),
     };
-    let providers = match conn.get("/branding/phone/providers").await {
-        Ok(v) => v,
-        Err(e) => {
-            writeln!(err, "sms-mfa: {e}. {}", e.hint())?;
-            return Ok(USAGE);
-        }
-    };
-    let Some(custom) = providers["providers"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|p| p["name"] == "custom")
-    else {
+    let r = plan::try_custom(&conn, &to).await;
+    if r == Err(plan::TryError::NoCustomProvider) {
         writeln!(
             err,
             "sms-mfa: the tenant has no Custom phone provider: run `sms-mfa tenant apply` first."
         )?;
         return Ok(USAGE);
-    };
-    let id = custom["id"].as_str().unwrap_or_default();
-    let r = plan::try_provider(&conn, id, &to).await;
+    }
     if json {
         let doc = match &r {
             Ok(m) => json!({"ok": true, "to": to, "message": m}),
-            Err(e) => json!({"ok": false, "to": to, "error": e.to_string(), "hint": e.hint()}),
+            Err(e) => json!({"ok": false, "to": to, "error": e.to_string()}),
         };
         writeln!(out, "{}", serde_json::to_string_pretty(&doc)?)?;
     } else {
@@ -393,11 +322,7 @@ pub async fn try_send(
                 out,
                 "Auth0 accepted the test to {to}: {m}. The message should arrive within a minute; if not, run `sms-mfa tenant check` for the failure logs."
             )?,
-            Err(e) => writeln!(
-                out,
-                "Auth0 could not send the test to {to}: {e}. {}",
-                e.hint()
-            )?,
+            Err(e) => writeln!(out, "Auth0 could not send the test to {to}: {e}")?,
         }
     }
     Ok(if r.is_ok() { OK } else { FAILURE })

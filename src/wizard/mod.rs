@@ -9,8 +9,8 @@ mod tenant;
 pub use form::{FieldState, SettingsForm, Stored, TextField};
 pub use step::Step;
 pub use tenant::{
-    ApplyView, PlanView, READ_SCOPES, RateLimit, TenantAnswer, TenantCall, TenantKey, TenantReport,
-    TenantState, TenantWork, WRITE_SCOPES,
+    ApplyView, PlanView, RateLimit, TenantAnswer, TenantCall, TenantKey, TenantReport, TenantState,
+    TenantWork,
 };
 pub use tui_input::InputRequest;
 

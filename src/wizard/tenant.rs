@@ -9,10 +9,6 @@ use crate::auth0::plan::{Change, Outcome, Plan};
 use crate::config::Profile;
 use crate::secrets::Secret;
 
-/// The scopes the check reads with, and the ones a fix writes with.
-pub const READ_SCOPES: &str = "read:tenant_settings read:guardian_factors read:mfa_policies read:phone_providers read:actions read:hooks read:logs";
-pub const WRITE_SCOPES: &str = "create:actions update:actions update:guardian_factors create:phone_providers update:phone_providers update:hooks";
-
 /// What to do on the tenant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TenantWork {
@@ -254,15 +250,6 @@ impl Wizard {
         let mut secrets = Vec::new();
         for (setting, field) in group.settings.iter().zip(form.fields.iter_mut()) {
             if field.value().is_empty() {
-                // Keep what the profile had (a value typed earlier).
-                if let Some(v) = self
-                    .profile
-                    .settings
-                    .get(&group.id)
-                    .and_then(|m| m.get(&setting.name))
-                {
-                    saved.insert(setting.name.clone(), v.clone());
-                }
                 continue;
             }
             if setting.secret {
@@ -314,15 +301,14 @@ impl Wizard {
 
     /// Ctrl-N on the tenant step.
     pub(super) fn tenant_forward(&mut self) -> Vec<Effect> {
-        let untouched = self.tenant.form.as_ref().is_none_or(|f| {
-            f.fields.iter().all(|x| x.value().is_empty()) && f.stored.iter().all(|s| !s.present())
-        });
-        if self.tenant.editing && untouched && self.tenant.report.is_none() {
-            // No Management API client at hand: the tenant check is optional.
+        let typed = self.tenant.form.as_ref().is_some_and(SettingsForm::unsaved);
+        if self.tenant.editing && !typed && !self.connection_complete() {
+            // No (complete) Management API client at hand: the tenant check
+            // is optional.
             let effects = self.go(super::Step::Checklist);
             self.notice(
                 Level::Info,
-                "Skipped the tenant check (no connection given): the checklist's tenant items stay unchecked. `sms-mfa tenant check` runs it later.",
+                "Skipped the tenant check (no complete connection): the checklist's tenant items stay unchecked. `sms-mfa tenant check` runs it later.",
             );
             return effects;
         }
@@ -516,7 +502,7 @@ impl Wizard {
                 let ok = a.outcome.ok();
                 let n = a.outcome.applied.len();
                 self.tenant.applied = Some(a);
-                let mut effects = self.tenant_work(TenantWork::Check);
+                let effects = self.tenant_work(TenantWork::Check);
                 self.notice(
                     if ok { Level::Info } else { Level::Error },
                     if ok {
@@ -526,7 +512,6 @@ impl Wizard {
                             .to_string()
                     },
                 );
-                effects.shrink_to_fit();
                 effects
             }
             Ok(TenantAnswer::Tried(m)) => {

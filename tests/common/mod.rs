@@ -282,3 +282,23 @@ impl Drop for Session {
         }
     }
 }
+
+/// The runtime's services for a test: data under `dir`, an in-memory
+/// keyring, `env` as the environment, `notify` for early messages.
+pub fn services(
+    dir: &Path,
+    env: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
+    notify: Option<tokio::sync::mpsc::UnboundedSender<sms_mfa::wizard::Msg>>,
+) -> sms_mfa::tui::effects::Services {
+    sms_mfa::tui::effects::Services {
+        paths: sms_mfa::config::Paths {
+            config_dir: dir.join("config"),
+            data_dir: dir.join("data"),
+        },
+        catalog: sms_mfa::providers::Catalog::builtin(),
+        store: Arc::new(sms_mfa::secrets::MemoryStore::new()),
+        env: Arc::new(env),
+        http: sms_mfa::providers::clients::Http::new(),
+        notify,
+    }
+}

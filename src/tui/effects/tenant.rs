@@ -4,7 +4,6 @@
 
 use super::{Services, timed};
 use crate::auth0::{self, Connection, inspect, plan};
-use crate::providers::clients::check_settings;
 use crate::secrets::{self, Resolved};
 use crate::wizard::{ApplyView, Msg, PlanView, TenantAnswer, TenantCall, TenantReport, TenantWork};
 
@@ -35,19 +34,16 @@ async fn settings(
             return Ok(Err("choose a provider first (step 1)".to_string()));
         };
         let resolved = secrets::resolve(&call.profile_name, &call.profile, p, &*s2.store, &*s2.env);
-        if let Err(e) = check_settings(p, &resolved) {
-            return Ok(Err(format!(
-                "the {} settings are not usable, so the Action's secrets cannot be set: {}",
-                p.name,
-                e.0.join("; ")
-            )));
-        }
-        let names = crate::codegen::action_secrets(p);
-        let values = resolved
-            .iter()
-            .filter(|r| names.contains(&r.name))
-            .filter_map(|r| Some((r.name.clone(), r.value.as_ref()?.expose().to_string())))
-            .collect();
+        let values = match plan::action_values(p, &resolved) {
+            Ok(v) => v,
+            Err(problems) => {
+                return Ok(Err(format!(
+                    "the {} settings are not usable, so the Action's secrets cannot be set: {}",
+                    p.name,
+                    problems.join("; ")
+                )));
+            }
+        };
         Ok(Ok((conn, Some(values))))
     })
     .await
@@ -103,11 +99,9 @@ pub(super) async fn perform(
         TenantWork::Check => {
             let provider = call.provider.as_deref().and_then(|id| s.catalog.get(id));
             let report = inspect::inspect(&conn, provider).await;
-            let upe = report.generation == Some(inspect::Generation::UnifiedPhone);
-            let missing = crate::commands::tenant::SCOPES
-                .iter()
-                .filter(|sc| !(conn.has_scope(sc) || (upe && **sc == "read:hooks")))
-                .map(|sc| sc.to_string())
+            let missing = inspect::missing_scopes(&conn, report.generation)
+                .into_iter()
+                .map(str::to_string)
                 .collect();
             Ok(TenantAnswer::Checked(TenantReport {
                 base: conn.base.clone(),
@@ -147,23 +141,9 @@ pub(super) async fn perform(
                 record_error: done.record_error,
             }))
         }
-        TenantWork::Try { to } => {
-            let providers = conn
-                .get("/branding/phone/providers")
-                .await
-                .map_err(|e| format!("{e}. {}", e.hint()))?;
-            let id = providers["providers"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .find(|p| p["name"] == "custom")
-                .and_then(|p| p["id"].as_str())
-                .ok_or("the tenant has no Custom phone provider: f plans one")?
-                .to_string();
-            plan::try_provider(&conn, &id, &to)
-                .await
-                .map(TenantAnswer::Tried)
-                .map_err(|e| format!("Auth0 could not send the test: {e}. {}", e.hint()))
-        }
+        TenantWork::Try { to } => plan::try_custom(&conn, &to)
+            .await
+            .map(TenantAnswer::Tried)
+            .map_err(|e| format!("Auth0 could not send the test: {e}")),
     }
 }

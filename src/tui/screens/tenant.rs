@@ -2,10 +2,11 @@
 //! findings, the fix plan waiting for a confirmation, and what an apply did.
 
 use crate::auth0::inspect::{Generation, Status};
+use crate::auth0::{inspect, plan as fix};
 use crate::checklist::TENANT_CHECKS;
 use crate::tui::fields;
 use crate::tui::widgets::{self, ACCENT, BAD, DIM, OK, WARN};
-use crate::wizard::{Busy, READ_SCOPES, Task, TenantWork, WRITE_SCOPES, Wizard};
+use crate::wizard::{Busy, Task, TenantWork, Wizard};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -94,11 +95,11 @@ fn connection(frame: &mut Frame, area: Rect, w: &Wizard) {
             Line::raw(setting.help.clone()),
             Line::from(vec![
                 Span::styled("Check needs: ", Style::new().bold()),
-                Span::raw(READ_SCOPES),
+                Span::raw(inspect::SCOPES.join(" ")),
             ]),
             Line::from(vec![
                 Span::styled("Fix needs:   ", Style::new().bold()),
-                Span::raw(WRITE_SCOPES),
+                Span::raw(fix::WRITE_SCOPES.join(" ")),
             ]),
             Line::styled(GRANT, DIM),
         ];
@@ -124,11 +125,7 @@ fn mark(s: Status) -> Span<'static> {
 }
 
 fn generation(g: Option<Generation>) -> &'static str {
-    match g {
-        Some(Generation::UnifiedPhone) => "Unified Phone Experience",
-        Some(Generation::Classic) => "classic phone settings",
-        None => "generation unknown",
-    }
+    g.map_or("generation unknown", Generation::label)
 }
 
 fn report(frame: &mut Frame, area: Rect, w: &Wizard) {
