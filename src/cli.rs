@@ -68,6 +68,24 @@ pub enum Command {
         #[arg(long, default_value = "custom-phone-provider")]
         target: String,
     },
+    /// Run the troubleshooting checklist: provider credentials, test recipient, tenant configuration, sending code, recent failures
+    #[command(
+        after_help = "Settings and secrets come from the same places as everywhere else: SMS_MFA_<NAME>, the OS keyring, the profile. The tenant's part needs the Auth0 connection (AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET, or SMS_MFA_AUTH0_TOKEN) and is skipped without it. Nothing is sent and nothing on the tenant is changed. Colours only on a terminal, never with NO_COLOR set.\nExit codes: 0 no problems, 1 warnings only (or checks that could not run), 2 failures (or a usage error, such as an unknown provider)."
+    )]
+    Doctor {
+        /// Provider id (default: the profile's chosen provider): twilio, twilio-verify, vonage, infobip, esendex
+        #[arg(long)]
+        provider: Option<String>,
+        /// The test recipient to check, in E.164 form (default: the profile's, from step 3)
+        #[arg(long)]
+        to: Option<String>,
+        /// Machine-readable output: a list of checks with id, category, status, title, evidence and remediation
+        #[arg(long)]
+        json: bool,
+        /// Show the evidence of every check, passed and skipped ones too
+        #[arg(long, short)]
+        verbose: bool,
+    },
     /// Check the provider credentials without sending anything
     #[command(
         name = "check-credentials",

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod codegen;
 pub mod commands;
 pub mod config;
+pub mod doctor;
 pub mod logging;
 pub mod providers;
 pub mod secrets;

@@ -110,7 +110,10 @@ fn main() -> ExitCode {
         );
         return ExitCode::from(code.unwrap_or(FAILURE));
     }
-    if let Some(cmd @ (Command::SendTest { .. } | Command::CheckCredentials { .. })) = &cli.command
+    if let Some(
+        cmd
+        @ (Command::SendTest { .. } | Command::CheckCredentials { .. } | Command::Doctor { .. }),
+    ) = &cli.command
     {
         return ExitCode::from(provider_command(cmd, &cli.profile, &paths));
     }
@@ -174,7 +177,7 @@ fn read_value(setting: &Setting) -> std::io::Result<String> {
     Ok(text)
 }
 
-/// `send-test` and `check-credentials`, on a small async runtime.
+/// `send-test`, `check-credentials` and `doctor`, on a small async runtime.
 fn provider_command(cmd: &Command, profile: &str, paths: &sms_mfa::config::Paths) -> u8 {
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -217,6 +220,25 @@ fn provider_command(cmd: &Command, profile: &str, paths: &sms_mfa::config::Paths
             Command::CheckCredentials { provider, json } => {
                 commands::provider::check_credentials(&ctx, &mut out, &mut err, provider, *json)
                     .await
+            }
+            Command::Doctor {
+                provider,
+                to,
+                json,
+                verbose,
+            } => {
+                let args = commands::doctor::Args {
+                    provider: provider.as_deref(),
+                    to: to.as_deref(),
+                    json: *json,
+                    verbose: *verbose,
+                    color: sms_mfa::doctor::report::use_color(
+                        std::io::stdout().is_terminal(),
+                        std::env::var("NO_COLOR").ok().as_deref(),
+                    ),
+                    slow_after: sms_mfa::doctor::SLOW_AFTER,
+                };
+                commands::doctor::run(&ctx, &mut out, &mut err, args).await
             }
             Command::Secrets(_) | Command::Code { .. } | Command::Tenant(_) => {
                 unreachable!("handled before")

@@ -237,22 +237,39 @@ help = "h"
 fn checklist_has_every_troubleshooting_item_of_the_guides() {
     let list = Checklist::builtin();
     let ids: Vec<&str> = list.items.iter().map(|i| i.id.as_str()).collect();
+    // The guides' troubleshooting sections, item by item, and what the
+    // issue adds (credentials without sending, trial, Verify, the tenant's
+    // factor, provider, policy, live code, secret names, Hooks, logs).
     for id in [
-        "code-active-provider-custom",
-        "secrets-configured",
-        "secrets-match-provider",
+        // the hook is active and SMS is set to Custom
+        "one-live-code",
+        "provider-custom",
+        // the secrets are configured, and the same ones the provider issued
+        "settings-complete",
+        "secret-names",
+        "credentials-valid",
+        // the number is in E.164
         "recipient-e164",
+        // the sender belongs to the account
         "sender-owned",
-        "mfa-required",
-        "auth0-failure-logs",
+        // MFA is enabled
+        "sms-enabled",
+        "mfa-policy",
+        // the logs, and their Raw tab; the provider's logs
+        "failure-logs",
         "provider-logs",
+        "trial-destination",
+        "verify-custom-codes",
         "hooks-end-of-life",
+        "tenant-connection",
+        "message-types",
+        "test-message",
     ] {
         assert!(ids.contains(&id), "missing {id}");
     }
     for item in &list.items {
         assert!(
-            !item.explain.is_empty() && !item.how.is_empty(),
+            !item.explain.is_empty() && !item.how.is_empty() && !item.fix.is_empty(),
             "{}",
             item.id
         );

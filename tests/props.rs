@@ -90,7 +90,7 @@ fn assert_legal(w: &Wizard) {
     let c = Catalog::builtin();
     assert!(w.provider_cursor < c.providers.len());
     assert!(w.checklist_cursor < w.checklist.items.len());
-    assert!(w.tenant_cursor < sms_mfa::checklist::TENANT_CHECKS.len());
+    assert!(w.tenant_cursor < sms_mfa::auth0::inspect::IDS.len());
     if matches!(
         w.step,
         Step::Secrets | Step::TestMessage | Step::Tenant | Step::Done

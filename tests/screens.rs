@@ -5,6 +5,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use sms_mfa::checklist::Checklist;
 use sms_mfa::config::Profile;
+use sms_mfa::doctor;
 use sms_mfa::providers::Catalog;
 use sms_mfa::secrets::MemoryStore;
 use sms_mfa::tui::effects::keyring_answer;
@@ -80,6 +81,140 @@ fn tenant_step() -> Wizard {
     w
 }
 
+fn seen(id: &'static str, status: doctor::Status, evidence: &str) -> doctor::Found {
+    doctor::Found {
+        id,
+        status,
+        evidence: evidence.into(),
+        fix: None,
+    }
+}
+
+/// The checks of a broken classic tenant: mixed results.
+fn mixed() -> Vec<doctor::Found> {
+    use doctor::Status::*;
+    vec![
+        seen(
+            "settings-complete",
+            Pass,
+            "Stored: TWILIO_ACCOUNT_SID (keyring), TWILIO_AUTH_TOKEN (keyring), TWILIO_PHONE_NUMBER (profile).",
+        ),
+        seen(
+            "credentials-valid",
+            Pass,
+            "The provider accepted them: Trial account 'Acme', active.",
+        ),
+        seen(
+            "trial-destination",
+            Fail,
+            "Trial account, and +14155550100 is not a verified caller id: Twilio refuses to send to it (error 21608).",
+        ),
+        seen(
+            "verify-custom-codes",
+            Skipped,
+            "Only Twilio Verify makes its own codes; Twilio Programmable SMS sends Auth0's text as it is.",
+        ),
+        seen(
+            "sender-owned",
+            Pass,
+            "+15005550006 is one of the account's numbers and can send SMS.",
+        ),
+        seen(
+            "recipient-e164",
+            Pass,
+            "The test recipient +14155550100 is valid E.164.",
+        ),
+        seen(
+            "provider-logs",
+            Skipped,
+            "Look by hand: no provider API for its message logs is used here.",
+        ),
+        seen(
+            "tenant-connection",
+            Warning,
+            "https://acme.eu.auth0.com: Classic phone settings. The token lacks read:logs: the checks that need them are skipped.",
+        ),
+        seen(
+            "sms-enabled",
+            Pass,
+            "The Phone Message (sms) factor is enabled.",
+        ),
+        seen(
+            "provider-custom",
+            Fail,
+            "The SMS delivery provider is \"twilio\": Auth0 never calls your code.",
+        ),
+        seen(
+            "message-types",
+            Pass,
+            "SMS is among the phone message types.",
+        ),
+        seen(
+            "mfa-policy",
+            Fail,
+            "The MFA policy is empty: nobody is asked for a second factor unless an Action requires it.",
+        ),
+        seen("one-live-code", Pass, "Live: hook 'send-sms'."),
+        seen(
+            "secret-names",
+            Fail,
+            "the code reads API_KEY but no such secret is configured (it gets undefined); configured but never read: INFOBIP_API_KEY.",
+        ),
+        seen(
+            "hooks-end-of-life",
+            Fail,
+            "The send-phone-message hook 'send-sms' is still enabled. Hooks reached end of life on 2026-11-18.",
+        ),
+        seen(
+            "failure-logs",
+            Error,
+            "Skipped: the token lacks the read:logs scope.",
+        ),
+    ]
+}
+
+fn checklist_states() -> Vec<(&'static str, Wizard)> {
+    let mut v = Vec::new();
+    // Partly answered, the tenant's group slow.
+    let mut w = checklist_step();
+    let op = w.doctor.running.unwrap();
+    let partial: Vec<_> = mixed().into_iter().take(7).collect();
+    update(
+        &mut w,
+        Msg::DoctorEvent {
+            op,
+            event: doctor::Event::Done(partial),
+        },
+    );
+    update(
+        &mut w,
+        Msg::DoctorEvent {
+            op,
+            event: doctor::Event::Slow {
+                ids: doctor::TENANT_IDS.to_vec(),
+                after: doctor::SLOW_AFTER,
+            },
+        },
+    );
+    for _ in 0..123 {
+        update(&mut w, Msg::Tick);
+    }
+    w.checklist_cursor = w.checklist.index_of("sms-enabled").unwrap();
+    v.push(("checklist_running_slow", w));
+    // Every answer in: mixed results, a tenant failure selected.
+    let mut w = checklist_step();
+    let op = w.doctor.running.unwrap();
+    update(&mut w, Msg::DoctorDone { op, found: mixed() });
+    w.checklist_cursor = w.checklist.index_of("hooks-end-of-life").unwrap();
+    v.push(("checklist_mixed_results", w));
+    let mut w = checklist_step();
+    let op = w.doctor.running.unwrap();
+    update(&mut w, Msg::DoctorDone { op, found: mixed() });
+    w.checklist_cursor = w.checklist.index_of("mfa-policy").unwrap();
+    v.push(("checklist_no_automatic_fix", w));
+    v
+}
+
 fn checklist_step() -> Wizard {
     let mut w = tenant_step();
     update(&mut w, Msg::Next);
@@ -125,9 +260,7 @@ fn states() -> Vec<(&'static str, Wizard)> {
     v.push(("tenant", tenant_step()));
     v.extend(tenant_states());
     v.push(("checklist", checklist_step()));
-    let mut w = checklist_step();
-    feed(&mut w, &[Msg::Down, Msg::Down, Msg::Down]);
-    v.push(("checklist_recipient_item", w));
+    v.extend(checklist_states());
     let mut w = secrets(2);
     update(&mut w, Msg::OpenChecklist);
     v.push(("checklist_detour_from_secrets", w));
@@ -348,6 +481,8 @@ fn send_states() -> Vec<(&'static str, Wizard)> {
                 summary: "Trial account 'Acme', active".into(),
                 warnings: vec!["Trial account: it only reaches verified numbers.".into()],
                 usable: true,
+                trial: Some(true),
+                custom_codes: None,
             }),
         });
         (w, op.unwrap())

@@ -5,8 +5,9 @@
 
 use sms_mfa::auth0::inspect;
 use sms_mfa::auth0::plan::{Change, Outcome, Plan};
-use sms_mfa::checklist::{self, Checklist, Status};
+use sms_mfa::checklist::Checklist;
 use sms_mfa::config::Profile;
+use sms_mfa::doctor;
 use sms_mfa::providers::outcome::{Accepted, CredentialReport, Delivery, ErrorClass, Failure};
 use sms_mfa::providers::{Catalog, Validation};
 use sms_mfa::secrets::{MemoryStore, SecretStore, Source, StoreError};
@@ -585,6 +586,8 @@ fn credentials_are_checked_once_saved() {
         summary: "Trial account 'Acme', active".into(),
         warnings: vec!["Trial account".into()],
         usable: true,
+        trial: Some(true),
+        custom_codes: None,
     };
     w.update(Msg::CredentialsChecked {
         op,
@@ -982,8 +985,14 @@ fn checklist_is_reachable_from_every_step_and_returns() {
         let from = w.step;
         let effects = w.update(Msg::OpenChecklist);
         assert!(
-            effects.is_empty(),
+            !effects
+                .iter()
+                .any(|e| matches!(e, Effect::SaveProfile { .. })),
             "a detour does not overwrite saved progress"
+        );
+        assert!(
+            effects.iter().any(|e| matches!(e, Effect::Doctor { .. })),
+            "the checks run"
         );
         assert_eq!(w.step, Step::Checklist);
         if from == Step::Checklist {
@@ -998,25 +1007,213 @@ fn checklist_is_reachable_from_every_step_and_returns() {
     }
 }
 
-#[test]
-fn checklist_checks_the_recipient_automatically() {
-    let w = at_tenant_step();
-    let item = w
-        .checklist
-        .items
+fn doctor_op(effects: &[Effect]) -> u64 {
+    effects
         .iter()
-        .find(|i| i.id == "recipient-e164")
-        .unwrap();
-    assert!(matches!(checklist::status(item, &w), Status::Pass(e) if e.contains("+14155550100")));
-    let mut w = resumed(Profile {
-        provider: Some("twilio".into()),
-        step: Step::Checklist,
-        test_recipient: Some("0044 7700 900123".into()),
-        ..Profile::default()
-    });
-    assert!(matches!(checklist::status(item, &w), Status::Fail(_)));
-    w.test.recipient = sms_mfa::wizard::TextField::new("", false);
-    assert!(matches!(checklist::status(item, &w), Status::Manual(_)));
+        .find_map(|e| match e {
+            Effect::Doctor { op, .. } => Some(*op),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no Doctor effect in {effects:?}"))
+}
+
+fn seen(id: &'static str, status: doctor::Status) -> doctor::Found {
+    doctor::Found {
+        id,
+        status,
+        evidence: format!("{id} evidence"),
+        fix: None,
+    }
+}
+
+fn row<'a>(rows: &'a [sms_mfa::wizard::Row], id: &str) -> &'a sms_mfa::wizard::Row {
+    rows.iter().find(|r| r.check.id == id).unwrap()
+}
+
+#[test]
+fn the_checklist_runs_the_checks_and_shows_them_as_they_arrive() {
+    let mut w = at_tenant_step();
+    let e = w.update(Msg::Next);
+    assert_eq!(w.step, Step::Checklist);
+    let op = doctor_op(&e);
+    assert!(w.animating(), "the spinner runs while the checks do");
+    let rows = w.checklist_rows();
+    assert_eq!(rows.len(), w.checklist.items.len());
+    assert!(row(&rows, "credentials-valid").running);
+    // The provider's group reports first; the tenant's is slow.
+    run(
+        &mut w,
+        [
+            Msg::DoctorEvent {
+                op,
+                event: doctor::Event::Done(vec![seen("credentials-valid", doctor::Status::Fail)]),
+            },
+            Msg::DoctorEvent {
+                op,
+                event: doctor::Event::Slow {
+                    ids: vec!["sms-enabled"],
+                    after: doctor::SLOW_AFTER,
+                },
+            },
+        ],
+    );
+    let rows = w.checklist_rows();
+    let c = row(&rows, "credentials-valid");
+    assert!(!c.running);
+    assert_eq!(c.check.status, doctor::Status::Fail);
+    assert_eq!(c.check.evidence, "credentials-valid evidence");
+    assert!(c.check.remediation.is_some(), "a failure says what to do");
+    assert!(row(&rows, "sms-enabled").slow);
+    assert!(!row(&rows, "mfa-policy").slow);
+    // A stale answer (another op) changes nothing.
+    run(
+        &mut w,
+        [Msg::DoctorDone {
+            op: op + 100,
+            found: vec![],
+        }],
+    );
+    assert_eq!(w.doctor.running, Some(op));
+    run(
+        &mut w,
+        [Msg::DoctorDone {
+            op,
+            found: vec![
+                seen("credentials-valid", doctor::Status::Fail),
+                seen("sms-enabled", doctor::Status::Pass),
+                seen("trial-destination", doctor::Status::Warning),
+            ],
+        }],
+    );
+    assert!(!w.animating());
+    let rows = w.checklist_rows();
+    assert!(rows.iter().all(|r| !r.running && !r.slow));
+    assert_eq!(row(&rows, "sms-enabled").check.status, doctor::Status::Pass);
+    assert!(row(&rows, "sms-enabled").check.remediation.is_none());
+    let notice = &w.notice.as_ref().unwrap().text;
+    assert!(notice.starts_with("2 problems found"), "{notice}");
+    // r runs everything again, once.
+    let e = run(&mut w, [Msg::Reload]);
+    let again = doctor_op(&e);
+    assert!(again > op);
+    assert!(run(&mut w, [Msg::Reload]).is_empty(), "one run at a time");
+}
+
+#[test]
+fn the_checklist_shows_this_sessions_test_message_and_the_recipient() {
+    let mut w = at_test_step();
+    let effects = run(&mut w, typed("+14155550100"));
+    let _ = effects;
+    let effects = run(&mut w, [Msg::Enter, Msg::Enter]);
+    let op = send_op(&effects);
+    run(
+        &mut w,
+        [Msg::TestSent {
+            op,
+            result: Err(CallError::Failed(Failure {
+                class: ErrorClass::TrialUnverified,
+                code: Some("21608".into()),
+                message: "The number is unverified.".into(),
+                meaning: None,
+                http_status: Some(400),
+            })),
+        }],
+    );
+    let e = run(&mut w, [Msg::OpenChecklist]);
+    let op = doctor_op(&e);
+    let rows = w.checklist_rows();
+    let t = row(&rows, "test-message");
+    assert!(!t.running, "known from step 3 without asking");
+    assert_eq!(t.check.status, doctor::Status::Fail);
+    assert!(
+        t.check
+            .evidence
+            .contains("[21608] The number is unverified.")
+    );
+    // The doctor's own (skipped) answer does not hide the session's result.
+    run(
+        &mut w,
+        [Msg::DoctorDone {
+            op,
+            found: vec![seen("test-message", doctor::Status::Skipped)],
+        }],
+    );
+    assert_eq!(
+        row(&w.checklist_rows(), "test-message").check.status,
+        doctor::Status::Fail
+    );
+}
+
+#[test]
+fn a_on_a_problem_applies_its_fix() {
+    // A tenant problem: plan the fix in step 4, applied only after y.
+    let (mut w, _) = checked_tenant(inspect::Generation::UnifiedPhone);
+    let e = run(&mut w, [Msg::Next]);
+    assert_eq!(w.step, Step::Checklist);
+    let op = doctor_op(&e);
+    run(
+        &mut w,
+        [Msg::DoctorDone {
+            op,
+            found: vec![
+                seen("recipient-e164", doctor::Status::Fail),
+                seen("sms-enabled", doctor::Status::Fail),
+                seen("mfa-policy", doctor::Status::Fail),
+            ],
+        }],
+    );
+    let at = |w: &Wizard, id: &str| w.checklist.index_of(id).unwrap();
+    w.checklist_cursor = at(&w, "sms-enabled");
+    let e = run(&mut w, [Msg::Fix]);
+    assert_eq!(w.step, Step::Tenant);
+    // The connection is loaded first, then the plan is made (not applied).
+    let op = tenant_op(&e, &TenantWork::Plan);
+    assert!(
+        !e.iter().any(|e| matches!(
+            e,
+            Effect::Tenant {
+                work: TenantWork::Apply { .. },
+                ..
+            }
+        )),
+        "nothing is applied without y"
+    );
+    assert!(matches!(&w.busy, Some(Busy { op: o, .. }) if *o == op));
+    // A problem without an automatic fix says what to do instead.
+    run(&mut w, [Msg::Back]);
+    let mut w2 = at_tenant_step();
+    let e = w2.update(Msg::Next);
+    let op = doctor_op(&e);
+    run(
+        &mut w2,
+        [Msg::DoctorDone {
+            op,
+            found: vec![
+                seen("mfa-policy", doctor::Status::Fail),
+                seen("recipient-e164", doctor::Status::Fail),
+            ],
+        }],
+    );
+    w2.checklist_cursor = at(&w2, "mfa-policy");
+    run(&mut w2, [Msg::Fix]);
+    assert_eq!(w2.step, Step::Checklist);
+    assert!(
+        w2.notice
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("No automatic fix"),
+        "{:?}",
+        w2.notice
+    );
+    // A passing check has nothing to fix.
+    w2.checklist_cursor = at(&w2, "sms-enabled");
+    run(&mut w2, [Msg::Fix]);
+    assert_eq!(w2.step, Step::Checklist);
+    // The recipient's fix opens step 3.
+    w2.checklist_cursor = at(&w2, "recipient-e164");
+    run(&mut w2, [Msg::Fix]);
+    assert_eq!(w2.step, Step::TestMessage);
 }
 
 #[test]

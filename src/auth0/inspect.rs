@@ -49,6 +49,19 @@ impl Generation {
     }
 }
 
+/// The ids of the findings, in the order [`inspect`] reports them.
+pub const IDS: [&str; 9] = [
+    "generation",
+    "sms-enabled",
+    "provider-custom",
+    "message-types",
+    "mfa-policy",
+    "one-live-code",
+    "secret-names",
+    "hooks-end-of-life",
+    "failure-logs",
+];
+
 /// The scopes every check together needs.
 pub const SCOPES: [&str; 7] = [
     "read:tenant_settings",
@@ -413,7 +426,47 @@ pub async fn inspect(conn: &Connection, provider: Option<&Provider>) -> Report {
         secret_names(conn, &live[0], provider).await
     });
 
-    // 8. Recent delivery failures
+    // 8. Hooks' end of life
+    const HOOKS: &str = "No tenant still depends on a Hook";
+    findings.push(match (generation, &hooks) {
+        (Some(Generation::UnifiedPhone), _) => finding(
+            "hooks-end-of-life",
+            HOOKS,
+            Status::Pass,
+            "Unified Phone Experience tenants send through an Action, never a hook.",
+        ),
+        (_, Some(Ok(h))) => {
+            let enabled: Vec<String> = h
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|x| x["enabled"] == true)
+                .map(|x| format!("'{}'", x["name"].as_str().unwrap_or("?")))
+                .collect();
+            if enabled.is_empty() {
+                finding(
+                    "hooks-end-of-life",
+                    HOOKS,
+                    Status::Pass,
+                    "No send-phone-message hook is enabled.",
+                )
+            } else {
+                finding("hooks-end-of-life", HOOKS, Status::Fail, format!(
+                    "The send-phone-message hook {} is still enabled. Hooks reached end of life on 2026-11-18: its code must move to a send-phone-message Action.",
+                    enabled.join(", ")
+                ))
+            }
+        }
+        (_, Some(Err(m))) => missing("hooks-end-of-life", HOOKS, m),
+        (_, None) => finding(
+            "hooks-end-of-life",
+            HOOKS,
+            Status::Skipped,
+            "Skipped: the tenant generation is unknown.",
+        ),
+    });
+
+    // 9. Recent delivery failures
     const LOGS: &str = "No recent delivery failures";
     findings.push(match &logs {
         Ok(v) => match v.as_array().filter(|a| !a.is_empty()) {

@@ -2,6 +2,7 @@
 //! and CI, with `--json` output and documented exit codes.
 
 pub mod code;
+pub mod doctor;
 pub mod provider;
 pub mod secrets;
 pub mod tenant;

@@ -179,6 +179,30 @@ pub struct CredentialReport {
     pub warnings: Vec<String>,
     /// Whether sending can work at all with these settings.
     pub usable: bool,
+    /// Whether the account is a trial (reaches verified numbers only),
+    /// where the API says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trial: Option<bool>,
+    /// Whether a Verify service takes the caller's own code (Twilio Verify).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_codes: Option<bool>,
+}
+
+/// What a provider's API tells about something, or why it cannot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum Told<T> {
+    Known(T),
+    /// The API has no way to tell; the reason, for the user.
+    Untold(String),
+}
+
+/// Whether the configured sender belongs to the account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Ownership {
+    pub sender: String,
+    pub owned: bool,
+    /// Whether the number can send SMS, where the API says.
+    pub sms_capable: Option<bool>,
 }
 
 /// Classify a failure from a provider's code and the HTTP status, with the

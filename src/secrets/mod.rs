@@ -146,6 +146,15 @@ impl Value {
     }
 }
 
+impl Clone for Value {
+    fn clone(&self) -> Value {
+        match self {
+            Value::Plain(s) => Value::Plain(s.clone()),
+            Value::Secret(s) => Value::Secret(SecretString::from(s.expose_secret().to_string())),
+        }
+    }
+}
+
 impl std::fmt::Debug for Value {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

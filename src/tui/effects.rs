@@ -51,6 +51,42 @@ pub async fn perform(effect: Effect, services: &Services) -> Option<Msg> {
             }
             Some(Msg::TenantDone { op, result })
         }
+        Effect::Doctor { op, call } => {
+            let s = services.clone();
+            let prepared = timed(secrets::TIMEOUT * 8, move || {
+                let provider = call.provider.as_deref().and_then(|id| s.catalog.get(id));
+                Ok(crate::doctor::prepare(
+                    s.catalog,
+                    &*s.store,
+                    &*s.env,
+                    &call.profile_name,
+                    &call.profile,
+                    provider,
+                    None,
+                ))
+            })
+            .await;
+            let found = match prepared {
+                Ok(p) => {
+                    let notify = services.notify.clone();
+                    let sink: crate::doctor::Sink = std::sync::Arc::new(move |event| {
+                        if let Some(tx) = &notify {
+                            let _ = tx.send(Msg::DoctorEvent { op, event });
+                        }
+                    });
+                    crate::doctor::run(
+                        &p,
+                        services.catalog,
+                        services.http.clone(),
+                        crate::doctor::SLOW_AFTER,
+                        sink,
+                    )
+                    .await
+                }
+                Err(e) => crate::doctor::keyring_failed(&e),
+            };
+            Some(Msg::DoctorDone { op, found })
+        }
         Effect::WriteCode { file_name, code } => {
             let dir = services.paths.data_dir.join("code");
             let result = blocking(move || -> std::io::Result<std::path::PathBuf> {

@@ -115,6 +115,13 @@ pub fn map(w: &Wizard, key: KeyEvent) -> Option<Msg> {
             return Some(Msg::Tenant(k));
         }
     }
+    if w.step == Step::Checklist && !ctrl {
+        match key.code {
+            KeyCode::Char('r') => return Some(Msg::Reload),
+            KeyCode::Char('a') => return Some(Msg::Fix),
+            _ => {}
+        }
+    }
     if w.step == Step::Tenant && ctrl && key.code == KeyCode::Char('l') {
         return Some(Msg::Reload);
     }
@@ -182,13 +189,14 @@ pub fn bindings(w: &Wizard) -> Vec<Binding> {
             v.push(b("e", "connection"));
             v.push(b("Enter", "continue"));
         }
-        Step::Checklist if detour => {
-            v.push(b("↑↓", "select"));
-            v.push(b("Enter/Esc", "return"));
-        }
         Step::Checklist => {
             v.push(b("↑↓", "select"));
-            v.push(b("Enter", "finish"));
+            v.push(b("a", "apply the fix"));
+            v.push(b("r", "check again"));
+            v.push(b(
+                if detour { "Enter/Esc" } else { "Enter" },
+                if detour { "return" } else { "finish" },
+            ));
         }
         Step::Done => v.push(b("Enter", "quit")),
     }

@@ -96,7 +96,7 @@ async fn event_loop(
             }
         }
         terminal.draw(|f| view::draw(f, wizard))?;
-        let busy = wizard.busy.is_some();
+        let busy = wizard.animating();
         tokio::select! {
             ev = events.next() => match ev {
                 Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release => {

@@ -2,10 +2,12 @@
 //! [`Msg`]; [`Wizard::update`] decides what it means and answers with the
 //! [`Effect`]s the runtime must carry out (which answer with more `Msg`s).
 
+mod checklist;
 mod form;
 mod step;
 mod tenant;
 
+pub use checklist::{DoctorState, Row};
 pub use form::{FieldState, SettingsForm, Stored, TextField};
 pub use step::Step;
 pub use tenant::{
@@ -95,6 +97,18 @@ pub enum Msg {
         op: u64,
         result: Result<TenantAnswer, String>,
     },
+    /// `a` on the checklist: apply the selected check's fix.
+    Fix,
+    /// Progress of [`Effect::Doctor`] `op`.
+    DoctorEvent {
+        op: u64,
+        event: crate::doctor::Event,
+    },
+    /// The runtime's answer to [`Effect::Doctor`]: everything found.
+    DoctorDone {
+        op: u64,
+        found: Vec<crate::doctor::Found>,
+    },
     /// Auth0's rate limit: the work of `op` waits `secs` seconds.
     RateLimited {
         op: u64,
@@ -168,6 +182,12 @@ pub enum Effect {
         call: TenantCall,
         work: TenantWork,
     },
+    /// Run the troubleshooting checks; answered by [`Msg::DoctorDone`]
+    /// (and [`Msg::DoctorEvent`] as groups of checks finish).
+    Doctor {
+        op: u64,
+        call: TenantCall,
+    },
     /// Write generated code to `file_name` in the data directory's `code/`;
     /// answered by [`Msg::CodeWritten`].
     WriteCode {
@@ -186,7 +206,8 @@ impl Effect {
             | Effect::SendTest { op, .. }
             | Effect::PollDelivery { op, .. }
             | Effect::CheckCredentials { op, .. }
-            | Effect::Tenant { op, .. } => Some(*op),
+            | Effect::Tenant { op, .. }
+            | Effect::Doctor { op, .. } => Some(*op),
             Effect::SaveProfile { .. }
             | Effect::Cancel { .. }
             | Effect::WriteCode { .. }
@@ -342,6 +363,8 @@ pub struct Wizard {
     /// The tenant step: connection, report, plan.
     pub tenant: TenantState,
     pub checklist_cursor: usize,
+    /// The checklist's checks (step 5).
+    pub doctor: DoctorState,
     /// Set when the checklist was opened as a detour: where Esc returns to.
     pub checklist_return: Option<Step>,
     pub overlay: Option<Overlay>,
@@ -402,6 +425,7 @@ impl Wizard {
             tenant_cursor: 0,
             tenant: TenantState::default(),
             checklist_cursor: 0,
+            doctor: DoctorState::default(),
             checklist_return: None,
             overlay: None,
             notice: notice.map(|text| Notice {
@@ -537,7 +561,15 @@ impl Wizard {
         if step == Step::Tenant {
             effects.extend(self.enter_tenant());
         }
+        if step == Step::Checklist {
+            effects.extend(self.run_doctor());
+        }
         effects
+    }
+
+    /// Whether something on screen moves (a spinner): the runtime ticks.
+    pub fn animating(&self) -> bool {
+        self.busy.is_some() || self.doctor.running.is_some()
     }
 
     /// The one place decisions are made.
@@ -548,6 +580,17 @@ impl Wizard {
                 if let Some(b) = self.busy.as_mut() {
                     b.ticks += 1;
                 }
+                if self.doctor.running.is_some() {
+                    self.doctor.ticks += 1;
+                }
+                return vec![];
+            }
+            Msg::DoctorEvent { op, event } => {
+                self.doctor_event(op, event);
+                return vec![];
+            }
+            Msg::DoctorDone { op, found } => {
+                self.doctor_done(op, found);
                 return vec![];
             }
             Msg::SettingsLoaded {
@@ -673,6 +716,7 @@ impl Wizard {
                     self.checklist_cursor = 0;
                     self.checklist_return = Some(from);
                     self.notice = None;
+                    return self.run_doctor();
                 }
                 vec![]
             }
@@ -1337,16 +1381,6 @@ impl Wizard {
         let mut effects = self.remember_recipient();
         effects.extend(self.go(Step::Tenant));
         effects
-    }
-
-    fn update_checklist(&mut self, msg: Msg) -> Vec<Effect> {
-        let n = self.checklist.items.len();
-        match msg {
-            Msg::Up | Msg::Down => move_cursor(&mut self.checklist_cursor, n, &msg),
-            Msg::Enter => return self.forward(),
-            _ => {}
-        }
-        vec![]
     }
 }
 

@@ -100,6 +100,9 @@ pub struct TenantState {
     pub applied: Option<ApplyView>,
     pub tried: Option<Result<String, String>>,
     pub rate_limit: Option<RateLimit>,
+    /// Work to start once the connection is loaded and checked (the
+    /// checklist's fix).
+    pub then: Option<TenantWork>,
 }
 
 impl TenantState {
@@ -168,6 +171,11 @@ impl Wizard {
         if !self.connection_complete() {
             self.tenant.editing = true;
             return vec![];
+        }
+        if self.step == super::Step::Tenant
+            && let Some(work) = self.tenant.then.take()
+        {
+            return self.tenant_work(work);
         }
         if self.tenant.report.is_none() && self.step == super::Step::Tenant {
             return self.tenant_work(TenantWork::Check);
@@ -476,7 +484,10 @@ impl Wizard {
                     self.notice(Level::Info, "Every check passed.");
                 }
                 self.tenant.report = Some(Ok(r));
-                vec![]
+                match self.tenant.then.take() {
+                    Some(work) => self.tenant_work(work),
+                    None => vec![],
+                }
             }
             Ok(TenantAnswer::Planned(p)) => {
                 self.tenant_cursor = 0;

@@ -6,7 +6,7 @@ use crate::providers::outcome::{Accepted, CredentialReport, Failure};
 use serde_json::json;
 
 pub struct Esendex {
-    api: Api,
+    pub(super) api: Api,
     account: String,
     user: String,
     password: String,
@@ -98,6 +98,8 @@ impl SmsClient for Esendex {
             summary: format!("{} account reference(s): {}", refs.len(), refs.join(", ")),
             warnings,
             usable: ok,
+            trial: None,
+            custom_codes: None,
         })
     }
 

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 pub struct Infobip {
-    api: Api,
+    pub(super) api: Api,
     key: String,
     sender: Option<String>,
 }
@@ -118,6 +118,8 @@ impl SmsClient for Infobip {
             ),
             usable: b.balance > 0.0,
             warnings,
+            trial: None,
+            custom_codes: None,
         })
     }
 

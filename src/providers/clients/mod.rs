@@ -8,7 +8,7 @@ mod twilio;
 mod twilio_verify;
 mod vonage;
 
-use super::outcome::{Accepted, CredentialReport, Delivery, Failure, classify};
+use super::outcome::{Accepted, CredentialReport, Delivery, Failure, Ownership, Told, classify};
 use super::validate::{Validation, https_url};
 use super::{Catalog, Provider, Required};
 use crate::secrets::{Resolved, Source, Value};
@@ -147,6 +147,15 @@ impl Settings {
         let values = resolved
             .into_iter()
             .filter_map(|r| r.value.map(|v| (r.name, v)))
+            .collect();
+        Settings { values }
+    }
+
+    /// The same, copied from settings that stay with the caller.
+    pub fn of(resolved: &[Resolved]) -> Settings {
+        let values = resolved
+            .iter()
+            .filter_map(|r| Some((r.name.clone(), r.value.clone()?)))
             .collect();
         Settings { values }
     }
@@ -305,6 +314,44 @@ impl Client {
             Client::Infobip(c) => c.send_test(to, text).await,
             Client::Esendex(c) => c.send_test(to, text).await,
         }
+    }
+
+    /// Whether the configured sender belongs to the account, where the API
+    /// tells.
+    pub async fn sender_owned(&self) -> Result<Told<Ownership>, Failure> {
+        match self {
+            Client::Twilio(c) => c.sender_owned().await,
+            Client::TwilioVerify(_) => Ok(Told::Untold(
+                "Twilio Verify sends from Twilio's own senders.".into(),
+            )),
+            other => Ok(Told::Untold(format!(
+                "{}'s API does not list the senders an account may use.",
+                other.name()
+            ))),
+        }
+    }
+
+    /// Whether a trial account may send to `to`, where the API tells.
+    pub async fn destination_verified(&self, to: &Recipient) -> Result<Told<bool>, Failure> {
+        match self {
+            Client::Twilio(c) => c.destination_verified(to).await.map(Told::Known),
+            other => Ok(Told::Untold(format!(
+                "{}'s API does not list the numbers a trial account may reach.",
+                other.name()
+            ))),
+        }
+    }
+
+    /// The provider's name.
+    pub fn name(&self) -> &'static str {
+        let api = match self {
+            Client::Twilio(c) => &c.api,
+            Client::TwilioVerify(c) => &c.api,
+            Client::Vonage(c) => &c.api,
+            Client::Infobip(c) => &c.api,
+            Client::Esendex(c) => &c.api,
+        };
+        api.p.name.as_str()
     }
 
     pub async fn delivery_status(&self, id: &str) -> Option<Result<Delivery, Failure>> {

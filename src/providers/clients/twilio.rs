@@ -2,11 +2,11 @@
 //! form-encoded, HTTP Basic with the Account SID and auth token.
 
 use super::{Api, Recipient, Settings, SetupError, SmsClient};
-use crate::providers::outcome::{Accepted, CredentialReport, Delivery, Failure};
+use crate::providers::outcome::{Accepted, CredentialReport, Delivery, Failure, Ownership, Told};
 use serde::Deserialize;
 
 pub struct Twilio {
-    api: Api,
+    pub(super) api: Api,
     sid: String,
     token: String,
     from: Option<String>,
@@ -65,11 +65,89 @@ struct Account {
 }
 
 #[derive(Deserialize)]
+struct IncomingNumbers {
+    incoming_phone_numbers: Vec<IncomingNumber>,
+}
+
+#[derive(Deserialize)]
+struct IncomingNumber {
+    phone_number: Option<String>,
+    capabilities: Option<Capabilities>,
+}
+
+#[derive(Deserialize)]
+struct Capabilities {
+    sms: Option<bool>,
+}
+
+#[derive(Deserialize)]
+struct CallerIds {
+    outgoing_caller_ids: Vec<serde_json::Value>,
+}
+
+#[derive(Deserialize)]
 struct Message {
     sid: String,
     status: Option<String>,
     error_code: Option<serde_json::Value>,
     error_message: Option<String>,
+}
+
+impl Twilio {
+    /// A GET on the account, its JSON answer parsed.
+    async fn get<T: serde::de::DeserializeOwned>(
+        &self,
+        rest: &str,
+        query: &[(&str, &str)],
+    ) -> Result<T, Failure> {
+        let req = self
+            .api
+            .http
+            .client
+            .get(self.account_url(rest))
+            .query(query)
+            .basic_auth(&self.sid, Some(&self.token));
+        let (status, body) = self.api.http.call(req).await?;
+        if status != 200 {
+            return Err(twilio_failure(&self.api, status, &body));
+        }
+        serde_json::from_str(&body).map_err(|_| self.api.unexpected(status, &body))
+    }
+
+    /// Whether `From` is one of the account's numbers (IncomingPhoneNumbers),
+    /// and SMS-capable. A Messaging Service picks its own sender.
+    pub async fn sender_owned(&self) -> Result<Told<Ownership>, Failure> {
+        let Some(from) = self
+            .from
+            .as_deref()
+            .filter(|_| self.messaging_service.is_none())
+        else {
+            return Ok(Told::Untold(
+                "The Messaging Service chooses the sender from its own pool.".into(),
+            ));
+        };
+        let list: IncomingNumbers = self
+            .get("/IncomingPhoneNumbers.json", &[("PhoneNumber", from)])
+            .await?;
+        let found = list
+            .incoming_phone_numbers
+            .iter()
+            .find(|n| n.phone_number.as_deref() == Some(from));
+        Ok(Told::Known(Ownership {
+            sender: from.to_string(),
+            owned: found.is_some(),
+            sms_capable: found.and_then(|n| n.capabilities.as_ref()?.sms),
+        }))
+    }
+
+    /// Whether `to` is a verified caller id of the account (what a trial
+    /// account may send to).
+    pub async fn destination_verified(&self, to: &Recipient) -> Result<bool, Failure> {
+        let list: CallerIds = self
+            .get("/OutgoingCallerIds.json", &[("PhoneNumber", to.e164())])
+            .await?;
+        Ok(!list.outgoing_caller_ids.is_empty())
+    }
 }
 
 impl SmsClient for Twilio {
@@ -108,6 +186,8 @@ impl SmsClient for Twilio {
             ),
             warnings,
             usable,
+            trial: Some(kind.eq_ignore_ascii_case("trial")),
+            custom_codes: None,
         })
     }
 

@@ -8,7 +8,7 @@ use crate::providers::outcome::{Accepted, CredentialReport, Failure};
 use serde::Deserialize;
 
 pub struct TwilioVerify {
-    api: Api,
+    pub(super) api: Api,
     sid: String,
     token: String,
     service: String,
@@ -67,6 +67,8 @@ impl SmsClient for TwilioVerify {
             ),
             warnings,
             usable: custom,
+            trial: None,
+            custom_codes: Some(custom),
         })
     }
 

@@ -6,7 +6,7 @@ use crate::providers::outcome::{Accepted, CredentialReport, Failure};
 use serde::Deserialize;
 
 pub struct Vonage {
-    api: Api,
+    pub(super) api: Api,
     key: String,
     secret: String,
     from: String,
@@ -78,6 +78,8 @@ impl SmsClient for Vonage {
             ),
             usable: b.value > 0.0,
             warnings,
+            trial: None,
+            custom_codes: None,
         })
     }
 

@@ -3,7 +3,6 @@
 
 use crate::auth0::inspect::{Generation, Status};
 use crate::auth0::{inspect, plan as fix};
-use crate::checklist::TENANT_CHECKS;
 use crate::tui::fields;
 use crate::tui::widgets::{self, ACCENT, BAD, DIM, OK, WARN};
 use crate::wizard::{Busy, Task, TenantWork, Wizard};
@@ -165,34 +164,36 @@ fn report(frame: &mut Frame, area: Rect, w: &Wizard) {
         )),
         None => {}
     }
-    let r =
-        match &w.tenant.report {
-            Some(Ok(r)) => r,
-            Some(Err(e)) => {
-                head.push(Line::styled(
-                    format!("Could not check: {e}"),
-                    Style::new().fg(BAD),
-                ));
-                head.push(Line::styled(
-                    "e edits the connection, r tries again, Enter continues to the checklist.",
-                    DIM,
-                ));
-                frame.render_widget(Paragraph::new(head).wrap(Wrap { trim: true }), area);
-                return;
-            }
-            None => {
-                // Not checked yet: what will be checked.
-                head.push(Line::styled(
-                    "Not checked yet: r checks the tenant, e edits the connection.",
-                    DIM,
-                ));
-                head.extend(TENANT_CHECKS.iter().map(|(title, _)| {
-                    Line::from(vec![Span::styled("– ", DIM), Span::raw(*title)])
-                }));
-                frame.render_widget(Paragraph::new(head), area);
-                return;
-            }
-        };
+    let r = match &w.tenant.report {
+        Some(Ok(r)) => r,
+        Some(Err(e)) => {
+            head.push(Line::styled(
+                format!("Could not check: {e}"),
+                Style::new().fg(BAD),
+            ));
+            head.push(Line::styled(
+                "e edits the connection, r tries again, Enter continues to the checklist.",
+                DIM,
+            ));
+            frame.render_widget(Paragraph::new(head).wrap(Wrap { trim: true }), area);
+            return;
+        }
+        None => {
+            // Not checked yet: what will be checked.
+            head.push(Line::styled(
+                "Not checked yet: r checks the tenant, e edits the connection.",
+                DIM,
+            ));
+            let titles = crate::auth0::inspect::IDS
+                .iter()
+                .filter_map(|id| w.checklist.get(crate::doctor::checklist_id(id)));
+            head.extend(titles.map(|item| {
+                Line::from(vec![Span::styled("– ", DIM), Span::raw(item.title.clone())])
+            }));
+            frame.render_widget(Paragraph::new(head), area);
+            return;
+        }
+    };
     head.insert(
         0,
         Line::from(vec![
