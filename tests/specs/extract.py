@@ -93,6 +93,8 @@ out = {
         "twilio.send": operation(twilio, "/2010-04-01/Accounts/{AccountSid}/Messages.json", "post", form),
         "twilio.account": operation(twilio, "/2010-04-01/Accounts/{Sid}.json", "get"),
         "twilio.message": operation(twilio, "/2010-04-01/Accounts/{AccountSid}/Messages/{Sid}.json", "get"),
+        "twilio.incoming-numbers": operation(twilio, "/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers.json", "get", query=True),
+        "twilio.caller-ids": operation(twilio, "/2010-04-01/Accounts/{AccountSid}/OutgoingCallerIds.json", "get", query=True),
         "twilio-verify.send": operation(verify, "/v2/Services/{ServiceSid}/Verifications", "post", form),
         "twilio-verify.service": operation(verify, "/v2/Services/{Sid}", "get"),
         # The Vonage SMS server is https://rest.nexmo.com/sms: the wire path is /sms/json.
