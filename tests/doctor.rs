@@ -120,9 +120,11 @@ struct World {
 impl World {
     async fn new(provider: &str, account: Account, tenant: auth0::Tenant) -> World {
         let home = tempfile::tempdir().unwrap();
+        // Where the binary looks with XDG_CONFIG_HOME=HOME/config and
+        // XDG_DATA_HOME=HOME/data (the PTY and headless harnesses set them).
         let paths = Paths {
-            config_dir: home.path().join("config"),
-            data_dir: home.path().join("data"),
+            config_dir: home.path().join("config/sms-mfa"),
+            data_dir: home.path().join("data/sms-mfa"),
         };
         let server = if provider == "twilio" {
             twilio(account).await
@@ -666,6 +668,12 @@ async fn the_binary_prints_plain_text_without_a_terminal() {
     let w = World::healthy("twilio").await;
     let run = headless(&w, &["doctor"]).await;
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .starts_with("sms-mfa doctor · profile default · Twilio Programmable SMS\n"),
+        "the profile's provider: {}",
+        run.stdout
+    );
     assert!(run.stdout.contains("no problems found"));
     assert!(!run.stdout.contains('\x1b'));
     // A warning only: exit 1.
@@ -720,4 +728,71 @@ async fn colour_on_a_terminal_and_never_with_no_color() {
             "NO_COLOR={no_color:?}: {raw:?}"
         );
     }
+}
+
+/// The wizard's checklist in a pseudo-terminal against the fakes: resumed
+/// on step 5 it checks at once; `a` on a tenant problem plans the fix in
+/// step 4 (nothing written before y); after y and Enter the checklist runs
+/// again, and r after the policy is set by hand finds nothing left.
+#[tokio::test]
+async fn the_wizard_checklist_checks_and_fixes_through_the_plan() {
+    use common::{DOWN, ENTER, Session};
+    let w = World::new("twilio", Account::full(), auth0::Tenant::fresh_upe()).await;
+    let profile = Profile {
+        provider: Some("twilio".into()),
+        step: sms_mfa::wizard::Step::Checklist,
+        test_recipient: Some("+14155550100".into()),
+        ..Profile::default()
+    };
+    config::save(&w.paths, "default", &profile).unwrap();
+    let state = w.tenant.state.clone();
+    let home = w._home.path().to_path_buf();
+    let env: Vec<(String, String)> = w.env.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    let sms = Checklist::builtin().index_of("sms-enabled").unwrap();
+    tokio::task::spawn_blocking(move || {
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let mut s = Session::spawn_with(&[], &home, 110, 34, &env);
+        s.wait_for("Step 5 of 5");
+        s.wait_for("4 problems found");
+        assert!(
+            s.screen().contains("✗ The SMS factor is enabled"),
+            "{}",
+            s.screen()
+        );
+        assert!(
+            s.screen()
+                .contains("✓ The provider accepts the credentials"),
+            "{}",
+            s.screen()
+        );
+        for _ in 0..sms {
+            s.send(DOWN);
+        }
+        s.wait_for("▸ ✗ The SMS factor is enabled");
+        s.send("a");
+        s.wait_for("Step 4 of 5");
+        s.wait_for("changes planned");
+        assert!(
+            state.lock().unwrap().actions.is_empty(),
+            "nothing applied before y"
+        );
+        s.send("y");
+        s.wait_for("Last apply: 5 applied");
+        s.wait_for("1 problem found");
+        s.send(ENTER);
+        s.wait_for("Step 5 of 5");
+        s.wait_for("1 problem found: ↑↓ selects one");
+        assert!(
+            s.screen().contains("✗ MFA is required by a policy"),
+            "{}",
+            s.screen()
+        );
+        state.lock().unwrap().policies = json!(["all-applications"]);
+        s.send("r");
+        s.wait_for("No problems found.");
+        s.send("q");
+        let _ = s.wait_exit();
+    })
+    .await
+    .unwrap();
 }

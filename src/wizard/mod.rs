@@ -457,7 +457,12 @@ impl Wizard {
             // Resuming on the tenant step: its connection is what matters.
             return self.enter_tenant();
         }
-        self.load().into_iter().collect()
+        let mut effects: Vec<Effect> = self.load().into_iter().collect();
+        if self.step == Step::Checklist {
+            // Resuming on the checklist: check at once.
+            effects.extend(self.run_doctor());
+        }
+        effects
     }
 
     fn load(&mut self) -> Option<Effect> {

@@ -40,8 +40,11 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
     }
     let wide = rest.width >= 90;
     let (list, details) = if wide {
+        // As wide as the longest title, but at most 55% of the width.
+        let longest = lines.iter().map(Line::width).max().unwrap_or(0) as u16 + 1;
+        let width = longest.min(rest.width * 55 / 100);
         let [l, d] =
-            Layout::horizontal([Constraint::Percentage(45), Constraint::Min(0)]).areas(rest);
+            Layout::horizontal([Constraint::Length(width), Constraint::Min(0)]).areas(rest);
         (l, d)
     } else {
         let height = (lines.len() as u16).min(rest.height.saturating_sub(5).max(rest.height / 2));
