@@ -4,19 +4,11 @@
 //! longest chain of dependent calls); for scale, the sum of all calls is
 //! printed too.
 
-#[path = "../tests/common/spec.rs"]
-#[allow(dead_code)]
-mod spec;
-
-#[path = "../tests/common/auth0.rs"]
-#[allow(dead_code)]
-mod auth0;
-
-use auth0::Tenant;
 use serde_json::json;
 use sms_mfa::auth0::{Connection, inspect, plan};
 use sms_mfa::codegen::{self, Target};
 use sms_mfa::providers::Catalog;
+use sms_mfa::sandbox::auth0::{self, Tenant};
 use std::time::{Duration, Instant};
 
 const LATENCY: Duration = Duration::from_millis(150);

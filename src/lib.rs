@@ -14,6 +14,7 @@ pub mod config;
 pub mod doctor;
 pub mod logging;
 pub mod providers;
+pub mod sandbox;
 pub mod secrets;
 pub mod tui;
 pub mod wizard;

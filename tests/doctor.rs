@@ -1,5 +1,5 @@
 //! `sms-mfa doctor` against a fake provider and the fake tenant
-//! (tests/common/auth0.rs), in each broken state the source documents name
+//! (src/sandbox/auth0.rs), in each broken state the source documents name
 //! and in a healthy one. The healthy tenant is reached the way a user
 //! reaches it: `tenant apply --apply` on a fresh tenant, and the MFA policy
 //! set by hand (sms-mfa never changes who is asked for MFA).

@@ -1,5 +1,5 @@
 //! `sms-mfa tenant check` against the fake Management API on loopback
-//! (tests/common/auth0.rs, which follows the official spec), for each
+//! (src/sandbox/auth0.rs, which follows the official spec), for each
 //! tenant generation, in good and broken states.
 
 mod common;
@@ -72,7 +72,7 @@ fn good_classic() -> Tenant {
     }
 }
 
-/// The tenant on the fake Management API (tests/common/auth0.rs).
+/// The tenant on the fake Management API (src/sandbox/auth0.rs).
 async fn serve(t: &Tenant) -> MockServer {
     let mut f = auth0::Tenant::fresh_upe();
     f.upe = t.upe;

@@ -1,5 +1,5 @@
 //! `sms-mfa tenant apply` and `tenant try` against a fake tenant with
-//! state (tests/common/auth0.rs): the plan, the exact writes, the backup,
+//! state (src/sandbox/auth0.rs): the plan, the exact writes, the backup,
 //! a second apply that writes nothing, a failure part-way.
 
 mod common;

@@ -2,11 +2,13 @@
 """Extract, from the vendors' official OpenAPI specifications, the request
 rules of every call sms-mfa makes: method, path, content type, required and
 allowed fields. The tests check every request the clients send against
-tests/specs/requests.json, so the fakes follow the specs, not our guesses.
+assets/specs/requests.json; the simulated APIs of the sandbox (src/sandbox/)
+check every request they get against it, and so do the tests, so the fakes
+follow the specs, not our guesses.
 
 Run from the repository root when the specs change:
 
-    python3 tests/specs/extract.py ../shared/specs > tests/specs/requests.json
+    python3 assets/specs/extract.py ../shared/specs > assets/specs/requests.json
 
 Needs PyYAML for the Vonage specs. The output records the SHA-256 of each
 source file.

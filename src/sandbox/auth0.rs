@@ -1,8 +1,8 @@
-//! A fake Auth0 tenant on loopback: the Management API with state, so that
+//! The simulated Auth0 tenant on loopback: the Management API with state, so that
 //! what `tenant apply` writes is what the next `tenant check` reads.
 //!
 //! Every request is matched to an operation of the official specs (rules
-//! in tests/specs/requests.json): an unknown path answers 404, a token
+//! in assets/specs/requests.json): an unknown path answers 404, a token
 //! without the operation's scope 403, a body with fields the spec does not
 //! define 400, as Auth0 does, with Auth0's error body. Unified Phone
 //! Experience tenants answer the legacy phone endpoints with 403

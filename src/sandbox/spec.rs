@@ -1,7 +1,9 @@
-//! Every request a client sends, checked against the vendors' official
-//! OpenAPI specifications (their rules extracted into tests/specs/requests.json
-//! by tests/specs/extract.py): method, path, content type, and that every
-//! field sent is defined by the spec and every required one is there.
+//! Every request the simulated APIs get, checked against the vendors'
+//! official OpenAPI specifications (their rules extracted into
+//! assets/specs/requests.json by assets/specs/extract.py): method, path,
+//! content type, and that every field sent is defined by the spec and every
+//! required one is there. The tests use the same rules on what the real
+//! clients send.
 
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -10,7 +12,8 @@ use wiremock::Request;
 fn rules() -> &'static Value {
     static RULES: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
     RULES.get_or_init(|| {
-        serde_json::from_str(include_str!("../specs/requests.json")).expect("requests.json")
+        serde_json::from_str(include_str!("../../assets/specs/requests.json"))
+            .expect("requests.json")
     })
 }
 
@@ -189,7 +192,8 @@ pub fn problems(op: &str, req: &Request) -> Vec<String> {
     out
 }
 
-/// Assert that `req` is a request the spec of operation `op` allows.
+/// Assert that `req` is a request the spec of operation `op` allows (for
+/// tests).
 pub fn check(op: &str, req: &Request) {
     let p = problems(op, req);
     assert!(p.is_empty(), "{}", p.join("\n"));
