@@ -4,4 +4,5 @@
 //! The tests use the same simulations wherever they need a stateful server.
 
 pub mod auth0;
+pub mod providers;
 pub mod spec;
