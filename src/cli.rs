@@ -22,6 +22,14 @@ pub struct Cli {
     #[arg(long, global = true, default_value = "info", value_parser = ["error", "warn", "info", "debug", "trace"])]
     pub log_level: String,
 
+    /// Run the wizard against simulated provider and Auth0 APIs on this machine: no provider account, no tenant, nothing leaves the machine
+    #[arg(long)]
+    pub sandbox: bool,
+
+    /// The sandbox's scenario (`--scenario help` lists them; default new-tenant)
+    #[arg(long, value_name = "NAME", requires = "sandbox")]
+    pub scenario: Option<String>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }

@@ -117,9 +117,35 @@ fn main() -> ExitCode {
     {
         return ExitCode::from(provider_command(cmd, &cli.profile, &paths));
     }
+    if cli.sandbox && cli.command.is_some() {
+        eprintln!("sms-mfa: --sandbox runs the wizard; it takes no subcommand.");
+        return ExitCode::from(USAGE);
+    }
+    let scenario = if cli.sandbox {
+        let all = sms_mfa::sandbox::Scenarios::builtin();
+        match cli.scenario.as_deref() {
+            Some("help") => {
+                print!("{}", all.help());
+                return ExitCode::SUCCESS;
+            }
+            Some(name) => match all.get(name) {
+                Some(s) => Some(s),
+                None => {
+                    eprintln!("sms-mfa: unknown scenario {name:?}.\n\n{}", all.help());
+                    return ExitCode::from(USAGE);
+                }
+            },
+            None => Some(all.default_scenario()),
+        }
+    } else {
+        None
+    };
     if !std::io::stdout().is_terminal() {
         eprintln!("sms-mfa: the wizard needs a terminal; run it in one (see --help).");
         return ExitCode::from(USAGE);
+    }
+    if let Some(scenario) = scenario {
+        return sandbox(&cli, paths, scenario, notice);
     }
     let loaded = config::load(&paths, &cli.profile);
     let notice = loaded.notice.or(notice);
@@ -151,6 +177,97 @@ fn main() -> ExitCode {
             tracing::info!(signal = n, "ended by signal");
             ExitCode::from(128 + n as u8)
         }
+        Err(e) => {
+            eprintln!("sms-mfa: terminal error: {e}");
+            ExitCode::from(FAILURE)
+        }
+    }
+}
+
+/// `--sandbox`: start the simulated APIs, then the wizard against them, with
+/// the sandbox's own profile (started afresh) and keyring service.
+fn sandbox(
+    cli: &Cli,
+    paths: Paths,
+    scenario: &sms_mfa::sandbox::Scenario,
+    notice: Option<String>,
+) -> ExitCode {
+    use sms_mfa::secrets::{MemoryStore, SANDBOX_SERVICE, SecretStore};
+    use std::sync::Arc;
+    let profile_name = if cli.profile == config::DEFAULT_PROFILE {
+        sms_mfa::sandbox::PROFILE.to_string()
+    } else {
+        cli.profile.clone()
+    };
+    // Every sandbox run starts at step 1.
+    if let Err(e) = config::save(&paths, &profile_name, &config::Profile::default()) {
+        eprintln!("sms-mfa: cannot write the sandbox profile: {e}");
+        return ExitCode::from(FAILURE);
+    }
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("sms-mfa: cannot start the async runtime: {e}");
+            return ExitCode::from(FAILURE);
+        }
+    };
+    // The sandbox's own keyring entries; memory when no keyring answers.
+    let keyring = OsKeyring::with_service(SANDBOX_SERVICE);
+    let (store, memory_only): (Arc<dyn SecretStore>, Option<String>) = match keyring
+        .get("sandbox/probe")
+    {
+        Ok(_) => (Arc::new(keyring), None),
+        Err(e) => (
+            Arc::new(MemoryStore::new()),
+            Some(format!(
+                "No OS keyring ({}): sandbox secrets are kept in memory and gone when you quit.",
+                e.kind()
+            )),
+        ),
+    };
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let result = runtime.block_on(async {
+        let on_delivery: sms_mfa::sandbox::providers::OnDelivery = Arc::new(move |d| {
+            let _ = tx.send(sms_mfa::wizard::Msg::SandboxDelivered(d));
+        });
+        let sandbox = sms_mfa::sandbox::Sandbox::start(scenario, Some(on_delivery)).await;
+        tracing::info!(scenario = %scenario.name, providers = %sandbox.providers.uri(),
+            tenant = %sandbox.tenant.uri(), "sandbox started");
+        let overlay = sandbox.env();
+        let mut services = tui::Services::os(paths, Catalog::builtin());
+        services.store = store;
+        // The simulation's settings only: a real SMS_MFA_* value of the
+        // shell never reaches the sandbox.
+        services.env = Arc::new(move |name: &str| {
+            overlay.get(name).cloned().or_else(|| {
+                (!name.starts_with("SMS_MFA_"))
+                    .then(|| secrets::process_env(name))
+                    .flatten()
+            })
+        });
+        let mut wizard = Wizard::new(
+            Catalog::builtin(),
+            Checklist::builtin(),
+            &profile_name,
+            config::Profile::default(),
+            notice,
+        );
+        wizard.sandbox = Some(sms_mfa::wizard::SandboxState {
+            scenario: scenario.name.clone(),
+            memory_only,
+            inbox: Vec::new(),
+        });
+        let result = tui::run_with(wizard, services, Some(rx)).await;
+        drop(sandbox);
+        result
+    });
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    match result {
+        Ok(Exit::Quit) => ExitCode::SUCCESS,
+        Ok(Exit::Signal(n)) => ExitCode::from(128 + n as u8),
         Err(e) => {
             eprintln!("sms-mfa: terminal error: {e}");
             ExitCode::from(FAILURE)

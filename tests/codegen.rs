@@ -129,7 +129,7 @@ fn every_template_reads_exactly_the_catalogs_secrets() {
 
 #[test]
 fn the_check_catches_the_infobip_guides_wrong_secret_name() {
-    let sample = include_str!("fixtures/seed_infobip_hook.js");
+    let sample = include_str!("../assets/sandbox/infobip-guide-hook.js");
     let p = Catalog::builtin().get("infobip").unwrap();
     let m = codegen::compare(sample, &codegen::action_secrets(p));
     assert_eq!(m.missing, ["API_KEY"], "the sample reads API_KEY");

@@ -433,7 +433,7 @@ async fn wrong_credentials_fail_with_the_providers_own_error() {
 
 #[tokio::test]
 async fn the_infobip_samples_secret_name_mismatch_is_named() {
-    let script = include_str!("fixtures/seed_infobip_hook.js");
+    let script = include_str!("../assets/sandbox/infobip-guide-hook.js");
     let mut t = auth0::Tenant::classic_with_hook(script);
     // As the guide says: the secret is created as INFOBIP_API_KEY.
     t.hook_secrets.insert(

@@ -2,7 +2,10 @@
 //! checked against the vendor's OpenAPI spec (common/spec.rs) and for the
 //! exact values sent; the fakes answer with the documented bodies, for
 //! success and for every mapped error, plus malformed JSON, HTTP 500, a
-//! stall and a refused connection.
+//! stall and a refused connection. The exact requests of the success paths
+//! are asserted once more against the sandbox's simulated provider APIs
+//! (src/sandbox/providers.rs), with the same assertions: the simulation
+//! takes exactly what the real clients send.
 
 mod common;
 
@@ -10,14 +13,16 @@ use common::spec;
 use sms_mfa::providers::Catalog;
 use sms_mfa::providers::clients::{Client, Http, Recipient, Settings};
 use sms_mfa::providers::outcome::{ErrorClass, Failure};
+use sms_mfa::sandbox::providers::{Accounts, Providers};
 use sms_mfa::secrets::Value;
 use std::time::Duration;
 use wiremock::matchers::{header, method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 const SID: &str = "AC0123456789abcdef0123456789abcdef";
 const TOKEN: &str = "fedcba98765432100123456789abcdef";
 const VA: &str = "VA0123456789abcdef0123456789abcdef";
+const MG: &str = "MG0123456789abcdef0123456789abcdef";
 const TO: &str = "+14155550100";
 const TEXT: &str = "Your verification code is 123456";
 /// Basic base64(SID:TOKEN)
@@ -133,10 +138,162 @@ fn to() -> Recipient {
     Recipient::parse(TO).unwrap()
 }
 
-async fn only_request(server: &MockServer) -> wiremock::Request {
+async fn only_request(server: &MockServer) -> Request {
     let mut r = server.received_requests().await.unwrap();
     assert_eq!(r.len(), 1, "exactly one request: {r:?}");
     r.remove(0)
+}
+
+// ---- The exact requests of the success paths ----
+//
+// Each asserted on what a wiremock fake below received, and again on what
+// the sandbox's simulation received (`the_sandbox_gets_*`).
+
+fn assert_header(req: &Request, name: &str, value: &str) {
+    assert_eq!(
+        req.headers.get(name).and_then(|h| h.to_str().ok()),
+        Some(value),
+        "header {name}"
+    );
+}
+
+fn assert_call(req: &Request, method: &str, path: &str) {
+    assert_eq!(
+        (req.method.as_str(), req.url.path()),
+        (method, path),
+        "{req:?}"
+    );
+}
+
+/// Twilio Messages.json: To, Body, and the sender (`From` or
+/// `MessagingServiceSid`), form-encoded, Basic auth.
+fn assert_twilio_send(req: &Request, sender: (&str, &str)) {
+    assert_call(
+        req,
+        "POST",
+        &format!("/2010-04-01/Accounts/{SID}/Messages.json"),
+    );
+    assert_header(req, "authorization", &twilio_auth());
+    spec::check("twilio.send", req);
+    assert_eq!(
+        spec::form(req),
+        [
+            ("To".to_string(), TO.to_string()),
+            ("Body".into(), TEXT.into()),
+            (sender.0.into(), sender.1.into())
+        ]
+    );
+}
+
+fn assert_twilio_account_check(req: &Request) {
+    assert_call(req, "GET", &format!("/2010-04-01/Accounts/{SID}.json"));
+    assert_header(req, "authorization", &twilio_auth());
+    assert_eq!(req.url.query(), None);
+    spec::check("twilio.account", req);
+}
+
+fn assert_twilio_status_read(req: &Request, sid: &str) {
+    assert_call(
+        req,
+        "GET",
+        &format!("/2010-04-01/Accounts/{SID}/Messages/{sid}.json"),
+    );
+    assert_header(req, "authorization", &twilio_auth());
+    spec::check("twilio.message", req);
+}
+
+/// A Verification: To, Channel=sms and the code as CustomCode.
+fn assert_verify_send(req: &Request, code: &str) {
+    assert_call(req, "POST", &format!("/v2/Services/{VA}/Verifications"));
+    assert_header(req, "authorization", &twilio_auth());
+    spec::check("twilio-verify.send", req);
+    assert_eq!(
+        spec::form(req),
+        [
+            ("To".to_string(), TO.to_string()),
+            ("Channel".into(), "sms".into()),
+            ("CustomCode".into(), code.into())
+        ]
+    );
+}
+
+fn assert_verify_service_check(req: &Request) {
+    assert_call(req, "GET", &format!("/v2/Services/{VA}"));
+    assert_header(req, "authorization", &twilio_auth());
+    spec::check("twilio-verify.service", req);
+}
+
+/// Vonage /sms/json: the credentials in the form, numbers without +.
+fn assert_vonage_send(req: &Request) {
+    assert_call(req, "POST", "/sms/json");
+    spec::check("vonage.send", req);
+    assert_eq!(
+        spec::form(req),
+        [
+            ("api_key".to_string(), "abcd1234".to_string()),
+            ("api_secret".into(), "s3cr3tValue".into()),
+            ("from".into(), "14155550199".into()),
+            ("to".into(), "14155550100".into()),
+            ("text".into(), TEXT.into())
+        ]
+    );
+}
+
+fn assert_vonage_balance(req: &Request) {
+    assert_call(req, "GET", "/account/get-balance");
+    spec::check("vonage.balance", req);
+    let q: Vec<(String, String)> = req.url.query_pairs().into_owned().collect();
+    assert_eq!(
+        q,
+        [
+            ("api_key".to_string(), "abcd1234".to_string()),
+            ("api_secret".into(), "s3cr3tValue".into())
+        ]
+    );
+}
+
+/// Infobip v3 JSON with `Authorization: App KEY`.
+fn assert_infobip_send(req: &Request) {
+    assert_call(req, "POST", "/sms/3/messages");
+    assert_header(req, "authorization", &format!("App {INFOBIP_KEY}"));
+    assert_header(req, "content-type", "application/json");
+    spec::check("infobip.send", req);
+    let body: serde_json::Value = serde_json::from_slice(&req.body).unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!({"messages": [{
+            "sender": "InfoSMS",
+            "destinations": [{"to": "14155550100"}],
+            "content": {"text": TEXT},
+        }]})
+    );
+}
+
+fn assert_infobip_balance(req: &Request) {
+    assert_call(req, "GET", "/account/1/balance");
+    assert_header(req, "authorization", &format!("App {INFOBIP_KEY}"));
+}
+
+fn esendex_auth() -> String {
+    format!("Basic {}", b64("admin@example.com:correct-horse"))
+}
+
+/// Esendex's dispatcher: JSON with the account reference, Basic auth.
+fn assert_esendex_dispatch(req: &Request) {
+    assert_call(req, "POST", "/v1.0/messagedispatcher");
+    assert_header(req, "authorization", &esendex_auth());
+    assert_header(req, "content-type", "application/json");
+    let body: serde_json::Value = serde_json::from_slice(&req.body).unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!({"accountreference": "EX0000001",
+            "messages": [{"to": "14155550100", "body": TEXT}]})
+    );
+}
+
+fn assert_esendex_accounts(req: &Request) {
+    assert_call(req, "GET", "/v1.0/accounts");
+    assert_header(req, "authorization", &esendex_auth());
 }
 
 fn assert_failure(f: &Failure, class: ErrorClass, code: &str, message_part: &str) {
@@ -178,16 +335,7 @@ async fn twilio_send_posts_the_documented_form() {
     assert_eq!(a.id, "SM0123456789abcdef0123456789abcdef");
     assert_eq!(a.status.as_deref(), Some("queued"));
     assert!(a.trackable);
-    let req = only_request(&server).await;
-    spec::check("twilio.send", &req);
-    assert_eq!(
-        spec::form(&req),
-        [
-            ("To".to_string(), TO.to_string()),
-            ("Body".into(), TEXT.into()),
-            ("From".into(), "+15005550006".into())
-        ]
-    );
+    assert_twilio_send(&only_request(&server).await, ("From", "+15005550006"));
 }
 
 #[tokio::test]
@@ -200,20 +348,11 @@ async fn twilio_send_with_a_messaging_service() {
         .mount(&server)
         .await;
     let mut s = twilio_settings(&server.uri());
-    s.insert(
-        "TWILIO_MESSAGING_SERVICE_SID",
-        Value::Plain("MG0123456789abcdef0123456789abcdef".into()),
-    );
+    s.insert("TWILIO_MESSAGING_SERVICE_SID", Value::Plain(MG.into()));
     let a = client("twilio", &s).send_test(&to(), TEXT).await.unwrap();
     assert_eq!(a.status.as_deref(), Some("accepted"));
-    let req = only_request(&server).await;
-    spec::check("twilio.send", &req);
-    let form = spec::form(&req);
-    assert!(form.contains(&(
-        "MessagingServiceSid".into(),
-        "MG0123456789abcdef0123456789abcdef".into()
-    )));
-    assert!(!form.iter().any(|(k, _)| k == "From"));
+    // The service, and no From.
+    assert_twilio_send(&only_request(&server).await, ("MessagingServiceSid", MG));
 }
 
 #[tokio::test]
@@ -269,7 +408,7 @@ async fn twilio_account_check_reports_trial_and_suspended() {
         assert_eq!(r.usable, usable, "{r:?}");
         assert_eq!(r.warnings.len(), warns, "{r:?}");
         assert!(r.summary.contains(kind) && r.summary.contains("Acme"));
-        spec::check("twilio.account", &only_request(&server).await);
+        assert_twilio_account_check(&only_request(&server).await);
     }
     let server = MockServer::start().await;
     Mock::given(method("GET"))
@@ -303,7 +442,7 @@ async fn twilio_delivery_status_is_read() {
     assert!(d.final_ && !d.delivered);
     assert_eq!(d.status, "undelivered");
     assert_eq!(d.error_code.as_deref(), Some("30003"));
-    spec::check("twilio.message", &only_request(&server).await);
+    assert_twilio_status_read(&only_request(&server).await, "SMx");
 }
 
 // ---- Twilio Verify ----
@@ -330,16 +469,7 @@ async fn verify_sends_a_custom_code_to_the_service_sid() {
         code.len() == 6 && code.chars().all(|c| c.is_ascii_digit()),
         "{code}"
     );
-    let req = only_request(&server).await;
-    spec::check("twilio-verify.send", &req);
-    assert_eq!(
-        spec::form(&req),
-        [
-            ("To".to_string(), TO.to_string()),
-            ("Channel".into(), "sms".into()),
-            ("CustomCode".into(), code)
-        ]
-    );
+    assert_verify_send(&only_request(&server).await, &code);
 }
 
 #[tokio::test]
@@ -381,7 +511,7 @@ async fn verify_service_check_needs_custom_codes() {
             .unwrap();
         assert_eq!(r.usable, usable);
         assert_eq!(r.warnings.is_empty(), enabled, "{r:?}");
-        spec::check("twilio-verify.service", &only_request(&server).await);
+        assert_verify_service_check(&only_request(&server).await);
     }
 }
 
@@ -405,18 +535,7 @@ async fn vonage_sends_digits_only_and_reads_the_message_status() {
         .await
         .unwrap();
     assert_eq!(a.id, "0A0000000123ABCD1");
-    let req = only_request(&server).await;
-    spec::check("vonage.send", &req);
-    assert_eq!(
-        spec::form(&req),
-        [
-            ("api_key".to_string(), "abcd1234".to_string()),
-            ("api_secret".into(), "s3cr3tValue".into()),
-            ("from".into(), "14155550199".into()),
-            ("to".into(), "14155550100".into()),
-            ("text".into(), TEXT.into())
-        ]
-    );
+    assert_vonage_send(&only_request(&server).await);
 }
 
 #[tokio::test]
@@ -469,16 +588,7 @@ async fn vonage_balance_check() {
         .await
         .unwrap();
     assert!(r.usable && r.summary.contains("10.28"), "{r:?}");
-    let req = only_request(&server).await;
-    spec::check("vonage.balance", &req);
-    let q: Vec<(String, String)> = req.url.query_pairs().into_owned().collect();
-    assert_eq!(
-        q,
-        [
-            ("api_key".to_string(), "abcd1234".to_string()),
-            ("api_secret".into(), "s3cr3tValue".into())
-        ]
-    );
+    assert_vonage_balance(&only_request(&server).await);
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .respond_with(ResponseTemplate::new(401).set_body_json(serde_json::json!({
@@ -526,17 +636,7 @@ async fn infobip_sends_v3_json_with_the_app_key() {
         .await
         .unwrap();
     assert_eq!(a.id, "2250be2d4219-3af1-78856-aabe-1362af1edfd2");
-    let req = only_request(&server).await;
-    spec::check("infobip.send", &req);
-    let body: serde_json::Value = serde_json::from_slice(&req.body).unwrap();
-    assert_eq!(
-        body,
-        serde_json::json!({"messages": [{
-            "sender": "InfoSMS",
-            "destinations": [{"to": "14155550100"}],
-            "content": {"text": TEXT},
-        }]})
-    );
+    assert_infobip_send(&only_request(&server).await);
 }
 
 #[tokio::test]
@@ -610,6 +710,7 @@ async fn infobip_balance_check() {
         .await
         .unwrap();
     assert!(r.usable && r.summary.contains("47.79 EUR"), "{r:?}");
+    assert_infobip_balance(&only_request(&server).await);
 }
 
 // ---- Esendex ----
@@ -636,13 +737,7 @@ async fn esendex_dispatches_json_with_the_account_reference() {
             .await
             .unwrap();
         assert_eq!(a.id, "m-1");
-        let req = only_request(&server).await;
-        let body: serde_json::Value = serde_json::from_slice(&req.body).unwrap();
-        assert_eq!(
-            body,
-            serde_json::json!({"accountreference": "EX0000001",
-                "messages": [{"to": "14155550100", "body": TEXT}]})
-        );
+        assert_esendex_dispatch(&only_request(&server).await);
     }
 }
 
@@ -689,7 +784,80 @@ async fn esendex_accounts_check_finds_the_reference() {
             .await
             .unwrap();
         assert_eq!(r.usable, usable, "{r:?}");
+        assert_esendex_accounts(&only_request(&server).await);
     }
+}
+
+// ---- the same requests, to the sandbox's simulated APIs ----
+
+/// The simulation of the sandbox's provider accounts (accepting).
+async fn sandbox() -> Providers {
+    Providers::serve(Accounts::default(), None).await
+}
+
+/// The latest request the simulation received, after `n` in all.
+async fn request_n(sim: &Providers, n: usize) -> Request {
+    let mut r = sim.server.received_requests().await.unwrap();
+    assert_eq!(r.len(), n, "{r:?}");
+    r.pop().unwrap()
+}
+
+#[tokio::test]
+async fn the_sandbox_gets_the_same_twilio_requests() {
+    let sim = sandbox().await;
+    let c = client("twilio", &twilio_settings(&sim.uri()));
+    assert!(c.check_credentials().await.unwrap().usable);
+    assert_twilio_account_check(&request_n(&sim, 1).await);
+    let a = c.send_test(&to(), TEXT).await.unwrap();
+    assert_twilio_send(&request_n(&sim, 2).await, ("From", "+15005550006"));
+    let d = c.delivery_status(&a.id).await.unwrap().unwrap();
+    assert!(d.delivered, "{d:?}");
+    assert_twilio_status_read(&request_n(&sim, 3).await, &a.id);
+    let mut s = twilio_settings(&sim.uri());
+    s.insert("TWILIO_MESSAGING_SERVICE_SID", Value::Plain(MG.into()));
+    client("twilio", &s).send_test(&to(), TEXT).await.unwrap();
+    assert_twilio_send(&request_n(&sim, 4).await, ("MessagingServiceSid", MG));
+    assert_eq!(sim.inbox().len(), 2);
+}
+
+#[tokio::test]
+async fn the_sandbox_gets_the_same_verify_requests() {
+    let sim = sandbox().await;
+    let c = client("twilio-verify", &verify_settings(&sim.uri()));
+    assert!(c.check_credentials().await.unwrap().usable);
+    assert_verify_service_check(&request_n(&sim, 1).await);
+    let a = c.send_test(&to(), TEXT).await.unwrap();
+    assert_verify_send(&request_n(&sim, 2).await, &a.code_sent.unwrap());
+}
+
+#[tokio::test]
+async fn the_sandbox_gets_the_same_vonage_requests() {
+    let sim = sandbox().await;
+    let c = client("vonage", &vonage_settings(&sim.uri()));
+    assert!(c.check_credentials().await.unwrap().usable);
+    assert_vonage_balance(&request_n(&sim, 1).await);
+    c.send_test(&to(), TEXT).await.unwrap();
+    assert_vonage_send(&request_n(&sim, 2).await);
+}
+
+#[tokio::test]
+async fn the_sandbox_gets_the_same_infobip_requests() {
+    let sim = sandbox().await;
+    let c = client("infobip", &infobip_settings(&sim.uri()));
+    assert!(c.check_credentials().await.unwrap().usable);
+    assert_infobip_balance(&request_n(&sim, 1).await);
+    c.send_test(&to(), TEXT).await.unwrap();
+    assert_infobip_send(&request_n(&sim, 2).await);
+}
+
+#[tokio::test]
+async fn the_sandbox_gets_the_same_esendex_requests() {
+    let sim = sandbox().await;
+    let c = client("esendex", &esendex_settings(&sim.uri()));
+    assert!(c.check_credentials().await.unwrap().usable);
+    assert_esendex_accounts(&request_n(&sim, 1).await);
+    c.send_test(&to(), TEXT).await.unwrap();
+    assert_esendex_dispatch(&request_n(&sim, 2).await);
 }
 
 // ---- faults, for every provider ----
@@ -836,5 +1004,5 @@ async fn every_mapped_error_of_every_provider_is_recognised() {
             checked += 1;
         }
     }
-    assert_eq!(checked, 58, "every mapped error of the catalog is checked");
+    assert_eq!(checked, 62, "every mapped error of the catalog is checked");
 }

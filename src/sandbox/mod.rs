@@ -1,8 +1,58 @@
 //! The sandbox: simulated provider APIs and a simulated Auth0 Management
 //! API on loopback, following the vendors' official specifications, so the
-//! whole wizard runs on a machine with no provider account and no tenant.
-//! The tests use the same simulations wherever they need a stateful server.
+//! whole wizard runs on a machine with no provider account and no tenant
+//! (`sms-mfa --sandbox`). The wizard runs unchanged: only its base URLs
+//! point here. The tests use the same simulations wherever they need a
+//! stateful server, so the sandbox cannot drift from what is tested.
 
 pub mod auth0;
 pub mod providers;
+pub mod scenario;
 pub mod spec;
+
+pub use scenario::{Scenario, Scenarios};
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// The sandbox's profile: its progress is kept apart from real profiles.
+pub const PROFILE: &str = "sandbox";
+/// The simulated tenant's domain (the wizard checks its form; every call
+/// goes to the simulation's loopback address instead).
+pub const DOMAIN: &str = "sms-mfa-sandbox.us.auth0.com";
+
+/// Running simulations for one scenario.
+pub struct Sandbox {
+    pub scenario: Scenario,
+    pub providers: providers::Providers,
+    pub tenant: auth0::Fake,
+}
+
+impl Sandbox {
+    /// Start the simulated APIs for `scenario` on loopback (random ports).
+    /// `on_delivery` hears of every message a simulated provider accepts.
+    pub async fn start(scenario: &Scenario, on_delivery: Option<providers::OnDelivery>) -> Sandbox {
+        let providers = providers::Providers::serve(scenario.accounts.clone(), on_delivery).await;
+        let tenant = auth0::serve(scenario.tenant(), Duration::ZERO).await;
+        Sandbox {
+            scenario: scenario.clone(),
+            providers,
+            tenant,
+        }
+    }
+
+    /// The environment the wizard runs with: every provider's base URL and
+    /// the Management API's address and client (the simulated tenant's).
+    /// It wins over the process environment.
+    pub fn env(&self) -> BTreeMap<String, String> {
+        let mut env: BTreeMap<String, String> = self.providers.env().into_iter().collect();
+        env.insert("SMS_MFA_AUTH0_DOMAIN".into(), DOMAIN.into());
+        env.insert("SMS_MFA_AUTH0_CLIENT_ID".into(), auth0::CLIENT_ID.into());
+        env.insert(
+            "SMS_MFA_AUTH0_CLIENT_SECRET".into(),
+            auth0::CLIENT_SECRET.into(),
+        );
+        env.insert("SMS_MFA_AUTH0_BASE_URL".into(), self.tenant.uri());
+        env
+    }
+}

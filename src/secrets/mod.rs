@@ -21,6 +21,8 @@ use std::time::Duration;
 
 /// The keyring service name of every entry.
 pub const SERVICE: &str = "sms-mfa";
+/// The service of the sandbox's entries (`sms-mfa --sandbox`).
+pub const SANDBOX_SERVICE: &str = "sms-mfa-sandbox";
 /// The prefix of the environment overrides.
 pub const ENV_PREFIX: &str = "SMS_MFA_";
 /// How long one keyring call may take before it counts as failed.

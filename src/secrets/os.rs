@@ -18,6 +18,8 @@ use std::time::Duration;
 pub struct OsKeyring {
     store: Arc<Mutex<Option<Arc<CredentialStore>>>>,
     timeout: Duration,
+    /// The entries' service name ([`SERVICE`], or the sandbox's).
+    service: &'static str,
 }
 
 impl Default for OsKeyring {
@@ -36,6 +38,16 @@ impl OsKeyring {
         OsKeyring {
             store: Arc::new(Mutex::new(None)),
             timeout,
+            service: SERVICE,
+        }
+    }
+
+    /// The same, with entries under another service name (the sandbox's
+    /// [`super::SANDBOX_SERVICE`]), kept apart from the real ones.
+    pub fn with_service(service: &'static str) -> OsKeyring {
+        OsKeyring {
+            service,
+            ..OsKeyring::new()
         }
     }
 
@@ -48,11 +60,12 @@ impl OsKeyring {
         let (tx, rx) = mpsc::channel();
         let slot = Arc::clone(&self.store);
         let user = user.to_string();
+        let service = self.service;
         std::thread::Builder::new()
             .name("keyring".into())
             .spawn(move || {
                 let result = connected(&slot).and_then(|store| {
-                    let entry = build(&store, &user)?;
+                    let entry = build(&store, service, &user)?;
                     op(&entry)
                 });
                 if matches!(
@@ -93,11 +106,11 @@ fn connected(
     Ok(store)
 }
 
-fn build(store: &Arc<CredentialStore>, user: &str) -> Result<Entry, StoreError> {
-    let label = format!("sms-mfa {user}");
+fn build(store: &Arc<CredentialStore>, service: &str, user: &str) -> Result<Entry, StoreError> {
+    let label = format!("{service} {user}");
     let mods = platform::modifiers(&label);
     store
-        .build(SERVICE, user, mods.as_ref())
+        .build(service, user, mods.as_ref())
         .map_err(|e| classify(e, false))
 }
 

@@ -28,10 +28,20 @@ pub enum Exit {
 }
 
 /// Run the wizard in the terminal until the user quits.
-pub async fn run(mut wizard: Wizard, services: Services) -> std::io::Result<Exit> {
+pub async fn run(wizard: Wizard, services: Services) -> std::io::Result<Exit> {
+    run_with(wizard, services, None).await
+}
+
+/// The same, with messages from outside the wizard's own work (the
+/// sandbox's inbox).
+pub async fn run_with(
+    mut wizard: Wizard,
+    services: Services,
+    outside: Option<mpsc::UnboundedReceiver<Msg>>,
+) -> std::io::Result<Exit> {
     let mut terminal = ratatui::try_init()?;
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableBracketedPaste);
-    let result = event_loop(&mut terminal, &mut wizard, &services).await;
+    let result = event_loop(&mut terminal, &mut wizard, &services, outside).await;
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableBracketedPaste);
     ratatui::restore();
     result
@@ -41,9 +51,20 @@ async fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     wizard: &mut Wizard,
     services: &Services,
+    outside: Option<mpsc::UnboundedReceiver<Msg>>,
 ) -> std::io::Result<Exit> {
     let mut events = EventStream::new();
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
+    if let Some(mut outside) = outside {
+        let tx = tx.clone();
+        tokio::spawn(async move {
+            while let Some(msg) = outside.recv().await {
+                if tx.send(msg).is_err() {
+                    break;
+                }
+            }
+        });
+    }
     // Work can report before its answer (a rate-limit wait) through `tx`.
     let services = &Services {
         notify: Some(tx.clone()),

@@ -35,6 +35,16 @@ pub fn draw(frame: &mut Frame, w: &Wizard) {
         width: body.width.saturating_sub(2),
         ..body
     };
+    // The sandbox's inbox under every screen.
+    let body = if w.sandbox.is_some() {
+        let rows = if w.step == Step::Secrets { 4 } else { 3 };
+        let [b, panel] =
+            Layout::vertical([Constraint::Min(1), Constraint::Length(rows)]).areas(body);
+        widgets::sandbox_panel(frame, panel, w);
+        b
+    } else {
+        body
+    };
     match w.step {
         Step::Provider => screens::provider::draw(frame, body, w),
         Step::Secrets => screens::secrets::draw(frame, body, w),

@@ -32,10 +32,19 @@ pub fn header(frame: &mut Frame, area: Rect, w: &Wizard) {
     let mut title = vec![
         Span::styled(" sms-mfa ", Style::new().bold().fg(Color::Black).bg(ACCENT)),
         Span::raw(" "),
+    ];
+    if w.sandbox.is_some() {
+        title.push(Span::styled(
+            " SANDBOX ",
+            Style::new().bold().fg(Color::Black).bg(WARN),
+        ));
+        title.push(Span::raw(" "));
+    }
+    title.extend([
         Span::styled(position, Style::new().bold()),
         Span::raw(" · "),
         Span::styled(w.step.title(), Style::new().bold()),
-    ];
+    ]);
     if w.checklist_return.is_some() {
         title.push(Span::styled("  (opened from another step)", DIM));
     }
@@ -64,6 +73,66 @@ pub fn header(frame: &mut Frame, area: Rect, w: &Wizard) {
         frame.render_widget(profile, top);
     }
     frame.render_widget(Line::from(crumbs), mid);
+    if let Some(s) = &w.sandbox
+        && mid.width > 90
+    {
+        frame.render_widget(
+            Line::styled(
+                format!("simulated: scenario {} ", s.scenario),
+                Style::new().fg(WARN),
+            )
+            .alignment(Alignment::Right),
+            mid,
+        );
+    }
+}
+
+/// The sandbox's panel under every screen: the simulated phone's inbox
+/// (and, on step 2, the sandbox account's settings to type).
+pub fn sandbox_panel(frame: &mut Frame, area: Rect, w: &Wizard) {
+    let Some(s) = &w.sandbox else { return };
+    let mut lines: Vec<Line> = Vec::new();
+    let provider = w.provider();
+    if w.step == crate::wizard::Step::Secrets
+        && let Some(p) = provider
+    {
+        let creds = crate::sandbox::providers::credentials(&p.id);
+        let text: Vec<String> = creds.iter().map(|(n, v)| format!("{n} {v}")).collect();
+        lines.push(Line::from(vec![
+            Span::styled("Sandbox account: ", Style::new().bold()),
+            Span::raw(text.join("  ")),
+        ]));
+    }
+    if let Some(why) = &s.memory_only {
+        lines.push(Line::styled(why.clone(), Style::new().fg(WARN)));
+    }
+    match s.inbox.last() {
+        Some(d) => lines.push(Line::from(vec![
+            Span::styled(format!("{} ", d.to), Style::new().bold()),
+            Span::styled(format!("from {} via {}: ", d.from, d.provider), DIM),
+            Span::raw(d.text.clone()),
+            Span::styled(
+                if s.inbox.len() > 1 {
+                    format!("  ({} messages)", s.inbox.len())
+                } else {
+                    String::new()
+                },
+                DIM,
+            ),
+        ])),
+        None => lines.push(Line::styled(
+            "No message yet: what a simulated provider accepts arrives here. Nothing leaves this machine.",
+            DIM,
+        )),
+    }
+    let block = Block::default()
+        .borders(Borders::TOP)
+        .border_style(Style::new().fg(WARN))
+        .title(Line::styled(" Sandbox inbox ", Style::new().fg(WARN)));
+    frame.render_widget(
+        Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
+        area,
+    );
 }
 
 pub fn notice(frame: &mut Frame, area: Rect, notice: Option<&Notice>) {

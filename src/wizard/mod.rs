@@ -99,6 +99,8 @@ pub enum Msg {
     },
     /// `a` on the checklist: apply the selected check's fix.
     Fix,
+    /// The sandbox: a simulated provider accepted a message (the inbox).
+    SandboxDelivered(crate::sandbox::providers::Delivered),
     /// Progress of [`Effect::Doctor`] `op`.
     DoctorEvent {
         op: u64,
@@ -382,6 +384,18 @@ pub struct Wizard {
     /// Where the code view is (shown by [`Overlay::Code`]).
     pub code_view: CodeView,
     pub checking_credentials: Option<u64>,
+    /// Set when running in the sandbox (`--sandbox`).
+    pub sandbox: Option<SandboxState>,
+}
+
+/// The sandbox, as the screens show it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SandboxState {
+    pub scenario: String,
+    /// Why secrets are kept in memory (no keyring reachable), if they are.
+    pub memory_only: Option<String>,
+    /// What the simulated providers accepted, oldest first (the last 20).
+    pub inbox: Vec<crate::sandbox::providers::Delivered>,
 }
 
 impl Wizard {
@@ -442,6 +456,7 @@ impl Wizard {
                 target: crate::codegen::Target::CustomPhoneProvider,
                 scroll: 0,
             },
+            sandbox: None,
         };
         if let Some(i) = provider_index {
             w.form = Some(w.new_form(i));
@@ -572,6 +587,24 @@ impl Wizard {
         effects
     }
 
+    /// Where stored secrets go, for people: the OS keyring, or memory (a
+    /// sandbox without a keyring).
+    pub fn secret_home(&self) -> &'static str {
+        match &self.sandbox {
+            Some(s) if s.memory_only.is_some() => "memory (sandbox without a keyring)",
+            _ => "the OS keyring",
+        }
+    }
+
+    /// The keyring service the secrets go to.
+    pub fn keyring_service(&self) -> &'static str {
+        if self.sandbox.is_some() {
+            crate::secrets::SANDBOX_SERVICE
+        } else {
+            crate::secrets::SERVICE
+        }
+    }
+
     /// Whether something on screen moves (a spinner): the runtime ticks.
     pub fn animating(&self) -> bool {
         self.busy.is_some() || self.doctor.running.is_some()
@@ -596,6 +629,14 @@ impl Wizard {
             }
             Msg::DoctorDone { op, found } => {
                 self.doctor_done(op, found);
+                return vec![];
+            }
+            Msg::SandboxDelivered(d) => {
+                if let Some(s) = self.sandbox.as_mut() {
+                    s.inbox.push(d);
+                    let n = s.inbox.len();
+                    s.inbox.drain(..n.saturating_sub(20));
+                }
                 return vec![];
             }
             Msg::SettingsLoaded {
@@ -1097,8 +1138,9 @@ impl Wizard {
             self.notice(
                 Level::Info,
                 format!(
-                    "Stored the client secret in the OS keyring (service {}, user {}/auth0/NAME); checking the tenant…",
-                    crate::secrets::SERVICE,
+                    "Stored the client secret in {} (service {}, user {}/auth0/NAME); checking the tenant…",
+                    self.secret_home(),
+                    self.keyring_service(),
                     self.profile_name
                 ),
             );
@@ -1125,9 +1167,10 @@ impl Wizard {
         effects.extend(self.check_credentials());
         let n = names.len();
         let mut text = format!(
-            "Stored {n} secret{} in the OS keyring (service {}, user {}/{}/NAME).",
+            "Stored {n} secret{} in {} (service {}, user {}/{}/NAME).",
             if n == 1 { "" } else { "s" },
-            crate::secrets::SERVICE,
+            self.secret_home(),
+            self.keyring_service(),
             self.profile_name,
             provider.id
         );

@@ -41,7 +41,7 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
         if stored == secret.len() {
             lines.push(done(format!(
                 "Secrets: in the OS keyring as service {}, user {}/{}/NAME (or set in the environment).",
-                crate::secrets::SERVICE,
+                w.keyring_service(),
                 w.profile_name,
                 p.id
             )));

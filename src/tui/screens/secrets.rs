@@ -35,9 +35,10 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
         }) => widgets::spinner(
             *ticks,
             format!(
-                "Storing {} secret{} in the OS keyring… (Esc cancels)",
+                "Storing {} secret{} in {}… (Esc cancels)",
                 names.len(),
-                if names.len() == 1 { "" } else { "s" }
+                if names.len() == 1 { "" } else { "s" },
+                w.secret_home()
             ),
         ),
         _ => {
@@ -125,6 +126,9 @@ fn credential_status(w: &Wizard) -> Vec<Span<'static>> {
             ),
             Style::new().fg(BAD),
         )],
-        _ => vec![Span::styled("  · secrets go to the OS keyring", DIM)],
+        _ => vec![Span::styled(
+            format!("  · secrets go to {}", w.secret_home()),
+            DIM,
+        )],
     }
 }

@@ -1,0 +1,235 @@
+//! The sandbox's scenarios, as data (`assets/scenarios.toml`): the
+//! simulated tenant's state and the simulated provider accounts.
+
+use super::auth0;
+use super::providers::Accounts;
+use crate::codegen::{self, Target};
+use crate::providers::Catalog;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::sync::OnceLock;
+
+pub const SCENARIOS_TOML: &str = include_str!("../../assets/scenarios.toml");
+const INFOBIP_GUIDE_HOOK: &str = include_str!("../../assets/sandbox/infobip-guide-hook.js");
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenarios {
+    #[serde(rename = "scenario")]
+    pub list: Vec<Scenario>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub name: String,
+    pub summary: String,
+    pub tenant: TenantSpec,
+    #[serde(default)]
+    pub accounts: Accounts,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Generation {
+    UnifiedPhone,
+    Classic,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CustomProvider {
+    None,
+    Enabled,
+    Disabled,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TenantSpec {
+    pub generation: Generation,
+    pub sms_enabled: bool,
+    pub policies: Vec<String>,
+    #[serde(default)]
+    pub selected_provider: Option<String>,
+    #[serde(default)]
+    pub message_types: Vec<String>,
+    #[serde(default)]
+    pub custom_provider: Option<CustomProvider>,
+    #[serde(default)]
+    pub hook: Option<String>,
+    #[serde(default)]
+    pub hook_secrets: Vec<String>,
+    #[serde(default)]
+    pub action: Option<ActionSpec>,
+    #[serde(default)]
+    pub logs: Vec<LogSpec>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActionSpec {
+    pub provider: String,
+    pub bound: bool,
+    /// The secret names configured (default: every one the provider's code reads).
+    #[serde(default)]
+    pub secrets: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogSpec {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub code: String,
+    pub message: String,
+}
+
+impl Scenarios {
+    pub fn builtin() -> &'static Scenarios {
+        static LIST: OnceLock<Scenarios> = OnceLock::new();
+        LIST.get_or_init(|| Scenarios::parse(SCENARIOS_TOML).expect("embedded scenarios"))
+    }
+
+    /// Parse and check: unique names, known providers and hooks, and what
+    /// belongs to one generation not set on the other.
+    pub fn parse(text: &str) -> Result<Scenarios, String> {
+        let s: Scenarios = toml::from_str(text).map_err(|e| e.to_string())?;
+        if s.list.is_empty() {
+            return Err("no scenarios".into());
+        }
+        let mut names = std::collections::HashSet::new();
+        for sc in &s.list {
+            if !names.insert(sc.name.as_str()) {
+                return Err(format!("duplicate scenario {}", sc.name));
+            }
+            let t = &sc.tenant;
+            let classic = t.generation == Generation::Classic;
+            if classic && t.custom_provider.is_some() {
+                return Err(format!(
+                    "{}: custom_provider is for unified-phone tenants",
+                    sc.name
+                ));
+            }
+            if !classic
+                && (t.selected_provider.is_some()
+                    || !t.message_types.is_empty()
+                    || t.hook.is_some())
+            {
+                return Err(format!(
+                    "{}: selected_provider, message_types and hook are for classic tenants",
+                    sc.name
+                ));
+            }
+            if let Some(h) = &t.hook
+                && h != "infobip-guide"
+            {
+                return Err(format!("{}: unknown hook {h:?}", sc.name));
+            }
+            if let Some(a) = &t.action
+                && Catalog::builtin().get(&a.provider).is_none()
+            {
+                return Err(format!("{}: unknown provider {:?}", sc.name, a.provider));
+            }
+        }
+        Ok(s)
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Scenario> {
+        self.list.iter().find(|s| s.name == name)
+    }
+
+    pub fn default_scenario(&self) -> &Scenario {
+        &self.list[0]
+    }
+
+    /// `--scenario help`: every scenario, a line each.
+    pub fn help(&self) -> String {
+        let width = self.list.iter().map(|s| s.name.len()).max().unwrap_or(0);
+        let mut out = String::from("Scenarios of `sms-mfa --sandbox --scenario NAME`:\n\n");
+        for (i, s) in self.list.iter().enumerate() {
+            out.push_str(&format!(
+                "  {:width$}  {}{}\n",
+                s.name,
+                s.summary,
+                if i == 0 { " (default)" } else { "" }
+            ));
+        }
+        out
+    }
+}
+
+impl Scenario {
+    /// The simulated tenant in this scenario's state.
+    pub fn tenant(&self) -> auth0::Tenant {
+        let spec = &self.tenant;
+        let mut t = auth0::Tenant::fresh_upe();
+        t.upe = spec.generation == Generation::UnifiedPhone;
+        t.sms_enabled = spec.sms_enabled;
+        t.policies = json!(spec.policies);
+        if let Some(p) = &spec.selected_provider {
+            t.selected_provider = p.clone();
+        }
+        t.message_types = spec.message_types.clone();
+        match spec.custom_provider {
+            Some(CustomProvider::Enabled) | Some(CustomProvider::Disabled) => {
+                t.phone_providers.push(json!({
+                    "id": "pro_sandbox", "tenant": "sandbox", "name": "custom", "channel": "phone",
+                    "disabled": spec.custom_provider == Some(CustomProvider::Disabled),
+                    "configuration": {"delivery_methods": ["text"]},
+                    "created_at": "2026-11-01T10:00:00.000Z", "updated_at": "2026-11-01T10:00:00.000Z"}));
+            }
+            Some(CustomProvider::None) | None => {}
+        }
+        if spec.hook.is_some() {
+            t.hooks.push(json!({"id": "hook_1", "name": "send-sms",
+                "script": INFOBIP_GUIDE_HOOK, "triggerId": "send-phone-message",
+                "enabled": true, "dependencies": {}}));
+            let secrets: serde_json::Map<String, Value> = spec
+                .hook_secrets
+                .iter()
+                .map(|n| (n.clone(), json!("_VALUE_NOT_SHOWN_")))
+                .collect();
+            t.hook_secrets
+                .insert("hook_1".into(), Value::Object(secrets));
+        }
+        if let Some(a) = &spec.action
+            && let Some(p) = Catalog::builtin().get(&a.provider)
+        {
+            let target = match spec.generation {
+                Generation::UnifiedPhone => Target::CustomPhoneProvider,
+                Generation::Classic => Target::SendPhoneMessage,
+            };
+            let code = codegen::render(p, target, None).unwrap_or_default();
+            let id = format!("act_{}", p.id);
+            let name = format!("sms-mfa-{}", p.id);
+            t = t.with_bound_action(&id, &name, target.id(), &code);
+            if !a.bound {
+                t.bindings.clear();
+            }
+            let names = a
+                .secrets
+                .clone()
+                .unwrap_or_else(|| codegen::action_secrets(p).into_iter().collect());
+            let secrets: Vec<Value> = names
+                .iter()
+                .map(|n| json!({"name": n, "updated_at": "2026-11-01T10:00:00.000Z"}))
+                .collect();
+            if let Some(action) = t.actions.last_mut() {
+                action["secrets"] = Value::Array(secrets);
+            }
+        }
+        t.logs = Value::Array(
+            spec.logs
+                .iter()
+                .enumerate()
+                .map(|(i, l)| {
+                    json!({"log_id": format!("sandbox-{i}"), "date": format!("2026-11-23T09:{:02}:00.000Z", 50 - i),
+                        "type": l.kind, "description": "Failed to send SMS",
+                        "details": {"provider_error": {"errorCode": l.code, "message": l.message}}})
+                })
+                .collect(),
+        );
+        t
+    }
+}

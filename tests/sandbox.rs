@@ -1,0 +1,175 @@
+//! `sms-mfa --sandbox` in a pseudo-terminal, as a new user on a fresh
+//! machine: no provider account, no tenant, no keyring. For each of the five
+//! providers, from the first screen to a clean checklist; and a broken
+//! scenario to a clean checklist through the wizard's own fixes.
+
+mod common;
+
+use common::{CTRL_N, DOWN, ENTER, Session, TAB};
+use sms_mfa::providers::Catalog;
+use sms_mfa::sandbox::{Scenarios, providers};
+use std::time::Duration;
+
+/// The checks take a moment longer than a key press (the tenant's build).
+const SLOW: Duration = Duration::from_secs(20);
+
+fn sandbox(args: &[&str]) -> (tempfile::TempDir, Session) {
+    let home = tempfile::tempdir().unwrap();
+    let mut all = vec!["--sandbox"];
+    all.extend_from_slice(args);
+    let s = Session::spawn_with(&all, home.path(), 120, 40, &[]);
+    (home, s)
+}
+
+/// Every screen says it is the sandbox.
+fn assert_sandbox(s: &Session) {
+    let screen = s.screen();
+    assert!(screen.contains(" SANDBOX "), "{screen}");
+}
+
+/// Pick provider `id`, type its sandbox account, send the test message.
+fn onboard_provider(s: &Session, id: &str) {
+    let catalog = Catalog::builtin();
+    let index = catalog.index_of(id).unwrap();
+    s.wait_for("Step 1 of 5");
+    assert_sandbox(s);
+    for _ in 0..index {
+        s.send(DOWN);
+    }
+    s.send(ENTER);
+    s.wait_for("Step 2 of 5");
+    assert_sandbox(s);
+    s.wait_for("Sandbox account:");
+    let creds = providers::credentials(id);
+    assert!(!creds.is_empty(), "the sandbox has an account for {id}");
+    for setting in &catalog.get(id).unwrap().settings {
+        if let Some((_, value)) = creds.iter().find(|(n, _)| *n == setting.name) {
+            s.send(value);
+        }
+        s.send(TAB);
+    }
+    s.send(CTRL_N);
+    s.wait_for("Step 3 of 5");
+    assert_sandbox(s);
+    s.send("+14155550100");
+    s.send(ENTER);
+    s.send(ENTER);
+    s.wait_for_within("Accepted by", SLOW);
+    // The simulated phone got it.
+    s.wait_for("+14155550100 from");
+    s.send(CTRL_N);
+}
+
+/// Step 4: check, plan, apply; then the checklist, clean.
+fn fix_tenant_and_finish(s: &Session) {
+    s.wait_for("Step 4 of 5");
+    assert_sandbox(s);
+    s.wait_for_within("problem", SLOW);
+    s.send("f");
+    s.wait_for_within("changes planned", SLOW);
+    s.send("y");
+    s.wait_for_within("Last apply:", SLOW);
+    s.wait_for_within("Every check passed.", SLOW);
+    s.send(ENTER);
+    s.wait_for("Step 5 of 5");
+    assert_sandbox(s);
+    s.wait_for_within("No problems found.", SLOW);
+    let screen = s.screen();
+    assert!(screen.contains("✗ 0 failed · ! 0 warnings"), "{screen}");
+    assert_eq!(
+        screen.matches('✗').count(),
+        1,
+        "only the summary's: {screen}"
+    );
+    s.send(ENTER);
+    s.wait_for("Finished");
+    assert_sandbox(s);
+}
+
+#[test]
+fn every_provider_from_the_first_screen_to_a_clean_checklist() {
+    for id in ["twilio", "twilio-verify", "vonage", "infobip", "esendex"] {
+        let (_home, mut s) = sandbox(&[]);
+        onboard_provider(&s, id);
+        fix_tenant_and_finish(&s);
+        s.send("q");
+        assert_eq!(s.wait_exit(), 0, "{id}");
+    }
+}
+
+#[test]
+fn a_broken_tenant_reaches_a_clean_checklist_through_the_wizards_fixes() {
+    let (_home, mut s) = sandbox(&["--scenario", "broken-three-ways"]);
+    onboard_provider(&s, "twilio");
+    s.wait_for("Step 4 of 5");
+    s.wait_for_within("problems found", SLOW);
+    let screen = s.screen();
+    for broken in [
+        "✗ SMS factor enabled",
+        "✗ Delivery provider is Custom",
+        "✗ Secret names match the code",
+    ] {
+        assert!(screen.contains(broken), "{broken}: {screen}");
+    }
+    fix_tenant_and_finish(&s);
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+}
+
+#[test]
+fn scenarios_are_listed_and_an_unknown_one_is_refused() {
+    let home = tempfile::tempdir().unwrap();
+    let run = common::keyring::sms_mfa(home.path(), &["--sandbox", "--scenario", "help"], "", &[]);
+    assert_eq!(run.code, 0, "{run:?}");
+    for s in &Scenarios::builtin().list {
+        assert!(run.stdout.contains(&s.name), "{}", run.stdout);
+    }
+    let run = common::keyring::sms_mfa(home.path(), &["--sandbox", "--scenario", "nope"], "", &[]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("unknown scenario \"nope\""),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("new-tenant"), "{}", run.stderr);
+    let run = common::keyring::sms_mfa(home.path(), &["--scenario", "new-tenant"], "", &[]);
+    assert_eq!(run.code, 2, "--scenario needs --sandbox");
+}
+
+/// Every scenario builds a tenant the simulated Management API serves, and
+/// the doctor's tenant checks find what the scenario says is broken.
+#[tokio::test]
+async fn every_scenario_is_served_and_checked() {
+    use sms_mfa::auth0::{Connection, inspect};
+    for sc in &Scenarios::builtin().list {
+        let sb = sms_mfa::sandbox::Sandbox::start(sc, None).await;
+        let env = sb.env();
+        let conn = Connection::connect(
+            env["SMS_MFA_AUTH0_BASE_URL"].clone(),
+            sms_mfa::sandbox::DOMAIN,
+            sms_mfa::sandbox::auth0::CLIENT_ID,
+            sms_mfa::sandbox::auth0::CLIENT_SECRET,
+        )
+        .await
+        .unwrap();
+        let report = inspect::inspect(&conn, None).await;
+        let fails: Vec<&str> = report
+            .findings
+            .iter()
+            .filter(|f| f.status == inspect::Status::Fail)
+            .map(|f| f.id)
+            .collect();
+        let expect: &[&str] = match sc.name.as_str() {
+            "new-tenant" | "trial-account" => &["sms-enabled", "provider-custom", "one-live-code"],
+            "classic-hook" => &["secret-names", "hooks-end-of-life"],
+            "broken-three-ways" => &["sms-enabled", "provider-custom", "secret-names"],
+            "factor-disabled" => &["sms-enabled"],
+            "provider-not-custom" => &["provider-custom"],
+            "action-not-bound" => &["one-live-code"],
+            "no-policy" => &["mfa-policy"],
+            "failure-logs" => &["failure-logs"],
+            other => panic!("a test for scenario {other}"),
+        };
+        assert_eq!(fails, expect, "{}", sc.name);
+    }
+}
