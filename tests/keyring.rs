@@ -679,3 +679,44 @@ fn wizard_without_a_keyring_explains_and_keeps_the_input() {
     assert_eq!(s.wait_exit(), 0);
     assert_eq!(grep_tree(h, TOKEN), Vec::<String>::new());
 }
+
+/// `--sandbox` stores what is typed in step 2 under its own keyring
+/// service, never among the real entries, and leaves real profiles alone.
+#[test]
+fn the_sandbox_keeps_its_secrets_apart() {
+    let k = TestKeyring::unlocked();
+    let h = k.home();
+    let bus = k.env();
+    let env: Vec<(&str, &str)> = bus.iter().map(|(a, b)| (*a, b.as_str())).collect();
+    let mut s = Session::spawn_with(&["--sandbox"], &h, 100, 30, &env);
+    s.wait_for("Step 1 of 5");
+    assert!(s.screen().contains(" SANDBOX "), "{}", s.screen());
+    assert!(!s.screen().contains("No OS keyring"), "{}", s.screen());
+    s.send(ENTER); // Twilio Programmable SMS
+    s.wait_for("not stored yet");
+    // Twilio's first three fields, in the form's order.
+    for (_, value) in sms_mfa::sandbox::providers::credentials("twilio") {
+        s.send(value);
+        s.send(TAB);
+    }
+    s.send(CTRL_N);
+    s.wait_for("service sms-mfa-sandbox, user sandbox/twilio/NAME");
+    s.wait_for("Step 3 of 5");
+    s.send(CTRL_C);
+    assert_eq!(s.wait_exit(), 0);
+    let (_, token) = sms_mfa::sandbox::providers::credentials("twilio")
+        .into_iter()
+        .find(|(n, _)| *n == "TWILIO_AUTH_TOKEN")
+        .unwrap();
+    assert_eq!(
+        k.lookup_in("sms-mfa-sandbox", "sandbox/twilio/TWILIO_AUTH_TOKEN")
+            .as_deref(),
+        Some(token)
+    );
+    assert_eq!(k.lookup("sandbox/twilio/TWILIO_AUTH_TOKEN"), None);
+    assert_eq!(k.lookup("default/twilio/TWILIO_AUTH_TOKEN"), None);
+    assert!(
+        !h.join("config/sms-mfa/profiles/default.toml").exists(),
+        "the real profile is not touched"
+    );
+}

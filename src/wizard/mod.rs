@@ -591,7 +591,7 @@ impl Wizard {
     /// sandbox without a keyring).
     pub fn secret_home(&self) -> &'static str {
         match &self.sandbox {
-            Some(s) if s.memory_only.is_some() => "memory (sandbox without a keyring)",
+            Some(s) if s.memory_only.is_some() => "memory (no keyring)",
             _ => "the OS keyring",
         }
     }

@@ -217,8 +217,13 @@ impl TestKeyring {
     /// What the Secret Service holds for sms-mfa user `user`, asked with an
     /// independent client (secret-tool), not with the code under test.
     pub fn lookup(&self, user: &str) -> Option<String> {
+        self.lookup_in("sms-mfa", user)
+    }
+
+    /// The same, for entries of another service (the sandbox's).
+    pub fn lookup_in(&self, service: &str, user: &str) -> Option<String> {
         let out = Command::new(need("secret-tool"))
-            .args(["lookup", "service", "sms-mfa", "username", user])
+            .args(["lookup", "service", service, "username", user])
             .env("DBUS_SESSION_BUS_ADDRESS", &self.address)
             .env("HOME", self.home())
             .output()
