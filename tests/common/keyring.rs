@@ -269,7 +269,7 @@ pub struct Run {
 /// Run `sms-mfa ARGS` headless with `stdin` piped in, in `home` (as the PTY
 /// harness does: XDG dirs under it, a clean environment), plus `env`.
 pub fn sms_mfa(home: &Path, args: &[&str], stdin: &str, env: &[(&str, String)]) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sms-mfa"));
+    let mut cmd = Command::new(super::binary());
     cmd.args(args)
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())

@@ -39,6 +39,14 @@ pub const TIMEOUT: Duration = Duration::from_secs(10);
 /// How often a wait looks at the screen again.
 const POLL: Duration = Duration::from_millis(20);
 
+/// The binary under test: the one Cargo built for the tests, or
+/// `SMS_MFA_TEST_BIN` (`.ci/run` points it at the release build).
+pub fn binary() -> std::path::PathBuf {
+    std::env::var_os("SMS_MFA_TEST_BIN")
+        .map(Into::into)
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_sms-mfa").into())
+}
+
 /// One run of the binary in its own pseudo-terminal.
 pub struct Session {
     master: Box<dyn MasterPty + Send>,
@@ -98,7 +106,7 @@ impl Session {
         let pair = native_pty_system()
             .openpty(size(cols, rows))
             .expect("open a pseudo-terminal");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_sms-mfa"));
+        let mut cmd = CommandBuilder::new(binary());
         cmd.args(args);
         cmd.env_clear();
         cmd.env("PATH", std::env::var_os("PATH").unwrap_or_default());
