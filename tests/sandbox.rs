@@ -5,13 +5,8 @@
 
 mod common;
 
-use common::{CTRL_N, DOWN, ENTER, Session, TAB};
-use sms_mfa::providers::Catalog;
-use sms_mfa::sandbox::{Scenarios, providers};
-use std::time::Duration;
-
-/// The checks take a moment longer than a key press (the tenant's build).
-const SLOW: Duration = Duration::from_secs(20);
+use common::{Session, walk};
+use sms_mfa::sandbox::Scenarios;
 
 fn sandbox(args: &[&str]) -> (tempfile::TempDir, Session) {
     let home = tempfile::tempdir().unwrap();
@@ -27,62 +22,20 @@ fn assert_sandbox(s: &Session) {
     assert!(screen.contains(" SANDBOX "), "{screen}");
 }
 
-/// Pick provider `id`, type its sandbox account, send the test message.
+/// The walk, checking at each step that the screen says SANDBOX.
 fn onboard_provider(s: &Session, id: &str) {
-    let catalog = Catalog::builtin();
-    let index = catalog.index_of(id).unwrap();
     s.wait_for("Step 1 of 5");
     assert_sandbox(s);
-    for _ in 0..index {
-        s.send(DOWN);
-    }
-    s.send(ENTER);
-    s.wait_for("Step 2 of 5");
+    walk::onboard_provider(s, id, "Stored");
     assert_sandbox(s);
-    s.wait_for("Sandbox account:");
-    let creds = providers::credentials(id);
-    assert!(!creds.is_empty(), "the sandbox has an account for {id}");
-    for setting in &catalog.get(id).unwrap().settings {
-        if let Some((_, value)) = creds.iter().find(|(n, _)| *n == setting.name) {
-            s.send(value);
-        }
-        s.send(TAB);
-    }
-    s.send(CTRL_N);
-    s.wait_for("Step 3 of 5");
-    assert_sandbox(s);
-    s.send("+14155550100");
-    s.send(ENTER);
-    s.send(ENTER);
-    s.wait_for_within("Accepted by", SLOW);
     // The simulated phone got it.
     s.wait_for("+14155550100 from");
-    s.send(CTRL_N);
 }
 
-/// Step 4: check, plan, apply; then the checklist, clean.
 fn fix_tenant_and_finish(s: &Session) {
     s.wait_for("Step 4 of 5");
     assert_sandbox(s);
-    s.wait_for_within("problem", SLOW);
-    s.send("f");
-    s.wait_for_within("changes planned", SLOW);
-    s.send("y");
-    s.wait_for_within("Last apply:", SLOW);
-    s.wait_for_within("Every check passed.", SLOW);
-    s.send(ENTER);
-    s.wait_for("Step 5 of 5");
-    assert_sandbox(s);
-    s.wait_for_within("No problems found.", SLOW);
-    let screen = s.screen();
-    assert!(screen.contains("✗ 0 failed · ! 0 warnings"), "{screen}");
-    assert_eq!(
-        screen.matches('✗').count(),
-        1,
-        "only the summary's: {screen}"
-    );
-    s.send(ENTER);
-    s.wait_for("Finished");
+    walk::fix_tenant_and_finish(s);
     assert_sandbox(s);
 }
 
@@ -102,7 +55,7 @@ fn a_broken_tenant_reaches_a_clean_checklist_through_the_wizards_fixes() {
     let (_home, mut s) = sandbox(&["--scenario", "broken-three-ways"]);
     onboard_provider(&s, "twilio");
     s.wait_for("Step 4 of 5");
-    s.wait_for_within("problems found", SLOW);
+    s.wait_for_within("problems found", walk::SLOW);
     let screen = s.screen();
     for broken in [
         "✗ SMS factor enabled",

@@ -176,13 +176,15 @@ fn mixed() -> Vec<doctor::Found> {
 fn sandbox_states() -> Vec<(&'static str, Wizard)> {
     use sms_mfa::sandbox::providers::Delivered;
     use sms_mfa::wizard::SandboxState;
-    let sandbox = |inbox: Vec<Delivered>, memory: bool| SandboxState {
+    let sandbox = |inbox: Vec<Delivered>, memory: bool| {
+        SandboxState {
         scenario: "new-tenant".into(),
         memory_only: memory.then(|| {
             "No OS keyring (unavailable): sandbox secrets are kept in memory and gone when you quit."
                 .to_string()
         }),
         inbox,
+    }
     };
     let mut v = Vec::new();
     let mut w = secrets(0);

@@ -187,6 +187,50 @@ fn secrets_refuses_to_continue_until_every_required_field_is_valid() {
     );
 }
 
+/// Ctrl-N while the keyring is still being asked (a slow real keyring):
+/// the wizard continues by itself once it has answered, instead of asking
+/// the user to try again (found by the end-to-end test).
+#[test]
+fn continuing_while_the_keyring_is_asked_continues_once_it_answers() {
+    // The auth token is stored from an earlier run; nothing else is typed
+    // but the SID and the number.
+    keyring_holds(
+        "default/twilio/TWILIO_AUTH_TOKEN",
+        "fedcba98765432100123456789abcdef",
+    );
+    let mut w = fresh();
+    let effects = w.update(Msg::Enter); // Twilio: asks the keyring
+    let load = effects
+        .iter()
+        .find(|e| matches!(e, Effect::LoadSettings { .. }))
+        .cloned()
+        .expect("a keyring load");
+    let mut msgs = typed("AC0123456789abcdef0123456789abcdef");
+    msgs.push(Msg::NextField);
+    msgs.push(Msg::NextField);
+    msgs.extend(typed("+15005550006"));
+    msgs.push(Msg::Next);
+    run(&mut w, msgs);
+    assert_eq!(w.step, Step::Secrets, "not before the keyring has answered");
+    assert!(
+        w.notice
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("continuing by itself")
+    );
+    // The keyring answers that the token is stored: on to step 3, with no
+    // other key.
+    let answer = answer(&load).unwrap();
+    w.update(answer);
+    assert_eq!(w.step, Step::TestMessage);
+    // Esc during the load forgets it.
+    let mut w = fresh();
+    w.update(Msg::Enter);
+    run(&mut w, [Msg::Next, Msg::Back]);
+    assert!(!w.submit_when_loaded);
+}
+
 #[test]
 fn enter_walks_the_fields_then_submits() {
     let mut w = twilio_filled();

@@ -384,6 +384,9 @@ pub struct Wizard {
     /// Where the code view is (shown by [`Overlay::Code`]).
     pub code_view: CodeView,
     pub checking_credentials: Option<u64>,
+    /// Continue from step 2 once the keyring has said what it holds (the
+    /// user asked while it was being asked).
+    pub submit_when_loaded: bool,
     /// Set when running in the sandbox (`--sandbox`).
     pub sandbox: Option<SandboxState>,
 }
@@ -456,6 +459,7 @@ impl Wizard {
                 target: crate::codegen::Target::CustomPhoneProvider,
                 scroll: 0,
             },
+            submit_when_loaded: false,
             sandbox: None,
         };
         if let Some(i) = provider_index {
@@ -566,6 +570,7 @@ impl Wizard {
         self.step = step;
         self.checklist_return = None;
         self.notice = None;
+        self.submit_when_loaded = false;
         self.profile.step = step;
         if let Some(f) = self.form.as_mut() {
             f.reveal = false; // a secret is shown only while it is typed
@@ -1019,6 +1024,7 @@ impl Wizard {
         let Some(busy) = self.busy.take() else {
             return vec![];
         };
+        self.submit_when_loaded = false;
         let text = match busy.task {
             Task::Sending => {
                 "Cancelled. If the request had already reached the provider, the message may still arrive."
@@ -1099,7 +1105,12 @@ impl Wizard {
         {
             self.notice(Level::Info, "The keyring answers again.");
         }
+        let failed = error.is_some();
         self.keyring_error = error;
+        if std::mem::take(&mut self.submit_when_loaded) && !failed && self.step == Step::Secrets {
+            // Ctrl-N came while the keyring was asked: carry it out now.
+            return self.submit_secrets();
+        }
         vec![]
     }
 
@@ -1293,20 +1304,25 @@ impl Wizard {
             return self.go(Step::Provider);
         };
         let blocking = form.blocking(provider);
+        if loading && !blocking.is_empty() {
+            // What is stored is not known yet: continue once it is.
+            self.submit_when_loaded = true;
+            self.notice(
+                Level::Info,
+                "Checking the keyring for stored values first; continuing by itself…",
+            );
+            return vec![];
+        }
         if let Some(&first) = blocking.first() {
             form.show_missing = true;
             form.focus = first;
             form.reveal = false;
             let n = blocking.len();
-            let text = if loading {
-                "Still checking the keyring for stored values; try again in a moment.".to_string()
-            } else {
-                format!(
-                    "{n} field{} need{} attention before you can continue.",
-                    if n == 1 { "" } else { "s" },
-                    if n == 1 { "s" } else { "" }
-                )
-            };
+            let text = format!(
+                "{n} field{} need{} attention before you can continue.",
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "s" } else { "" }
+            );
             self.notice(Level::Error, text);
             return vec![];
         }

@@ -258,6 +258,14 @@ pub fn signal(pid: u32, sig: i32) {
     assert_eq!(rc, 0, "kill({pid}, {sig}) failed");
 }
 
+/// The binary under test: the one Cargo built for the tests, or
+/// `SMS_MFA_TEST_BIN` (`.ci/run` points it at the release build).
+pub fn binary() -> std::path::PathBuf {
+    std::env::var_os("SMS_MFA_TEST_BIN")
+        .map(Into::into)
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_sms-mfa").into())
+}
+
 /// The outcome of one headless run of the binary.
 #[derive(Debug)]
 pub struct Run {
@@ -269,7 +277,7 @@ pub struct Run {
 /// Run `sms-mfa ARGS` headless with `stdin` piped in, in `home` (as the PTY
 /// harness does: XDG dirs under it, a clean environment), plus `env`.
 pub fn sms_mfa(home: &Path, args: &[&str], stdin: &str, env: &[(&str, String)]) -> Run {
-    let mut cmd = Command::new(super::binary());
+    let mut cmd = Command::new(binary());
     cmd.args(args)
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())

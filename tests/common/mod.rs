@@ -10,6 +10,7 @@
 
 pub mod fakes;
 pub mod keyring;
+pub mod walk;
 
 // The simulated APIs are the sandbox's own (one implementation).
 #[allow(unused_imports)] // each test file uses a different part
@@ -39,13 +40,7 @@ pub const TIMEOUT: Duration = Duration::from_secs(10);
 /// How often a wait looks at the screen again.
 const POLL: Duration = Duration::from_millis(20);
 
-/// The binary under test: the one Cargo built for the tests, or
-/// `SMS_MFA_TEST_BIN` (`.ci/run` points it at the release build).
-pub fn binary() -> std::path::PathBuf {
-    std::env::var_os("SMS_MFA_TEST_BIN")
-        .map(Into::into)
-        .unwrap_or_else(|| env!("CARGO_BIN_EXE_sms-mfa").into())
-}
+pub use keyring::binary;
 
 /// One run of the binary in its own pseudo-terminal.
 pub struct Session {
