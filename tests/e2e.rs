@@ -198,3 +198,223 @@ async fn a_tenant_broken_three_ways_is_fixed_by_the_wizard() {
         t.actions[0]["secrets"]
     );
 }
+
+// Fault injection in the same harness: each case ends with a clear
+// message, a restored terminal, the profile file intact, and nothing done
+// on the tenant the user is not told about.
+
+/// The profile can be read back, whole.
+fn profile_intact(home: &std::path::Path, provider: &str) {
+    let paths = Paths {
+        config_dir: home.join("config/sms-mfa"),
+        data_dir: home.join("data/sms-mfa"),
+    };
+    let loaded = config::load(&paths, "default");
+    assert_eq!(loaded.notice, None, "the profile reads back");
+    assert_eq!(loaded.profile.provider.as_deref(), Some(provider));
+}
+
+/// Quit and check the terminal was given back.
+fn quit(mut s: Session) {
+    s.send(common::CTRL_C);
+    // Typed input not saved yet: the wizard asks first.
+    let asked = std::time::Instant::now();
+    while asked.elapsed() < Duration::from_secs(1) {
+        if s.screen().contains("Quit without saving") {
+            s.send("y");
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(s.wait_exit(), 0);
+    assert!(!s.alternate_screen(), "the terminal is restored");
+}
+
+/// Make the provider answer every send with `answer` from now on.
+async fn provider_fault(m: &Machine, answer: wiremock::ResponseTemplate) {
+    use wiremock::matchers::{method, path_regex};
+    wiremock::Mock::given(method("POST"))
+        .and(path_regex(r"/Messages\.json$"))
+        .respond_with(answer)
+        .with_priority(1)
+        .mount(&m.providers.server)
+        .await;
+}
+
+#[tokio::test]
+async fn provider_faults_mid_flow_end_in_a_clear_message() {
+    use serde_json::json;
+    use wiremock::ResponseTemplate;
+    let cases: Vec<(ResponseTemplate, &str)> = vec![
+        (
+            ResponseTemplate::new(500).set_body_json(
+                json!({"code": 20500, "message": "Internal Server Error", "status": 500}),
+            ),
+            "Not sent: Provider error (temporary).",
+        ),
+        (
+            ResponseTemplate::new(429).set_body_json(
+                json!({"code": 20429, "message": "Too Many Requests", "status": 429}),
+            ),
+            "Not sent: Rate limited (temporary).",
+        ),
+        (
+            ResponseTemplate::new(201).set_body_string("{\"sid\": \"SM0"),
+            "unexpected answer (HTTP 201)",
+        ),
+    ];
+    for (answer, message) in cases {
+        let m = Machine::new(Tenant::fresh_upe()).await;
+        provider_fault(&m, answer).await;
+        let home = m.keyring.home();
+        let env = m.env();
+        tokio::task::spawn_blocking(move || {
+            let s = spawn(&home, &env);
+            walk::enter_account(&s, "twilio");
+            s.wait_for("Step 3 of 5");
+            s.send("+14155550100");
+            s.send(ENTER);
+            s.send(ENTER);
+            s.wait_for_within(message, walk::SLOW);
+            quit(s);
+            profile_intact(&home, "twilio");
+        })
+        .await
+        .unwrap();
+        assert!(m.providers.inbox().is_empty(), "nothing was delivered");
+    }
+}
+
+#[tokio::test]
+async fn a_stalled_provider_is_cancelled_with_esc() {
+    let m = Machine::new(Tenant::fresh_upe()).await;
+    provider_fault(
+        &m,
+        wiremock::ResponseTemplate::new(201).set_delay(Duration::from_secs(60)),
+    )
+    .await;
+    let home = m.keyring.home();
+    let env = m.env();
+    tokio::task::spawn_blocking(move || {
+        let s = spawn(&home, &env);
+        walk::enter_account(&s, "twilio");
+        s.wait_for("Step 3 of 5");
+        s.send("+14155550100");
+        s.send(ENTER);
+        s.send(ENTER);
+        s.wait_for("Sending through Twilio Programmable SMS");
+        s.send(ESC);
+        s.wait_for_wrapped("Cancelled. If the request had already reached the provider");
+        // The form is editable again, and the terminal survives a resize.
+        s.resize(20, 5);
+        s.wait_for("Enlarge the terminal");
+        s.resize(120, 40);
+        s.wait_for("Step 3 of 5");
+        quit(s);
+        profile_intact(&home, "twilio");
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn a_locked_or_missing_keyring_keeps_the_input_and_says_what_to_do() {
+    for (keyring, kind) in [
+        (TestKeyring::never_unlocked(), "locked"),
+        (TestKeyring::bus_only(), "unavailable"),
+    ] {
+        let m = Machine {
+            keyring,
+            providers: Providers::serve(Accounts::default(), None).await,
+            tenant: auth0::serve(Tenant::fresh_upe(), Duration::ZERO).await,
+        };
+        let home = m.keyring.home();
+        let env = m.env();
+        tokio::task::spawn_blocking(move || {
+            let s = spawn(&home, &env);
+            walk::enter_account(&s, "twilio");
+            s.wait_for_within(&format!("keyring {kind}"), walk::SLOW);
+            assert!(s.screen().contains("Step 2 of 5"), "{}", s.screen());
+            quit(s);
+            profile_intact(&home, "twilio");
+        })
+        .await
+        .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_refused_auth0_client_is_reported_and_nothing_is_written() {
+    let m = Machine::new(Tenant::fresh_upe()).await;
+    let home = m.keyring.home();
+    let env = m.env();
+    tokio::task::spawn_blocking(move || {
+        let s = spawn(&home, &env);
+        walk::onboard_provider(&s, "twilio", "in the OS keyring (service sms-mfa,");
+        s.wait_for("Tenant domain");
+        s.send(DOMAIN);
+        s.send(TAB);
+        s.send(CLIENT_ID);
+        s.send(TAB);
+        s.send("a-wrong-client-secret-that-auth0-refuses-0123456789abcdefABCDEF");
+        s.send(ENTER);
+        s.wait_for_within("could not get a Management API token", walk::SLOW);
+        quit(s);
+        profile_intact(&home, "twilio");
+    })
+    .await
+    .unwrap();
+    assert!(m.tenant.writes().await.is_empty(), "nothing written");
+}
+
+/// SIGTERM while the plan is being applied: exit 143 with the terminal
+/// restored; on the next start the tenant is checked again and the plan
+/// shows exactly what is left, so nothing half-applied goes unmentioned.
+#[tokio::test]
+async fn sigterm_during_an_apply_is_told_on_the_next_start() {
+    let m = Machine {
+        keyring: TestKeyring::unlocked(),
+        providers: Providers::serve(Accounts::default(), None).await,
+        // Every Management API answer takes 250 ms: the apply is slow.
+        tenant: auth0::serve(Tenant::fresh_upe(), Duration::from_millis(250)).await,
+    };
+    let home = m.keyring.home();
+    let env = m.env();
+    let h = home.clone();
+    let e = env.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut s = spawn(&h, &e);
+        walk::onboard_provider(&s, "twilio", "in the OS keyring (service sms-mfa,");
+        s.wait_for("Tenant domain");
+        s.send(DOMAIN);
+        s.send(TAB);
+        s.send(CLIENT_ID);
+        s.send(TAB);
+        s.send(CLIENT_SECRET);
+        s.send(ENTER);
+        s.wait_for_within("problems found", walk::SLOW);
+        s.send("f");
+        s.wait_for_within("changes planned", walk::SLOW);
+        s.send("y");
+        s.wait_for("Applying the plan");
+        std::thread::sleep(Duration::from_millis(900));
+        common::keyring::signal(s.pid(), libc::SIGTERM);
+        assert_eq!(s.wait_exit(), 143);
+        assert!(!s.alternate_screen(), "the terminal is restored");
+    })
+    .await
+    .unwrap();
+    profile_intact(&home, "twilio");
+    let done = m.tenant.writes().await.len();
+    assert!(done < 5, "stopped part-way ({done} writes)");
+    tokio::task::spawn_blocking(move || {
+        let s = spawn(&home, &env);
+        s.wait_for("Step 4 of 5");
+        s.wait_for_within("problem", walk::SLOW);
+        s.send("f");
+        s.wait_for_within("planned", walk::SLOW);
+        quit(s);
+    })
+    .await
+    .unwrap();
+}

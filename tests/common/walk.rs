@@ -13,6 +13,19 @@ pub const SLOW: Duration = Duration::from_secs(20);
 /// send the test message to +14155550100 and see it accepted. `stored` is
 /// what the screen says once step 2's secrets are stored.
 pub fn onboard_provider(s: &Session, id: &str, stored: &str) {
+    enter_account(s, id);
+    s.wait_for_wrapped(stored);
+    s.wait_for("Step 3 of 5");
+    s.send("+14155550100");
+    s.send(ENTER);
+    s.send(ENTER);
+    s.wait_for_within("Accepted by", SLOW);
+    s.send(CTRL_N);
+}
+
+/// Steps 1 and 2: pick provider `id`, type the simulated account's
+/// settings and continue (Ctrl-N).
+pub fn enter_account(s: &Session, id: &str) {
     let catalog = Catalog::builtin();
     let index = catalog.index_of(id).unwrap();
     s.wait_for("Step 1 of 5");
@@ -29,13 +42,6 @@ pub fn onboard_provider(s: &Session, id: &str, stored: &str) {
         }
         s.send(TAB);
     }
-    s.send(CTRL_N);
-    s.wait_for_wrapped(stored);
-    s.wait_for("Step 3 of 5");
-    s.send("+14155550100");
-    s.send(ENTER);
-    s.send(ENTER);
-    s.wait_for_within("Accepted by", SLOW);
     s.send(CTRL_N);
 }
 
