@@ -65,6 +65,16 @@ fn a_broken_tenant_reaches_a_clean_checklist_through_the_wizards_fixes() {
         assert!(screen.contains(broken), "{broken}: {screen}");
     }
     fix_tenant_and_finish(&s);
+    // Back on step 4, Auth0's own test reaches the simulated phone through
+    // the Action's provider.
+    s.send(common::ESC);
+    s.wait_for("Step 5 of 5");
+    s.send(common::ESC);
+    s.wait_for("Step 4 of 5");
+    s.wait_for("✓ Delivery provider is Custom");
+    s.send("t");
+    s.wait_for_within("Auth0's test: accepted", walk::SLOW);
+    s.wait_for("Auth0 ran the Action");
     s.send("q");
     assert_eq!(s.wait_exit(), 0);
 }

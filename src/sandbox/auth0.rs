@@ -181,12 +181,22 @@ impl Fake {
 
 /// Serve `tenant`, answering every call after `delay`.
 pub async fn serve(tenant: Tenant, delay: Duration) -> Fake {
+    serve_with(tenant, delay, None).await
+}
+
+/// Told of every `try` Auth0 accepts (the tenant, the request body): the
+/// sandbox delivers it to the simulated phone.
+pub type OnTry = Arc<dyn Fn(&Tenant, &Value) + Send + Sync>;
+
+/// [`serve`], with `on_try`.
+pub async fn serve_with(tenant: Tenant, delay: Duration, on_try: Option<OnTry>) -> Fake {
     let server = MockServer::start().await;
     let state = Arc::new(Mutex::new(tenant));
     Mock::given(wiremock::matchers::any())
         .respond_with(Responder {
             state: state.clone(),
             delay,
+            on_try,
         })
         .mount(&server)
         .await;
@@ -196,6 +206,7 @@ pub async fn serve(tenant: Tenant, delay: Duration) -> Fake {
 struct Responder {
     state: Arc<Mutex<Tenant>>,
     delay: Duration,
+    on_try: Option<OnTry>,
 }
 
 fn error(status: u16, error: &str, message: &str, code: Option<&str>) -> (u16, Value) {
@@ -556,6 +567,9 @@ impl Responder {
             "auth0.phone-provider.try" => {
                 if !t.phone_providers.iter().any(|p| p["id"] == seg[3]) {
                     return error(404, "Not Found", "Phone provider not found", None);
+                }
+                if let Some(f) = &self.on_try {
+                    f(&t, &body);
                 }
                 t.tries.push(body);
                 (202, json!({"code": 202, "message": "Notification sent"}))

@@ -32,8 +32,36 @@ impl Sandbox {
     /// Start the simulated APIs for `scenario` on loopback (random ports).
     /// `on_delivery` hears of every message a simulated provider accepts.
     pub async fn start(scenario: &Scenario, on_delivery: Option<providers::OnDelivery>) -> Sandbox {
-        let providers = providers::Providers::serve(scenario.accounts.clone(), on_delivery).await;
-        let tenant = auth0::serve(scenario.tenant(), Duration::ZERO).await;
+        let providers =
+            providers::Providers::serve(scenario.accounts.clone(), on_delivery.clone()).await;
+        // Auth0's own test runs the bound Action, which calls the provider:
+        // here the simulated phone gets it from the Action's provider.
+        let inbox = providers.state.clone();
+        let on_try: auth0::OnTry = std::sync::Arc::new(move |t, body| {
+            let bound = t
+                .bindings
+                .get("custom-phone-provider")
+                .and_then(|b| b.first());
+            let provider = bound
+                .and_then(|b| b["action"]["name"].as_str())
+                .and_then(|n| n.strip_prefix("sms-mfa-"))
+                .and_then(|id| crate::providers::Catalog::builtin().get(id));
+            let Some(p) = provider else { return };
+            let mut state = inbox.lock().unwrap_or_else(|e| e.into_inner());
+            let d = providers::Delivered {
+                provider: p.id.as_str(),
+                id: format!("auth0-try-{}", state.inbox.len() + 1),
+                to: body["to"].as_str().unwrap_or("").to_string(),
+                from: "Auth0 (test of the custom phone provider)".into(),
+                text: "Auth0 ran the Action: your custom phone provider delivers.".into(),
+            };
+            state.inbox.push(d.clone());
+            drop(state);
+            if let Some(f) = &on_delivery {
+                f(d);
+            }
+        });
+        let tenant = auth0::serve_with(scenario.tenant(), Duration::ZERO, Some(on_try)).await;
         Sandbox {
             scenario: scenario.clone(),
             providers,
