@@ -1006,3 +1006,24 @@ async fn every_mapped_error_of_every_provider_is_recognised() {
     }
     assert_eq!(checked, 62, "every mapped error of the catalog is checked");
 }
+
+/// Found by fuzzing (tests/fuzz.rs): an error body whose message is empty
+/// left nothing to read. Every provider now says there was no message.
+#[tokio::test]
+async fn an_empty_error_message_still_says_something() {
+    for p in PROVIDERS {
+        let server = MockServer::start().await;
+        Mock::given(wiremock::matchers::any())
+            .respond_with(
+                ResponseTemplate::new(400)
+                    .set_body_json(serde_json::json!({"message": "", "code": 21211})),
+            )
+            .mount(&server)
+            .await;
+        let c = client(p, &settings_for(p, &server.uri()));
+        let f = c.check_credentials().await.unwrap_err();
+        assert!(!f.message.trim().is_empty(), "{p}: {f:?}");
+        let f = c.send_test(&to(), TEXT).await.unwrap_err();
+        assert!(!f.message.trim().is_empty(), "{p}: {f:?}");
+    }
+}

@@ -219,6 +219,16 @@ pub fn classify(
         known.iter().find(|k| k.code == key)
     });
     let found = by_code.or(by_status);
+    // An empty message would leave the user with nothing to read (found by
+    // fuzzing: Twilio-shaped `{"message": ""}`).
+    let message = if message.trim().is_empty() {
+        match http_status {
+            Some(s) => format!("the provider gave no message (HTTP {s})"),
+            None => "the provider gave no message".to_string(),
+        }
+    } else {
+        message
+    };
     let class = match (found, http_status) {
         (Some(k), _) => k.class,
         (None, Some(401 | 403)) => ErrorClass::Authentication,
