@@ -17,6 +17,14 @@ use std::io::{IsTerminal, Read};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if cli.sandbox && cli.command.is_some() {
+        // Never run a real command (a send, a tenant change) thinking it is
+        // the sandbox.
+        eprintln!(
+            "sms-mfa: --sandbox runs the wizard against simulated APIs; it takes no subcommand. Nothing was run."
+        );
+        return ExitCode::from(USAGE);
+    }
     if let Err(e) = config::check_profile_name(&cli.profile) {
         eprintln!("sms-mfa: {e}");
         return ExitCode::from(USAGE);
@@ -117,10 +125,6 @@ fn main() -> ExitCode {
     {
         return ExitCode::from(provider_command(cmd, &cli.profile, &paths));
     }
-    if cli.sandbox && cli.command.is_some() {
-        eprintln!("sms-mfa: --sandbox runs the wizard; it takes no subcommand.");
-        return ExitCode::from(USAGE);
-    }
     let scenario = if cli.sandbox {
         let all = sms_mfa::sandbox::Scenarios::builtin();
         match cli.scenario.as_deref() {
@@ -145,7 +149,7 @@ fn main() -> ExitCode {
         return ExitCode::from(USAGE);
     }
     if let Some(scenario) = scenario {
-        return sandbox(&cli, paths, scenario, notice);
+        return sandbox(paths, scenario, notice);
     }
     let loaded = config::load(&paths, &cli.profile);
     let notice = loaded.notice.or(notice);
@@ -187,18 +191,15 @@ fn main() -> ExitCode {
 /// `--sandbox`: start the simulated APIs, then the wizard against them, with
 /// the sandbox's own profile (started afresh) and keyring service.
 fn sandbox(
-    cli: &Cli,
     paths: Paths,
     scenario: &sms_mfa::sandbox::Scenario,
     notice: Option<String>,
 ) -> ExitCode {
     use sms_mfa::secrets::{MemoryStore, SANDBOX_SERVICE, SecretStore};
     use std::sync::Arc;
-    let profile_name = if cli.profile == config::DEFAULT_PROFILE {
-        sms_mfa::sandbox::PROFILE.to_string()
-    } else {
-        cli.profile.clone()
-    };
+    // Always the sandbox's own profile: a real one (--profile,
+    // SMS_MFA_PROFILE) is never written.
+    let profile_name = sms_mfa::sandbox::PROFILE.to_string();
     // Every sandbox run starts at step 1.
     if let Err(e) = config::save(&paths, &profile_name, &config::Profile::default()) {
         eprintln!("sms-mfa: cannot write the sandbox profile: {e}");

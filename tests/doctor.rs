@@ -339,7 +339,7 @@ async fn a_fresh_tenant_fails_where_the_guides_say_and_names_the_fix() {
         "{text}"
     );
     assert!(
-        provider.contains("run: sms-mfa tenant apply --apply"),
+        provider.contains("run: sms-mfa tenant apply --provider twilio --apply"),
         "{text}"
     );
     assert!(text.contains("4 problems found (4 failures)."), "{text}");
@@ -429,6 +429,9 @@ async fn wrong_credentials_fail_with_the_providers_own_error() {
         "{}",
         c.evidence
     );
+    // One cause, one failure: the sender is not blamed for it.
+    assert_eq!(get(&checks, "sender-owned").status, Status::Skipped);
+    assert_eq!(problems(&checks), BTreeSet::from(["credentials-valid"]));
 }
 
 #[tokio::test]
@@ -795,4 +798,60 @@ async fn the_wizard_checklist_checks_and_fixes_through_the_plan() {
     })
     .await
     .unwrap();
+}
+
+/// The commands under each problem run as shown: the provider's id, and
+/// the profile when it is not the default (found by review).
+#[test]
+fn fix_commands_name_the_provider_and_the_profile() {
+    let found = vec![
+        sms_mfa::doctor::Found {
+            id: "credentials-valid",
+            status: Status::Fail,
+            evidence: "e".into(),
+            fix: None,
+        },
+        sms_mfa::doctor::Found {
+            id: "sms-enabled",
+            status: Status::Fail,
+            evidence: "e".into(),
+            fix: None,
+        },
+    ];
+    let command = |checks: &[Check], id: &str| {
+        get(checks, id)
+            .remediation
+            .as_ref()
+            .unwrap()
+            .command
+            .clone()
+            .unwrap()
+    };
+    let mut checks = sms_mfa::doctor::assemble(Checklist::builtin(), &found);
+    sms_mfa::doctor::commands_for(&mut checks, Some("vonage"), "default");
+    assert_eq!(
+        command(&checks, "credentials-valid"),
+        "sms-mfa check-credentials --provider vonage"
+    );
+    let mut checks = sms_mfa::doctor::assemble(Checklist::builtin(), &found);
+    sms_mfa::doctor::commands_for(&mut checks, Some("vonage"), "staging");
+    assert_eq!(
+        command(&checks, "sms-enabled"),
+        "sms-mfa --profile staging tenant apply --provider vonage --apply"
+    );
+    // Every command of the checklist parses as sms-mfa's own command line.
+    use clap::Parser;
+    for item in &Checklist::builtin().items {
+        if let Some(cmd) = &item.command {
+            let line = cmd
+                .replace("PROVIDER", "twilio")
+                .replace("NUMBER", "+14155550100");
+            let args: Vec<&str> = line.split_whitespace().collect();
+            assert!(
+                sms_mfa::cli::Cli::try_parse_from(&args).is_ok(),
+                "{}: {line}",
+                item.id
+            );
+        }
+    }
 }

@@ -97,6 +97,41 @@ fn scenarios_are_listed_and_an_unknown_one_is_refused() {
     assert!(run.stderr.contains("new-tenant"), "{}", run.stderr);
     let run = common::keyring::sms_mfa(home.path(), &["--scenario", "new-tenant"], "", &[]);
     assert_eq!(run.code, 2, "--scenario needs --sandbox");
+    // A subcommand never runs under --sandbox (it would be the real one).
+    for args in [
+        &["--sandbox", "doctor"][..],
+        &["--sandbox", "tenant", "apply", "--apply"],
+        &[
+            "--sandbox",
+            "send-test",
+            "--provider",
+            "twilio",
+            "--to",
+            "+14155550100",
+        ],
+    ] {
+        let run = common::keyring::sms_mfa(home.path(), args, "", &[]);
+        assert_eq!(run.code, 2, "{args:?}: {run:?}");
+        assert!(run.stderr.contains("takes no subcommand"), "{run:?}");
+    }
+    // A real profile named by SMS_MFA_PROFILE is never written.
+    let real = home.path().join("config/sms-mfa/profiles/prod.toml");
+    std::fs::create_dir_all(real.parent().unwrap()).unwrap();
+    std::fs::write(&real, "provider = \"vonage\"\nstep = \"tenant\"\n").unwrap();
+    let mut s = Session::spawn_with(
+        &["--sandbox"],
+        home.path(),
+        100,
+        30,
+        &[("SMS_MFA_PROFILE", "prod")],
+    );
+    s.wait_for("profile sandbox");
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+    assert_eq!(
+        std::fs::read_to_string(&real).unwrap(),
+        "provider = \"vonage\"\nstep = \"tenant\"\n"
+    );
 }
 
 /// Every scenario builds a tenant the simulated Management API serves, and

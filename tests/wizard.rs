@@ -1136,11 +1136,27 @@ fn the_checklist_runs_the_checks_and_shows_them_as_they_arrive() {
     assert!(row(&rows, "sms-enabled").check.remediation.is_none());
     let notice = &w.notice.as_ref().unwrap().text;
     assert!(notice.starts_with("2 problems found"), "{notice}");
-    // r runs everything again, once.
+    // r runs everything again: every row shows its spinner until the new
+    // run answers it.
     let e = run(&mut w, [Msg::Reload]);
     let again = doctor_op(&e);
     assert!(again > op);
-    assert!(run(&mut w, [Msg::Reload]).is_empty(), "one run at a time");
+    assert!(
+        w.checklist_rows()
+            .iter()
+            .all(|r| r.running || r.check.id == "test-message")
+    );
+    // Another r supersedes the run in flight: its answers no longer count.
+    let third = doctor_op(&run(&mut w, [Msg::Reload]));
+    run(
+        &mut w,
+        [Msg::DoctorDone {
+            op: again,
+            found: vec![seen("sms-enabled", doctor::Status::Fail)],
+        }],
+    );
+    assert_eq!(w.doctor.running, Some(third));
+    assert!(w.doctor.found.is_empty());
 }
 
 #[test]
@@ -1251,9 +1267,30 @@ fn a_on_a_problem_applies_its_fix() {
         w2.notice
     );
     // A passing check has nothing to fix.
+    let op = doctor_op(&run(&mut w2, [Msg::Reload]));
+    run(
+        &mut w2,
+        [Msg::DoctorDone {
+            op,
+            found: vec![
+                seen("sms-enabled", doctor::Status::Pass),
+                seen("mfa-policy", doctor::Status::Fail),
+                seen("recipient-e164", doctor::Status::Fail),
+            ],
+        }],
+    );
     w2.checklist_cursor = at(&w2, "sms-enabled");
+    assert_eq!(
+        w2.checks()[w2.checklist_cursor].status,
+        doctor::Status::Pass
+    );
     run(&mut w2, [Msg::Fix]);
     assert_eq!(w2.step, Step::Checklist);
+    assert!(
+        w2.notice.as_ref().unwrap().text.contains("nothing to fix"),
+        "{:?}",
+        w2.notice
+    );
     // The recipient's fix opens step 3.
     w2.checklist_cursor = at(&w2, "recipient-e164");
     run(&mut w2, [Msg::Fix]);
@@ -1828,4 +1865,51 @@ fn a_partial_stored_connection_does_not_trap_the_user_on_step_4() {
     assert!(w.tenant.editing, "the domain and client id are missing");
     w.update(Msg::Next);
     assert_eq!(w.step, Step::Checklist, "nothing typed: Ctrl-N skips");
+}
+
+/// An accepted test belongs to the provider and settings it was sent with
+/// (found by review: it showed as another provider's after a change).
+#[test]
+fn a_test_result_does_not_outlive_its_provider_or_settings() {
+    let sent = || {
+        let mut w = at_test_step();
+        run(&mut w, typed("+14155550100"));
+        let op = send_op(&run(&mut w, [Msg::Enter, Msg::Enter]));
+        run(
+            &mut w,
+            [Msg::TestSent {
+                op,
+                result: Ok(accepted("SM1", false)),
+            }],
+        );
+        assert!(w.test_accepted());
+        w
+    };
+    // Back to the list and another provider: the result is gone.
+    let mut w = sent();
+    run(
+        &mut w,
+        [Msg::Back, Msg::Back, Msg::Down, Msg::Down, Msg::Enter],
+    );
+    assert_eq!(w.step, Step::Secrets);
+    assert!(!w.test_accepted());
+    assert!(
+        w.checks()
+            .iter()
+            .any(|c| c.id == "test-message" && c.status != doctor::Status::Pass)
+    );
+    // Back to step 2 and on without a change: it stays.
+    let mut w = sent();
+    run(&mut w, [Msg::Back, Msg::Next]);
+    assert_eq!(w.step, Step::TestMessage);
+    assert!(w.test_accepted());
+    // A changed sender: it goes.
+    let mut w = sent();
+    run(&mut w, [Msg::Back]);
+    w.form.as_mut().unwrap().focus = 2;
+    run(&mut w, [Msg::Edit(InputRequest::DeletePrevChar)]);
+    run(&mut w, typed("7"));
+    run(&mut w, [Msg::Next]);
+    assert_eq!(w.step, Step::TestMessage);
+    assert!(!w.test_accepted());
 }

@@ -70,7 +70,8 @@ pub async fn run(
         sink,
     )
     .await;
-    let checks = doctor::assemble(crate::checklist::Checklist::builtin(), &found);
+    let mut checks = doctor::assemble(crate::checklist::Checklist::builtin(), &found);
+    doctor::commands_for(&mut checks, provider.map(|p| p.id.as_str()), ctx.profile);
     if args.json {
         writeln!(out, "{}", report::json(&checks))?;
     } else {

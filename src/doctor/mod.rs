@@ -133,6 +133,24 @@ pub fn assemble(checklist: &Checklist, found: &[Found]) -> Vec<Check> {
         .collect()
 }
 
+/// Make each remediation's command runnable for this profile and provider:
+/// PROVIDER replaced by its id (ID when none is chosen), `--profile NAME`
+/// added unless it is the default profile.
+pub fn commands_for(checks: &mut [Check], provider: Option<&str>, profile: &str) {
+    for c in checks.iter_mut() {
+        let Some(cmd) = c.remediation.as_mut().and_then(|r| r.command.as_mut()) else {
+            continue;
+        };
+        let mut text = cmd.replace("PROVIDER", provider.unwrap_or("ID"));
+        if profile != crate::config::DEFAULT_PROFILE
+            && let Some(rest) = text.strip_prefix("sms-mfa ")
+        {
+            text = format!("sms-mfa --profile {profile} {rest}");
+        }
+        *cmd = text;
+    }
+}
+
 /// The checklist id of an inspection finding (the tenant generation is part
 /// of the connection check).
 pub fn checklist_id(finding: &str) -> &str {
@@ -409,6 +427,9 @@ fn failed(id: &'static str, f: &Failure) -> Found {
             "{} Then check again (r in the wizard, or `sms-mfa doctor`).",
             f.class.hint()
         ));
+    } else if f.class != crate::providers::outcome::ErrorClass::Authentication {
+        // Not the credentials: what the provider's answer means.
+        v.fix = Some(f.hint().to_string());
     }
     v
 }
@@ -478,7 +499,15 @@ async fn provider_checks(p: &Prepared, catalog: &'static Catalog, http: Http) ->
         credentials_valid(&credentials),
         trial_destination(provider, &credentials, p.recipient.as_deref(), destination),
         custom_codes(provider, &credentials),
-        sender_owned(&sender),
+        match &credentials {
+            // One cause, one failure: the credentials' own check says it.
+            Err(f) if f.class == crate::providers::outcome::ErrorClass::Authentication => found(
+                "sender-owned",
+                Status::Skipped,
+                "Skipped: the provider refused the credentials.",
+            ),
+            _ => sender_owned(&sender),
+        },
     ]
 }
 
@@ -496,15 +525,23 @@ fn credentials_valid(c: &Result<CredentialReport, Failure>) -> Found {
             Status::Pass,
             format!("The provider accepted them: {}.", r.summary),
         ),
-        Ok(r) => found(
-            ID,
-            Status::Fail,
-            format!(
-                "The provider accepted them, but: {}. {}",
-                r.summary,
+        Ok(r) => Found {
+            // The credentials work; what stops sending is the account.
+            fix: Some(if r.warnings.is_empty() {
+                "Fix the account in the provider's console, then check again.".to_string()
+            } else {
                 r.warnings.join(" ")
-            ),
-        ),
+            }),
+            ..found(
+                ID,
+                Status::Fail,
+                format!(
+                    "The provider accepted them, but: {}. {}",
+                    r.summary,
+                    r.warnings.join(" ")
+                ),
+            )
+        },
         Err(f) => failed(ID, f),
     }
 }

@@ -45,6 +45,18 @@ fn attribute<'a>(element: &'a str, name: &str) -> Option<&'a str> {
     Some(&head[at..at + len])
 }
 
+/// A territory's `leadingDigits` pattern, compiled once (each frame of the
+/// test step parses the number; compiling +1's two dozen patterns every
+/// time cost a millisecond a frame). `None`: not a valid pattern.
+fn leading(lead: &'static str) -> Option<regex::Regex> {
+    static CACHE: OnceLock<Mutex<HashMap<&'static str, Option<regex::Regex>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let mut map = cache.lock().unwrap_or_else(|e| e.into_inner());
+    map.entry(lead)
+        .or_insert_with(|| regex::Regex::new(&format!("^(?:{lead})")).ok())
+        .clone()
+}
+
 /// The metadata for the number whose digits (after the +) are `digits`:
 /// the territories of its country code that can hold it. A territory with
 /// `leadingDigits` (Jamaica's 876 within +1, say) is kept only when the
@@ -66,9 +78,7 @@ fn database_for(digits: &str) -> Option<Arc<Database>> {
                 || match attribute(t, "leadingDigits") {
                     Some(lead) => {
                         t.contains(" mainCountryForCode=\"true\"")
-                            || regex::Regex::new(&format!("^(?:{lead})"))
-                                .map(|re| re.is_match(national))
-                                .unwrap_or(true)
+                            || leading(lead).is_none_or(|re| re.is_match(national))
                     }
                     None => true,
                 }

@@ -34,13 +34,13 @@ pub struct Row {
 }
 
 impl Wizard {
-    /// Run every check (unless a run is in flight).
+    /// Run every check. A run in flight is superseded (its answers are
+    /// ignored): the settings may have changed since it started.
     pub(super) fn run_doctor(&mut self) -> Vec<Effect> {
-        if self.doctor.running.is_some() {
-            return vec![];
-        }
         let op = self.next_op();
         self.doctor.running = Some(op);
+        // Every row shows its spinner until this run has answered it.
+        self.doctor.found.clear();
         self.doctor.slow.clear();
         self.doctor.ticks = 0;
         vec![Effect::Doctor {
@@ -101,7 +101,22 @@ impl Wizard {
             found.retain(|f| f.id != t.id);
             found.push(t);
         }
-        doctor::assemble(self.checklist, &found)
+        let mut checks = doctor::assemble(self.checklist, &found);
+        if self.sandbox.is_some() {
+            // A shell command would act on the real provider or tenant.
+            for c in &mut checks {
+                if let Some(r) = c.remediation.as_mut() {
+                    r.command = None;
+                }
+            }
+        } else {
+            doctor::commands_for(
+                &mut checks,
+                self.profile.provider.as_deref(),
+                &self.profile_name,
+            );
+        }
+        checks
     }
 
     /// The rows of the checklist screen.

@@ -1254,6 +1254,9 @@ impl Wizard {
             .is_some_and(|f| f.provider == provider.id);
         if !same {
             self.form = Some(self.new_form(self.provider_cursor));
+            // The last test was another provider's.
+            self.test.result = None;
+            self.credentials = None;
         }
         self.profile.provider = Some(provider.id.clone());
         self.go(Step::Secrets)
@@ -1340,6 +1343,10 @@ impl Wizard {
             }
         }
         form.reveal = false;
+        if !secrets.is_empty() || self.profile.settings.get(&provider.id) != Some(&saved) {
+            // The last test used other settings.
+            self.test.result = None;
+        }
         self.profile.settings.insert(provider.id.clone(), saved);
         if secrets.is_empty() {
             let mut effects = self.go(Step::TestMessage);
