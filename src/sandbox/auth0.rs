@@ -565,8 +565,11 @@ impl Responder {
                 }
             }
             "auth0.phone-provider.try" => {
-                if !t.phone_providers.iter().any(|p| p["id"] == seg[3]) {
+                let Some(provider) = t.phone_providers.iter().find(|p| p["id"] == seg[3]) else {
                     return error(404, "Not Found", "Phone provider not found", None);
+                };
+                if provider["disabled"] == true {
+                    return error(400, "Bad Request", "The phone provider is disabled.", None);
                 }
                 if let Some(f) = &self.on_try {
                     f(&t, &body);

@@ -42,16 +42,31 @@ impl Sandbox {
                 .bindings
                 .get("custom-phone-provider")
                 .and_then(|b| b.first());
-            let provider = bound
-                .and_then(|b| b["action"]["name"].as_str())
+            // The bound Action, deployed with its secrets, is what sends.
+            let action =
+                bound.and_then(|b| t.actions.iter().find(|a| a["id"] == b["action"]["id"]));
+            let has_secrets = action
+                .and_then(|a| a["secrets"].as_array())
+                .is_some_and(|s| !s.is_empty());
+            let provider = action
+                .and_then(|a| a["name"].as_str())
                 .and_then(|n| n.strip_prefix("sms-mfa-"))
                 .and_then(|id| crate::providers::Catalog::builtin().get(id));
-            let Some(p) = provider else { return };
+            let (Some(p), true) = (provider, has_secrets) else {
+                return;
+            };
+            let to = body["to"].as_str().unwrap_or("").to_string();
             let mut state = inbox.lock().unwrap_or_else(|e| e.into_inner());
+            // The provider's own refusals (trial, funds) stop it too.
+            let refused = (state.accounts.trial && !state.accounts.verified.contains(&to))
+                || state.accounts.insufficient_funds.contains(&to);
+            if refused {
+                return;
+            }
             let d = providers::Delivered {
                 provider: p.id.as_str(),
                 id: format!("auth0-try-{}", state.inbox.len() + 1),
-                to: body["to"].as_str().unwrap_or("").to_string(),
+                to,
                 from: "Auth0 (test of the custom phone provider)".into(),
                 text: "Auth0 ran the Action: your custom phone provider delivers.".into(),
             };

@@ -37,7 +37,8 @@ pub fn draw(frame: &mut Frame, w: &Wizard) {
     };
     // The sandbox's inbox under every screen.
     let body = if w.sandbox.is_some() {
-        let rows = if w.step == Step::Secrets { 4 } else { 3 };
+        // As tall as what it says, up to half the body.
+        let rows = widgets::sandbox_panel_height(w, body.width).min(body.height / 2);
         let [b, panel] =
             Layout::vertical([Constraint::Min(1), Constraint::Length(rows)]).areas(body);
         widgets::sandbox_panel(frame, panel, w);

@@ -90,7 +90,28 @@ pub fn header(frame: &mut Frame, area: Rect, w: &Wizard) {
 /// The sandbox's panel under every screen: the simulated phone's inbox
 /// (and, on step 2, the sandbox account's settings to type).
 pub fn sandbox_panel(frame: &mut Frame, area: Rect, w: &Wizard) {
-    let Some(s) = &w.sandbox else { return };
+    let lines = sandbox_lines(w);
+    let block = Block::default()
+        .borders(Borders::TOP)
+        .border_style(Style::new().fg(WARN))
+        .title(Line::styled(" Sandbox inbox ", Style::new().fg(WARN)));
+    frame.render_widget(
+        Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
+        area,
+    );
+}
+
+/// How many rows the sandbox panel needs at `width` (its title included).
+pub fn sandbox_panel_height(w: &Wizard, width: u16) -> u16 {
+    // (word wrapping can need a row more than the estimate)
+    2 + wrapped_rows(&sandbox_lines(w), width)
+}
+
+/// What the sandbox panel says.
+fn sandbox_lines(w: &Wizard) -> Vec<Line<'static>> {
+    let Some(s) = &w.sandbox else {
+        return Vec::new();
+    };
     let mut lines: Vec<Line> = Vec::new();
     let provider = w.provider();
     if w.step == crate::wizard::Step::Secrets
@@ -125,14 +146,7 @@ pub fn sandbox_panel(frame: &mut Frame, area: Rect, w: &Wizard) {
             DIM,
         )),
     }
-    let block = Block::default()
-        .borders(Borders::TOP)
-        .border_style(Style::new().fg(WARN))
-        .title(Line::styled(" Sandbox inbox ", Style::new().fg(WARN)));
-    frame.render_widget(
-        Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
-        area,
-    );
+    lines
 }
 
 pub fn notice(frame: &mut Frame, area: Rect, notice: Option<&Notice>) {
