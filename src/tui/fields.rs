@@ -20,6 +20,7 @@ pub fn draw(
     provider: &Provider,
     form: &SettingsForm,
     loading: bool,
+    home: &'static str,
 ) {
     // When the terminal is short, scroll so the focused field is visible.
     let visible = (fields.height / FIELD_HEIGHT).max(1) as usize;
@@ -55,6 +56,7 @@ pub fn draw(
             &setting.name,
             field,
             loading,
+            home,
         ));
         frame.render_widget(
             Line::from(label),
@@ -105,6 +107,7 @@ fn origin(
     name: &str,
     field: &TextField,
     checking: bool,
+    home: &'static str,
 ) -> Span<'static> {
     let stored = &form.stored[i];
     let typed = !field.value().is_empty();
@@ -119,9 +122,9 @@ fn origin(
             (true, Source::Keyring) => {
                 Span::styled("  secret · replaces the stored one on Next", DIM)
             }
-            (true, _) => Span::styled("  secret · stored in the keyring on Next", DIM),
+            (true, _) => Span::styled(format!("  secret · stored in {home} on Next"), DIM),
             (false, Source::Keyring) => {
-                Span::styled("  secret · stored in the keyring", Style::new().fg(OK))
+                Span::styled(format!("  secret · stored in {home}"), Style::new().fg(OK))
             }
             (false, Source::Unknown) if checking => Span::styled("  secret · checking…", DIM),
             (false, Source::Unknown) => {

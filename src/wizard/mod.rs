@@ -601,6 +601,14 @@ impl Wizard {
         }
     }
 
+    /// The same, short, for a field's status: "the keyring" or "memory".
+    pub fn secret_home_short(&self) -> &'static str {
+        match &self.sandbox {
+            Some(s) if s.memory_only.is_some() => "memory",
+            _ => "the keyring",
+        }
+    }
+
     /// The keyring service the secrets go to.
     pub fn keyring_service(&self) -> &'static str {
         if self.sandbox.is_some() {

@@ -58,7 +58,14 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
             ..
         })
     );
-    fields::draw(frame, fields, provider, form, loading);
+    fields::draw(
+        frame,
+        fields,
+        provider,
+        form,
+        loading,
+        w.secret_home_short(),
+    );
     if let Some(e) = &w.keyring_error
         && help.height >= 3
     {

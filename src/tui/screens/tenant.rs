@@ -87,7 +87,7 @@ fn connection(frame: &mut Frame, area: Rect, w: &Wizard) {
             ..
         })
     );
-    fields::draw(frame, list, group, form, loading);
+    fields::draw(frame, list, group, form, loading, w.secret_home_short());
     if help.height >= 3 {
         let setting = &group.settings[form.focus];
         let lines = vec![
