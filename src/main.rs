@@ -60,10 +60,7 @@ fn main() -> ExitCode {
         return ExitCode::from(commands::secrets::run(cmd, &ctx, &mut io));
     }
     if let Some(Command::Tenant(cmd)) = &cli.command {
-        let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-        else {
+        let Some(runtime) = runtime() else {
             return ExitCode::from(FAILURE);
         };
         let store = OsKeyring::new();
@@ -160,21 +157,33 @@ fn main() -> ExitCode {
         loaded.profile,
         notice,
     );
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("sms-mfa: cannot start the async runtime: {e}");
-            return ExitCode::from(FAILURE);
-        }
+    let Some(runtime) = runtime() else {
+        return ExitCode::from(FAILURE);
     };
     let services = tui::Services::os(paths, Catalog::builtin());
     let result = runtime.block_on(tui::run(wizard, services));
     // A keyring call that is still waiting (at most its timeout) must not
     // hold the exit up.
     runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    exit_code(result)
+}
+
+/// A small single-threaded runtime, or `None` after saying why not.
+fn runtime() -> Option<tokio::runtime::Runtime> {
+    match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => Some(rt),
+        Err(e) => {
+            eprintln!("sms-mfa: cannot start the async runtime: {e}");
+            None
+        }
+    }
+}
+
+/// How the wizard ended, as the process's exit code.
+fn exit_code(result: std::io::Result<Exit>) -> ExitCode {
     match result {
         Ok(Exit::Quit) => ExitCode::SUCCESS,
         Ok(Exit::Signal(n)) => {
@@ -205,15 +214,8 @@ fn sandbox(
         eprintln!("sms-mfa: cannot write the sandbox profile: {e}");
         return ExitCode::from(FAILURE);
     }
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("sms-mfa: cannot start the async runtime: {e}");
-            return ExitCode::from(FAILURE);
-        }
+    let Some(runtime) = runtime() else {
+        return ExitCode::from(FAILURE);
     };
     // The sandbox's own keyring entries; memory when no keyring answers.
     let keyring = OsKeyring::with_service(SANDBOX_SERVICE);
@@ -266,14 +268,7 @@ fn sandbox(
         result
     });
     runtime.shutdown_timeout(std::time::Duration::from_millis(200));
-    match result {
-        Ok(Exit::Quit) => ExitCode::SUCCESS,
-        Ok(Exit::Signal(n)) => ExitCode::from(128 + n as u8),
-        Err(e) => {
-            eprintln!("sms-mfa: terminal error: {e}");
-            ExitCode::from(FAILURE)
-        }
-    }
+    exit_code(result)
 }
 
 /// The value for `secrets set`: a hidden prompt on a terminal (a visible
@@ -297,15 +292,8 @@ fn read_value(setting: &Setting) -> std::io::Result<String> {
 
 /// `send-test`, `check-credentials` and `doctor`, on a small async runtime.
 fn provider_command(cmd: &Command, profile: &str, paths: &sms_mfa::config::Paths) -> u8 {
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("sms-mfa: cannot start the async runtime: {e}");
-            return FAILURE;
-        }
+    let Some(runtime) = runtime() else {
+        return FAILURE;
     };
     let store = OsKeyring::new();
     let ctx = commands::provider::Context {

@@ -53,18 +53,23 @@ fn spawn(home: &std::path::Path, env: &[(String, String)]) -> Session {
     Session::spawn_with(&[], home, 120, 40, &env)
 }
 
-/// Onboard `id` from the first screen to Done, typing everything.
-fn onboard(s: &Session, id: &str) {
-    walk::onboard_provider(s, id, "in the OS keyring (service sms-mfa,");
-    // Step 4: the connection, typed; the secret goes to the keyring.
-    s.wait_for("Step 4 of 5");
+/// Step 4's connection form, typed: the domain, the client, `secret`.
+fn type_connection(s: &Session, secret: &str) {
     s.wait_for("Tenant domain");
     s.send(DOMAIN);
     s.send(TAB);
     s.send(CLIENT_ID);
     s.send(TAB);
-    s.send(CLIENT_SECRET);
+    s.send(secret);
     s.send(ENTER);
+}
+
+/// Onboard `id` from the first screen to Done, typing everything.
+fn onboard(s: &Session, id: &str) {
+    walk::onboard_provider(s, id, "in the OS keyring (service sms-mfa,");
+    // Step 4: the connection, typed; the secret goes to the keyring.
+    s.wait_for("Step 4 of 5");
+    type_connection(s, CLIENT_SECRET);
     walk::fix_tenant_and_finish(s);
 }
 
@@ -271,10 +276,7 @@ async fn provider_faults_mid_flow_end_in_a_clear_message() {
         tokio::task::spawn_blocking(move || {
             let s = spawn(&home, &env);
             walk::enter_account(&s, "twilio");
-            s.wait_for("Step 3 of 5");
-            s.send("+14155550100");
-            s.send(ENTER);
-            s.send(ENTER);
+            walk::send_test_message(&s);
             s.wait_for_within(message, walk::SLOW);
             quit(s);
             profile_intact(&home, "twilio");
@@ -298,10 +300,7 @@ async fn a_stalled_provider_is_cancelled_with_esc() {
     tokio::task::spawn_blocking(move || {
         let s = spawn(&home, &env);
         walk::enter_account(&s, "twilio");
-        s.wait_for("Step 3 of 5");
-        s.send("+14155550100");
-        s.send(ENTER);
-        s.send(ENTER);
+        walk::send_test_message(&s);
         s.wait_for("Sending through Twilio Programmable SMS");
         s.send(ESC);
         s.wait_for_wrapped("Cancelled. If the request had already reached the provider");
@@ -351,13 +350,10 @@ async fn a_refused_auth0_client_is_reported_and_nothing_is_written() {
     tokio::task::spawn_blocking(move || {
         let s = spawn(&home, &env);
         walk::onboard_provider(&s, "twilio", "in the OS keyring (service sms-mfa,");
-        s.wait_for("Tenant domain");
-        s.send(DOMAIN);
-        s.send(TAB);
-        s.send(CLIENT_ID);
-        s.send(TAB);
-        s.send("a-wrong-client-secret-that-auth0-refuses-0123456789abcdefABCDEF");
-        s.send(ENTER);
+        type_connection(
+            &s,
+            "a-wrong-client-secret-that-auth0-refuses-0123456789abcdefABCDEF",
+        );
         s.wait_for_within("could not get a Management API token", walk::SLOW);
         quit(s);
         profile_intact(&home, "twilio");
@@ -386,13 +382,7 @@ async fn sigterm_during_an_apply_is_told_on_the_next_start() {
     tokio::task::spawn_blocking(move || {
         let mut s = spawn(&h, &e);
         walk::onboard_provider(&s, "twilio", "in the OS keyring (service sms-mfa,");
-        s.wait_for("Tenant domain");
-        s.send(DOMAIN);
-        s.send(TAB);
-        s.send(CLIENT_ID);
-        s.send(TAB);
-        s.send(CLIENT_SECRET);
-        s.send(ENTER);
+        type_connection(&s, CLIENT_SECRET);
         s.wait_for_within("problems found", walk::SLOW);
         s.send("f");
         s.wait_for_within("changes planned", walk::SLOW);

@@ -224,7 +224,7 @@ fn checklist_states() -> Vec<(&'static str, Wizard)> {
         Msg::DoctorEvent {
             op,
             event: doctor::Event::Slow {
-                ids: doctor::TENANT_IDS.to_vec(),
+                ids: doctor::tenant_ids(),
                 after: doctor::SLOW_AFTER,
             },
         },

@@ -435,13 +435,14 @@ pub async fn inspect(conn: &Connection, provider: Option<&Provider>) -> Report {
             Status::Pass,
             "Unified Phone Experience tenants send through an Action, never a hook.",
         ),
-        (_, Some(Ok(h))) => {
-            let enabled: Vec<String> = h
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter(|x| x["enabled"] == true)
-                .map(|x| format!("'{}'", x["name"].as_str().unwrap_or("?")))
+        (_, Some(Ok(_))) => {
+            // The enabled hooks are among the live code found above.
+            let enabled: Vec<String> = live
+                .iter()
+                .filter_map(|c| match c {
+                    Code::Hook { name, .. } => Some(format!("'{name}'")),
+                    Code::Action { .. } => None,
+                })
                 .collect();
             if enabled.is_empty() {
                 finding(

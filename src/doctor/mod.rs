@@ -153,7 +153,7 @@ pub fn commands_for(checks: &mut [Check], provider: Option<&str>, profile: &str)
 
 /// The checklist id of an inspection finding (the tenant generation is part
 /// of the connection check).
-pub fn checklist_id(finding: &str) -> &str {
+pub fn checklist_id(finding: &'static str) -> &'static str {
     match finding {
         "generation" => "tenant-connection",
         other => other,
@@ -257,7 +257,7 @@ pub fn keyring_failed(e: &crate::secrets::StoreError) -> Vec<Found> {
     let why = format!("The keyring did not answer: {e}. {}", e.remedy());
     let mut v: Vec<Found> = PROVIDER_IDS
         .iter()
-        .chain(TENANT_IDS.iter())
+        .chain(tenant_ids().iter())
         .map(|id| found(id, Status::Error, why.clone()))
         .collect();
     v.extend(local_checks(&Prepared {
@@ -295,17 +295,11 @@ pub const PROVIDER_IDS: [&str; 5] = [
     "verify-custom-codes",
     "sender-owned",
 ];
-pub const TENANT_IDS: [&str; 9] = [
-    "tenant-connection",
-    "sms-enabled",
-    "provider-custom",
-    "message-types",
-    "mfa-policy",
-    "one-live-code",
-    "secret-names",
-    "hooks-end-of-life",
-    "failure-logs",
-];
+/// The tenant's: the inspection's findings, the generation being part of
+/// the connection check.
+pub fn tenant_ids() -> Vec<&'static str> {
+    inspect::IDS.iter().map(|id| checklist_id(id)).collect()
+}
 
 /// Run every check. `slow_after` is [`SLOW_AFTER`] but in tests.
 pub async fn run(
@@ -317,6 +311,7 @@ pub async fn run(
 ) -> Vec<Found> {
     let local = local_checks(p);
     sink(Event::Done(local.clone()));
+    let tenant_ids = tenant_ids();
     let provider = watch(
         provider_checks(p, catalog, http),
         &PROVIDER_IDS,
@@ -325,7 +320,7 @@ pub async fn run(
     );
     let tenant = watch(
         tenant_checks(p, catalog, sink.clone()),
-        &TENANT_IDS,
+        &tenant_ids,
         slow_after,
         &sink,
     );
@@ -608,39 +603,37 @@ fn trial_destination(
 
 fn custom_codes(provider: &Provider, c: &Result<CredentialReport, Failure>) -> Found {
     const ID: &str = "verify-custom-codes";
-    match c {
-        Ok(r) => match r.custom_codes {
-            None => found(
+    let r = match c {
+        Ok(r) if r.custom_codes.is_some() => r,
+        Err(_) if provider.id == "twilio-verify" => {
+            return found(ID, Status::Skipped, "Skipped: the credential check failed.");
+        }
+        _ => {
+            return found(
                 ID,
                 Status::Skipped,
                 format!(
                     "Only Twilio Verify makes its own codes; {} sends Auth0's text as it is.",
                     provider.name
                 ),
-            ),
-            Some(true) => found(
-                ID,
-                Status::Pass,
-                format!("Custom verification codes are enabled ({}).", r.summary),
-            ),
-            Some(false) => found(
-                ID,
-                Status::Fail,
-                format!(
-                    "Custom verification codes are disabled on the Verify service ({}): Auth0 passes its own code, so every send fails.",
-                    r.summary
-                ),
-            ),
-        },
-        Err(_) if provider.id != "twilio-verify" => found(
+            );
+        }
+    };
+    if r.custom_codes == Some(true) {
+        found(
             ID,
-            Status::Skipped,
+            Status::Pass,
+            format!("Custom verification codes are enabled ({}).", r.summary),
+        )
+    } else {
+        found(
+            ID,
+            Status::Fail,
             format!(
-                "Only Twilio Verify makes its own codes; {} sends Auth0's text as it is.",
-                provider.name
+                "Custom verification codes are disabled on the Verify service ({}): Auth0 passes its own code, so every send fails.",
+                r.summary
             ),
-        ),
-        Err(_) => found(ID, Status::Skipped, "Skipped: the credential check failed."),
+        )
     }
 }
 
@@ -680,7 +673,7 @@ fn sender_owned(s: &Result<Told<Ownership>, Failure>) -> Found {
 
 /// Every tenant check but the connection skipped, for `reason`.
 fn tenant_skipped(reason: &str) -> Vec<Found> {
-    TENANT_IDS[1..]
+    tenant_ids()[1..]
         .iter()
         .map(|id| found(id, Status::Skipped, reason))
         .collect()
@@ -738,13 +731,7 @@ async fn tenant_checks(p: &Prepared, catalog: &'static Catalog, sink: Sink) -> V
 pub fn tenant_found(base: &str, report: &inspect::Report, missing: &[&str]) -> Vec<Found> {
     let mut v = Vec::new();
     for f in &report.findings {
-        let Some(id) = TENANT_IDS
-            .iter()
-            .copied()
-            .find(|id| *id == checklist_id(f.id))
-        else {
-            continue;
-        };
+        let id = checklist_id(f.id);
         let status = match f.status {
             inspect::Status::Pass => Status::Pass,
             inspect::Status::Fail => Status::Fail,

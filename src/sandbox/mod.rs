@@ -23,7 +23,6 @@ pub const DOMAIN: &str = "sms-mfa-sandbox.us.auth0.com";
 
 /// Running simulations for one scenario.
 pub struct Sandbox {
-    pub scenario: Scenario,
     pub providers: providers::Providers,
     pub tenant: auth0::Fake,
 }
@@ -78,7 +77,6 @@ impl Sandbox {
         });
         let tenant = auth0::serve_with(scenario.tenant(), Duration::ZERO, Some(on_try)).await;
         Sandbox {
-            scenario: scenario.clone(),
             providers,
             tenant,
         }

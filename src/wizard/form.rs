@@ -132,6 +132,36 @@ pub struct SettingsForm {
 }
 
 impl SettingsForm {
+    /// What was typed, split for submitting: the non-secret values for the
+    /// profile (marked saved) and the secrets for the keyring. Hides the
+    /// secrets again.
+    pub fn take_submitted(
+        &mut self,
+        provider: &Provider,
+    ) -> (
+        std::collections::BTreeMap<String, String>,
+        Vec<(String, crate::secrets::Secret)>,
+    ) {
+        let mut saved = std::collections::BTreeMap::new();
+        let mut secrets = Vec::new();
+        for (setting, field) in provider.settings.iter().zip(self.fields.iter_mut()) {
+            if field.value().is_empty() {
+                continue;
+            }
+            if setting.secret {
+                secrets.push((
+                    setting.name.clone(),
+                    crate::secrets::Secret::new(field.value()),
+                ));
+            } else {
+                saved.insert(setting.name.clone(), field.value().to_string());
+                field.mark_saved();
+            }
+        }
+        self.reveal = false;
+        (saved, secrets)
+    }
+
     pub fn new(provider: &Provider, saved: impl Fn(&str) -> Option<String>) -> SettingsForm {
         SettingsForm {
             provider: provider.id.clone(),

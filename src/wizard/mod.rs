@@ -1337,20 +1337,7 @@ impl Wizard {
             self.notice(Level::Error, text);
             return vec![];
         }
-        let mut saved = std::collections::BTreeMap::new();
-        let mut secrets = Vec::new();
-        for (setting, field) in provider.settings.iter().zip(form.fields.iter_mut()) {
-            if field.value().is_empty() {
-                continue;
-            }
-            if setting.secret {
-                secrets.push((setting.name.clone(), Secret::new(field.value())));
-            } else {
-                saved.insert(setting.name.clone(), field.value().to_string());
-                field.mark_saved();
-            }
-        }
-        form.reveal = false;
+        let (saved, secrets) = form.take_submitted(provider);
         if !secrets.is_empty() || self.profile.settings.get(&provider.id) != Some(&saved) {
             // The last test used other settings.
             self.test.result = None;

@@ -7,7 +7,6 @@ use super::{Busy, Effect, Level, Msg, SettingsForm, Stored, Task, Wizard};
 use crate::auth0::inspect::{Finding, Generation};
 use crate::auth0::plan::{Change, Outcome, Plan};
 use crate::config::Profile;
-use crate::secrets::Secret;
 
 /// What to do on the tenant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -254,20 +253,7 @@ impl Wizard {
             );
             return vec![];
         }
-        let mut saved = std::collections::BTreeMap::new();
-        let mut secrets = Vec::new();
-        for (setting, field) in group.settings.iter().zip(form.fields.iter_mut()) {
-            if field.value().is_empty() {
-                continue;
-            }
-            if setting.secret {
-                secrets.push((setting.name.clone(), Secret::new(field.value())));
-            } else {
-                saved.insert(setting.name.clone(), field.value().to_string());
-                field.mark_saved();
-            }
-        }
-        form.reveal = false;
+        let (saved, secrets) = form.take_submitted(group);
         self.profile.settings.insert(group.id.clone(), saved);
         let save = self.save();
         if secrets.is_empty() {

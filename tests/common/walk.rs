@@ -15,12 +15,17 @@ pub const SLOW: Duration = Duration::from_secs(20);
 pub fn onboard_provider(s: &Session, id: &str, stored: &str) {
     enter_account(s, id);
     s.wait_for_wrapped(stored);
+    send_test_message(s);
+    s.wait_for_within("Accepted by", SLOW);
+    s.send(CTRL_N);
+}
+
+/// Step 3: type +14155550100 and send the default text.
+pub fn send_test_message(s: &Session) {
     s.wait_for("Step 3 of 5");
     s.send("+14155550100");
     s.send(ENTER);
     s.send(ENTER);
-    s.wait_for_within("Accepted by", SLOW);
-    s.send(CTRL_N);
 }
 
 /// Steps 1 and 2: pick provider `id`, type the simulated account's
