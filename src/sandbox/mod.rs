@@ -76,10 +76,7 @@ impl Sandbox {
             }
         });
         let tenant = auth0::serve_with(scenario.tenant(), Duration::ZERO, Some(on_try)).await;
-        Sandbox {
-            providers,
-            tenant,
-        }
+        Sandbox { providers, tenant }
     }
 
     /// The environment the wizard runs with: every provider's base URL and
