@@ -329,6 +329,63 @@ async fn custom_phone_provider_retries_temporary_failures_and_drops_voice() {
     assert!(server.received_requests().await.unwrap().is_empty());
 }
 
+/// A notice that is not a one-time code (docs, custom-phone-provider event
+/// object: `message_type` `blocked_account`, `change_password`,
+/// `password_breach`; `code` absent). Every SMS provider sends its text;
+/// Twilio Verify, which sends only codes, drops it with a reason and calls
+/// nothing (it used to send `CustomCode=undefined`).
+fn notice(secrets: serde_json::Map<String, Value>) -> Value {
+    json!({
+        "notification": {
+            "recipient": TO,
+            "as_text": "We detected suspicious activity on your account. Logins from this IP have been blocked.",
+            "as_voice": "We detected suspicious activity on your account.",
+            "delivery_method": "text", "message_type": "blocked_account",
+            "from": null, "locale": "en",
+        },
+        "user": {"user_id": "auth0|123"},
+        "secrets": secrets,
+    })
+}
+
+#[tokio::test]
+async fn account_notices_go_out_as_text_and_verify_drops_them() {
+    for p in PROVIDERS {
+        let server = happy_fake(p).await;
+        let code = render(p, Target::CustomPhoneProvider, &server.uri());
+        let o = run_node(code, notice(secrets_for(p, &server.uri()))).await;
+        assert_eq!(o.error, None, "{p}");
+        let reqs = server.received_requests().await.unwrap();
+        if p == "twilio-verify" {
+            assert_eq!(o.calls.len(), 1, "{:?}", o.calls);
+            assert_eq!(o.calls[0].0, "drop");
+            assert!(
+                o.calls[0].1.contains("one-time codes only")
+                    && o.calls[0].1.contains("blocked_account"),
+                "{:?}",
+                o.calls
+            );
+            assert!(reqs.is_empty(), "Twilio was not called: {reqs:?}");
+            continue;
+        }
+        assert!(o.calls.is_empty(), "{p}: {:?}", o.calls);
+        assert_eq!(reqs.len(), 1, "{p}");
+        let body = String::from_utf8_lossy(&reqs[0].body).to_string();
+        let sent = if body.starts_with('{') {
+            body.clone()
+        } else {
+            url::form_urlencoded::parse(body.as_bytes())
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("&")
+        };
+        assert!(
+            sent.contains("Logins from this IP have been blocked") && !sent.contains("undefined"),
+            "{p}: the notice's text is sent: {sent}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn a_refused_connection_is_temporary() {
     let port = {

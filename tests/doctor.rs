@@ -330,7 +330,7 @@ async fn a_fresh_tenant_fails_where_the_guides_say_and_names_the_fix() {
     assert!(
         get(&checks, "one-live-code")
             .evidence
-            .contains("No code is bound to the custom-phone-provider trigger")
+            .contains("No Action on the custom-phone-provider trigger")
     );
     // Fixes under each problem, with the command that applies them.
     let provider = text.split("SMS delivery is set to Custom").nth(1).unwrap();
@@ -345,12 +345,50 @@ async fn a_fresh_tenant_fails_where_the_guides_say_and_names_the_fix() {
     assert!(text.contains("4 problems found (4 failures)."), "{text}");
 }
 
+/// On a Unified Phone Experience tenant the deployed Action on the trigger
+/// is live without a binding (docs "Configure a Custom Phone Provider");
+/// one whose changes were never deployed is not.
 #[tokio::test]
-async fn an_action_that_is_not_bound_is_not_live() {
+async fn an_action_that_was_never_deployed_is_not_live() {
     let w = World::healthy("twilio").await;
-    w.tenant.state.lock().unwrap().bindings.clear();
+    assert!(
+        w.tenant.state.lock().unwrap().bindings.is_empty(),
+        "nothing was bound"
+    );
+    {
+        let mut t = w.tenant.state.lock().unwrap();
+        t.actions[0]["deployed_version"] = serde_json::Value::Null;
+        t.actions[0]["all_changes_deployed"] = json!(false);
+    }
     let (code, _, checks) = w.doctor(None).await;
     assert_eq!(problems(&checks), BTreeSet::from(["one-live-code"]));
+    assert!(
+        get(&checks, "one-live-code")
+            .evidence
+            .contains("'sms-mfa-twilio' on the custom-phone-provider trigger was never deployed"),
+        "{:?}",
+        get(&checks, "one-live-code")
+    );
+    assert_eq!(code, 2);
+}
+
+/// A classic tenant's Action is live only when bound to send-phone-message.
+#[tokio::test]
+async fn a_classic_action_that_is_not_bound_is_not_live() {
+    let w = World::healthy("twilio").await;
+    {
+        let mut t = w.tenant.state.lock().unwrap();
+        t.upe = false;
+        t.selected_provider = "phone-message-hook".into();
+        t.actions[0]["supported_triggers"] = json!([{"id": "send-phone-message", "version": "v2"}]);
+    }
+    let (code, _, checks) = w.doctor(None).await;
+    assert_eq!(problems(&checks), BTreeSet::from(["one-live-code"]));
+    assert!(
+        get(&checks, "one-live-code")
+            .evidence
+            .contains("No code is bound to the send-phone-message trigger"),
+    );
     assert_eq!(code, 2);
 }
 
@@ -376,8 +414,13 @@ async fn a_classic_tenant_on_another_provider_fails_custom() {
         t.selected_provider = "twilio".into();
         t.message_types = vec!["sms".into()];
         // The Action is bound to the classic trigger.
-        let b = t.bindings.remove("custom-phone-provider").unwrap();
-        t.bindings.insert("send-phone-message".into(), b);
+        let id = t.actions[0]["id"].clone();
+        t.actions[0]["supported_triggers"] = json!([{"id": "send-phone-message", "version": "v2"}]);
+        t.bindings.insert(
+            "send-phone-message".into(),
+            vec![json!({"id": "bnd_1", "trigger_id": "send-phone-message", "display_name": "sms-mfa-twilio",
+                "action": {"id": id, "name": "sms-mfa-twilio"}})],
+        );
     }
     let (_, text, checks) = w.doctor(None).await;
     assert!(problems(&checks).contains("provider-custom"), "{text}");
@@ -854,4 +897,34 @@ fn fix_commands_name_the_provider_and_the_profile() {
             );
         }
     }
+}
+
+/// Twilio Verify sends only one-time codes: on a Unified Phone Experience
+/// tenant the plan and the doctor say once that account notices are
+/// dropped (Programmable SMS would deliver them).
+#[tokio::test]
+async fn verify_says_it_will_not_deliver_account_notices() {
+    let w = World::new("twilio-verify", Account::full(), auth0::Tenant::fresh_upe()).await;
+    let (code, out, err) = w.apply("twilio-verify").await;
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert_eq!(
+        out.matches("Twilio Verify sends only one-time codes")
+            .count(),
+        1,
+        "the plan says it once: {out}"
+    );
+    w.tenant.state.lock().unwrap().policies = json!(["all-applications"]);
+    let (code, _, checks) = w.doctor(None).await;
+    assert_eq!(code, 0, "a fact, not a problem");
+    let e = &get(&checks, "verify-custom-codes").evidence;
+    assert_eq!(
+        e.matches("Twilio Verify sends only one-time codes, so the Action drops those notices")
+            .count(),
+        1,
+        "{e}"
+    );
+    assert!(
+        e.contains("Twilio Programmable SMS would deliver them"),
+        "{e}"
+    );
 }

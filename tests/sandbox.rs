@@ -79,6 +79,42 @@ fn a_broken_tenant_reaches_a_clean_checklist_through_the_wizards_fixes() {
     assert_eq!(s.wait_exit(), 0);
 }
 
+/// A tenant set up the way Auth0's docs describe, with another provider's
+/// code in the dashboard's Action: the wizard adopts that Action (Auth0
+/// allows only one) and reaches a clean checklist; and a factor that
+/// offers voice only.
+#[test]
+fn the_dashboard_action_and_voice_only_scenarios_reach_a_clean_checklist() {
+    for (scenario, broken) in [
+        ("dashboard-action", "✗ Secret names match the code"),
+        ("voice-only", "✗ Message types include SMS"),
+    ] {
+        let (_home, mut s) = sandbox(&["--scenario", scenario]);
+        onboard_provider(&s, "twilio");
+        s.wait_for("Step 4 of 5");
+        s.wait_for_within("problem", walk::SLOW);
+        assert!(s.screen().contains(broken), "{scenario}: {}", s.screen());
+        s.send("f");
+        s.wait_for_within("changes planned", walk::SLOW);
+        if scenario == "dashboard-action" {
+            s.wait_for("Custom Phone Provider");
+            assert!(
+                !s.screen().contains("Create the Action"),
+                "adopted, never a second one: {}",
+                s.screen()
+            );
+        }
+        s.send("y");
+        s.wait_for_within("Last apply:", walk::SLOW);
+        s.wait_for_within("Every check passed.", walk::SLOW);
+        s.send(common::ENTER);
+        s.wait_for("Step 5 of 5");
+        s.wait_for_within("No problems found.", walk::SLOW);
+        s.send("q");
+        assert_eq!(s.wait_exit(), 0, "{scenario}");
+    }
+}
+
 #[test]
 fn scenarios_are_listed_and_an_unknown_one_is_refused() {
     let home = tempfile::tempdir().unwrap();
@@ -163,7 +199,10 @@ async fn every_scenario_is_served_and_checked() {
             "broken-three-ways" => &["sms-enabled", "provider-custom", "secret-names"],
             "factor-disabled" => &["sms-enabled"],
             "provider-not-custom" => &["provider-custom"],
-            "action-not-bound" => &["one-live-code"],
+            "action-not-bound" | "action-not-deployed" => &["one-live-code"],
+            // Set up the documented way, with Vonage code: healthy.
+            "dashboard-action" => &[],
+            "voice-only" => &["message-types"],
             "no-policy" => &["mfa-policy"],
             "failure-logs" => &["failure-logs"],
             other => panic!("a test for scenario {other}"),

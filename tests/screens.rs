@@ -421,13 +421,17 @@ fn tenant_states() -> Vec<(&'static str, Wizard)> {
     let changes = vec![
         Change::CreateAction,
         Change::Deploy,
-        Change::Bind { unbind: vec![] },
         Change::CreatePhoneProvider,
         Change::EnableFactor,
+        Change::MessageTypes {
+            to: vec!["sms".into()],
+        },
     ];
     let plan = Plan {
         action: "sms-mfa-twilio".into(),
         trigger: "custom-phone-provider",
+        adopted: None,
+        provider_name: "Twilio Programmable SMS".into(),
         changes,
         notes: vec![],
     };
@@ -469,12 +473,12 @@ fn tenant_states() -> Vec<(&'static str, Wizard)> {
             op: o,
             result: Ok(TenantAnswer::Applied(ApplyView {
                 outcome: Outcome {
-                    applied: plan.changes[..3].iter().map(|c| plan.describe(c)).collect(),
+                    applied: plan.changes[..2].iter().map(|c| plan.describe(c)).collect(),
                     failed: Some((
-                        plan.describe(&plan.changes[3]),
+                        plan.describe(&plan.changes[2]),
                         "HTTP 409 Conflict: A phone provider already exists.".into(),
                     )),
-                    not_applied: vec![plan.describe(&plan.changes[4])],
+                    not_applied: plan.changes[3..].iter().map(|c| plan.describe(c)).collect(),
                     record: None,
                 },
                 backup: "/home/u/.local/share/sms-mfa/backups/acme.eu.auth0.com-20261123T101500Z"

@@ -37,8 +37,15 @@ fn twilio_action(target: Target) -> Value {
         .into_iter()
         .map(|n| json!({"name": n, "updated_at": "2026-11-20T10:00:00.000Z"}))
         .collect();
+    let version = if target == Target::SendPhoneMessage {
+        "v2"
+    } else {
+        "v1"
+    };
     json!({"id": "act_1", "name": "sms-mfa twilio", "code": code, "secrets": secrets,
-        "runtime": "node22", "status": "built", "all_changes_deployed": true})
+        "supported_triggers": [{"id": target.id(), "version": version}],
+        "runtime": "node22", "status": "built", "all_changes_deployed": true,
+        "deployed_version": {"id": "ver_1", "number": 1, "status": "built", "deployed": true}})
 }
 
 fn binding() -> Value {
@@ -51,7 +58,7 @@ fn good_upe() -> Tenant {
         upe: true,
         sms_enabled: true,
         provider: "custom",
-        message_types: json!(null),
+        message_types: json!({"message_types": ["sms"]}),
         policies: json!(["all-applications"]),
         hooks: json!([]),
         hook_secrets: json!({}),
@@ -99,10 +106,10 @@ async fn serve(t: &Tenant) -> MockServer {
         "custom-phone-provider"
     } else {
         f.selected_provider = t.provider.into();
-        f.message_types =
-            serde_json::from_value(t.message_types["message_types"].clone()).unwrap_or_default();
         "send-phone-message"
     };
+    f.message_types =
+        serde_json::from_value(t.message_types["message_types"].clone()).unwrap_or_default();
     f.bindings.insert(
         trigger.into(),
         t.bindings["bindings"]
@@ -212,6 +219,7 @@ async fn a_broken_unified_phone_tenant_says_what_is_wrong() {
         provider: "twilio",
         policies: json!([]),
         bindings: json!({"bindings": [], "total": 0}),
+        action: json!(null),
         logs: json!([{"date": "2026-11-22T09:00:00.000Z", "type": "fn",
             "description": "Failed to send notification",
             "details": {"notification_type": "sms", "to": "+14155550100",
@@ -229,7 +237,11 @@ async fn a_broken_unified_phone_tenant_says_what_is_wrong() {
     assert_eq!(status(&doc, "mfa-policy").0, "fail");
     let (s, d) = status(&doc, "one-live-code");
     assert_eq!(s, "fail");
-    assert!(d.contains("custom-phone-provider"), "{d}");
+    assert!(
+        d.contains("No Action on the custom-phone-provider trigger")
+            && d.contains("sms-mfa tenant apply"),
+        "{d}"
+    );
     let (s, d) = status(&doc, "failure-logs");
     assert_eq!(s, "fail");
     assert!(

@@ -109,10 +109,11 @@ async fn a_fresh_unified_phone_tenant_is_planned_applied_and_then_left_alone() {
         [
             "create-action",
             "deploy",
-            "bind",
             "create-phone-provider",
-            "enable-factor"
-        ]
+            "enable-factor",
+            "message-types"
+        ],
+        "no binding step on custom-phone-provider"
     );
     assert_eq!(doc["trigger"], "custom-phone-provider");
     assert!(
@@ -143,9 +144,9 @@ async fn a_fresh_unified_phone_tenant_is_planned_applied_and_then_left_alone() {
         [
             "POST /api/v2/actions/actions",
             "POST /api/v2/actions/actions/act_100/deploy",
-            "PATCH /api/v2/actions/triggers/custom-phone-provider/bindings",
             "POST /api/v2/branding/phone/providers",
             "PUT /api/v2/guardian/factors/sms",
+            "PUT /api/v2/guardian/factors/phone/message-types",
         ]
     );
     let create = body(&writes, "POST /api/v2/actions/actions");
@@ -171,11 +172,8 @@ async fn a_fresh_unified_phone_tenant_is_planned_applied_and_then_left_alone() {
         ]
     );
     assert_eq!(
-        body(
-            &writes,
-            "PATCH /api/v2/actions/triggers/custom-phone-provider/bindings"
-        ),
-        &json!({"bindings": [{"ref": {"type": "action_id", "value": "act_100"}, "display_name": "sms-mfa-twilio"}]})
+        body(&writes, "PUT /api/v2/guardian/factors/phone/message-types"),
+        &json!({"message_types": ["sms"]})
     );
     assert_eq!(
         body(&writes, "POST /api/v2/branding/phone/providers"),
@@ -225,11 +223,37 @@ async fn a_fresh_unified_phone_tenant_is_planned_applied_and_then_left_alone() {
         "generation",
         "sms-enabled",
         "provider-custom",
+        "message-types",
         "one-live-code",
         "secret-names",
         "failure-logs",
     ] {
         assert_eq!(status(&doc, id), "pass", "{id}: {doc:#}");
+    }
+    // The failure logs were asked for with a Lucene query in q (docs
+    // "Retrieve Log Events Using Management API"; go-auth0's recording
+    // TestLogManager_Search), never the older `search`.
+    let logs: Vec<String> = fake
+        .server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.url.path() == "/api/v2/logs")
+        .map(|r| r.url.query().unwrap_or("").to_string())
+        .collect();
+    assert!(!logs.is_empty());
+    for q in &logs {
+        let pairs: Vec<(String, String)> = url::form_urlencoded::parse(q.as_bytes())
+            .into_owned()
+            .collect();
+        assert!(
+            pairs.iter().any(|(k, v)| k == "q"
+                && v.starts_with("type:(gd_send_sms_failure OR")
+                && v.contains("actions_execution_failed")),
+            "{pairs:?}"
+        );
+        assert!(!pairs.iter().any(|(k, _)| k == "search"), "{pairs:?}");
     }
     assert_eq!(status(&doc, "mfa-policy"), "fail");
 
@@ -346,20 +370,23 @@ async fn a_classic_tenant_with_a_legacy_hook_moves_to_an_action_and_keeps_the_ho
     assert_eq!(fake.writes().await.len(), before);
 }
 
+/// Classic tenants may run several send-phone-message Actions; binding
+/// decides which: ours is updated and bound alone, the other unbound and
+/// kept, both codes saved first.
 #[tokio::test]
 async fn an_outdated_action_is_updated_another_unbound_and_both_codes_saved_first() {
     let mut t = Tenant::fresh_upe()
         .with_bound_action(
             "act_1",
             "sms-mfa-twilio",
-            "custom-phone-provider",
+            "send-phone-message",
             "// old code",
         )
-        .with_bound_action("act_2", "my-sms", "custom-phone-provider", "// theirs");
+        .with_bound_action("act_2", "my-sms", "send-phone-message", "// theirs");
+    t.upe = false;
     t.sms_enabled = true;
-    t.phone_providers
-        .push(json!({"id": "pro_9", "name": "twilio", "disabled": true,
-        "configuration": {"delivery_methods": ["text", "voice"]}}));
+    t.selected_provider = "phone-message-hook".into();
+    t.message_types = vec!["sms".into()];
     let fake = auth0::serve(t, Duration::ZERO).await;
     let home = tempfile::tempdir().unwrap();
     let (r, doc) = run(
@@ -376,41 +403,29 @@ async fn an_outdated_action_is_updated_another_unbound_and_both_codes_saved_firs
     )
     .await;
     assert_eq!(r.code, 0, "{r:?}");
-    assert_eq!(
-        kinds(&doc),
-        ["update-action", "deploy", "bind", "update-phone-provider"]
-    );
+    assert_eq!(kinds(&doc), ["update-action", "deploy", "bind"]);
     let writes = fake.writes().await;
     assert_eq!(
         lines(&writes),
         [
             "PATCH /api/v2/actions/actions/act_1",
             "POST /api/v2/actions/actions/act_1/deploy",
-            "PATCH /api/v2/actions/triggers/custom-phone-provider/bindings",
-            "PATCH /api/v2/branding/phone/providers/pro_9",
+            "PATCH /api/v2/actions/triggers/send-phone-message/bindings",
         ]
     );
     let update = body(&writes, "PATCH /api/v2/actions/actions/act_1");
     assert_eq!(
         update["code"].as_str().unwrap(),
-        twilio_code(Target::CustomPhoneProvider)
+        twilio_code(Target::SendPhoneMessage)
     );
     assert_eq!(secrets_sent(update).len(), 3);
     assert_eq!(
         body(
             &writes,
-            "PATCH /api/v2/actions/triggers/custom-phone-provider/bindings"
-        )["bindings"]
-            .as_array()
-            .unwrap()
-            .len(),
-        1,
+            "PATCH /api/v2/actions/triggers/send-phone-message/bindings"
+        ),
+        &json!({"bindings": [{"ref": {"type": "action_id", "value": "act_1"}, "display_name": "sms-mfa-twilio"}]}),
         "only ours stays bound"
-    );
-    assert_eq!(
-        body(&writes, "PATCH /api/v2/branding/phone/providers/pro_9"),
-        &json!({"disabled": false, "configuration": {"delivery_methods": ["text"]},
-            "name": "custom", "credentials": {}})
     );
     let folder = Path::new(doc["backup"].as_str().unwrap());
     assert_eq!(
@@ -422,6 +437,307 @@ async fn an_outdated_action_is_updated_another_unbound_and_both_codes_saved_firs
         "// theirs"
     );
     assert_eq!(fake.tenant().actions.len(), 2, "the other Action is kept");
+}
+
+/// The tenant the Auth0 docs describe ("Configure a Custom Phone
+/// Provider"): an Action made in the dashboard on custom-phone-provider,
+/// deployed, not bound (no binding step), then the custom phone provider.
+fn dashboard_tenant(provider: &str) -> Tenant {
+    let p = Catalog::builtin().get(provider).unwrap();
+    let code = codegen::render(p, Target::CustomPhoneProvider, None).unwrap();
+    let mut t = Tenant::fresh_upe().with_bound_action(
+        "act_dash",
+        "Custom Phone Provider",
+        "custom-phone-provider",
+        &code,
+    );
+    t.bindings.clear();
+    t.actions[0]["secrets"] = json!(
+        codegen::action_secrets(p)
+            .iter()
+            .map(|n| json!({"name": n, "updated_at": "2026-11-01T10:00:00.000Z"}))
+            .collect::<Vec<_>>()
+    );
+    t.sms_enabled = true;
+    t.policies = json!(["all-applications"]);
+    t.message_types = vec!["sms".into()];
+    t.phone_providers
+        .push(json!({"id": "pro_1", "tenant": "acme", "name": "custom",
+        "channel": "phone", "disabled": false, "configuration": {"delivery_methods": ["text"]}}));
+    t
+}
+
+#[tokio::test]
+async fn a_dashboard_action_is_live_adopted_updated_in_place_and_never_duplicated() {
+    let fake = auth0::serve(dashboard_tenant("vonage"), Duration::ZERO).await;
+    let home = tempfile::tempdir().unwrap();
+    let env = env(&fake, "twilio", TWILIO_API);
+    let old_code = fake.tenant().actions[0]["code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // The check sees the deployed Action as live (it said "nothing bound"),
+    // and, with no provider chosen yet, reads it as the Vonage code it is.
+    let (r, doc) = run(home.path(), &["tenant", "check", "--json"], env.clone()).await;
+    assert_eq!(
+        r.code, 0,
+        "a tenant set up the documented way is healthy: {doc:#}"
+    );
+    assert_eq!(status(&doc, "one-live-code"), "pass", "{doc:#}");
+    let live = doc["findings"][5]["detail"].to_string();
+    assert!(live.contains("Custom Phone Provider"), "{live}");
+
+    let (r, doc) = run(
+        home.path(),
+        &["tenant", "apply", "--provider", "twilio"],
+        env.clone(),
+    )
+    .await;
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(
+        r.stdout.contains("Update the Action 'Custom Phone Provider' (made elsewhere; Auth0 allows one Action on custom-phone-provider) in place: replace its code with the generated Twilio Programmable SMS code"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("saved to the backup first"),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains("Create the Action"), "{}", r.stdout);
+    assert_eq!(doc, Value::Null);
+
+    let (r, doc) = run(
+        home.path(),
+        &[
+            "tenant",
+            "apply",
+            "--provider",
+            "twilio",
+            "--apply",
+            "--json",
+        ],
+        env.clone(),
+    )
+    .await;
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(kinds(&doc), ["update-action", "deploy"]);
+    assert_eq!(doc["adopted"], "Custom Phone Provider");
+    assert_eq!(doc["action"], "Custom Phone Provider", "its name is kept");
+    let writes = fake.writes().await;
+    assert_eq!(
+        lines(&writes),
+        [
+            "PATCH /api/v2/actions/actions/act_dash",
+            "POST /api/v2/actions/actions/act_dash/deploy",
+        ]
+    );
+    let update = body(&writes, "PATCH /api/v2/actions/actions/act_dash");
+    assert_eq!(
+        update["code"].as_str().unwrap(),
+        twilio_code(Target::CustomPhoneProvider)
+    );
+    assert_eq!(update["runtime"], "node22");
+    assert!(update.get("name").is_none(), "never renamed: {update}");
+    let folder = Path::new(doc["backup"].as_str().unwrap());
+    assert_eq!(
+        std::fs::read_to_string(folder.join("action-Custom_Phone_Provider.js")).unwrap(),
+        old_code,
+        "the dashboard's code is in the backup"
+    );
+    let t = fake.tenant();
+    let on_trigger = t
+        .actions
+        .iter()
+        .filter(|a| a["supported_triggers"][0]["id"] == "custom-phone-provider")
+        .count();
+    assert_eq!(on_trigger, 1, "one Action on the trigger afterwards");
+
+    // Clean, and a second apply writes nothing.
+    let (r, doc) = run(home.path(), &["tenant", "check", "--json"], env.clone()).await;
+    assert_eq!(r.code, 0, "{r:?} {doc:#}");
+    let before = fake.writes().await.len();
+    let (r, doc) = run(
+        home.path(),
+        &[
+            "tenant",
+            "apply",
+            "--provider",
+            "twilio",
+            "--apply",
+            "--json",
+        ],
+        env,
+    )
+    .await;
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(kinds(&doc), Vec::<String>::new());
+    assert_eq!(fake.writes().await.len(), before);
+}
+
+#[tokio::test]
+async fn switching_provider_updates_the_same_action() {
+    let fake = auth0::serve(Tenant::fresh_upe(), Duration::ZERO).await;
+    let home = tempfile::tempdir().unwrap();
+    let (r, _) = run(
+        home.path(),
+        &["tenant", "apply", "--provider", "twilio", "--apply"],
+        env(&fake, "twilio", TWILIO_API),
+    )
+    .await;
+    assert_eq!(r.code, 0, "{r:?}");
+    let before = fake.writes().await.len();
+    let (r, doc) = run(
+        home.path(),
+        &[
+            "tenant",
+            "apply",
+            "--provider",
+            "vonage",
+            "--apply",
+            "--json",
+        ],
+        env(&fake, "vonage", "https://rest.nexmo.com"),
+    )
+    .await;
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(kinds(&doc), ["update-action", "deploy"], "{doc:#}");
+    assert_eq!(doc["changes"][0]["rename"], "sms-mfa-vonage");
+    let writes = fake.writes().await[before..].to_vec();
+    assert_eq!(
+        lines(&writes),
+        [
+            "PATCH /api/v2/actions/actions/act_100",
+            "POST /api/v2/actions/actions/act_100/deploy",
+        ]
+    );
+    let update = body(&writes, "PATCH /api/v2/actions/actions/act_100");
+    assert_eq!(update["name"], "sms-mfa-vonage");
+    let p = Catalog::builtin().get("vonage").unwrap();
+    assert_eq!(
+        update["code"].as_str().unwrap(),
+        codegen::render(
+            p,
+            Target::CustomPhoneProvider,
+            Some("https://rest.nexmo.com")
+        )
+        .unwrap()
+    );
+    let names: Vec<String> = secrets_sent(update).into_iter().map(|(k, _)| k).collect();
+    assert_eq!(
+        names,
+        ["VONAGE_API_KEY", "VONAGE_API_SECRET", "VONAGE_FROM_NUMBER"]
+    );
+    let t = fake.tenant();
+    assert_eq!(t.actions.len(), 1, "still one Action");
+    assert_eq!(t.actions[0]["name"], "sms-mfa-vonage");
+    // The next Vonage plan is empty.
+    let (r, doc) = run(
+        home.path(),
+        &["tenant", "apply", "--provider", "vonage", "--json"],
+        env(&fake, "vonage", "https://rest.nexmo.com"),
+    )
+    .await;
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(kinds(&doc), Vec::<String>::new());
+}
+
+/// A second Action on custom-phone-provider, as the support article quotes
+/// Auth0's answer: its own message and fix, never "lacks a scope"; another
+/// 403 that is not about a scope keeps Auth0's text.
+#[tokio::test]
+async fn the_cardinality_refusal_is_told_apart_from_a_missing_scope() {
+    let mut t = Tenant::fresh_upe();
+    t.fail = Some((
+        "POST".into(),
+        "/api/v2/actions/actions".into(),
+        403,
+        json!({"statusCode": 403, "error": "Forbidden",
+            "message": "custom-phone-provider can only have one supported Action",
+            "errorCode": "actions_cardinality_custom_phone_provider_not_allowed"}),
+    ));
+    let fake = auth0::serve(t, Duration::ZERO).await;
+    let home = tempfile::tempdir().unwrap();
+    let env = env(&fake, "twilio", TWILIO_API);
+    let (r, _) = run(
+        home.path(),
+        &["tenant", "apply", "--provider", "twilio", "--apply"],
+        env.clone(),
+    )
+    .await;
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(
+        r.stdout
+            .contains("custom-phone-provider can only have one supported Action")
+            && r.stdout
+                .contains("Auth0 allows one Action on the custom-phone-provider trigger")
+            && r.stdout.contains("updates that Action in place"),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains("lacks a scope"), "{}", r.stdout);
+
+    fake.state.lock().unwrap().fail = Some((
+        "POST".into(),
+        "/api/v2/actions/actions".into(),
+        403,
+        json!({"statusCode": 403, "error": "Forbidden",
+            "message": "Actions are disabled for this tenant", "errorCode": "feature_disabled"}),
+    ));
+    let (r, _) = run(
+        home.path(),
+        &["tenant", "apply", "--provider", "twilio", "--apply"],
+        env,
+    )
+    .await;
+    assert!(
+        r.stdout.contains("Actions are disabled for this tenant"),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains("lacks a scope"), "{}", r.stdout);
+}
+
+/// The factor offers voice only (sandbox scenario `voice-only`): found, and
+/// fixed by adding SMS, within the provider's delivery methods.
+#[tokio::test]
+async fn a_voice_only_factor_is_found_and_fixed() {
+    let sc = sms_mfa::sandbox::Scenarios::builtin()
+        .get("voice-only")
+        .unwrap();
+    let fake = auth0::serve(sc.tenant(), Duration::ZERO).await;
+    let home = tempfile::tempdir().unwrap();
+    let env = env(&fake, "twilio", TWILIO_API);
+    let (_, doc) = run(home.path(), &["tenant", "check", "--json"], env.clone()).await;
+    assert_eq!(status(&doc, "message-types"), "fail", "{doc:#}");
+    let (r, doc) = run(
+        home.path(),
+        &[
+            "tenant",
+            "apply",
+            "--provider",
+            "twilio",
+            "--apply",
+            "--json",
+        ],
+        env.clone(),
+    )
+    .await;
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        kinds(&doc).contains(&"message-types".to_string()),
+        "{doc:#}"
+    );
+    assert_eq!(
+        body(
+            &fake.writes().await,
+            "PUT /api/v2/guardian/factors/phone/message-types"
+        ),
+        &json!({"message_types": ["sms", "voice"]})
+    );
+    let (_, doc) = run(home.path(), &["tenant", "check", "--json"], env).await;
+    assert_eq!(status(&doc, "message-types"), "pass", "{doc:#}");
 }
 
 #[tokio::test]
@@ -448,7 +764,7 @@ async fn a_failed_change_says_what_was_applied_and_the_next_apply_finishes_the_r
         out.contains("✓ Create the Action 'sms-mfa-twilio'"),
         "{out}"
     );
-    assert!(out.contains("✓ Bind 'sms-mfa-twilio'"), "{out}");
+    assert!(out.contains("✓ Deploy 'sms-mfa-twilio'"), "{out}");
     assert!(
         out.contains("✗ Create the Custom phone provider") && out.contains("Something went wrong"),
         "{out}"
@@ -475,12 +791,16 @@ async fn a_failed_change_says_what_was_applied_and_the_next_apply_finishes_the_r
     )
     .await;
     assert_eq!(r.code, 0, "{r:?}");
-    assert_eq!(kinds(&doc), ["create-phone-provider", "enable-factor"]);
+    assert_eq!(
+        kinds(&doc),
+        ["create-phone-provider", "enable-factor", "message-types"]
+    );
     assert_eq!(
         lines(&fake.writes().await[before..]),
         [
             "POST /api/v2/branding/phone/providers",
-            "PUT /api/v2/guardian/factors/sms"
+            "PUT /api/v2/guardian/factors/sms",
+            "PUT /api/v2/guardian/factors/phone/message-types"
         ]
     );
 }
@@ -554,12 +874,16 @@ async fn missing_write_scopes_change_nothing_and_are_named() {
     assert_eq!(r.code, 2, "{r:?}");
     for s in [
         "create:actions",
-        "update:actions",
         "create:phone_providers",
         "update:guardian_factors",
     ] {
         assert!(r.stderr.contains(s), "{s}: {}", r.stderr);
     }
+    assert!(
+        !r.stderr.contains("update:actions"),
+        "nothing to bind or update: {}",
+        r.stderr
+    );
     assert!(fake.writes().await.is_empty());
     assert!(!home.path().join("data/sms-mfa/backups").exists());
 }
@@ -736,4 +1060,160 @@ async fn the_runtime_reports_a_rate_limit_wait_then_the_check() {
             path: "/guardian/factors".into()
         }
     );
+}
+
+/// The simulated tenant holds the rules of the real service (each from the
+/// source named in src/sandbox/auth0.rs), so a plan that breaks one fails
+/// here as it would for real.
+#[tokio::test]
+async fn the_simulated_tenant_holds_the_real_rules() {
+    use reqwest::Method;
+    use sms_mfa::auth0::Connection;
+    let mut t = Tenant::fresh_upe();
+    t.scopes.push_str(" read:phone_templates");
+    let fake = auth0::serve(t, Duration::ZERO).await;
+    let conn = Connection::with_token(fake.uri(), auth0::TOKEN.into());
+    let action = |name: &str| {
+        json!({"name": name, "code": "exports.onExecuteCustomPhoneProvider = async () => {};",
+            "runtime": "node22", "dependencies": [], "secrets": [],
+            "supported_triggers": [{"id": "custom-phone-provider", "version": "v1"}]})
+    };
+    let custom = json!({"name": "custom", "configuration": {"delivery_methods": ["text"]}, "credentials": {}});
+
+    // No custom phone provider before a deployed custom-phone-provider Action.
+    let e = conn
+        .send(Method::POST, "/branding/phone/providers", Some(&custom))
+        .await
+        .unwrap_err();
+    assert_eq!(e.status, 400);
+    assert!(
+        e.error_code
+            .as_deref()
+            .is_some_and(|c| c.ends_with("deployed_action_not_found")),
+        "{e:?}"
+    );
+    assert!(
+        e.hint()
+            .contains("deployed custom-phone-provider Action first")
+    );
+
+    // One Action on custom-phone-provider: a second is refused with the
+    // support article's answer, whatever its name.
+    let a = conn
+        .send(
+            Method::POST,
+            "/actions/actions",
+            Some(&action("Custom Phone Provider")),
+        )
+        .await
+        .unwrap();
+    let e = conn
+        .send(
+            Method::POST,
+            "/actions/actions",
+            Some(&action("sms-mfa-twilio")),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.status, 403);
+    assert_eq!(
+        e.error_code.as_deref(),
+        Some("actions_cardinality_custom_phone_provider_not_allowed")
+    );
+    assert!(!e.hint().contains("scope"), "{}", e.hint());
+    // Listed by trigger, whatever its name.
+    let listed = conn
+        .get("/actions/actions?triggerId=custom-phone-provider")
+        .await
+        .unwrap();
+    assert_eq!(listed["actions"].as_array().unwrap().len(), 1);
+    assert_eq!(listed["actions"][0]["name"], "Custom Phone Provider");
+
+    // Deployed, the provider can be made.
+    let id = a["id"].as_str().unwrap();
+    conn.get(&format!("/actions/actions/{id}")).await.unwrap();
+    conn.get(&format!("/actions/actions/{id}")).await.unwrap();
+    conn.send(Method::POST, &format!("/actions/actions/{id}/deploy"), None)
+        .await
+        .unwrap();
+    conn.send(Method::POST, "/branding/phone/providers", Some(&custom))
+        .await
+        .unwrap();
+
+    // Message types work on this generation, within the delivery methods.
+    assert_eq!(
+        conn.get("/guardian/factors/phone/message-types")
+            .await
+            .unwrap(),
+        json!({"message_types": []})
+    );
+    let e = conn
+        .send(
+            Method::PUT,
+            "/guardian/factors/phone/message-types",
+            Some(&json!({"message_types": ["sms", "voice"]})),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.status, 400, "voice is not a delivery method: {e:?}");
+    conn.send(
+        Method::PUT,
+        "/guardian/factors/phone/message-types",
+        Some(&json!({"message_types": ["sms"]})),
+    )
+    .await
+    .unwrap();
+    // The legacy selected-provider endpoint stays refused.
+    let e = conn
+        .get("/guardian/factors/phone/selected-provider")
+        .await
+        .unwrap_err();
+    assert_eq!(e.status, 403);
+
+    // Runtimes as the service names them.
+    let triggers = conn.get("/actions/triggers").await.unwrap();
+    assert!(triggers.to_string().contains("node18-actions"));
+
+    // The phone notification templates are readable, all five kinds.
+    let templates = conn.get("/branding/phone/templates").await.unwrap();
+    let kinds: Vec<&str> = templates["templates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "otp_verify",
+            "otp_enroll",
+            "change_password",
+            "blocked_account",
+            "password_breach"
+        ]
+    );
+
+    // Logs: `q` is a Lucene query; `search` is a starts-with search on
+    // client_name, connection and user_name that finds no failure by type.
+    fake.state.lock().unwrap().logs = json!([
+        {"log_id": "1", "date": "2026-11-23T09:00:00.000Z", "type": "gd_send_sms_failure"},
+        {"log_id": "2", "date": "2026-11-23T09:01:00.000Z", "type": "sapi"},
+        {"log_id": "3", "date": "2026-11-23T09:02:00.000Z", "type": "fn"},
+    ]);
+    let q = conn
+        .get("/logs?q=type%3A(gd_send_sms_failure%20OR%20fn)&sort=date%3A-1&per_page=5")
+        .await
+        .unwrap();
+    let ids: Vec<&str> = q
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["log_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["3", "1"], "matching, newest first");
+    let old = conn
+        .get("/logs?search=type%3A(gd_send_sms_failure%20OR%20fn)&per_page=5")
+        .await
+        .unwrap();
+    assert_eq!(old, json!([]));
 }

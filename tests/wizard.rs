@@ -850,6 +850,8 @@ fn plan_view(n: usize, missing: &[&str]) -> PlanView {
         plan: Plan {
             action: "sms-mfa-twilio".into(),
             trigger: "custom-phone-provider",
+            adopted: None,
+            provider_name: "Twilio Programmable SMS".into(),
             changes,
             notes: vec![],
         },

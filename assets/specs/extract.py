@@ -136,10 +136,17 @@ for name, path, method, ct, query in [
     ("phone-providers.post", "/branding/phone/providers", "post", json_, False),
     ("phone-provider.patch", "/branding/phone/providers/{id}", "patch", json_, False),
     ("phone-provider.try", "/branding/phone/providers/{id}/try", "post", json_, False),
+    ("phone-templates", "/branding/phone/templates", "get", None, True),
     ("logs", "/logs", "get", None, True),
 ]:
     op = operation(mgmt, path, method, ct, query)
     op["path"] = "/api/v2" + path
+    if name == "logs":
+        # The parameter list names only `search`, but the operation's own
+        # description says "Set custom search criteria using the `q`
+        # parameter" (Query String Syntax), as the docs "Retrieve Log Events
+        # Using Management API" and go-auth0's management.Query do.
+        op["query"]["allowed"] = sorted(op["query"]["allowed"] + ["q"])
     out["operations"]["auth0." + name] = op
 json.dump(out, sys.stdout, indent=1, sort_keys=True)
 print()

@@ -49,6 +49,15 @@ impl Generation {
     }
 }
 
+/// The generation from `GET /tenants/settings`: Terraform treats a missing
+/// `phone_consolidated_experience` as enabled.
+pub fn generation_of(settings: &Value) -> Generation {
+    match settings.get("phone_consolidated_experience") {
+        Some(Value::Bool(false)) => Generation::Classic,
+        _ => Generation::UnifiedPhone,
+    }
+}
+
 /// The ids of the findings, in the order [`inspect`] reports them.
 pub const IDS: [&str; 9] = [
     "generation",
@@ -149,27 +158,52 @@ enum Code {
     },
 }
 
+/// The log types of a failed phone message (docs "Log Event Type Codes":
+/// `gd_send_sms_failure`, `gd_send_voice_failure`, `fn` "Failed Sending
+/// Notification", `actions_execution_failed`), as the Lucene query of the
+/// Management API's `q` parameter (docs "Log Search Query Syntax").
+pub const FAILURE_QUERY: &str =
+    "type:(gd_send_sms_failure OR gd_send_voice_failure OR fn OR actions_execution_failed)";
+
+/// `GET /logs` for the latest `n` entries matching the Lucene query `q`.
+pub fn logs_path(q: &str, n: u32) -> String {
+    format!("/logs?q={}&sort=date%3A-1&per_page={n}", super::segment(q))
+}
+
+/// Is a failure entry about a phone message? `fn` also covers e-mail
+/// (`details.email_type`, go-auth0's recorded `fn` entry), and
+/// `actions_execution_failed` every trigger: only the phone ones count.
+pub fn is_phone_failure(e: &Value) -> bool {
+    match e["type"].as_str() {
+        Some("fn") => {
+            e["details"]["email_type"].is_null()
+                && !e["details"]["to"].as_str().is_some_and(|t| t.contains('@'))
+        }
+        Some("actions_execution_failed") => {
+            let text = e.to_string();
+            text.contains("custom-phone-provider") || text.contains("send-phone-message")
+        }
+        _ => true,
+    }
+}
+
 /// Inspect the tenant. `provider` is the one chosen in the wizard: the
 /// secrets of the live code are compared with what it needs.
 pub async fn inspect(conn: &Connection, provider: Option<&Provider>) -> Report {
-    let (settings, factors, policies, logs) = futures::join!(
+    let logs_path = logs_path(FAILURE_QUERY, 20);
+    let (settings, factors, policies, logs, types) = futures::join!(
         conn.read("read:tenant_settings", "/tenants/settings"),
         conn.read("read:guardian_factors", "/guardian/factors"),
         conn.read("read:mfa_policies", "/guardian/policies"),
-        conn.read("read:logs",
-            "/logs?search=type%3A(gd_send_sms_failure%20OR%20gd_send_voice_failure%20OR%20fn)&sort=date%3A-1&per_page=5"
+        conn.read("read:logs", &logs_path),
+        conn.read(
+            "read:guardian_factors",
+            "/guardian/factors/phone/message-types"
         ),
     );
     let mut findings = Vec::new();
 
-    // The generation: Terraform treats a missing flag as enabled.
-    let generation = match &settings {
-        Ok(s) => Some(match s.get("phone_consolidated_experience") {
-            Some(Value::Bool(false)) => Generation::Classic,
-            _ => Generation::UnifiedPhone,
-        }),
-        Err(_) => None,
-    };
+    let generation = settings.as_ref().ok().map(generation_of);
 
     // What the generation decides: where "Custom" and the code live.
     let trigger = match generation {
@@ -177,30 +211,46 @@ pub async fn inspect(conn: &Connection, provider: Option<&Provider>) -> Report {
         _ => "custom-phone-provider",
     };
     let bindings_path = format!("/actions/triggers/{trigger}/bindings");
-    let (providers, selected, types, hooks, bindings) = match generation {
+    // Unified Phone Experience: the Action on the trigger is live once
+    // deployed; bindings only where the trigger is `trigger-bound`
+    // (see plan::needs_binding).
+    let mut on_trigger = None;
+    let (providers, selected, hooks, bindings) = match generation {
         Some(Generation::UnifiedPhone) => {
-            let (p, b) = futures::join!(
+            let on_trigger_path = format!("/actions/actions?triggerId={trigger}&per_page=50");
+            let (p, triggers, acts) = futures::join!(
                 conn.read("read:phone_providers", "/branding/phone/providers"),
-                conn.read("read:actions", &bindings_path),
+                conn.read("read:actions", "/actions/triggers"),
+                conn.read("read:actions", &on_trigger_path),
             );
-            (Some(p), None, None, None, Some(b))
+            let policy = triggers.ok().and_then(|t| {
+                t["triggers"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .find(|x| x["id"] == trigger && x["status"] == "CURRENT")
+                    .and_then(|x| x["binding_policy"].as_str().map(str::to_string))
+            });
+            let b = if super::plan::needs_binding(Generation::UnifiedPhone, policy.as_deref()) {
+                Some(conn.read("read:actions", &bindings_path).await)
+            } else {
+                on_trigger = Some(acts);
+                None
+            };
+            (Some(p), None, None, b)
         }
         Some(Generation::Classic) => {
-            let (s, t, h, b) = futures::join!(
+            let (s, h, b) = futures::join!(
                 conn.read(
                     "read:guardian_factors",
                     "/guardian/factors/phone/selected-provider"
                 ),
-                conn.read(
-                    "read:guardian_factors",
-                    "/guardian/factors/phone/message-types"
-                ),
                 conn.read("read:hooks", "/hooks?triggerId=send-phone-message"),
                 conn.read("read:actions", &bindings_path),
             );
-            (None, Some(s), Some(t), Some(h), Some(b))
+            (None, Some(s), Some(h), Some(b))
         }
-        None => (None, None, None, None, None),
+        None => (None, None, None, None),
     };
 
     // 1. Generation
@@ -243,14 +293,7 @@ pub async fn inspect(conn: &Connection, provider: Option<&Provider>) -> Report {
                             Status::Pass,
                             "A custom phone provider is configured and enabled.",
                         ));
-                        let text = p["configuration"]["delivery_methods"]
-                            .as_array()
-                            .is_some_and(|m| m.iter().any(|x| x == "text"));
-                        findings.push(if text {
-                            finding("message-types", TYPES, Status::Pass, "The custom phone provider delivers text messages.")
-                        } else {
-                            finding("message-types", TYPES, Status::Fail, "The custom phone provider does not list \"text\" in its delivery methods.")
-                        });
+                        findings.push(upe_types(p, &types));
                     }
                     Some(_) => {
                         findings.push(finding(
@@ -298,7 +341,7 @@ pub async fn inspect(conn: &Connection, provider: Option<&Provider>) -> Report {
                 )),
                 Err(m) => missing("provider-custom", CUSTOM, m),
             });
-            findings.push(match types.as_ref().unwrap() {
+            findings.push(match &types {
                 Ok(v)
                     if v["message_types"]
                         .as_array()
@@ -352,6 +395,7 @@ pub async fn inspect(conn: &Connection, provider: Option<&Provider>) -> Report {
     // 6. Exactly one live sending code
     const LIVE: &str = "Exactly one live sending code";
     let mut live: Vec<Code> = Vec::new();
+    let mut undeployed: Vec<String> = Vec::new();
     let mut live_problem = None;
     if let Some(Ok(h)) = &hooks {
         for hook in h
@@ -367,8 +411,22 @@ pub async fn inspect(conn: &Connection, provider: Option<&Provider>) -> Report {
             });
         }
     }
-    match &bindings {
-        Some(Ok(b)) => {
+    match (&bindings, &on_trigger) {
+        (None, Some(Ok(list))) => {
+            // Unified Phone Experience: the deployed Action on the trigger.
+            for a in list["actions"].as_array().into_iter().flatten() {
+                if a["deployed_version"].is_object() {
+                    live.push(Code::Action {
+                        id: a["id"].as_str().unwrap_or("").to_string(),
+                        name: a["name"].as_str().unwrap_or("").to_string(),
+                    });
+                } else {
+                    undeployed.push(a["name"].as_str().unwrap_or("").to_string());
+                }
+            }
+        }
+        (None, Some(Err(m))) => live_problem = Some(missing("one-live-code", LIVE, m)),
+        (Some(Ok(b)), _) => {
             for binding in b["bindings"].as_array().into_iter().flatten() {
                 live.push(Code::Action {
                     id: binding["action"]["id"].as_str().unwrap_or("").to_string(),
@@ -380,8 +438,8 @@ pub async fn inspect(conn: &Connection, provider: Option<&Provider>) -> Report {
                 });
             }
         }
-        Some(Err(m)) => live_problem = Some(missing("one-live-code", LIVE, m)),
-        None => {
+        (Some(Err(m)), _) => live_problem = Some(missing("one-live-code", LIVE, m)),
+        (None, None) => {
             live_problem = Some(finding(
                 "one-live-code",
                 LIVE,
@@ -396,8 +454,15 @@ pub async fn inspect(conn: &Connection, provider: Option<&Provider>) -> Report {
     };
     findings.push(match (live_problem, live.len()) {
         (Some(f), _) => f,
+        (None, 0) if !undeployed.is_empty() => finding("one-live-code", LIVE, Status::Fail, format!(
+            "The Action {} on the {trigger} trigger was never deployed: Auth0 has nothing to call. sms-mfa tenant apply deploys it (after you confirm).",
+            undeployed.iter().map(|n| format!("'{n}'")).collect::<Vec<_>>().join(", ")
+        )),
+        (None, 0) if on_trigger.is_some() => finding("one-live-code", LIVE, Status::Fail, format!(
+            "No Action on the {trigger} trigger: Auth0 has nothing to call. sms-mfa tenant apply creates and deploys one (after you confirm)."
+        )),
         (None, 0) => finding("one-live-code", LIVE, Status::Fail, format!(
-            "No code is bound to the {trigger} trigger: Auth0 has nothing to call. Deploy the generated Action (sms-mfa code) and bind it."
+            "No code is bound to the {trigger} trigger: Auth0 has nothing to call. sms-mfa tenant apply creates, deploys and binds the Action (after you confirm)."
         )),
         (None, 1) => {
             let mut d = format!("Live: {}.", describe(&live[0]));
@@ -469,13 +534,24 @@ pub async fn inspect(conn: &Connection, provider: Option<&Provider>) -> Report {
 
     // 9. Recent delivery failures
     const LOGS: &str = "No recent delivery failures";
+    let logs = logs.map(|v| {
+        Value::Array(
+            v.as_array()
+                .into_iter()
+                .flatten()
+                .filter(|e| is_phone_failure(e))
+                .take(5)
+                .cloned()
+                .collect(),
+        )
+    });
     findings.push(match &logs {
         Ok(v) => match v.as_array().filter(|a| !a.is_empty()) {
             None => finding(
                 "failure-logs",
                 LOGS,
                 Status::Pass,
-                "No gd_send_sms_failure, gd_send_voice_failure or fn entries in the tenant's logs.",
+                "No gd_send_sms_failure, gd_send_voice_failure, fn or phone actions_execution_failed entries in the tenant's logs.",
             ),
             Some(entries) => {
                 let lines: Vec<String> = entries.iter().take(3).map(describe_log).collect();
@@ -497,6 +573,80 @@ pub async fn inspect(conn: &Connection, provider: Option<&Provider>) -> Report {
     Report {
         generation,
         findings,
+    }
+}
+
+/// The message types on a Unified Phone Experience tenant: the factor
+/// offers SMS, the provider delivers text, and every type the factor
+/// offers is one the provider delivers (docs "Use Auth0's Unified Phone
+/// Experience for MFA": "Desired MFA factors must be a subset of the
+/// delivery methods you configure at the tenant-level").
+fn upe_types(provider: &Value, types: &Result<Value, Unreadable>) -> Finding {
+    const TYPES: &str = "Message types include SMS";
+    let methods: Vec<&str> = provider["configuration"]["delivery_methods"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    if !methods.contains(&"text") {
+        return finding(
+            "message-types",
+            TYPES,
+            Status::Fail,
+            "The custom phone provider does not list \"text\" in its delivery methods: no SMS is sent.",
+        );
+    }
+    let types: Vec<&str> = match types {
+        Ok(v) => v["message_types"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect(),
+        Err(m) => return missing("message-types", TYPES, m),
+    };
+    let undelivered: Vec<&str> = types
+        .iter()
+        .copied()
+        .filter(|t| !methods.contains(&if *t == "sms" { "text" } else { t }))
+        .collect();
+    if !types.contains(&"sms") {
+        finding(
+            "message-types",
+            TYPES,
+            Status::Fail,
+            format!(
+                "The phone factor offers {}: nobody is offered SMS, although the provider delivers text.",
+                if types.is_empty() {
+                    "no message type".to_string()
+                } else {
+                    types.join(", ")
+                }
+            ),
+        )
+    } else if !undelivered.is_empty() {
+        finding(
+            "message-types",
+            TYPES,
+            Status::Fail,
+            format!(
+                "The phone factor offers {} but the custom phone provider delivers only {}: users who choose it get nothing.",
+                undelivered.join(", "),
+                methods.join(", ")
+            ),
+        )
+    } else {
+        finding(
+            "message-types",
+            TYPES,
+            Status::Pass,
+            format!(
+                "The phone factor offers {}; the custom phone provider delivers {}.",
+                types.join(", "),
+                methods.join(", ")
+            ),
+        )
     }
 }
 
@@ -538,7 +688,10 @@ async fn secret_names(conn: &Connection, code: &Code, provider: Option<&Provider
     let (script, configured): (String, BTreeSet<String>) = match code {
         Code::Hook { id, script, .. } => {
             match conn
-                .read("read:hooks", &format!("/hooks/{id}/secrets"))
+                .read(
+                    "read:hooks",
+                    &format!("/hooks/{}/secrets", super::segment(id)),
+                )
                 .await
             {
                 Ok(v) => (
@@ -552,7 +705,10 @@ async fn secret_names(conn: &Connection, code: &Code, provider: Option<&Provider
         }
         Code::Action { id, .. } => {
             match conn
-                .read("read:actions", &format!("/actions/actions/{id}"))
+                .read(
+                    "read:actions",
+                    &format!("/actions/actions/{}", super::segment(id)),
+                )
                 .await
             {
                 Ok(v) => (
@@ -572,7 +728,8 @@ async fn secret_names(conn: &Connection, code: &Code, provider: Option<&Provider
     let own = match code {
         Code::Action { name, .. } => name
             .strip_prefix("sms-mfa-")
-            .and_then(|id| crate::providers::Catalog::builtin().get(id)),
+            .and_then(|id| crate::providers::Catalog::builtin().get(id))
+            .or_else(|| codegen::provider_of(&script)),
         Code::Hook { .. } => None,
     };
     let provider = provider.or(own);

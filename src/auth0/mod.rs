@@ -46,8 +46,18 @@ impl ApiError {
         }
     }
 
-    /// What to do about the common ones.
+    /// What to do about the common ones. A refusal is put down to a missing
+    /// scope only when Auth0 says so: any other 403 keeps Auth0's text.
     pub fn hint(&self) -> &'static str {
+        let code = self.error_code.as_deref().unwrap_or("");
+        if code == CARDINALITY {
+            return "Auth0 allows one Action on the custom-phone-provider trigger, and the tenant has one already: sms-mfa updates that Action in place. Plan again (sms-mfa tenant apply) to see which one it adopts.";
+        }
+        if code.ends_with("deployed_action_not_found") {
+            return "The Custom phone provider needs a deployed custom-phone-provider Action first: sms-mfa tenant apply creates and deploys the Action before it sets the provider.";
+        }
+        let scope =
+            code == "insufficient_scope" || self.message.to_ascii_lowercase().contains("scope");
         match self.status {
             0 => "Check the tenant domain (or SMS_MFA_AUTH0_BASE_URL), the network and the proxy.",
             401 => {
@@ -56,7 +66,7 @@ impl ApiError {
             403 if self.message.to_ascii_lowercase().contains("deprecated") => {
                 "This endpoint is not available on Unified Phone Experience tenants: the phone settings live under Branding > Phone Provider."
             }
-            403 => {
+            403 if scope => {
                 "The Management API client lacks a scope: grant it under Applications > APIs > Auth0 Management API > Machine to Machine Applications."
             }
             404 => "Not found on this tenant.",
@@ -77,6 +87,18 @@ impl std::fmt::Display for ApiError {
         }
         Ok(())
     }
+}
+
+/// The `errorCode` of a second Action on custom-phone-provider (Auth0
+/// support article "End-of-Life Rollout for Multiple Custom Phone/Email
+/// Provider Actions").
+pub const CARDINALITY: &str = "actions_cardinality_custom_phone_provider_not_allowed";
+
+/// An id as one path segment, percent-encoded (ids come from the server).
+pub fn segment(id: &str) -> String {
+    url::form_urlencoded::byte_serialize(id.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20")
 }
 
 fn api_error(status: u16, body: &str) -> ApiError {

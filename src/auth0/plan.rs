@@ -68,6 +68,62 @@ pub struct ActionInfo {
     /// The latest `updated_at` of its secrets.
     pub secrets_updated: String,
     pub all_changes_deployed: bool,
+    /// It has a deployed version (what Auth0 runs).
+    pub deployed: bool,
+}
+
+impl ActionInfo {
+    /// From an Action as `GET /actions/actions` lists it.
+    pub fn from_json(a: &Value) -> ActionInfo {
+        let secrets = a["secrets"].as_array().cloned().unwrap_or_default();
+        ActionInfo {
+            id: s(&a["id"]),
+            name: s(&a["name"]),
+            code: s(&a["code"]),
+            runtime: s(&a["runtime"]),
+            triggers: a["supported_triggers"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|t| format!("{}@{}", s(&t["id"]), s(&t["version"])))
+                .collect(),
+            secrets: secrets.iter().map(|x| s(&x["name"])).collect(),
+            secrets_updated: secrets
+                .iter()
+                .map(|x| s(&x["updated_at"]))
+                .max()
+                .unwrap_or_default(),
+            all_changes_deployed: a["all_changes_deployed"] == true,
+            deployed: a["deployed_version"].is_object(),
+        }
+    }
+}
+
+/// The Action to write on a Unified Phone Experience tenant, among those
+/// on the custom-phone-provider trigger (Auth0 allows one since its 2026
+/// rollout; older tenants may have several): sms-mfa's own for `ours`,
+/// else any of sms-mfa's, else a deployed one, else the first.
+pub fn adopt<'a>(on_trigger: &'a [ActionInfo], ours: &str) -> Option<&'a ActionInfo> {
+    on_trigger
+        .iter()
+        .find(|a| a.name == ours)
+        .or_else(|| on_trigger.iter().find(|a| a.name.starts_with("sms-mfa-")))
+        .or_else(|| on_trigger.iter().find(|a| a.deployed))
+        .or_else(|| on_trigger.first())
+}
+
+/// Does the trigger need its Actions bound? Classic triggers do; Auth0
+/// manages the bindings of an `entity-bound` trigger itself ("Tenants
+/// cannot manage entity-bound bindings": the trigger's `binding_policy`,
+/// Management API spec). The documented custom-phone-provider set-up has
+/// no binding step (docs "Configure a Custom Phone Provider"; Terraform's
+/// `auth0_phone_provider` example), so there a binding is planned only
+/// when the tenant says the trigger is `trigger-bound`.
+pub fn needs_binding(generation: Generation, binding_policy: Option<&str>) -> bool {
+    match generation {
+        Generation::Classic => binding_policy != Some("entity-bound"),
+        Generation::UnifiedPhone => binding_policy == Some("trigger-bound"),
+    }
 }
 
 /// The values of `provider`'s Action secrets from its resolved settings,
@@ -92,18 +148,26 @@ pub struct Observed {
     pub sms_enabled: bool,
     /// Classic: the selected phone provider.
     pub selected_provider: Option<String>,
-    /// Classic: the phone message types.
+    /// The phone factor's message types (both generations).
     pub message_types: Vec<String>,
     /// Unified Phone Experience: the phone providers.
     pub phone_providers: Vec<PhoneProvider>,
     /// Classic: the send-phone-message hooks.
     pub hooks: Vec<Hook>,
-    /// The Actions bound to the trigger, in order.
+    /// The Actions bound to the trigger, in order (read only where the
+    /// trigger needs bindings).
     pub bindings: Vec<Bound>,
+    /// See [`needs_binding`].
+    pub needs_binding: bool,
+    /// Unified Phone Experience: the other Actions on custom-phone-provider
+    /// (from before Auth0 allowed only one).
+    pub others_on_trigger: Vec<String>,
     /// The trigger's current version and default runtime.
     pub trigger_version: String,
     pub runtime: String,
-    /// The Action sms-mfa manages, when it exists.
+    /// The Action the plan writes, when it exists: sms-mfa's own, or on a
+    /// Unified Phone Experience tenant the one on custom-phone-provider,
+    /// whatever its name.
     pub action: Option<ActionInfo>,
     pub policies: Vec<String>,
 }
@@ -126,42 +190,31 @@ fn strings(v: &Value) -> Vec<String> {
         .collect()
 }
 
-/// Read what a plan for `action` (see [`action_name`]) depends on.
+/// Read what a plan for `action` (sms-mfa's name for the provider's
+/// Action, see [`action_name`]) depends on.
 pub async fn observe(conn: &Connection, action: &str) -> Result<Observed, Unreadable> {
-    let actions_path = format!(
+    let by_name = format!(
         "/actions/actions?actionName={}",
         url::form_urlencoded::byte_serialize(action.as_bytes()).collect::<String>()
     );
-    let (settings, factors, policies, triggers, actions) = futures::join!(
+    let on_trigger = format!(
+        "/actions/actions?triggerId={}&per_page=50",
+        Target::CustomPhoneProvider.id()
+    );
+    let (settings, factors, policies, triggers, named, types) = futures::join!(
         conn.read("read:tenant_settings", "/tenants/settings"),
         conn.read("read:guardian_factors", "/guardian/factors"),
         conn.read("read:mfa_policies", "/guardian/policies"),
         conn.read("read:actions", "/actions/triggers"),
-        conn.read("read:actions", &actions_path),
+        conn.read("read:actions", &by_name),
+        conn.read(
+            "read:guardian_factors",
+            "/guardian/factors/phone/message-types"
+        ),
     );
-    let generation = match settings?.get("phone_consolidated_experience") {
-        Some(Value::Bool(false)) => Generation::Classic,
-        _ => Generation::UnifiedPhone,
-    };
+    let generation = super::inspect::generation_of(&settings?);
     let trigger = target(generation).id();
     let bindings_path = format!("/actions/triggers/{trigger}/bindings");
-    let mut obs = Observed {
-        generation,
-        sms_enabled: factors?
-            .as_array()
-            .into_iter()
-            .flatten()
-            .any(|f| f["name"] == "sms" && f["enabled"] == true),
-        selected_provider: None,
-        message_types: Vec::new(),
-        phone_providers: Vec::new(),
-        hooks: Vec::new(),
-        bindings: Vec::new(),
-        trigger_version: String::new(),
-        runtime: String::new(),
-        action: None,
-        policies: strings(&policies?),
-    };
     let triggers = triggers?;
     let versions: Vec<&Value> = triggers["triggers"]
         .as_array()
@@ -173,47 +226,57 @@ pub async fn observe(conn: &Connection, action: &str) -> Result<Observed, Unread
         .iter()
         .find(|t| t["status"] == "CURRENT")
         .or_else(|| versions.iter().max_by_key(|t| s(&t["version"])));
-    obs.trigger_version = current
-        .map(|t| s(&t["version"]))
-        .filter(|v| !v.is_empty())
-        .unwrap_or_else(|| "v1".into());
-    obs.runtime = current
-        .map(|t| s(&t["default_runtime"]))
-        .filter(|v| !v.is_empty())
-        .unwrap_or_else(|| "node22".into());
-    obs.action = actions?["actions"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|a| a["name"] == action)
-        .map(|a| {
-            let secrets = a["secrets"].as_array().cloned().unwrap_or_default();
-            ActionInfo {
-                id: s(&a["id"]),
-                name: s(&a["name"]),
-                code: s(&a["code"]),
-                runtime: s(&a["runtime"]),
-                triggers: a["supported_triggers"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .map(|t| format!("{}@{}", s(&t["id"]), s(&t["version"])))
-                    .collect(),
-                secrets: secrets.iter().map(|x| s(&x["name"])).collect(),
-                secrets_updated: secrets
-                    .iter()
-                    .map(|x| s(&x["updated_at"]))
-                    .max()
-                    .unwrap_or_default(),
-                all_changes_deployed: a["all_changes_deployed"] == true,
-            }
-        });
+    let needs = needs_binding(
+        generation,
+        current.and_then(|t| t["binding_policy"].as_str()),
+    );
+    let mut obs = Observed {
+        generation,
+        sms_enabled: factors?
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|f| f["name"] == "sms" && f["enabled"] == true),
+        selected_provider: None,
+        message_types: strings(&types?["message_types"]),
+        phone_providers: Vec::new(),
+        hooks: Vec::new(),
+        bindings: Vec::new(),
+        needs_binding: needs,
+        others_on_trigger: Vec::new(),
+        trigger_version: current
+            .map(|t| s(&t["version"]))
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| "v1".into()),
+        runtime: current
+            .map(|t| s(&t["default_runtime"]))
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| "node22".into()),
+        action: None,
+        policies: strings(&policies?),
+    };
+    let list = |v: &Value| -> Vec<ActionInfo> {
+        v["actions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(ActionInfo::from_json)
+            .collect()
+    };
+    let own = list(&named?).into_iter().find(|a| a.name == action);
 
     let bindings = match generation {
         Generation::UnifiedPhone => {
-            let (providers, bindings) = futures::join!(
+            let (providers, on_trigger, bindings) = futures::join!(
                 conn.read("read:phone_providers", "/branding/phone/providers"),
-                conn.read("read:actions", &bindings_path),
+                conn.read("read:actions", &on_trigger),
+                async {
+                    if needs {
+                        Some(conn.read("read:actions", &bindings_path).await)
+                    } else {
+                        None
+                    }
+                },
             );
             obs.phone_providers = providers?["providers"]
                 .as_array()
@@ -226,23 +289,28 @@ pub async fn observe(conn: &Connection, action: &str) -> Result<Observed, Unread
                     methods: strings(&p["configuration"]["delivery_methods"]),
                 })
                 .collect();
-            bindings?
+            // Adopt the Action on the trigger, never make a second one.
+            let on_trigger = list(&on_trigger?);
+            obs.action = adopt(&on_trigger, action).cloned().or(own);
+            let adopted = obs.action.as_ref().map(|a| a.id.clone());
+            obs.others_on_trigger = on_trigger
+                .into_iter()
+                .filter(|a| Some(&a.id) != adopted.as_ref())
+                .map(|a| a.name)
+                .collect();
+            bindings.transpose()?
         }
         Generation::Classic => {
-            let (selected, types, hooks, bindings) = futures::join!(
+            obs.action = own;
+            let (selected, hooks, bindings) = futures::join!(
                 conn.read(
                     "read:guardian_factors",
                     "/guardian/factors/phone/selected-provider"
-                ),
-                conn.read(
-                    "read:guardian_factors",
-                    "/guardian/factors/phone/message-types"
                 ),
                 conn.read("read:hooks", "/hooks?triggerId=send-phone-message"),
                 conn.read("read:actions", &bindings_path),
             );
             obs.selected_provider = Some(s(&selected?["provider"]));
-            obs.message_types = strings(&types?["message_types"]);
             obs.hooks = match hooks {
                 Ok(h) => h
                     .as_array()
@@ -259,11 +327,13 @@ pub async fn observe(conn: &Connection, action: &str) -> Result<Observed, Unread
                 Err(Unreadable::Refused(_, e)) if e.status == 403 || e.status == 400 => Vec::new(),
                 Err(e) => return Err(e),
             };
-            bindings?
+            Some(bindings?)
         }
     };
-    let listed: Vec<(String, String)> = bindings["bindings"]
-        .as_array()
+    let listed: Vec<(String, String)> = bindings
+        .as_ref()
+        .map(|b| &b["bindings"])
+        .and_then(Value::as_array)
         .into_iter()
         .flatten()
         .map(|b| {
@@ -285,8 +355,11 @@ pub async fn observe(conn: &Connection, action: &str) -> Result<Observed, Unread
             if skip {
                 return Ok(Value::Null);
             }
-            conn.read("read:actions", &format!("/actions/actions/{id}"))
-                .await
+            conn.read(
+                "read:actions",
+                &format!("/actions/actions/{}", super::segment(id)),
+            )
+            .await
         }
     }))
     .await;
@@ -405,6 +478,9 @@ pub enum Change {
         code: bool,
         secrets: bool,
         triggers: bool,
+        /// sms-mfa's Action for another provider gets this provider's name.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        rename: Option<String>,
     },
     Deploy,
     Bind {
@@ -460,8 +536,17 @@ impl Change {
 /// a person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Plan {
+    /// The Action written, by the name it has after the apply.
     pub action: String,
     pub trigger: &'static str,
+    /// The name of the Action the plan updates in place when that is not
+    /// sms-mfa's own for this provider (made in the dashboard, by another
+    /// tool, or by sms-mfa for another provider).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub adopted: Option<String>,
+    /// The provider whose code is written, for people.
+    #[serde(skip)]
+    pub provider_name: String,
     pub changes: Vec<Change>,
     pub notes: Vec<String>,
 }
@@ -483,11 +568,13 @@ impl Plan {
                 code,
                 secrets,
                 triggers,
+                rename,
                 ..
             } => {
+                let p = &self.provider_name;
                 let mut what = Vec::new();
                 if *code {
-                    what.push("replace its code with the generated code".to_string());
+                    what.push(format!("replace its code with the generated {p} code"));
                 }
                 if *triggers {
                     what.push(format!("move it to the {t} trigger"));
@@ -495,7 +582,20 @@ impl Plan {
                 if *secrets {
                     what.push("set its secrets from the keyring".to_string());
                 }
-                format!("Update the Action '{a}': {}", what.join(", "))
+                if let Some(new) = rename {
+                    what.push(format!("rename it '{new}'"));
+                }
+                match &self.adopted {
+                    Some(old) if !old.starts_with("sms-mfa-") => format!(
+                        "Update the Action '{old}' (made elsewhere; Auth0 allows one Action on {t}) in place: {}; its current code is saved to the backup first",
+                        what.join(", ")
+                    ),
+                    Some(old) => format!(
+                        "Update the Action '{old}' in place: {}; its current code is saved to the backup first",
+                        what.join(", ")
+                    ),
+                    None => format!("Update the Action '{a}': {}", what.join(", ")),
+                }
             }
             Change::Deploy => format!("Deploy '{a}' and wait for Auth0 to build it"),
             Change::Bind { unbind } if unbind.is_empty() => {
@@ -537,19 +637,52 @@ impl Plan {
     }
 }
 
+/// The message types the phone factor should offer: SMS, and of the
+/// others those the Unified Phone Experience provider delivers (there the
+/// factor's types must be a subset of the provider's delivery methods:
+/// docs "Use Auth0's Unified Phone Experience for MFA"). `methods` is None
+/// on classic tenants. Order kept, SMS first when added.
+pub fn wanted_types(types: &[String], methods: Option<&[String]>) -> Vec<String> {
+    let delivers = |t: &str| {
+        let method = if t == "sms" { "text" } else { t };
+        methods.is_none_or(|m| method == "text" || m.iter().any(|x| x == method))
+    };
+    let mut out: Vec<String> = types.iter().filter(|t| delivers(t)).cloned().collect();
+    if !out.iter().any(|t| t == "sms") {
+        out.insert(0, "sms".into());
+    }
+    out
+}
+
 /// The changes that bring the tenant to `want`. Pure.
 pub fn plan(obs: &Observed, want: &Desired, applied: Option<&Applied>) -> Plan {
     let trigger = obs.trigger().id();
     let mut changes = Vec::new();
     let mut notes = Vec::new();
     let want_trigger = format!("{trigger}@{}", obs.trigger_version);
+    let provider_name = crate::providers::Catalog::builtin()
+        .get(&want.provider)
+        .map(|p| p.name.clone())
+        .unwrap_or_else(|| want.provider.clone());
     let mut deploy = false;
+    let mut adopted = None;
+    let mut name = want.action.clone();
     match &obs.action {
         None => {
             changes.push(Change::CreateAction);
             deploy = true;
         }
         Some(a) => {
+            // sms-mfa's Action for another provider takes this one's name;
+            // one made elsewhere keeps its own.
+            let rename = (a.name != want.action && a.name.starts_with("sms-mfa-"))
+                .then(|| want.action.clone());
+            if a.name != want.action {
+                adopted = Some(a.name.clone());
+                if rename.is_none() {
+                    name = a.name.clone();
+                }
+            }
             let code = a.code != want.code;
             let triggers = a.triggers != [want_trigger.clone()];
             let names_missing = !want.names().is_subset(&a.secrets);
@@ -559,19 +692,20 @@ pub fn plan(obs: &Observed, want: &Desired, applied: Option<&Applied>) -> Plan {
                     || r.secrets_updated != a.secrets_updated
             });
             let secrets = names_missing || unknown_values;
-            if code || triggers || secrets {
+            if code || triggers || secrets || rename.is_some() {
                 changes.push(Change::UpdateAction {
                     id: a.id.clone(),
                     code,
                     secrets,
                     triggers,
+                    rename,
                 });
                 deploy = true;
                 if secrets && !names_missing {
                     notes.push("Action secret values cannot be read back: sms-mfa sets them from the keyring unless it recorded pushing these same values, and nobody changed them since.".into());
                 }
             }
-            if !a.all_changes_deployed {
+            if !a.all_changes_deployed || !a.deployed {
                 deploy = true;
             }
         }
@@ -579,17 +713,30 @@ pub fn plan(obs: &Observed, want: &Desired, applied: Option<&Applied>) -> Plan {
     if deploy {
         changes.push(Change::Deploy);
     }
-    let ours = obs.action.as_ref().map(|a| a.id.as_str());
-    let others: Vec<String> = obs
-        .bindings
-        .iter()
-        .filter(|b| Some(b.action_id.as_str()) != ours)
-        .map(|b| b.name.clone())
-        .collect();
-    let bound = ours.is_some_and(|id| obs.bindings.iter().any(|b| b.action_id == id));
-    if !bound || !others.is_empty() {
-        changes.push(Change::Bind { unbind: others });
+    if !obs.others_on_trigger.is_empty() {
+        notes.push(format!(
+            "The tenant has more Actions on {trigger} ({}), made before Auth0 allowed only one: sms-mfa leaves them alone; delete them in Actions > Library once codes arrive.",
+            obs.others_on_trigger
+                .iter()
+                .map(|n| format!("'{n}'"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
     }
+    if obs.needs_binding {
+        let ours = obs.action.as_ref().map(|a| a.id.as_str());
+        let others: Vec<String> = obs
+            .bindings
+            .iter()
+            .filter(|b| Some(b.action_id.as_str()) != ours)
+            .map(|b| b.name.clone())
+            .collect();
+        let bound = ours.is_some_and(|id| obs.bindings.iter().any(|b| b.action_id == id));
+        if !bound || !others.is_empty() {
+            changes.push(Change::Bind { unbind: others });
+        }
+    }
+    let mut methods: Option<Vec<String>> = None;
     match obs.generation {
         Generation::Classic => {
             for h in obs.hooks.iter().filter(|h| h.enabled) {
@@ -608,21 +755,23 @@ pub fn plan(obs: &Observed, want: &Desired, applied: Option<&Applied>) -> Plan {
         }
         Generation::UnifiedPhone => {
             let custom = obs.phone_providers.iter().find(|p| p.name == "custom");
-            let methods = |p: &PhoneProvider| {
+            let with_text = |p: &PhoneProvider| {
                 let mut m = p.methods.clone();
                 if !m.iter().any(|x| x == "text") {
                     m.insert(0, "text".into());
                 }
                 m
             };
+            methods = Some(vec!["text".into()]);
             match (custom, obs.phone_providers.first()) {
                 (Some(c), _) => {
+                    methods = Some(with_text(c));
                     if c.disabled || !c.methods.iter().any(|x| x == "text") {
                         changes.push(Change::UpdatePhoneProvider {
                             id: c.id.clone(),
                             from: c.name.clone(),
                             disabled: c.disabled,
-                            methods: methods(c),
+                            methods: with_text(c),
                         });
                     }
                 }
@@ -634,26 +783,34 @@ pub fn plan(obs: &Observed, want: &Desired, applied: Option<&Applied>) -> Plan {
                 }),
                 (None, None) => changes.push(Change::CreatePhoneProvider),
             }
+            if want.provider == "twilio-verify" {
+                notes.push(VERIFY_NOTICES.into());
+            }
         }
     }
     if !obs.sms_enabled {
         changes.push(Change::EnableFactor);
     }
-    if obs.generation == Generation::Classic && !obs.message_types.iter().any(|t| t == "sms") {
-        let mut to = vec!["sms".to_string()];
-        to.extend(obs.message_types.iter().cloned());
-        changes.push(Change::MessageTypes { to });
+    let types = wanted_types(&obs.message_types, methods.as_deref());
+    if types != obs.message_types {
+        changes.push(Change::MessageTypes { to: types });
     }
     if obs.policies.is_empty() {
         notes.push("The MFA policy is empty, so nobody is asked for a code unless an Action requires MFA. sms-mfa does not change who is asked: set \"Require Multi-factor Auth\" in Security > Multi-factor Auth.".into());
     }
     Plan {
-        action: want.action.clone(),
+        action: name,
         trigger,
+        adopted,
+        provider_name,
         changes,
         notes,
     }
 }
+
+/// What Twilio Verify cannot do on a Unified Phone Experience tenant, said
+/// by the plan, the wizard and `doctor`.
+pub const VERIFY_NOTICES: &str = "On Unified Phone Experience tenants Auth0 also sends account notices (blocked account, password change, breached password) through this Action. Twilio Verify sends only one-time codes, so the Action drops those notices (Auth0 logs the reason); Twilio Programmable SMS would deliver them.";
 
 /// The write scopes the plan needs that the token lacks.
 pub fn missing_scopes(conn: &Connection, plan: &Plan) -> Vec<&'static str> {
@@ -868,8 +1025,12 @@ pub async fn apply(
                     code,
                     secrets,
                     triggers,
+                    rename,
                 } => {
                     let mut body = serde_json::Map::new();
+                    if let Some(name) = rename {
+                        body.insert("name".into(), json!(name));
+                    }
                     if *code {
                         body.insert("code".into(), json!(want.code));
                         body.insert("runtime".into(), json!(obs.runtime));
@@ -883,7 +1044,7 @@ pub async fn apply(
                     let v = conn
                         .send(
                             Method::PATCH,
-                            &format!("/actions/actions/{id}"),
+                            &format!("/actions/actions/{}", super::segment(id)),
                             Some(&Value::Object(body)),
                         )
                         .await?;
@@ -895,13 +1056,25 @@ pub async fn apply(
                 }
                 Change::Deploy => {
                     let id = action_id.clone().unwrap_or_default();
-                    wait_built(conn, &format!("/actions/actions/{id}")).await?;
+                    wait_built(conn, &format!("/actions/actions/{}", super::segment(&id))).await?;
                     let v = conn
-                        .send(Method::POST, &format!("/actions/actions/{id}/deploy"), None)
+                        .send(
+                            Method::POST,
+                            &format!("/actions/actions/{}/deploy", super::segment(&id)),
+                            None,
+                        )
                         .await?;
                     if v["status"].as_str().is_some_and(|st| st != "built") {
                         let vid = s(&v["id"]);
-                        wait_built(conn, &format!("/actions/actions/{id}/versions/{vid}")).await?;
+                        wait_built(
+                            conn,
+                            &format!(
+                                "/actions/actions/{}/versions/{}",
+                                super::segment(&id),
+                                super::segment(&vid)
+                            ),
+                        )
+                        .await?;
                     }
                 }
                 Change::Bind { .. } => {
@@ -911,7 +1084,7 @@ pub async fn apply(
                         &format!("/actions/triggers/{trigger}/bindings"),
                         Some(&json!({"bindings": [{
                             "ref": {"type": "action_id", "value": id},
-                            "display_name": want.action,
+                            "display_name": plan.action,
                         }]})),
                     )
                     .await?;
@@ -919,7 +1092,7 @@ pub async fn apply(
                 Change::DisableHook { id, .. } => {
                     conn.send(
                         Method::PATCH,
-                        &format!("/hooks/{id}"),
+                        &format!("/hooks/{}", super::segment(id)),
                         Some(&json!({"enabled": false})),
                     )
                     .await?;
@@ -953,7 +1126,7 @@ pub async fn apply(
                     }
                     conn.send(
                         Method::PATCH,
-                        &format!("/branding/phone/providers/{id}"),
+                        &format!("/branding/phone/providers/{}", super::segment(id)),
                         Some(&body),
                     )
                     .await?;
@@ -1025,7 +1198,7 @@ pub async fn try_custom(conn: &Connection, to: &str) -> Result<String, TryError>
     let v = conn
         .send(
             Method::POST,
-            &format!("/branding/phone/providers/{id}/try"),
+            &format!("/branding/phone/providers/{}/try", super::segment(&id)),
             Some(&json!({"to": to, "delivery_method": "text"})),
         )
         .await
@@ -1061,8 +1234,13 @@ pub async fn prepare(
         .map_err(|e| format!("cannot read the tenant: {e}."))?;
     let code = crate::codegen::render(provider, obs.trigger(), base)?;
     let want = Desired::new(&conn.base, &provider.id, code, values);
+    // The record is kept by the name the Action has after the apply.
+    let record_name = match &obs.action {
+        Some(a) if !a.name.starts_with("sms-mfa-") => a.name.clone(),
+        _ => action,
+    };
     let record = {
-        let (paths, base, action) = (paths.clone(), conn.base.clone(), action.clone());
+        let (paths, base, action) = (paths.clone(), conn.base.clone(), record_name);
         // Disk work off the async thread (the wizard's event loop runs there).
         tokio::task::spawn_blocking(move || Applied::load(&paths, &base, &action))
             .await
@@ -1149,6 +1327,242 @@ pub async fn execute(
 mod tests {
     use super::*;
 
+    fn info(name: &str, deployed: bool) -> ActionInfo {
+        ActionInfo {
+            id: format!("id-{name}"),
+            name: name.into(),
+            code: String::new(),
+            runtime: "node22".into(),
+            triggers: vec!["custom-phone-provider@v1".into()],
+            secrets: BTreeSet::new(),
+            secrets_updated: String::new(),
+            all_changes_deployed: deployed,
+            deployed,
+        }
+    }
+
+    #[test]
+    fn the_action_adopted_is_ours_then_any_of_ours_then_a_deployed_one() {
+        let list = [
+            info("Custom Phone Provider", false),
+            info("Other", true),
+            info("sms-mfa-vonage", false),
+            info("sms-mfa-twilio", false),
+        ];
+        assert_eq!(
+            adopt(&list, "sms-mfa-twilio").unwrap().name,
+            "sms-mfa-twilio"
+        );
+        assert_eq!(
+            adopt(&list[..3], "sms-mfa-twilio").unwrap().name,
+            "sms-mfa-vonage"
+        );
+        assert_eq!(adopt(&list[..2], "sms-mfa-twilio").unwrap().name, "Other");
+        assert_eq!(
+            adopt(&list[..1], "sms-mfa-twilio").unwrap().name,
+            "Custom Phone Provider"
+        );
+        assert!(adopt(&[], "sms-mfa-twilio").is_none());
+    }
+
+    #[test]
+    fn bindings_are_planned_where_the_trigger_needs_them() {
+        use Generation::*;
+        assert!(needs_binding(Classic, None));
+        assert!(needs_binding(Classic, Some("trigger-bound")));
+        assert!(!needs_binding(Classic, Some("entity-bound")));
+        assert!(!needs_binding(UnifiedPhone, None));
+        assert!(!needs_binding(UnifiedPhone, Some("entity-bound")));
+        assert!(needs_binding(UnifiedPhone, Some("trigger-bound")));
+    }
+
+    #[test]
+    fn message_types_get_sms_and_keep_only_what_the_provider_delivers() {
+        let v = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(wanted_types(&v(&["voice"]), None), v(&["sms", "voice"]));
+        assert_eq!(wanted_types(&v(&[]), None), v(&["sms"]));
+        assert_eq!(
+            wanted_types(&v(&["voice", "sms"]), None),
+            v(&["voice", "sms"])
+        );
+        let text = v(&["text"]);
+        assert_eq!(wanted_types(&v(&["voice"]), Some(&text)), v(&["sms"]));
+        assert_eq!(
+            wanted_types(&v(&["sms", "voice"]), Some(&text)),
+            v(&["sms"])
+        );
+        let both = v(&["text", "voice"]);
+        assert_eq!(
+            wanted_types(&v(&["voice"]), Some(&both)),
+            v(&["sms", "voice"])
+        );
+        assert_eq!(wanted_types(&v(&["sms"]), Some(&both)), v(&["sms"]));
+    }
+
+    fn upe(action: Option<ActionInfo>) -> Observed {
+        Observed {
+            generation: Generation::UnifiedPhone,
+            sms_enabled: true,
+            selected_provider: None,
+            message_types: vec!["sms".into()],
+            phone_providers: vec![PhoneProvider {
+                id: "pro_1".into(),
+                name: "custom".into(),
+                disabled: false,
+                methods: vec!["text".into()],
+            }],
+            hooks: vec![],
+            bindings: vec![],
+            needs_binding: false,
+            others_on_trigger: vec![],
+            trigger_version: "v1".into(),
+            runtime: "node22".into(),
+            action,
+            policies: vec!["all-applications".into()],
+        }
+    }
+
+    fn want(provider: &str, code: &str) -> Desired {
+        Desired::new(
+            "https://acme",
+            provider,
+            code.into(),
+            vec![("K".into(), "v".into())],
+        )
+    }
+
+    fn ours(name: &str, code: &str, w: &Desired) -> (ActionInfo, Applied) {
+        let mut a = info(name, true);
+        a.code = code.into();
+        a.secrets = BTreeSet::from(["K".to_string()]);
+        let r = Applied {
+            action_id: a.id.clone(),
+            digest: w.digest.clone(),
+            secrets_updated: String::new(),
+        };
+        (a, r)
+    }
+
+    #[test]
+    fn a_tenant_as_wanted_plans_nothing() {
+        let w = want("twilio", "CODE");
+        let (a, r) = ours("sms-mfa-twilio", "CODE", &w);
+        let p = plan(&upe(Some(a)), &w, Some(&r));
+        assert_eq!(p.changes, vec![]);
+        assert_eq!(p.adopted, None);
+        assert_eq!(p.action, "sms-mfa-twilio");
+    }
+
+    #[test]
+    fn an_action_made_elsewhere_is_updated_in_place_under_its_own_name() {
+        let w = want("twilio", "CODE");
+        let (a, _) = ours("Custom Phone Provider", "OTHER", &w);
+        let p = plan(&upe(Some(a)), &w, None);
+        assert_eq!(
+            p.changes,
+            vec![
+                Change::UpdateAction {
+                    id: "id-Custom Phone Provider".into(),
+                    code: true,
+                    secrets: true,
+                    triggers: false,
+                    rename: None,
+                },
+                Change::Deploy
+            ]
+        );
+        assert_eq!(p.adopted.as_deref(), Some("Custom Phone Provider"));
+        assert_eq!(p.action, "Custom Phone Provider");
+        let line = p.describe(&p.changes[0]);
+        assert!(
+            line.contains("made elsewhere") && line.contains("saved to the backup"),
+            "{line}"
+        );
+    }
+
+    #[test]
+    fn our_action_for_another_provider_is_renamed() {
+        let w = want("vonage", "CODE");
+        let (a, _) = ours("sms-mfa-twilio", "OLD", &w);
+        let p = plan(&upe(Some(a)), &w, None);
+        assert!(matches!(
+            &p.changes[0],
+            Change::UpdateAction { rename: Some(n), .. } if n == "sms-mfa-vonage"
+        ));
+        assert_eq!(p.action, "sms-mfa-vonage");
+        assert_eq!(p.adopted.as_deref(), Some("sms-mfa-twilio"));
+        let line = p.describe(&p.changes[0]);
+        assert!(
+            !line.contains("made elsewhere") && line.contains("rename it 'sms-mfa-vonage'"),
+            "{line}"
+        );
+    }
+
+    #[test]
+    fn an_undeployed_action_is_deployed_and_no_bind_on_unified_phone() {
+        let w = want("twilio", "CODE");
+        let (mut a, r) = ours("sms-mfa-twilio", "CODE", &w);
+        a.deployed = false;
+        let p = plan(&upe(Some(a.clone())), &w, Some(&r));
+        assert_eq!(p.changes, vec![Change::Deploy]);
+        a.deployed = true;
+        a.all_changes_deployed = false;
+        assert_eq!(
+            plan(&upe(Some(a)), &w, Some(&r)).changes,
+            vec![Change::Deploy]
+        );
+        let p = plan(&upe(None), &w, None);
+        assert_eq!(p.changes, vec![Change::CreateAction, Change::Deploy]);
+    }
+
+    #[test]
+    fn a_trigger_bound_unified_phone_trigger_is_bound() {
+        let w = want("twilio", "CODE");
+        let (a, r) = ours("sms-mfa-twilio", "CODE", &w);
+        let mut o = upe(Some(a));
+        o.needs_binding = true;
+        assert_eq!(
+            plan(&o, &w, Some(&r)).changes,
+            vec![Change::Bind { unbind: vec![] }]
+        );
+    }
+
+    #[test]
+    fn voice_only_gets_sms_and_verify_gets_its_notice() {
+        let w = want("twilio-verify", "CODE");
+        let (a, r) = ours("sms-mfa-twilio-verify", "CODE", &w);
+        let mut o = upe(Some(a));
+        o.message_types = vec!["voice".into()];
+        o.phone_providers[0].methods = vec!["text".into(), "voice".into()];
+        let p = plan(&o, &w, Some(&r));
+        assert_eq!(
+            p.changes,
+            vec![Change::MessageTypes {
+                to: vec!["sms".into(), "voice".into()]
+            }]
+        );
+        assert_eq!(p.notes, vec![VERIFY_NOTICES.to_string()]);
+        o.generation = Generation::Classic;
+        o.selected_provider = Some("phone-message-hook".into());
+        o.message_types = vec!["sms".into()];
+        o.needs_binding = false;
+        assert!(
+            plan(&o, &w, Some(&r)).notes.is_empty(),
+            "classic tenants send codes only"
+        );
+    }
+
+    #[test]
+    fn older_extra_actions_on_the_trigger_are_named_and_left_alone() {
+        let w = want("twilio", "CODE");
+        let (a, r) = ours("sms-mfa-twilio", "CODE", &w);
+        let mut o = upe(Some(a));
+        o.others_on_trigger = vec!["my-sms".into()];
+        let p = plan(&o, &w, Some(&r));
+        assert!(p.changes.is_empty());
+        assert!(p.notes[0].contains("'my-sms'"), "{:?}", p.notes);
+    }
+
     #[test]
     fn every_change_needs_a_listed_write_scope() {
         let all = [
@@ -1158,6 +1572,7 @@ mod tests {
                 code: true,
                 secrets: true,
                 triggers: true,
+                rename: None,
             },
             Change::Deploy,
             Change::Bind { unbind: vec![] },

@@ -192,6 +192,7 @@ pub async fn apply(
             "generation": obs.generation,
             "provider": p.id,
             "action": action,
+            "adopted": the_plan.adopted,
             "trigger": the_plan.trigger,
             "changes": changes,
             "notes": the_plan.notes,

@@ -623,7 +623,11 @@ fn custom_codes(provider: &Provider, c: &Result<CredentialReport, Failure>) -> F
         found(
             ID,
             Status::Pass,
-            format!("Custom verification codes are enabled ({}).", r.summary),
+            format!(
+                "Custom verification codes are enabled ({}). {}",
+                r.summary,
+                crate::auth0::plan::VERIFY_NOTICES
+            ),
         )
     } else {
         found(

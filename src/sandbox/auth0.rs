@@ -7,6 +7,35 @@
 //! define 400, as Auth0 does, with Auth0's error body. Unified Phone
 //! Experience tenants answer the legacy phone endpoints with 403
 //! "deprecated feature".
+//!
+//! The rules of the real service it holds to, each from an outside source:
+//!
+//! - One Action per tenant on `custom-phone-provider`: a second one (made,
+//!   or moved onto the trigger) answers 403 with `errorCode`
+//!   `actions_cardinality_custom_phone_provider_not_allowed` (Auth0 support
+//!   article "End-of-Life Rollout for Multiple Custom Phone/Email Provider
+//!   Actions"; docs "Use Auth0's Unified Phone Experience for MFA": "You can
+//!   only set one Action per custom phone provider").
+//! - The documented set-up has no binding step: create the Action, deploy
+//!   it, then create the `custom` phone provider (docs "Configure a Custom
+//!   Phone Provider"; terraform-provider-auth0's `auth0_phone_provider`
+//!   example, which depends on the Action and has no trigger binding).
+//!   Making the provider `custom` without a deployed custom-phone-provider
+//!   Action is refused (the docs name
+//!   `custom_email_provider_deployed_action_not_found` for the email twin;
+//!   the phone code is our assumption, and the client recognises any code
+//!   ending in `deployed_action_not_found`).
+//! - The phone factor's message types keep working on Unified Phone
+//!   Experience tenants (docs, UPE page: `GET/PUT
+//!   /guardian/factors/phone/message-types` among the Guardian endpoints
+//!   that still work), and must be a subset of the provider's delivery
+//!   methods (same page); selected-provider and hooks answer 403.
+//! - Logs take the Lucene query in `q` (the Management API spec's own
+//!   description of `GET /logs`; docs "Log Search Query Syntax"); the older
+//!   `search` parameter is a case-insensitive starts-with search on
+//!   client_name, connection and user_name (the spec's parameter text).
+//! - Runtimes as the service names them: `node18-actions`, `node22`
+//!   (auth0-deploy-cli e2e recordings; Terraform guides).
 
 use super::spec;
 use serde_json::{Value, json};
@@ -203,6 +232,153 @@ pub async fn serve_with(tenant: Tenant, delay: Duration, on_try: Option<OnTry>) 
     Fake { server, state }
 }
 
+const CUSTOM_PHONE: &str = "custom-phone-provider";
+
+/// The Action (or a create or update body) lists `trigger`.
+fn supports(a: &Value, trigger: &str) -> bool {
+    a["supported_triggers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|s| s["id"] == trigger)
+}
+
+fn has_deployed_custom_action(t: &Tenant) -> bool {
+    t.actions.iter().any(|a| {
+        supports(a, CUSTOM_PHONE) && a.get("deployed_version").is_some_and(|v| !v.is_null())
+    })
+}
+
+/// A second Action on custom-phone-provider (support article "End-of-Life
+/// Rollout for Multiple Custom Phone/Email Provider Actions").
+fn cardinality() -> (u16, Value) {
+    error(
+        403,
+        "Forbidden",
+        "Only one action is allowed for the custom-phone-provider trigger.",
+        Some("actions_cardinality_custom_phone_provider_not_allowed"),
+    )
+}
+
+/// The custom phone provider needs a deployed Action (docs "Configure a
+/// Custom Phone Provider"; the code is modelled on the email twin's).
+fn no_deployed_action() -> (u16, Value) {
+    error(
+        400,
+        "Bad Request",
+        "A deployed action for the custom-phone-provider trigger is required before a custom phone provider can be configured.",
+        Some("custom_phone_provider_deployed_action_not_found"),
+    )
+}
+
+/// `GET /logs`: `q` is a Lucene query (a subset here: `type:X`,
+/// `type:(X OR Y)`, terms joined by AND); `search` alone is the spec's
+/// starts-with search on client_name, connection and user_name; paged with
+/// `per_page`, newest first for `sort=date:-1`.
+fn logs(all: &Value, query: &BTreeMap<String, String>) -> Value {
+    let entries = all.as_array().cloned().unwrap_or_default();
+    let mut out: Vec<Value> = match (query.get("q"), query.get("search")) {
+        (Some(q), _) => entries.into_iter().filter(|e| lucene(q, e)).collect(),
+        (None, Some(s)) => {
+            let s = s.to_lowercase();
+            entries
+                .into_iter()
+                .filter(|e| {
+                    ["client_name", "connection", "user_name"].iter().any(|f| {
+                        e[*f]
+                            .as_str()
+                            .is_some_and(|v| v.to_lowercase().starts_with(&s))
+                    })
+                })
+                .collect()
+        }
+        (None, None) => entries,
+    };
+    if query.get("sort").map(String::as_str) == Some("date:-1") {
+        out.sort_by(|a, b| b["date"].as_str().cmp(&a["date"].as_str()));
+    }
+    let per_page = query
+        .get("per_page")
+        .and_then(|p| p.parse::<usize>().ok())
+        .unwrap_or(50);
+    let page = query
+        .get("page")
+        .and_then(|p| p.parse::<usize>().ok())
+        .unwrap_or(0);
+    Value::Array(
+        out.into_iter()
+            .skip(page * per_page)
+            .take(per_page)
+            .collect(),
+    )
+}
+
+/// Does the entry match the query's `field:value` terms (AND between
+/// terms, OR inside parentheses)? A field is a dotted path into the entry.
+fn lucene(q: &str, entry: &Value) -> bool {
+    let mut rest = q.trim();
+    while !rest.is_empty() {
+        let Some((field, after)) = rest.split_once(':') else {
+            return false;
+        };
+        let field = field.trim().trim_start_matches("AND ").trim();
+        let (values, after) = if let Some(inner) = after.strip_prefix('(') {
+            let Some((inside, after)) = inner.split_once(')') else {
+                return false;
+            };
+            (
+                inside.split(" OR ").map(str::trim).collect::<Vec<_>>(),
+                after,
+            )
+        } else {
+            let end = after.find(' ').unwrap_or(after.len());
+            (vec![&after[..end]], &after[end..])
+        };
+        let mut v = entry;
+        for part in field.split('.') {
+            v = &v[part];
+        }
+        let text = match v {
+            Value::String(s) => s.clone(),
+            Value::Null => String::new(),
+            other => other.to_string(),
+        };
+        if !values.iter().any(|x| x.trim_matches('"') == text) {
+            return false;
+        }
+        rest = after.trim();
+    }
+    true
+}
+
+/// The tenant's phone notification templates as `GET
+/// /branding/phone/templates` lists them (the types of the docs'
+/// custom-phone-provider event: `otp_verify`, `otp_enroll`,
+/// `change_password`, `blocked_account`, `password_breach`).
+fn phone_templates() -> Vec<Value> {
+    [
+        ("otp_verify", "Your verification code is {{ code }}"),
+        ("otp_enroll", "Your enrollment code is {{ code }}"),
+        ("change_password", "Your password was changed."),
+        (
+            "blocked_account",
+            "Your account was blocked after too many attempts.",
+        ),
+        (
+            "password_breach",
+            "Your password was found in a data breach.",
+        ),
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, (kind, text))| {
+        json!({"id": format!("tem_{i}"), "channel": "phone", "customizable": true, "tenant": "acme",
+            "type": kind, "disabled": false,
+            "content": {"syntax": "liquid", "from": "", "body": {"text": text, "voice": text}}})
+    })
+    .collect()
+}
+
 struct Responder {
     state: Arc<Mutex<Tenant>>,
     delay: Duration,
@@ -302,9 +478,8 @@ impl Responder {
         {
             return (*status, body.clone());
         }
-        let legacy = op.starts_with("auth0.selected-provider")
-            || op.starts_with("auth0.message-types")
-            || op.starts_with("auth0.hook");
+        // Message types keep working on Unified Phone Experience tenants.
+        let legacy = op.starts_with("auth0.selected-provider") || op.starts_with("auth0.hook");
         if t.upe && legacy {
             return error(
                 403,
@@ -339,12 +514,39 @@ impl Responder {
             }
             "auth0.message-types" => (200, json!({"message_types": t.message_types})),
             "auth0.message-types.put" => {
-                t.message_types =
+                let types: Vec<String> =
                     serde_json::from_value(body["message_types"].clone()).unwrap_or_default();
+                // UPE: a subset of the custom provider's delivery methods.
+                if t.upe
+                    && let Some(p) = t.phone_providers.iter().find(|p| p["name"] == "custom")
+                {
+                    let methods = &p["configuration"]["delivery_methods"];
+                    let lacking: Vec<&String> = types
+                        .iter()
+                        .filter(|ty| {
+                            let method = if *ty == "sms" { "text" } else { ty.as_str() };
+                            !methods
+                                .as_array()
+                                .is_some_and(|m| m.iter().any(|x| x == method))
+                        })
+                        .collect();
+                    if !lacking.is_empty() {
+                        return error(
+                            400,
+                            "Bad Request",
+                            &format!(
+                                "The message types must be a subset of the phone provider's delivery methods: {lacking:?} is not delivered."
+                            ),
+                            Some("invalid_body"),
+                        );
+                    }
+                }
+                t.message_types = types;
                 (200, body)
             }
             "auth0.policies" => (200, t.policies.clone()),
-            "auth0.logs" => (200, t.logs.clone()),
+            "auth0.logs" => (200, logs(&t.logs, &query)),
+            "auth0.phone-templates" => (200, json!({"templates": phone_templates()})),
             "auth0.hooks" => {
                 let trigger = query.get("triggerId");
                 let list: Vec<Value> = t
@@ -371,18 +573,20 @@ impl Responder {
             "auth0.triggers" => (
                 200,
                 json!({"triggers": [
-                    {"id": "post-login", "version": "v3", "status": "CURRENT", "runtimes": ["node18", "node22"], "default_runtime": "node22", "compatible_triggers": []},
-                    {"id": "send-phone-message", "version": "v1", "status": "DEPRECATED", "runtimes": ["node18"], "default_runtime": "node18", "compatible_triggers": []},
-                    {"id": "send-phone-message", "version": "v2", "status": "CURRENT", "runtimes": ["node18", "node22"], "default_runtime": "node22", "compatible_triggers": []},
-                    {"id": "custom-phone-provider", "version": "v1", "status": "CURRENT", "runtimes": ["node18", "node22"], "default_runtime": "node22", "compatible_triggers": []},
+                    {"id": "post-login", "version": "v3", "status": "CURRENT", "runtimes": ["node18-actions", "node22"], "default_runtime": "node22", "compatible_triggers": []},
+                    {"id": "send-phone-message", "version": "v1", "status": "DEPRECATED", "runtimes": ["node18-actions"], "default_runtime": "node18-actions", "compatible_triggers": []},
+                    {"id": "send-phone-message", "version": "v2", "status": "CURRENT", "runtimes": ["node18-actions", "node22"], "default_runtime": "node22", "compatible_triggers": []},
+                    {"id": "custom-phone-provider", "version": "v1", "status": "CURRENT", "runtimes": ["node18-actions", "node22"], "default_runtime": "node22", "compatible_triggers": []},
                 ]}),
             ),
             "auth0.actions" => {
                 let name = query.get("actionName");
+                let trigger = query.get("triggerId");
                 let list: Vec<Value> = t
                     .actions
                     .iter()
                     .filter(|a| name.is_none_or(|n| a["name"] == n.as_str()))
+                    .filter(|a| trigger.is_none_or(|tr| supports(a, tr)))
                     .map(public)
                     .collect();
                 let n = list.len();
@@ -399,6 +603,11 @@ impl Responder {
                         "An action with this name already exists.",
                         None,
                     );
+                }
+                if supports(&body, CUSTOM_PHONE)
+                    && t.actions.iter().any(|a| supports(a, CUSTOM_PHONE))
+                {
+                    return cardinality();
                 }
                 let now = t.now();
                 let id = format!("act_{}", t.actions.len() + 100);
@@ -432,6 +641,13 @@ impl Responder {
             "auth0.action.patch" => {
                 let now = t.now();
                 let polls = t.build_polls;
+                if supports(&body, CUSTOM_PHONE)
+                    && t.actions
+                        .iter()
+                        .any(|a| a["id"] != seg[2] && supports(a, CUSTOM_PHONE))
+                {
+                    return cardinality();
+                }
                 match t.actions.iter_mut().find(|a| a["id"] == seg[2]) {
                     Some(a) => {
                         for (k, v) in body.as_object().into_iter().flatten() {
@@ -542,6 +758,9 @@ impl Responder {
                 if !t.phone_providers.is_empty() {
                     return error(409, "Conflict", "A phone provider already exists.", None);
                 }
+                if body["name"] == "custom" && !has_deployed_custom_action(&t) {
+                    return no_deployed_action();
+                }
                 let now = t.now();
                 let p = json!({"id": "pro_1", "tenant": "acme", "name": body["name"], "channel": "phone",
                     "disabled": body["disabled"].as_bool().unwrap_or(false),
@@ -550,6 +769,9 @@ impl Responder {
                 (201, p)
             }
             "auth0.phone-provider.patch" => {
+                if body["name"] == "custom" && !has_deployed_custom_action(&t) {
+                    return no_deployed_action();
+                }
                 let now = t.now();
                 match t.phone_providers.iter_mut().find(|p| p["id"] == seg[3]) {
                     Some(p) => {

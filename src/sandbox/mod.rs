@@ -37,20 +37,24 @@ impl Sandbox {
         // here the simulated phone gets it from the Action's provider.
         let inbox = providers.state.clone();
         let on_try: auth0::OnTry = std::sync::Arc::new(move |t, body| {
-            let bound = t
-                .bindings
-                .get("custom-phone-provider")
-                .and_then(|b| b.first());
-            // The bound Action, deployed with its secrets, is what sends.
-            let action =
-                bound.and_then(|b| t.actions.iter().find(|a| a["id"] == b["action"]["id"]));
+            // The deployed custom-phone-provider Action, with its secrets,
+            // is what sends (no binding step: docs "Configure a Custom Phone
+            // Provider"). Its provider is the one its code was generated
+            // for, whatever the Action's name.
+            let action = t.actions.iter().find(|a| {
+                a["deployed_version"].is_object()
+                    && a["supported_triggers"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .any(|s| s["id"] == "custom-phone-provider")
+            });
             let has_secrets = action
                 .and_then(|a| a["secrets"].as_array())
                 .is_some_and(|s| !s.is_empty());
             let provider = action
-                .and_then(|a| a["name"].as_str())
-                .and_then(|n| n.strip_prefix("sms-mfa-"))
-                .and_then(|id| crate::providers::Catalog::builtin().get(id));
+                .and_then(|a| a["code"].as_str())
+                .and_then(crate::codegen::provider_of);
             let (Some(p), true) = (provider, has_secrets) else {
                 return;
             };

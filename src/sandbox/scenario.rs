@@ -52,10 +52,15 @@ pub struct TenantSpec {
     pub policies: Vec<String>,
     #[serde(default)]
     pub selected_provider: Option<String>,
+    /// The phone factor's message types, on either generation (default on
+    /// unified-phone: ["sms"] once a custom provider exists, else []).
     #[serde(default)]
-    pub message_types: Vec<String>,
+    pub message_types: Option<Vec<String>>,
     #[serde(default)]
     pub custom_provider: Option<CustomProvider>,
+    /// unified-phone: the custom provider's delivery methods (default ["text"]).
+    #[serde(default)]
+    pub delivery_methods: Option<Vec<String>>,
     #[serde(default)]
     pub hook: Option<String>,
     #[serde(default)]
@@ -70,10 +75,23 @@ pub struct TenantSpec {
 #[serde(deny_unknown_fields)]
 pub struct ActionSpec {
     pub provider: String,
+    /// The Action's name (default `sms-mfa-PROVIDER`: sms-mfa's own; any
+    /// other is one made in the dashboard or by another tool).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Classic: bound to send-phone-message (unified-phone tenants have no
+    /// binding step).
+    #[serde(default = "yes")]
     pub bound: bool,
+    #[serde(default = "yes")]
+    pub deployed: bool,
     /// The secret names configured (default: every one the provider's code reads).
     #[serde(default)]
     pub secrets: Option<Vec<String>>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -105,19 +123,15 @@ impl Scenarios {
             }
             let t = &sc.tenant;
             let classic = t.generation == Generation::Classic;
-            if classic && t.custom_provider.is_some() {
+            if classic && (t.custom_provider.is_some() || t.delivery_methods.is_some()) {
                 return Err(format!(
-                    "{}: custom_provider is for unified-phone tenants",
+                    "{}: custom_provider and delivery_methods are for unified-phone tenants",
                     sc.name
                 ));
             }
-            if !classic
-                && (t.selected_provider.is_some()
-                    || !t.message_types.is_empty()
-                    || t.hook.is_some())
-            {
+            if !classic && (t.selected_provider.is_some() || t.hook.is_some()) {
                 return Err(format!(
-                    "{}: selected_provider, message_types and hook are for classic tenants",
+                    "{}: selected_provider and hook are for classic tenants",
                     sc.name
                 ));
             }
@@ -170,16 +184,29 @@ impl Scenario {
         if let Some(p) = &spec.selected_provider {
             t.selected_provider = p.clone();
         }
-        t.message_types = spec.message_types.clone();
-        match spec.custom_provider {
-            Some(CustomProvider::Enabled) | Some(CustomProvider::Disabled) => {
-                t.phone_providers.push(json!({
-                    "id": "pro_sandbox", "tenant": "sandbox", "name": "custom", "channel": "phone",
-                    "disabled": spec.custom_provider == Some(CustomProvider::Disabled),
-                    "configuration": {"delivery_methods": ["text"]},
-                    "created_at": "2026-11-01T10:00:00.000Z", "updated_at": "2026-11-01T10:00:00.000Z"}));
+        let has_provider = matches!(
+            spec.custom_provider,
+            Some(CustomProvider::Enabled) | Some(CustomProvider::Disabled)
+        );
+        t.message_types = spec.message_types.clone().unwrap_or_else(|| {
+            if has_provider {
+                vec!["sms".into()]
+            } else {
+                vec![]
             }
-            Some(CustomProvider::None) | None => {}
+        });
+        if has_provider {
+            // As go-auth0's recording TestBrandingManager_CreatePhoneProvider
+            // answers.
+            let methods = spec
+                .delivery_methods
+                .clone()
+                .unwrap_or_else(|| vec!["text".into()]);
+            t.phone_providers.push(json!({
+                "id": "pro_sandbox", "tenant": "sandbox", "name": "custom", "channel": "phone",
+                "disabled": spec.custom_provider == Some(CustomProvider::Disabled),
+                "configuration": {"delivery_methods": methods},
+                "created_at": "2026-11-01T10:00:00.000Z", "updated_at": "2026-11-01T10:00:00.000Z"}));
         }
         if spec.hook.is_some() {
             t.hooks.push(json!({"id": "hook_1", "name": "send-sms",
@@ -202,10 +229,19 @@ impl Scenario {
             };
             let code = codegen::render(p, target, None).unwrap_or_default();
             let id = format!("act_{}", p.id);
-            let name = format!("sms-mfa-{}", p.id);
+            let name = a
+                .name
+                .clone()
+                .unwrap_or_else(|| format!("sms-mfa-{}", p.id));
             t = t.with_bound_action(&id, &name, target.id(), &code);
-            if !a.bound {
+            if !a.bound || spec.generation == Generation::UnifiedPhone {
                 t.bindings.clear();
+            }
+            if !a.deployed
+                && let Some(action) = t.actions.last_mut()
+            {
+                action["deployed_version"] = Value::Null;
+                action["all_changes_deployed"] = json!(false);
             }
             let names = a
                 .secrets

@@ -1,4 +1,6 @@
 const PROVIDER = "Esendex";
+/** It sends any text: account notices as well as one-time codes. */
+const CODES_ONLY = false;
 const BASE_URL = "{{BASE_URL}}";
 
 /** Send `text` through the message dispatcher (JSON, Basic auth, account reference). */

@@ -1,4 +1,6 @@
 const PROVIDER = "Infobip";
+/** It sends any text: account notices as well as one-time codes. */
+const CODES_ONLY = false;
 // Infobip's status group of rejected messages.
 const REJECTED = 5;
 

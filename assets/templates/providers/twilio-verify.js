@@ -1,4 +1,7 @@
 const PROVIDER = "Twilio Verify";
+/** Verify sends one-time codes only: a notification without a code (an
+ * account notice) cannot be carried. */
+const CODES_ONLY = true;
 const BASE_URL = "{{BASE_URL}}";
 
 /** Start a Verification with the code Auth0 generated; returns its SID. */
@@ -18,7 +21,7 @@ async function sendSms(secrets, recipient, _text, code) {
   const body = await readJson(res);
   if (!res.ok || !body || !body.sid) {
     const code = body && body.code;
-    const temporary = temporaryStatus(res.status) || code === 20429 || code === 60203 || code === 60410;
+    const temporary = temporaryStatus(res.status) || code === 20429 || code === 60410;
     throw new ProviderError(code, body && body.message, res.status, temporary);
   }
   return body.sid;

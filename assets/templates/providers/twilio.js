@@ -1,4 +1,6 @@
 const PROVIDER = "Twilio";
+/** It sends any text: account notices as well as one-time codes. */
+const CODES_ONLY = false;
 const BASE_URL = "{{BASE_URL}}";
 
 /** Send `text` to `recipient` (E.164, with +); returns the message SID. */

@@ -1,4 +1,6 @@
 const PROVIDER = "Vonage";
+/** It sends any text: account notices as well as one-time codes. */
+const CODES_ONLY = false;
 const BASE_URL = "{{BASE_URL}}";
 // Per-message statuses that are worth a retry: throttled, internal error,
 // too many binds, communication failed.

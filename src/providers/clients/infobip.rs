@@ -101,6 +101,19 @@ impl SmsClient for Infobip {
             .header("Authorization", self.auth())
             .header("Accept", "application/json");
         let (status, body) = self.api.http.call(req).await?;
+        // The balance needs the `account-management:manage` scope (Infobip's
+        // OpenAPI spec, `x-scopes` of GET /account/1/balance; 403 FORBIDDEN
+        // without it). A key made for sending only (`sms:message:send`, what
+        // the catalog says to create) is valid all the same.
+        if status == 403 {
+            return Ok(CredentialReport {
+                summary: "API key accepted; balance not readable".into(),
+                usable: true,
+                warnings: vec!["This API key cannot read the account balance (it lacks the account-management:manage scope): sending is not affected, but sms-mfa cannot warn you before the credits run out.".into()],
+                trial: None,
+                custom_codes: None,
+            });
+        }
         if status != 200 {
             return Err(self.failure(status, &body));
         }
