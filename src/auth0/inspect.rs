@@ -90,6 +90,10 @@ pub fn missing_scopes(conn: &Connection, generation: Option<Generation>) -> Vec<
 pub struct Report {
     pub generation: Option<Generation>,
     pub findings: Vec<Finding>,
+    /// The one live piece of code, when it was read (the doctor looks for
+    /// addresses in it that Auth0 cannot reach).
+    #[serde(skip)]
+    pub live_code: Option<String>,
 }
 
 impl Report {
@@ -415,6 +419,7 @@ pub async fn inspect(conn: &Connection, provider: Option<&Provider>) -> Report {
 
     // 7. Secret names of the live code
     const SECRETS: &str = "Secret names match the code";
+    let mut live_code = None;
     findings.push(if live.len() != 1 {
         finding(
             "secret-names",
@@ -423,7 +428,9 @@ pub async fn inspect(conn: &Connection, provider: Option<&Provider>) -> Report {
             "Skipped: needs exactly one live piece of code.",
         )
     } else {
-        secret_names(conn, &live[0], provider).await
+        let (f, code) = secret_names(conn, &live[0], provider).await;
+        live_code = code;
+        f
     });
 
     // 8. Hooks' end of life
@@ -497,6 +504,7 @@ pub async fn inspect(conn: &Connection, provider: Option<&Provider>) -> Report {
     Report {
         generation,
         findings,
+        live_code,
     }
 }
 
@@ -532,13 +540,21 @@ pub fn describe_log(e: &Value) -> String {
     )
 }
 
-async fn secret_names(conn: &Connection, code: &Code, provider: Option<&Provider>) -> Finding {
+/// The secret-names finding, and the live code when it could be read.
+async fn secret_names(
+    conn: &Connection,
+    code: &Code,
+    provider: Option<&Provider>,
+) -> (Finding, Option<String>) {
     const ID: &str = "secret-names";
     const T: &str = "Secret names match the code";
     let (script, configured): (String, BTreeSet<String>) = match code {
         Code::Hook { id, script, .. } => {
             match conn
-                .read("read:hooks", &format!("/hooks/{id}/secrets"))
+                .read(
+                    "read:hooks",
+                    &format!("/hooks/{}/secrets", crate::http::segment(id)),
+                )
                 .await
             {
                 Ok(v) => (
@@ -547,12 +563,15 @@ async fn secret_names(conn: &Connection, code: &Code, provider: Option<&Provider
                         .map(|o| o.keys().cloned().collect())
                         .unwrap_or_default(),
                 ),
-                Err(m) => return missing(ID, T, &m),
+                Err(m) => return (missing(ID, T, &m), Some(script.clone())),
             }
         }
         Code::Action { id, .. } => {
             match conn
-                .read("read:actions", &format!("/actions/actions/{id}"))
+                .read(
+                    "read:actions",
+                    &format!("/actions/actions/{}", crate::http::segment(id)),
+                )
                 .await
             {
                 Ok(v) => (
@@ -564,7 +583,7 @@ async fn secret_names(conn: &Connection, code: &Code, provider: Option<&Provider
                         .filter_map(|s| s["name"].as_str().map(str::to_string))
                         .collect(),
                 ),
-                Err(m) => return missing(ID, T, &m),
+                Err(m) => return (missing(ID, T, &m), None),
             }
         }
     };
@@ -640,7 +659,7 @@ async fn secret_names(conn: &Connection, code: &Code, provider: Option<&Provider
     } else {
         format!(" (optional, not set: {})", optional.join(", "))
     };
-    if problems.is_empty() {
+    let f = if problems.is_empty() {
         finding(
             ID,
             T,
@@ -652,5 +671,6 @@ async fn secret_names(conn: &Connection, code: &Code, provider: Option<&Provider
         )
     } else {
         finding(ID, T, Status::Fail, format!("{}.", problems.join("; ")))
-    }
+    };
+    (f, Some(script))
 }
