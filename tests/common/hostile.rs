@@ -89,8 +89,7 @@ fn read_request(s: &mut TcpStream) -> bool {
 
 /// An answer whose body never ends: 64 KiB chunks until the client leaves.
 pub fn endless(s: &mut TcpStream) {
-    let head =
-        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
+    let head = "HTTP/1.1 200 OK\r\nconnection: close\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
     if s.write_all(head.as_bytes()).is_err() {
         return;
     }
@@ -106,10 +105,10 @@ pub fn large(size: usize, announce: bool) -> impl Fn(&mut TcpStream) + Send + Sy
     move |s: &mut TcpStream| {
         let head = if announce {
             format!(
-                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {size}\r\n\r\n"
+                "HTTP/1.1 200 OK\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: {size}\r\n\r\n"
             )
         } else {
-            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n".into()
+            "HTTP/1.1 200 OK\r\nconnection: close\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n".into()
         };
         if s.write_all(head.as_bytes()).is_err() {
             return;
@@ -138,7 +137,7 @@ pub fn large(size: usize, announce: bool) -> impl Fn(&mut TcpStream) + Send + Sy
 
 /// An answer that announces 1000 bytes and sends one every 100 ms.
 pub fn trickle(s: &mut TcpStream) {
-    let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n";
+    let head = "HTTP/1.1 200 OK\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n";
     if s.write_all(head.as_bytes()).is_err() {
         return;
     }
@@ -154,7 +153,7 @@ pub fn trickle(s: &mut TcpStream) {
 pub fn redirect(status: u16, to: String) -> impl Fn(&mut TcpStream) + Send + Sync + 'static {
     move |s: &mut TcpStream| {
         let _ = s.write_all(
-            format!("HTTP/1.1 {status} Redirect\r\nlocation: {to}\r\ncontent-length: 0\r\n\r\n")
+            format!("HTTP/1.1 {status} Redirect\r\nlocation: {to}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n")
                 .as_bytes(),
         );
     }
