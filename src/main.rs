@@ -423,11 +423,11 @@ fn doctor_colour() -> bool {
 
 /// Standard output and error of a headless command. Both pass through the
 /// sanitizer (text from a provider or the tenant cannot steer the
-/// terminal), except standard output for `--json`, which serde escapes and
-/// which stays exact. `colour`: the doctor's own colour sequences pass.
+/// terminal); `--json` output with JSON's own escapes, so it stays exact.
+/// `colour`: the doctor's own colour sequences pass.
 fn streams(json: bool, colour: bool) -> (Box<dyn Write>, Sanitized<std::io::Stderr>) {
     let out: Box<dyn Write> = if json {
-        Box::new(std::io::stdout())
+        Box::new(Sanitized::json(std::io::stdout()))
     } else if colour {
         Box::new(Sanitized::allowing_colour(std::io::stdout()))
     } else {

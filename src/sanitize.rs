@@ -5,8 +5,10 @@
 //! reorder a line. Newline and tab stay (layout needs them).
 //!
 //! [`Sanitized`] wraps a writer, so every byte a headless command prints
-//! passes here: no printer can forget it. JSON output is not wrapped: serde
-//! escapes control characters itself, and the text stays exact.
+//! passes here: no printer can forget it. For JSON it writes JSON's own
+//! `\uXXXX` escapes instead (serde escapes C0 controls but lets C1 controls
+//! and BiDi controls through raw), so the JSON stays exact: it parses to the
+//! same strings.
 
 use std::borrow::Cow;
 use std::io::{self, Write};
@@ -78,6 +80,8 @@ pub struct Sanitized<W: Write> {
     /// for the doctor's own colours, whose text is sanitized before it is
     /// painted.
     allow_sgr: bool,
+    /// Escape as JSON does (`\u202e`), for JSON output.
+    json: bool,
 }
 
 impl<W: Write> Sanitized<W> {
@@ -86,6 +90,16 @@ impl<W: Write> Sanitized<W> {
             inner,
             pending: Vec::new(),
             allow_sgr: false,
+            json: false,
+        }
+    }
+
+    /// For JSON text: every unsafe character written as a JSON `\uXXXX`
+    /// escape (they are all in the BMP), which parses back to itself.
+    pub fn json(inner: W) -> Sanitized<W> {
+        Sanitized {
+            json: true,
+            ..Sanitized::new(inner)
         }
     }
 
@@ -98,6 +112,20 @@ impl<W: Write> Sanitized<W> {
     }
 
     fn emit(&mut self, text: &str) -> io::Result<()> {
+        if self.json {
+            if !text.chars().any(is_unsafe) {
+                return self.inner.write_all(text.as_bytes());
+            }
+            let mut out = String::with_capacity(text.len() + 8);
+            for c in text.chars() {
+                if is_unsafe(c) {
+                    out.push_str(&format!("\\u{:04x}", c as u32));
+                } else {
+                    out.push(c);
+                }
+            }
+            return self.inner.write_all(out.as_bytes());
+        }
         if !self.allow_sgr {
             return self.inner.write_all(sanitize(text).as_bytes());
         }
@@ -193,6 +221,16 @@ mod tests {
             String::from_utf8(w.inner).unwrap(),
             "é\\u{202e}\\u{1b}[2J\u{fffd}\n"
         );
+    }
+
+    #[test]
+    fn json_stays_exact() {
+        let value = "a\u{1b}[2J\u{202e}\u{9b}b";
+        let mut w = Sanitized::json(Vec::new());
+        serde_json::to_writer(&mut w, &value).unwrap();
+        let text = String::from_utf8(w.inner).unwrap();
+        assert!(!text.chars().any(is_unsafe), "{text:?}");
+        assert_eq!(serde_json::from_str::<String>(&text).unwrap(), value);
     }
 
     #[test]

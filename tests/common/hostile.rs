@@ -171,24 +171,73 @@ pub struct Measured {
 
 /// Run `sms-mfa ARGS` as [`super::keyring::sms_mfa`] does, and measure its
 /// peak memory.
-#[allow(clippy::zombie_processes)] // reaped by wait4 below
+///
+/// Not spawned from this test process: on Linux a child's `ru_maxrss`
+/// starts at the peak of the address space it leaves at exec, which for
+/// posix_spawn is its parent's, and this process (many tests at once) is
+/// large. So this test binary is started again as a small helper
+/// ([`measure_child`]) that spawns the program and reports wait4(2)'s
+/// numbers through files.
 pub fn measured(home: &Path, args: &[&str], env: &[(&str, String)]) -> Measured {
-    let mut child = super::keyring::command(home, args, env)
+    let dir = tempfile::tempdir().unwrap();
+    let mut spec = vec![home.display().to_string(), args.len().to_string()];
+    spec.extend(args.iter().map(|a| a.to_string()));
+    for (k, v) in env {
+        spec.push(k.to_string());
+        spec.push(v.clone());
+    }
+    std::fs::write(dir.path().join("spec"), spec.join("\0")).unwrap();
+    let status = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "common::hostile::measure_child",
+            "--ignored",
+            "--test-threads=1",
+        ])
+        .env(MEASURE, dir.path())
+        .stdout(Stdio::null())
+        .status()
+        .expect("start the measuring helper");
+    assert!(status.success(), "the measuring helper failed");
+    let read = |n: &str| std::fs::read_to_string(dir.path().join(n)).unwrap();
+    let result = read("result");
+    let (code, peak) = result.split_once(' ').unwrap();
+    Measured {
+        code: code.parse().unwrap(),
+        stdout: read("stdout"),
+        stderr: read("stderr"),
+        peak_kib: peak.trim().parse().unwrap(),
+    }
+}
+
+/// Where [`measure_child`] finds what to run.
+const MEASURE: &str = "SMS_MFA_TEST_MEASURE";
+
+/// The helper of [`measured`]: does nothing unless started by it.
+#[test]
+#[ignore = "a helper: measured() runs it in a process of its own"]
+#[allow(clippy::zombie_processes)] // reaped by wait4 below
+fn measure_child() {
+    let Some(dir) = std::env::var_os(MEASURE) else {
+        return;
+    };
+    let dir = std::path::PathBuf::from(dir);
+    let spec = std::fs::read_to_string(dir.join("spec")).unwrap();
+    let mut parts = spec.split('\0');
+    let home = std::path::PathBuf::from(parts.next().unwrap());
+    let n: usize = parts.next().unwrap().parse().unwrap();
+    let args: Vec<&str> = parts.by_ref().take(n).collect();
+    let rest: Vec<&str> = parts.collect();
+    let env: Vec<(&str, String)> = rest
+        .chunks(2)
+        .map(|kv| (kv[0], kv[1].to_string()))
+        .collect();
+    let child = super::keyring::command(&home, &args, &env)
         .stdin(Stdio::null())
+        .stdout(std::fs::File::create(dir.join("stdout")).unwrap())
+        .stderr(std::fs::File::create(dir.join("stderr")).unwrap())
         .spawn()
         .expect("start sms-mfa");
-    let mut out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let o = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        let _ = out.read_to_end(&mut s);
-        s
-    });
-    let e = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        let _ = err.read_to_end(&mut s);
-        s
-    });
     let pid = child.id() as libc::pid_t;
     let mut status = 0;
     // SAFETY: wait4 on our own child, with valid out-pointers.
@@ -200,10 +249,5 @@ pub fn measured(home: &Path, args: &[&str], env: &[(&str, String)]) -> Measured 
     } else {
         -1
     };
-    Measured {
-        code,
-        stdout: String::from_utf8_lossy(&o.join().unwrap()).into_owned(),
-        stderr: String::from_utf8_lossy(&e.join().unwrap()).into_owned(),
-        peak_kib: usage.ru_maxrss,
-    }
+    std::fs::write(dir.join("result"), format!("{code} {}", usage.ru_maxrss)).unwrap();
 }
