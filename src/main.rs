@@ -10,10 +10,12 @@ use sms_mfa::tui::{self, Exit};
 use sms_mfa::wizard::Wizard;
 use std::process::ExitCode;
 
+use sms_mfa::cli::{SecretsCommand, TenantCommand};
 use sms_mfa::commands::{FAILURE, USAGE};
 use sms_mfa::providers::Setting;
+use sms_mfa::sanitize::Sanitized;
 use sms_mfa::secrets::{self, OsKeyring};
-use std::io::{IsTerminal, Read};
+use std::io::{IsTerminal, Read, Write};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -40,7 +42,14 @@ fn main() -> ExitCode {
         Ok((_, file)) => {
             tracing::info!(version = env!("CARGO_PKG_VERSION"), log = %file.display(), "starting")
         }
-        Err(e) => notice = Some(format!("Logging is off: {e}.")),
+        Err(e) => {
+            let text = format!("Logging is off: {e}.");
+            // Headless: said on standard error; the wizard shows it.
+            if cli.command.is_some() {
+                eprintln!("sms-mfa: warning: {}", sms_mfa::sanitize::sanitize(&text));
+            }
+            notice = Some(text);
+        }
     }
     if let Some(Command::Secrets(cmd)) = &cli.command {
         let store = OsKeyring::new();
@@ -51,7 +60,11 @@ fn main() -> ExitCode {
             store: &store,
             env: &secrets::process_env,
         };
-        let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
+        let json = matches!(
+            cmd,
+            SecretsCommand::List { json: true, .. } | SecretsCommand::Check { json: true }
+        );
+        let (mut out, mut err) = streams(json, false);
         let mut io = commands::secrets::Io {
             out: &mut out,
             err: &mut err,
@@ -71,8 +84,12 @@ fn main() -> ExitCode {
             store: &store,
             env: &secrets::process_env,
         };
-        let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
-        use sms_mfa::cli::TenantCommand;
+        let json = match cmd {
+            TenantCommand::Check { json }
+            | TenantCommand::Apply { json, .. }
+            | TenantCommand::Try { json, .. } => *json,
+        };
+        let (mut out, mut err) = streams(json, false);
         let code = runtime.block_on(async {
             match cmd {
                 TenantCommand::Check { json } => {
@@ -103,7 +120,9 @@ fn main() -> ExitCode {
     }
     if let Some(Command::Code { provider, target }) = &cli.command {
         let profile = config::load(&paths, &cli.profile);
-        let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
+        // The code itself is exact (no escape could be in it: render
+        // refuses control characters); messages go through the sanitizer.
+        let (mut out, mut err) = (std::io::stdout(), Sanitized::new(std::io::stderr()));
         let code = commands::code::print(
             Catalog::builtin(),
             &profile.profile,
@@ -148,8 +167,24 @@ fn main() -> ExitCode {
     if let Some(scenario) = scenario {
         return sandbox(paths, scenario, notice);
     }
+    // One wizard per profile: a second one may look, read-only, or quit.
+    let (_claim, read_only) = match config::claim_wizard(&paths, &cli.profile) {
+        Ok(config::Claim::Mine(lock)) => (Some(lock), None),
+        Ok(config::Claim::InUse(pid)) => match ask_read_only(&cli.profile, pid) {
+            Some(note) => (None, Some(note)),
+            None => return ExitCode::SUCCESS,
+        },
+        Err(e) => {
+            eprintln!(
+                "sms-mfa: cannot claim profile {} ({e}); continuing without the claim.",
+                cli.profile
+            );
+            (None, None)
+        }
+    };
     let loaded = config::load(&paths, &cli.profile);
-    let notice = loaded.notice.or(notice);
+    let notice = read_only.clone().or(loaded.notice).or(notice);
+    let session = config::Session::new(loaded.profile.clone(), read_only.is_some());
     let wizard = Wizard::new(
         Catalog::builtin(),
         Checklist::builtin(),
@@ -160,12 +195,33 @@ fn main() -> ExitCode {
     let Some(runtime) = runtime() else {
         return ExitCode::from(FAILURE);
     };
-    let services = tui::Services::os(paths, Catalog::builtin());
+    let mut services = tui::Services::os(paths, Catalog::builtin());
+    services.session = std::sync::Arc::new(session);
     let result = runtime.block_on(tui::run(wizard, services));
     // A keyring call that is still waiting (at most its timeout) must not
     // hold the exit up.
     runtime.shutdown_timeout(std::time::Duration::from_millis(200));
     exit_code(result)
+}
+
+/// Another wizard has the profile: say so and ask whether to open it
+/// read-only or quit. Returns the notice for the read-only wizard, or None
+/// to quit.
+fn ask_read_only(profile: &str, pid: Option<u32>) -> Option<String> {
+    let who = pid.map_or_else(
+        || "another sms-mfa wizard".to_string(),
+        |p| format!("PID {p}"),
+    );
+    eprint!(
+        "sms-mfa: profile {profile} in use by {who}: its saves and yours would overwrite each other.\r\n\
+         Open it read-only (nothing is saved) or quit? [r/Q] "
+    );
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    let _ = std::io::stdin().read_line(&mut line);
+    line.trim().eq_ignore_ascii_case("r").then(|| {
+        format!("Read-only: profile {profile} is in use by {who}; nothing you change here is saved to it.")
+    })
 }
 
 /// A small single-threaded runtime, or `None` after saying why not.
@@ -304,7 +360,12 @@ fn provider_command(cmd: &Command, profile: &str, paths: &sms_mfa::config::Paths
         env: &secrets::process_env,
         http: sms_mfa::providers::clients::Http::new(),
     };
-    let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
+    let (json, colour) = match cmd {
+        Command::SendTest { json, .. } | Command::CheckCredentials { json, .. } => (*json, false),
+        Command::Doctor { json, .. } => (*json, doctor_colour()),
+        _ => (false, false),
+    };
+    let (mut out, mut err) = streams(json, colour);
     let result = runtime.block_on(async {
         match cmd {
             Command::SendTest {
@@ -338,10 +399,7 @@ fn provider_command(cmd: &Command, profile: &str, paths: &sms_mfa::config::Paths
                     to: to.as_deref(),
                     json: *json,
                     verbose: *verbose,
-                    color: sms_mfa::doctor::report::use_color(
-                        std::io::stdout().is_terminal(),
-                        std::env::var("NO_COLOR").ok().as_deref(),
-                    ),
+                    color: colour,
                     slow_after: sms_mfa::doctor::SLOW_AFTER,
                 };
                 commands::doctor::run(&ctx, &mut out, &mut err, args).await
@@ -353,4 +411,27 @@ fn provider_command(cmd: &Command, profile: &str, paths: &sms_mfa::config::Paths
     });
     runtime.shutdown_timeout(std::time::Duration::from_millis(200));
     result.unwrap_or(FAILURE)
+}
+
+/// Whether the doctor colours its text: a terminal, and NO_COLOR unset.
+fn doctor_colour() -> bool {
+    sms_mfa::doctor::report::use_color(
+        std::io::stdout().is_terminal(),
+        std::env::var("NO_COLOR").ok().as_deref(),
+    )
+}
+
+/// Standard output and error of a headless command. Both pass through the
+/// sanitizer (text from a provider or the tenant cannot steer the
+/// terminal); `--json` output with JSON's own escapes, so it stays exact.
+/// `colour`: the doctor's own colour sequences pass.
+fn streams(json: bool, colour: bool) -> (Box<dyn Write>, Sanitized<std::io::Stderr>) {
+    let out: Box<dyn Write> = if json {
+        Box::new(Sanitized::json(std::io::stdout()))
+    } else if colour {
+        Box::new(Sanitized::allowing_colour(std::io::stdout()))
+    } else {
+        Box::new(Sanitized::new(std::io::stdout()))
+    };
+    (out, Sanitized::new(std::io::stderr()))
 }

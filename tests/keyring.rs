@@ -720,3 +720,43 @@ fn the_sandbox_keeps_its_secrets_apart() {
         "the real profile is not touched"
     );
 }
+
+/// 16 `secrets set` of different settings on one profile at once: each
+/// read-modify-write holds the profile's lock, so all 16 are there
+/// afterwards (without it, 13 of them left 5).
+#[test]
+fn parallel_secrets_set_on_one_profile_keep_every_setting() {
+    use sms_mfa::providers::{Catalog, validate};
+    let home = tempfile::tempdir().unwrap();
+    let catalog = Catalog::builtin();
+    let settings: Vec<(String, String, String)> = catalog
+        .groups()
+        .flat_map(|p| p.settings.iter().map(move |s| (p, s)))
+        .filter(|(_, s)| !s.secret && !validate(s, &s.example).is_error())
+        .map(|(p, s)| (p.id.clone(), s.name.clone(), s.example.clone()))
+        .take(16)
+        .collect();
+    assert_eq!(settings.len(), 16, "16 non-secret settings: {settings:?}");
+    let runs: Vec<_> = settings
+        .iter()
+        .cloned()
+        .map(|(p, name, value)| {
+            let home = home.path().to_path_buf();
+            std::thread::spawn(move || sms_mfa(&home, &["secrets", "set", &p, &name], &value, &[]))
+        })
+        .collect();
+    for r in runs {
+        let r = r.join().unwrap();
+        assert_eq!(r.code, 0, "{r:?}");
+    }
+    let text =
+        std::fs::read_to_string(home.path().join("config/sms-mfa/profiles/default.toml")).unwrap();
+    let profile: toml::Table = toml::from_str(&text).unwrap();
+    for (p, name, value) in &settings {
+        assert_eq!(
+            profile["settings"][p.as_str()][name.as_str()].as_str(),
+            Some(value.as_str()),
+            "{p} {name} kept: {text}"
+        );
+    }
+}

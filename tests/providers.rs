@@ -1070,3 +1070,90 @@ async fn an_empty_error_message_still_says_something() {
         assert!(!f.message.trim().is_empty(), "{p}: {f:?}");
     }
 }
+
+/// An answer that trickles in (one byte every 100 ms) is cut by the
+/// request timeout, body included: a network problem, in bounded time.
+#[tokio::test]
+async fn a_trickling_answer_is_cut_by_the_request_timeout() {
+    let server = common::hostile::raw("127.0.0.1", common::hostile::trickle);
+    for p in PROVIDERS {
+        let http = Http::with_timeouts(Duration::from_secs(1), Duration::from_secs(1));
+        let started = std::time::Instant::now();
+        let f = Client::new(Catalog::builtin(), p, &settings_for(p, &server.uri()), http)
+            .unwrap()
+            .check_credentials()
+            .await
+            .unwrap_err();
+        let took = started.elapsed();
+        assert!(took < Duration::from_secs(4), "{p}: took {took:?}");
+        assert_eq!(f.class, ErrorClass::Network, "{p}: {f:?}");
+        assert!(f.message.contains("no answer"), "{p}: {f:?}");
+    }
+    assert!(server.hits() >= PROVIDERS.len(), "every client asked");
+}
+
+/// A redirect (any of the four) is an error that names where it pointed,
+/// and nothing reaches that address: not the credentials, not the message.
+#[tokio::test]
+async fn a_redirect_is_never_followed_and_names_where_it_pointed() {
+    use common::hostile::{raw, redirect};
+    let elsewhere = raw("127.0.0.2", |s| {
+        use std::io::Write;
+        let _ = s.write_all(b"HTTP/1.1 200 OK\r\nconnection: close\r\ncontent-length: 2\r\n\r\n{}");
+    });
+    for status in [301, 302, 307, 308] {
+        // U+202E in the Location: shown escaped, never raw.
+        let to_url = format!("{}/steal?x=\u{202e}", elsewhere.uri());
+        let here = raw("127.0.0.1", redirect(status, to_url));
+        for p in PROVIDERS {
+            let c = client(p, &settings_for(p, &here.uri()));
+            let sent = c.send_test(&to(), TEXT).await.unwrap_err();
+            let checked = c.check_credentials().await.unwrap_err();
+            for f in [sent, checked] {
+                assert!(
+                    f.message.contains(&format!(
+                        "HTTP {status}, a redirect to {}/steal",
+                        elsewhere.uri()
+                    )),
+                    "{p}: {f:?}"
+                );
+                assert!(
+                    f.message.contains("x=\\u{202e}") && !f.message.contains('\u{202e}'),
+                    "the location is sanitized: {f:?}"
+                );
+                assert_eq!(f.http_status, Some(status), "{p}");
+            }
+        }
+        assert!(here.hits() > 0);
+    }
+    assert_eq!(elsewhere.hits(), 0, "nothing reached the redirect's target");
+}
+
+/// A body over the limit, announced, chunked or without end, is an error
+/// that says so, for every provider's client.
+#[tokio::test]
+async fn an_answer_over_the_body_limit_is_an_error_that_says_so() {
+    use common::hostile::{endless, large, raw};
+    let limit = sms_mfa::http::BODY_LIMIT;
+    let servers = [
+        raw("127.0.0.1", large(limit + 1, true)),
+        raw("127.0.0.1", large(limit + 1, false)),
+        raw("127.0.0.1", endless),
+    ];
+    for server in &servers {
+        for p in PROVIDERS {
+            let f = client(p, &settings_for(p, &server.uri()))
+                .check_credentials()
+                .await
+                .unwrap_err();
+            assert!(f.message.contains("larger than 1 MiB"), "{p}: {f:?}");
+        }
+    }
+    // Exactly the limit is read.
+    let at_limit = raw("127.0.0.1", large(limit, false));
+    let f = client("vonage", &settings_for("vonage", &at_limit.uri()))
+        .check_credentials()
+        .await
+        .unwrap_err();
+    assert!(!f.message.contains("larger than"), "{f:?}");
+}

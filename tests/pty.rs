@@ -191,3 +191,59 @@ fn invalid_profile_name_is_a_usage_error() {
         );
     }
 }
+
+/// `secrets set` while the wizard is open on the same profile: the
+/// wizard's next save keeps it (it merges its own changes over the file
+/// instead of writing its copy over it).
+#[test]
+fn a_headless_write_while_the_wizard_is_open_survives_its_next_save() {
+    let home = tempfile::tempdir().unwrap();
+    let mut s = Session::spawn(&[], home.path());
+    wait_for_provider_list(&s);
+    let r = common::keyring::sms_mfa(
+        home.path(),
+        &["secrets", "set", "auth0", "AUTH0_DOMAIN"],
+        "acme.eu.auth0.com",
+        &[],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    s.send(ENTER); // Twilio: the wizard saves the provider and the step
+    s.wait_for("TWILIO_ACCOUNT_SID");
+    s.send(CTRL_C);
+    assert_eq!(s.wait_exit(), 0);
+    let profile = std::fs::read_to_string(profile_file(home.path(), "default")).unwrap();
+    assert!(profile.contains("provider = \"twilio\""), "{profile}");
+    assert!(
+        profile.contains("AUTH0_DOMAIN = \"acme.eu.auth0.com\""),
+        "the headless write survived: {profile}"
+    );
+}
+
+/// A second wizard on a profile that one has open says which process has
+/// it, and offers read-only (which saves nothing) or quit.
+#[test]
+fn a_second_wizard_on_the_profile_is_told_who_has_it() {
+    let home = tempfile::tempdir().unwrap();
+    let mut first = Session::spawn(&[], home.path());
+    wait_for_provider_list(&first);
+    let told = format!("profile default in use by PID {}", first.pid());
+    let mut second = Session::spawn(&[], home.path());
+    second.wait_for_wrapped(&told);
+    second.send("q\r");
+    assert_eq!(second.wait_exit(), 0);
+    let mut third = Session::spawn(&[], home.path());
+    third.wait_for_wrapped(&told);
+    third.send("r\r");
+    wait_for_provider_list(&third);
+    third.wait_for_wrapped("Read-only");
+    third.send(ENTER); // would save the provider and the step
+    third.wait_for("TWILIO_ACCOUNT_SID");
+    third.send(CTRL_C);
+    assert_eq!(third.wait_exit(), 0);
+    assert!(
+        !profile_file(home.path(), "default").exists(),
+        "the read-only wizard saved nothing"
+    );
+    first.send("q");
+    assert_eq!(first.wait_exit(), 0);
+}

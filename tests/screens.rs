@@ -479,7 +479,9 @@ fn tenant_states() -> Vec<(&'static str, Wizard)> {
                         "HTTP 409 Conflict: A phone provider already exists.".into(),
                     )),
                     not_applied: plan.changes[3..].iter().map(|c| plan.describe(c)).collect(),
+                    interrupted: false,
                     record: None,
+                    record_error: None,
                 },
                 backup: "/home/u/.local/share/sms-mfa/backups/acme.eu.auth0.com-20261123T101500Z"
                     .into(),

@@ -281,6 +281,218 @@ async fn follow_reads_twilio_delivery_until_final() {
     assert_eq!(doc["delivery"][0]["error_code"], "30003");
 }
 
+/// A Twilio fake (its documented shapes) whose every printed field carries
+/// terminal escapes: the account name, the message id (also a path
+/// traversal), the status, the delivery error; or, `refusing`, error
+/// messages.
+async fn hostile_twilio(refusing: bool) -> MockServer {
+    use common::hostile::EVIL;
+    let server = MockServer::start().await;
+    if refusing {
+        let refusal = |code: u32| {
+            ResponseTemplate::new(400)
+                .set_body_json(serde_json::json!({"code": code, "message": EVIL, "status": 400}))
+        };
+        Mock::given(method("POST"))
+            .respond_with(refusal(21211))
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .respond_with(refusal(20003))
+            .mount(&server)
+            .await;
+        return server;
+    }
+    Mock::given(method("GET"))
+        .and(path(format!("/2010-04-01/Accounts/{SID}.json")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "sid": SID, "friendly_name": EVIL, "status": "active", "type": "Trial"})))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(serde_json::json!({
+            "sid": HOSTILE_ID, "status": EVIL, "error_code": null})))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(wiremock::matchers::path_regex(r"/Messages/.*\.json$"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "sid": HOSTILE_ID, "status": "undelivered", "error_code": 30003,
+            "error_message": EVIL})))
+        .mount(&server)
+        .await;
+    server
+}
+
+/// A message id that is a path traversal with an escape sequence in it.
+const HOSTILE_ID: &str = "../../steal?x=\u{1b}[2J";
+
+/// Text from a provider (names, ids, statuses, error messages) and a
+/// setting from the environment reach the terminal of every headless
+/// command only with their controls made visible; the message id goes
+/// into the `--follow` URL as one escaped path segment.
+#[tokio::test]
+async fn escape_sequences_from_a_provider_never_reach_the_terminal() {
+    use common::hostile::assert_clean;
+    let home = tempfile::tempdir().unwrap();
+    let good = hostile_twilio(false).await;
+    let bad = hostile_twilio(true).await;
+    let to = ["--to", "+14155550100"];
+    let runs: Vec<(&str, Vec<&str>, &MockServer)> = vec![
+        (
+            "check-credentials",
+            vec!["check-credentials", "--provider", "twilio"],
+            &good,
+        ),
+        (
+            "refused check-credentials",
+            vec!["check-credentials", "--provider", "twilio"],
+            &bad,
+        ),
+        (
+            "send-test --follow",
+            [&["send-test", "--provider", "twilio", "--follow"][..], &to].concat(),
+            &good,
+        ),
+        (
+            "refused send-test",
+            [&["send-test", "--provider", "twilio"][..], &to].concat(),
+            &bad,
+        ),
+        (
+            "doctor",
+            [&["doctor", "--provider", "twilio", "--verbose"][..], &to].concat(),
+            &good,
+        ),
+        (
+            "refused doctor",
+            [&["doctor", "--provider", "twilio", "--verbose"][..], &to].concat(),
+            &bad,
+        ),
+    ];
+    for (what, a, server) in runs {
+        let r = run(home.path(), args(&a), env_for("twilio", &server.uri())).await;
+        assert_clean(what, &r.stdout);
+        assert_clean(what, &r.stderr);
+        assert!(
+            r.stdout.contains("\\u{1b}]0;pwned\\u{7}") && r.stdout.contains("\\u{202e}"),
+            "{what}: the text is shown, its controls visible: {r:?}"
+        );
+    }
+    // The id stayed one segment of the status URL: nothing else was asked.
+    let paths: Vec<String> = good
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.url.path().to_string())
+        .collect();
+    assert!(
+        paths
+            .iter()
+            .all(|p| p.starts_with(&format!("/2010-04-01/Accounts/{SID}"))),
+        "{paths:?}"
+    );
+    assert!(
+        paths
+            .iter()
+            .any(|p| p.ends_with("/Messages/..%2F..%2Fsteal%3Fx%3D%1B%5B2J.json")),
+        "{paths:?}"
+    );
+    // The JSON stays exact: serde escapes the controls, nothing is lost.
+    let r = run(
+        home.path(),
+        args(&["check-credentials", "--provider", "twilio", "--json"]),
+        env_for("twilio", &good.uri()),
+    )
+    .await;
+    assert_clean("check-credentials --json", &r.stdout);
+    assert!(
+        json(&r)["summary"]
+            .as_str()
+            .unwrap()
+            .contains(common::hostile::EVIL)
+    );
+    // A setting from the environment, listed.
+    let mut env = env_for("esendex", "https://api.esendex.com");
+    env.retain(|(k, _)| *k != "SMS_MFA_ESENDEX_USERNAME");
+    env.push(("SMS_MFA_ESENDEX_USERNAME", common::hostile::EVIL.into()));
+    let r = run(
+        home.path(),
+        args(&["secrets", "list", "--provider", "esendex"]),
+        env,
+    )
+    .await;
+    assert_clean("secrets list", &r.stdout);
+    assert_clean("secrets list", &r.stderr);
+    assert!(r.stdout.contains("\\u{202e}"), "{r:?}");
+    // The log holds no raw control either, and is private.
+    let log = home.path().join("data/sms-mfa/logs/sms-mfa.log");
+    assert_clean("the log", &std::fs::read_to_string(&log).unwrap());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&log), 0o600);
+        assert_eq!(mode(log.parent().unwrap()), 0o700);
+    }
+}
+
+/// A setting typed with a control character is refused, and nothing is
+/// stored.
+#[tokio::test]
+async fn a_setting_with_a_control_character_is_refused() {
+    let home = tempfile::tempdir().unwrap();
+    for (name, value) in [
+        ("ESENDEX_USERNAME", "admin\u{1b}[2J@example.com"),
+        ("ESENDEX_USERNAME", "admin\u{202e}@example.com"),
+        ("ESENDEX_BASE_URL", "https://api.esendex.com\r"),
+        ("ESENDEX_BASE_URL", "https://user:pw@api.esendex.com"),
+        ("ESENDEX_BASE_URL", "https://api.esendex.com/#top"),
+    ] {
+        let h = home.path().to_path_buf();
+        let r = tokio::task::spawn_blocking(move || {
+            sms_mfa(&h, &["secrets", "set", "esendex", name], value, &[])
+        })
+        .await
+        .unwrap();
+        assert_eq!(r.code, 2, "{name}={value:?}: {r:?}");
+        common::hostile::assert_clean("secrets set", &r.stderr);
+    }
+    assert!(
+        !home
+            .path()
+            .join("config/sms-mfa/profiles/default.toml")
+            .exists(),
+        "nothing stored"
+    );
+}
+
+/// An answer without end, or of 400 MiB: `check-credentials` stops at the
+/// body limit with a message that says so, its peak memory far below
+/// 64 MiB (400 MiB took it to 4.5 GB before the limit).
+#[tokio::test]
+async fn huge_or_endless_answers_stop_at_the_limit_in_little_memory() {
+    use common::hostile::{endless, large, measured, raw};
+    let home = tempfile::tempdir().unwrap();
+    for (what, server) in [
+        ("endless", raw("127.0.0.1", endless)),
+        ("400 MiB", raw("127.0.0.1", large(400 * 1024 * 1024, false))),
+    ] {
+        let env = env_for("vonage", &server.uri());
+        let h = home.path().to_path_buf();
+        let r = tokio::task::spawn_blocking(move || {
+            measured(&h, &["check-credentials", "--provider", "vonage"], &env)
+        })
+        .await
+        .unwrap();
+        eprintln!("check-credentials, {what} answer: peak {} KiB", r.peak_kib);
+        assert_eq!(r.code, 1, "{what}: {r:?}");
+        assert!(r.stdout.contains("larger than 1 MiB"), "{what}: {r:?}");
+        assert!(r.peak_kib < 64 * 1024, "{what}: peak {} KiB", r.peak_kib);
+    }
+}
+
 /// The wizard sending through a fake that stalls: the spinner's elapsed
 /// time advances on screen, and Esc returns to an editable form.
 #[tokio::test]

@@ -441,3 +441,86 @@ async fn a_ready_token_is_used_as_is() {
         "no token exchange"
     );
 }
+
+/// The Auth0 connection (the token request with the client secret, and
+/// every API call) follows no redirect: it is an error naming where it
+/// pointed, and nothing reaches that address.
+#[tokio::test]
+async fn auth0_redirects_are_never_followed() {
+    use common::hostile::{raw, redirect};
+    use sms_mfa::auth0::Connection;
+    let elsewhere = raw("127.0.0.2", |s| {
+        use std::io::Write;
+        let _ = s.write_all(b"HTTP/1.1 200 OK\r\nconnection: close\r\ncontent-length: 2\r\n\r\n{}");
+    });
+    let here = raw(
+        "127.0.0.1",
+        redirect(307, format!("{}/oauth/token", elsewhere.uri())),
+    );
+    let e = Connection::connect(here.uri(), "acme.eu.auth0.com", CLIENT_ID, CLIENT_SECRET)
+        .await
+        .err()
+        .expect("a redirect is refused");
+    assert!(
+        e.to_string()
+            .contains(&format!("a redirect to {}/oauth/token", elsewhere.uri())),
+        "{e}"
+    );
+    let e = Connection::with_token(here.uri(), "t".into())
+        .get("/actions/actions")
+        .await
+        .unwrap_err();
+    assert_eq!(e.status, 307, "{e}");
+    assert!(e.to_string().contains("follows no redirects"), "{e}");
+    assert_eq!(elsewhere.hits(), 0, "the client secret went nowhere else");
+}
+
+/// An Auth0 answer over the body limit (the token's or an API call's), or
+/// one without end, is an error that says so.
+#[tokio::test]
+async fn auth0_answers_over_the_body_limit_are_refused() {
+    use common::hostile::{endless, large, raw};
+    use sms_mfa::auth0::Connection;
+    let limit = sms_mfa::http::BODY_LIMIT;
+    for server in [
+        raw("127.0.0.1", large(limit + 1, true)),
+        raw("127.0.0.1", large(limit + 1, false)),
+        raw("127.0.0.1", endless),
+    ] {
+        let e = Connection::connect(server.uri(), "acme.eu.auth0.com", CLIENT_ID, CLIENT_SECRET)
+            .await
+            .err()
+            .expect("refused");
+        assert!(e.to_string().contains("larger than 1 MiB"), "{e}");
+        let e = Connection::with_token(server.uri(), "t".into())
+            .get("/logs")
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("larger than 1 MiB"), "{e}");
+    }
+}
+
+/// `tenant check` against a token endpoint whose answer never ends: the
+/// process stops at the limit, its peak memory far below 64 MiB (it was
+/// 4.7 GB before the limit).
+#[tokio::test]
+async fn tenant_check_against_an_endless_answer_stays_small() {
+    let server = common::hostile::raw("127.0.0.1", common::hostile::endless);
+    let home = tempfile::tempdir().unwrap();
+    let env = vec![
+        ("SMS_MFA_AUTH0_DOMAIN", "acme.eu.auth0.com".to_string()),
+        ("SMS_MFA_AUTH0_CLIENT_ID", CLIENT_ID.to_string()),
+        ("SMS_MFA_AUTH0_CLIENT_SECRET", CLIENT_SECRET.to_string()),
+        ("SMS_MFA_AUTH0_BASE_URL", server.uri()),
+    ];
+    let h = home.path().to_path_buf();
+    let r = tokio::task::spawn_blocking(move || {
+        common::hostile::measured(&h, &["tenant", "check"], &env)
+    })
+    .await
+    .unwrap();
+    eprintln!("tenant check, endless answer: peak {} KiB", r.peak_kib);
+    assert_eq!(r.code, 2, "cannot check: {r:?}");
+    assert!(r.stderr.contains("larger than 1 MiB"), "{r:?}");
+    assert!(r.peak_kib < 64 * 1024, "peak {} KiB", r.peak_kib);
+}

@@ -1217,3 +1217,254 @@ async fn the_simulated_tenant_holds_the_real_rules() {
         .unwrap();
     assert_eq!(old, json!([]));
 }
+
+/// A tenant whose every printed field carries terminal escapes: an Action
+/// and a phone provider named with them, failure logs, error answers.
+fn hostile_tenant() -> Tenant {
+    use common::hostile::EVIL;
+    let mut t = Tenant::fresh_upe().with_bound_action(
+        "act_1",
+        EVIL,
+        "custom-phone-provider",
+        "exports.onExecuteCustomPhoneProvider = async () => {};",
+    );
+    t.phone_providers = vec![json!({"id": "pro_1", "tenant": "acme", "name": EVIL,
+        "channel": "phone", "disabled": true,
+        "configuration": {"delivery_methods": ["voice"]},
+        "created_at": "2026-11-01T10:00:00.000Z", "updated_at": "2026-11-01T10:00:00.000Z"})];
+    t.logs = json!([{"date": "2026-11-23T10:00:00.000Z", "type": "fn",
+        "description": EVIL, "details": {"error": EVIL, "message": EVIL}}]);
+    t
+}
+
+/// Text from the tenant (names, logs, Auth0's error bodies) reaches the
+/// terminal of `tenant check`, `apply` (the plan and the result lines) and
+/// `try` only with its controls made visible.
+#[tokio::test]
+async fn escape_sequences_from_the_tenant_never_reach_the_terminal() {
+    use common::hostile::{EVIL, assert_clean};
+    let refusal = json!({"statusCode": 409, "error": EVIL, "message": EVIL, "errorCode": EVIL});
+    let fake = auth0::serve(hostile_tenant(), Duration::ZERO).await;
+    let home = tempfile::tempdir().unwrap();
+    let env = env(&fake, "twilio", TWILIO_API);
+    let visible = |what: &str, r: &Run| {
+        assert_clean(what, &r.stdout);
+        assert_clean(what, &r.stderr);
+        assert!(
+            (r.stdout.clone() + &r.stderr).contains("\\u{1b}]0;pwned\\u{7}"),
+            "{what}: the text is shown, its controls visible: {r:?}"
+        );
+    };
+    let (r, _) = run(home.path(), &["tenant", "check"], env.clone()).await;
+    visible("tenant check", &r);
+    let (r, _) = run(
+        home.path(),
+        &["tenant", "apply", "--provider", "twilio"],
+        env.clone(),
+    )
+    .await;
+    visible("tenant apply (the plan)", &r);
+    // The Action on the trigger is adopted: its update is refused.
+    fake.state.lock().unwrap().fail = Some((
+        "PATCH".into(),
+        "/api/v2/actions/actions/act_1".into(),
+        409,
+        refusal.clone(),
+    ));
+    let (r, _) = run(
+        home.path(),
+        &["tenant", "apply", "--provider", "twilio", "--apply"],
+        env.clone(),
+    )
+    .await;
+    assert_eq!(r.code, 1, "{r:?}");
+    visible("tenant apply --apply (the result)", &r);
+    {
+        let mut t = fake.state.lock().unwrap();
+        t.phone_providers[0]["name"] = json!("custom");
+        t.fail = Some((
+            "POST".into(),
+            "/api/v2/branding/phone/providers/pro_1/try".into(),
+            409,
+            refusal,
+        ));
+    }
+    let (r, _) = run(
+        home.path(),
+        &["tenant", "try", "--to", "+14155550100"],
+        env.clone(),
+    )
+    .await;
+    visible("tenant try", &r);
+    // A token refusal with escapes in Auth0's words.
+    let token = wiremock::MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::method("POST"))
+        .respond_with(
+            wiremock::ResponseTemplate::new(401)
+                .set_body_json(json!({"error": EVIL, "error_description": EVIL})),
+        )
+        .mount(&token)
+        .await;
+    let mut e = env.clone();
+    e.retain(|(k, _)| *k != "SMS_MFA_AUTH0_BASE_URL");
+    e.push(("SMS_MFA_AUTH0_BASE_URL", token.uri()));
+    let (r, _) = run(home.path(), &["tenant", "check"], e).await;
+    assert_eq!(r.code, 2, "{r:?}");
+    visible("tenant check, token refused", &r);
+}
+
+/// SIGTERM while `tenant apply --apply` runs against a slow tenant: the
+/// change in progress finishes, the result says what was applied and what
+/// was not, exit 143; the record holds the Action made, so the next plan
+/// lists exactly what was not applied.
+#[tokio::test]
+async fn sigterm_during_a_headless_apply_reports_and_records_what_was_done() {
+    // Every Management API answer takes 250 ms: the apply is slow.
+    let fake = auth0::serve(Tenant::fresh_upe(), Duration::from_millis(250)).await;
+    let home = tempfile::tempdir().unwrap();
+    let env = env(&fake, "twilio", TWILIO_API);
+    let state = fake.state.clone();
+    let (h, e) = (home.path().to_path_buf(), env.clone());
+    let r = tokio::task::spawn_blocking(move || {
+        let child = common::keyring::command(
+            &h,
+            &["tenant", "apply", "--provider", "twilio", "--apply"],
+            &e,
+        )
+        .stdin(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+        // The signal comes once the first change (the Action) is made.
+        let asked = std::time::Instant::now();
+        while state.lock().unwrap().actions.is_empty() {
+            assert!(asked.elapsed() < Duration::from_secs(20), "never started");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        common::keyring::signal(child.id(), libc::SIGTERM);
+        let out = child.wait_with_output().unwrap();
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    })
+    .await
+    .unwrap();
+    assert_eq!(r.code, 143, "{r:?}");
+    assert!(
+        r.stderr
+            .contains("SIGTERM: finishing the change in progress"),
+        "{r:?}"
+    );
+    assert!(
+        r.stdout.contains("✓ Create the Action 'sms-mfa-twilio'"),
+        "{r:?}"
+    );
+    assert!(r.stdout.contains("Interrupted by SIGTERM"), "{r:?}");
+    let not_applied: Vec<&str> = r
+        .stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("- not applied: "))
+        .collect();
+    assert!(!not_applied.is_empty(), "stopped part-way: {r:?}");
+    // The record holds the Action made.
+    let dir = home.path().join("data/sms-mfa/applied");
+    let file = std::fs::read_dir(&dir)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let record: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    let made = fake.tenant().actions[0]["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        record["sms-mfa-twilio"]["action_id"],
+        made.as_str(),
+        "{record:#}"
+    );
+    // The next plan lists exactly what was not applied.
+    let (_, doc) = run(
+        home.path(),
+        &["tenant", "apply", "--provider", "twilio", "--json"],
+        env,
+    )
+    .await;
+    let next: Vec<String> = doc["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["description"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(next, not_applied, "{doc:#}");
+}
+
+/// Every file `tenant apply` creates (backups with the tenant's old code,
+/// the record, the log, the profile and its lock) is 0600 in 0700 folders.
+#[cfg(unix)]
+#[tokio::test]
+async fn every_file_the_program_creates_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let t = Tenant::fresh_upe().with_bound_action(
+        "act_old",
+        "old-sms",
+        "custom-phone-provider",
+        "exports.onExecuteCustomPhoneProvider = async () => { /* API_KEY=... */ };",
+    );
+    let fake = auth0::serve(t, Duration::ZERO).await;
+    let home = tempfile::tempdir().unwrap();
+    let env = env(&fake, "twilio", TWILIO_API);
+    let h = home.path().to_path_buf();
+    let r = tokio::task::spawn_blocking(move || {
+        sms_mfa(
+            &h,
+            &["secrets", "set", "twilio", "TWILIO_PHONE_NUMBER"],
+            "+15005550006",
+            &[],
+        )
+    })
+    .await
+    .unwrap();
+    assert_eq!(r.code, 0, "{r:?}");
+    let (r, _) = run(
+        home.path(),
+        &["tenant", "apply", "--provider", "twilio", "--apply"],
+        env,
+    )
+    .await;
+    assert_eq!(r.code, 0, "{r:?}");
+    let mut files = Vec::new();
+    let mut dirs = vec![
+        home.path().join("config/sms-mfa"),
+        home.path().join("data/sms-mfa"),
+    ];
+    let mut seen = 0;
+    while let Some(d) = dirs.pop() {
+        let mode = std::fs::metadata(&d).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700, "{}", d.display());
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else {
+                let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+                assert_eq!(mode, 0o600, "{}", p.display());
+                files.push(p);
+            }
+            seen += 1;
+        }
+    }
+    let names: Vec<String> = files
+        .iter()
+        .map(|f| f.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    for want in [
+        "default.toml",
+        "default.toml.lock",
+        "sms-mfa.log",
+        "settings.json",
+        "action-old-sms.js",
+    ] {
+        assert!(names.iter().any(|n| n == want), "{want} in {names:?}");
+    }
+    assert!(seen >= 8, "{names:?}");
+}

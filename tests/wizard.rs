@@ -917,7 +917,9 @@ fn a_plan_is_applied_only_after_y_and_then_checked_again() {
         applied: vec!["a".into(), "b".into(), "c".into()],
         failed: None,
         not_applied: vec![],
+        interrupted: false,
         record: None,
+        record_error: None,
     };
     let e = w.update(Msg::TenantDone {
         op,

@@ -99,6 +99,10 @@ pub fn missing_scopes(conn: &Connection, generation: Option<Generation>) -> Vec<
 pub struct Report {
     pub generation: Option<Generation>,
     pub findings: Vec<Finding>,
+    /// The one live piece of code, when it was read (the doctor looks for
+    /// addresses in it that Auth0 cannot reach).
+    #[serde(skip)]
+    pub live_code: Option<String>,
 }
 
 impl Report {
@@ -167,7 +171,10 @@ pub const FAILURE_QUERY: &str =
 
 /// `GET /logs` for the latest `n` entries matching the Lucene query `q`.
 pub fn logs_path(q: &str, n: u32) -> String {
-    format!("/logs?q={}&sort=date%3A-1&per_page={n}", super::segment(q))
+    format!(
+        "/logs?q={}&sort=date%3A-1&per_page={n}",
+        crate::http::segment(q)
+    )
 }
 
 /// Is a failure entry about a phone message? `fn` also covers e-mail
@@ -480,6 +487,7 @@ pub async fn inspect(conn: &Connection, provider: Option<&Provider>) -> Report {
 
     // 7. Secret names of the live code
     const SECRETS: &str = "Secret names match the code";
+    let mut live_code = None;
     findings.push(if live.len() != 1 {
         finding(
             "secret-names",
@@ -488,7 +496,9 @@ pub async fn inspect(conn: &Connection, provider: Option<&Provider>) -> Report {
             "Skipped: needs exactly one live piece of code.",
         )
     } else {
-        secret_names(conn, &live[0], provider).await
+        let (f, code) = secret_names(conn, &live[0], provider).await;
+        live_code = code;
+        f
     });
 
     // 8. Hooks' end of life
@@ -573,6 +583,7 @@ pub async fn inspect(conn: &Connection, provider: Option<&Provider>) -> Report {
     Report {
         generation,
         findings,
+        live_code,
     }
 }
 
@@ -682,7 +693,12 @@ pub fn describe_log(e: &Value) -> String {
     )
 }
 
-async fn secret_names(conn: &Connection, code: &Code, provider: Option<&Provider>) -> Finding {
+/// The secret-names finding, and the live code when it could be read.
+async fn secret_names(
+    conn: &Connection,
+    code: &Code,
+    provider: Option<&Provider>,
+) -> (Finding, Option<String>) {
     const ID: &str = "secret-names";
     const T: &str = "Secret names match the code";
     let (script, configured): (String, BTreeSet<String>) = match code {
@@ -690,7 +706,7 @@ async fn secret_names(conn: &Connection, code: &Code, provider: Option<&Provider
             match conn
                 .read(
                     "read:hooks",
-                    &format!("/hooks/{}/secrets", super::segment(id)),
+                    &format!("/hooks/{}/secrets", crate::http::segment(id)),
                 )
                 .await
             {
@@ -700,14 +716,14 @@ async fn secret_names(conn: &Connection, code: &Code, provider: Option<&Provider
                         .map(|o| o.keys().cloned().collect())
                         .unwrap_or_default(),
                 ),
-                Err(m) => return missing(ID, T, &m),
+                Err(m) => return (missing(ID, T, &m), Some(script.clone())),
             }
         }
         Code::Action { id, .. } => {
             match conn
                 .read(
                     "read:actions",
-                    &format!("/actions/actions/{}", super::segment(id)),
+                    &format!("/actions/actions/{}", crate::http::segment(id)),
                 )
                 .await
             {
@@ -720,7 +736,7 @@ async fn secret_names(conn: &Connection, code: &Code, provider: Option<&Provider
                         .filter_map(|s| s["name"].as_str().map(str::to_string))
                         .collect(),
                 ),
-                Err(m) => return missing(ID, T, &m),
+                Err(m) => return (missing(ID, T, &m), None),
             }
         }
     };
@@ -797,7 +813,7 @@ async fn secret_names(conn: &Connection, code: &Code, provider: Option<&Provider
     } else {
         format!(" (optional, not set: {})", optional.join(", "))
     };
-    if problems.is_empty() {
+    let f = if problems.is_empty() {
         finding(
             ID,
             T,
@@ -809,5 +825,6 @@ async fn secret_names(conn: &Connection, code: &Code, provider: Option<&Provider
         )
     } else {
         finding(ID, T, Status::Fail, format!("{}.", problems.join("; ")))
-    }
+    };
+    (f, Some(script))
 }

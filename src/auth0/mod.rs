@@ -94,13 +94,6 @@ impl std::fmt::Display for ApiError {
 /// Provider Actions").
 pub const CARDINALITY: &str = "actions_cardinality_custom_phone_provider_not_allowed";
 
-/// An id as one path segment, percent-encoded (ids come from the server).
-pub fn segment(id: &str) -> String {
-    url::form_urlencoded::byte_serialize(id.as_bytes())
-        .collect::<String>()
-        .replace('+', "%20")
-}
-
 fn api_error(status: u16, body: &str) -> ApiError {
     let v: Value = serde_json::from_str(body).unwrap_or(Value::Null);
     let s = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
@@ -223,12 +216,28 @@ pub async fn open(
 }
 
 fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .connect_timeout(Duration::from_secs(5))
-        .timeout(Duration::from_secs(20))
-        .user_agent(concat!("sms-mfa/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .expect("a TLS backend is compiled in")
+    crate::http::client(crate::http::CONNECT_TIMEOUT, crate::http::REQUEST_TIMEOUT)
+}
+
+/// Read an answer through [`crate::http::read`]: no redirect, the body
+/// limit; either is an error that says so.
+async fn read(resp: reqwest::Response, what: &str) -> Result<(u16, String), ApiError> {
+    crate::http::read(resp).await.map_err(|e| match e {
+        crate::http::ReadError::Transport(e) => ApiError::network(format!("{what}: {e}")),
+        other => {
+            let status = match &other {
+                crate::http::ReadError::Redirect { status, .. }
+                | crate::http::ReadError::TooLarge { status } => *status,
+                crate::http::ReadError::Transport(_) => 0,
+            };
+            ApiError {
+                status,
+                error: "unusable answer".into(),
+                message: format!("{what}: {other}"),
+                error_code: None,
+            }
+        }
+    })
 }
 
 impl Connection {
@@ -252,11 +261,7 @@ impl Connection {
             .send()
             .await
             .map_err(|e| ApiError::network(format!("could not reach {base}: {e}")))?;
-        let status = resp.status().as_u16();
-        let body = resp
-            .text()
-            .await
-            .map_err(|e| ApiError::network(e.to_string()))?;
+        let (status, body) = read(resp, "POST /oauth/token").await?;
         if status != 200 {
             return Err(api_error(status, &body));
         }
@@ -351,10 +356,7 @@ impl Connection {
                     continue;
                 }
             }
-            let text = resp
-                .text()
-                .await
-                .map_err(|e| ApiError::network(e.to_string()))?;
+            let (status, text) = read(resp, &format!("{method} {path}")).await?;
             if !(200..300).contains(&status) {
                 return Err(api_error(status, &text));
             }

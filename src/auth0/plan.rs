@@ -357,7 +357,7 @@ pub async fn observe(conn: &Connection, action: &str) -> Result<Observed, Unread
             }
             conn.read(
                 "read:actions",
-                &format!("/actions/actions/{}", super::segment(id)),
+                &format!("/actions/actions/{}", crate::http::segment(id)),
             )
             .await
         }
@@ -447,7 +447,10 @@ pub struct Applied {
 impl Applied {
     /// The record for `action` on the tenant at `base`, if any.
     pub fn load(paths: &crate::config::Paths, base: &str, action: &str) -> Option<Applied> {
-        let text = std::fs::read_to_string(paths.applied_file(base)).ok()?;
+        let bytes =
+            crate::config::read_capped(&paths.applied_file(base), crate::config::FILE_LIMIT)
+                .ok()?;
+        let text = String::from_utf8(bytes).ok()?;
         let all: std::collections::BTreeMap<String, Applied> = serde_json::from_str(&text).ok()?;
         all.get(action).cloned()
     }
@@ -459,10 +462,11 @@ impl Applied {
         action: &str,
     ) -> std::io::Result<()> {
         let file = paths.applied_file(base);
-        let mut all: std::collections::BTreeMap<String, Applied> = std::fs::read_to_string(&file)
-            .ok()
-            .and_then(|t| serde_json::from_str(&t).ok())
-            .unwrap_or_default();
+        let mut all: std::collections::BTreeMap<String, Applied> =
+            crate::config::read_capped(&file, crate::config::FILE_LIMIT)
+                .ok()
+                .and_then(|t| serde_json::from_slice(&t).ok())
+                .unwrap_or_default();
         all.insert(action.to_string(), self.clone());
         crate::config::write_atomic(&file, serde_json::to_string_pretty(&all)?.as_bytes())
     }
@@ -846,12 +850,18 @@ pub fn backup(dir: &Path, host: &str, obs: &Observed, plan: &Plan) -> std::io::R
         n += 1;
         folder = dir.join(format!("{name}-{n}"));
     }
-    std::fs::create_dir_all(&folder)?;
+    // 0700 folders, 0600 files: the code saved often has keys pasted in.
+    crate::config::private_dir(dir)?;
+    crate::config::private_dir(&folder)?;
+    let write = crate::config::write_private;
     for c in &plan.changes {
         if let Change::DisableHook { id, .. } = c
             && let Some(h) = obs.hooks.iter().find(|h| &h.id == id)
         {
-            std::fs::write(folder.join(format!("hook-{}.js", safe(&h.name))), &h.script)?;
+            write(
+                &folder.join(format!("hook-{}.js", safe(&h.name))),
+                h.script.as_bytes(),
+            )?;
         }
     }
     if let Some(a) = &obs.action
@@ -860,11 +870,17 @@ pub fn backup(dir: &Path, host: &str, obs: &Observed, plan: &Plan) -> std::io::R
             .iter()
             .any(|c| matches!(c, Change::UpdateAction { .. }))
     {
-        std::fs::write(folder.join(format!("action-{}.js", safe(&a.name))), &a.code)?;
+        write(
+            &folder.join(format!("action-{}.js", safe(&a.name))),
+            a.code.as_bytes(),
+        )?;
     }
     for b in &obs.bindings {
         if let Some(code) = &b.code {
-            std::fs::write(folder.join(format!("action-{}.js", safe(&b.name))), code)?;
+            write(
+                &folder.join(format!("action-{}.js", safe(&b.name))),
+                code.as_bytes(),
+            )?;
         }
     }
     let settings = json!({
@@ -878,9 +894,9 @@ pub fn backup(dir: &Path, host: &str, obs: &Observed, plan: &Plan) -> std::io::R
         "policies": obs.policies,
         "plan": plan,
     });
-    std::fs::write(
-        folder.join("settings.json"),
-        serde_json::to_string_pretty(&settings)?,
+    write(
+        &folder.join("settings.json"),
+        serde_json::to_string_pretty(&settings)?.as_bytes(),
     )?;
     Ok(folder)
 }
@@ -904,14 +920,20 @@ pub struct Outcome {
     /// The change that failed, and why.
     pub failed: Option<(String, String)>,
     pub not_applied: Vec<String>,
+    /// Stopped before the end when asked to (a signal): what is listed as
+    /// not applied was not started.
+    pub interrupted: bool,
     /// What to record for the next plan (after the Action's secrets were set).
     #[serde(skip)]
     pub record: Option<Applied>,
+    /// The record could not be saved (the next plan sets the secrets again).
+    #[serde(skip)]
+    pub record_error: Option<String>,
 }
 
 impl Outcome {
     pub fn ok(&self) -> bool {
-        self.failed.is_none()
+        self.failed.is_none() && !self.interrupted
     }
 }
 
@@ -971,30 +993,62 @@ async fn wait_built(conn: &Connection, path: &str) -> Result<(), ApiError> {
     }
 }
 
-/// Make the changes in order; stop at the first failure. `step(i)` is
-/// called before change `i` starts.
+/// Record `r` for the Action of `plan` on the tenant at `base`, off the
+/// async thread; an error says the next plan sets the secrets again.
+async fn save_record(
+    paths: &crate::config::Paths,
+    base: &str,
+    action: &str,
+    r: Applied,
+) -> Option<String> {
+    let (paths, base, action) = (paths.clone(), base.to_string(), action.to_string());
+    tokio::task::spawn_blocking(move || r.save(&paths, &base, &action))
+        .await
+        .map_err(std::io::Error::other)
+        .and_then(|r| r)
+        .err()
+        .map(|e| {
+            format!("could not record the apply ({e}); the next plan will set the secrets again")
+        })
+}
+
+/// Make the changes in order; stop at the first failure, or before the next
+/// change once `stop` is set. `step(i)` is called before change `i` starts.
+/// The record of pushed secrets is saved right after the change that pushed
+/// them, so an apply cut short still leaves it.
 pub async fn apply(
     conn: &Connection,
+    paths: &crate::config::Paths,
     obs: &Observed,
     plan: &Plan,
     want: &Desired,
     step: &(dyn Fn(usize) + Sync),
+    stop: &std::sync::atomic::AtomicBool,
 ) -> Outcome {
     let mut out = Outcome {
         applied: Vec::new(),
         failed: None,
         not_applied: Vec::new(),
+        interrupted: false,
         record: None,
+        record_error: None,
     };
     let mut action_id = obs.action.as_ref().map(|a| a.id.clone());
     let trigger = obs.trigger().id();
     let supported = json!([{"id": trigger, "version": obs.trigger_version}]);
     for (i, c) in plan.changes.iter().enumerate() {
-        if out.failed.is_some() {
+        if !out.interrupted
+            && out.failed.is_none()
+            && stop.load(std::sync::atomic::Ordering::SeqCst)
+        {
+            out.interrupted = true;
+        }
+        if out.failed.is_some() || out.interrupted {
             out.not_applied.push(plan.describe(c));
             continue;
         }
         step(i);
+        let recorded = out.record.clone();
         let r: Result<(), ApiError> = async {
             match c {
                 Change::CreateAction => {
@@ -1044,7 +1098,7 @@ pub async fn apply(
                     let v = conn
                         .send(
                             Method::PATCH,
-                            &format!("/actions/actions/{}", super::segment(id)),
+                            &format!("/actions/actions/{}", crate::http::segment(id)),
                             Some(&Value::Object(body)),
                         )
                         .await?;
@@ -1056,11 +1110,15 @@ pub async fn apply(
                 }
                 Change::Deploy => {
                     let id = action_id.clone().unwrap_or_default();
-                    wait_built(conn, &format!("/actions/actions/{}", super::segment(&id))).await?;
+                    wait_built(
+                        conn,
+                        &format!("/actions/actions/{}", crate::http::segment(&id)),
+                    )
+                    .await?;
                     let v = conn
                         .send(
                             Method::POST,
-                            &format!("/actions/actions/{}/deploy", super::segment(&id)),
+                            &format!("/actions/actions/{}/deploy", crate::http::segment(&id)),
                             None,
                         )
                         .await?;
@@ -1070,8 +1128,8 @@ pub async fn apply(
                             conn,
                             &format!(
                                 "/actions/actions/{}/versions/{}",
-                                super::segment(&id),
-                                super::segment(&vid)
+                                crate::http::segment(&id),
+                                crate::http::segment(&vid)
                             ),
                         )
                         .await?;
@@ -1092,7 +1150,7 @@ pub async fn apply(
                 Change::DisableHook { id, .. } => {
                     conn.send(
                         Method::PATCH,
-                        &format!("/hooks/{}", super::segment(id)),
+                        &format!("/hooks/{}", crate::http::segment(id)),
                         Some(&json!({"enabled": false})),
                     )
                     .await?;
@@ -1126,7 +1184,7 @@ pub async fn apply(
                     }
                     conn.send(
                         Method::PATCH,
-                        &format!("/branding/phone/providers/{}", super::segment(id)),
+                        &format!("/branding/phone/providers/{}", crate::http::segment(id)),
                         Some(&body),
                     )
                     .await?;
@@ -1152,7 +1210,14 @@ pub async fn apply(
         }
         .await;
         match r {
-            Ok(()) => out.applied.push(plan.describe(c)),
+            Ok(()) => {
+                out.applied.push(plan.describe(c));
+                if out.record != recorded
+                    && let Some(r) = out.record.clone()
+                {
+                    out.record_error = save_record(paths, &conn.base, &plan.action, r).await;
+                }
+            }
             Err(e) => out.failed = Some((plan.describe(c), format!("{e}. {}", e.hint()))),
         }
     }
@@ -1198,7 +1263,10 @@ pub async fn try_custom(conn: &Connection, to: &str) -> Result<String, TryError>
     let v = conn
         .send(
             Method::POST,
-            &format!("/branding/phone/providers/{}/try", super::segment(&id)),
+            &format!(
+                "/branding/phone/providers/{}/try",
+                crate::http::segment(&id)
+            ),
             Some(&json!({"to": to, "delivery_method": "text"})),
         )
         .await
@@ -1232,6 +1300,19 @@ pub async fn prepare(
     let obs = observe(conn, &action)
         .await
         .map_err(|e| format!("cannot read the tenant: {e}."))?;
+    // A loopback or private-network API address only for a tenant that is
+    // itself on this machine (the sandbox, the tests' fakes): a real
+    // tenant's servers cannot reach it. The same for a base URL kept as an
+    // Action secret (Infobip's).
+    let secret_base = provider.base_setting.as_deref().and_then(|name| {
+        values
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    });
+    for b in base.into_iter().chain(secret_base) {
+        crate::codegen::deployable(b, &conn.base)?;
+    }
     let code = crate::codegen::render(provider, obs.trigger(), base)?;
     let want = Desired::new(&conn.base, &provider.id, code, values);
     // The record is kept by the name the Action has after the apply.
@@ -1275,6 +1356,7 @@ pub async fn execute(
     paths: &crate::config::Paths,
     p: &Prepared,
     step: &(dyn Fn(usize) + Sync),
+    stop: &std::sync::atomic::AtomicBool,
 ) -> Result<Executed, String> {
     if !p.missing.is_empty() {
         return Err(format!(
@@ -1298,24 +1380,8 @@ pub async fn execute(
             dir.display()
         )
     })?;
-    let outcome = apply(conn, &p.obs, &p.plan, &p.want, step).await;
-    let record_error = match outcome.record.clone() {
-        None => None,
-        Some(r) => {
-            let (paths, base) = (paths.clone(), conn.base.clone());
-            let action = p.plan.action.clone();
-            tokio::task::spawn_blocking(move || r.save(&paths, &base, &action))
-                .await
-                .map_err(std::io::Error::other)
-                .and_then(|r| r)
-                .err()
-                .map(|e| {
-                    format!(
-                        "could not record the apply ({e}); the next plan will set the secrets again"
-                    )
-                })
-        }
-    };
+    let outcome = apply(conn, paths, &p.obs, &p.plan, &p.want, step, stop).await;
+    let record_error = outcome.record_error.clone();
     Ok(Executed {
         outcome,
         backup,

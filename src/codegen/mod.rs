@@ -122,10 +122,12 @@ pub fn render(
         .find(|(id, _)| *id == provider.id)
         .map(|(_, t)| *t)
         .ok_or_else(|| format!("no Action template for provider {}", provider.id))?;
-    let base = base_url.unwrap_or(&provider.base_url).trim_end_matches('/');
-    if base.contains(['"', '\\', '\n', '`', '$']) {
-        return Err(format!("the base URL {base:?} cannot be written into code"));
-    }
+    let base = match base_url {
+        Some(b) => normalize(b)?,
+        None if provider.base_url.is_empty() => String::new(),
+        None => normalize(&provider.base_url)?,
+    };
+    let base = base.as_str();
     let secrets: Vec<String> = action_secrets(provider).into_iter().collect();
     let text = [COMMON, part, target.wrapper()]
         .concat()
@@ -134,6 +136,122 @@ pub fn render(
         .replace("{{SECRETS}}", &secrets.join(", "))
         .replace("{{BASE_URL}}", base);
     Ok(text)
+}
+
+/// A base URL as it may be written into code: the parsed URL's own
+/// serialization, without the trailing slash. Refused: control characters
+/// (which the URL parser would silently strip), a user name or password, a
+/// fragment, a query, a path, a scheme other than http(s), and anything
+/// the serialization would still quote wrongly in a JavaScript string.
+pub fn normalize(base: &str) -> Result<String, String> {
+    let shown = crate::sanitize::one_line(base);
+    if crate::sanitize::has_control(base) {
+        return Err(format!(
+            "the base URL \"{shown}\" has a control character (a carriage return, a tab?): remove it"
+        ));
+    }
+    let u = url::Url::parse(base)
+        .map_err(|e| format!("the base URL \"{shown}\" is not a URL ({e})"))?;
+    if !matches!(u.scheme(), "https" | "http") || u.host_str().is_none() {
+        return Err(format!(
+            "the base URL \"{shown}\" is not an http(s) URL with a host"
+        ));
+    }
+    if !u.username().is_empty() || u.password().is_some() {
+        return Err(format!(
+            "the base URL \"{shown}\" has a user name or password in it: credentials belong in the Action's secrets, never in its code"
+        ));
+    }
+    if u.fragment().is_some() {
+        return Err(format!(
+            "the base URL \"{shown}\" has a #fragment: give the base URL only"
+        ));
+    }
+    if u.query().is_some() || !matches!(u.path(), "" | "/") {
+        return Err(format!(
+            "the base URL \"{shown}\" has a path or query: give the base URL only"
+        ));
+    }
+    let text = u.as_str().trim_end_matches('/').to_string();
+    if text.contains(['"', '\'', '\\', '`', '$', '<', '>', ' ']) {
+        return Err(format!(
+            "the base URL \"{shown}\" cannot be written into code"
+        ));
+    }
+    Ok(text)
+}
+
+/// Why `host` is one Auth0's servers cannot reach: a loopback,
+/// private-network, link-local or unspecified address, or a local name.
+pub fn local_host(host: &str) -> Option<&'static str> {
+    use std::net::IpAddr;
+    let h = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_ascii_lowercase();
+    if h == "localhost" || h.ends_with(".localhost") {
+        return Some("a loopback address");
+    }
+    if h.ends_with(".local") || h.ends_with(".internal") || h.ends_with(".lan") {
+        return Some("a local-network name");
+    }
+    match h.parse::<IpAddr>().ok()? {
+        IpAddr::V4(ip) if ip.is_loopback() => Some("a loopback address"),
+        IpAddr::V4(ip)
+            if ip.is_private() || ip.octets()[0] == 100 && ip.octets()[1] & 0xc0 == 64 =>
+        {
+            Some("a private-network address")
+        }
+        IpAddr::V4(ip) if ip.is_link_local() => Some("a link-local address"),
+        IpAddr::V4(ip) if ip.is_unspecified() => Some("an unspecified address"),
+        IpAddr::V6(ip) if ip.is_loopback() => Some("a loopback address"),
+        IpAddr::V6(ip) if ip.segments()[0] & 0xfe00 == 0xfc00 => Some("a private-network address"),
+        IpAddr::V6(ip) if ip.segments()[0] & 0xffc0 == 0xfe80 => Some("a link-local address"),
+        IpAddr::V6(ip) if ip.is_unspecified() => Some("an unspecified address"),
+        IpAddr::V6(ip) => ip
+            .to_ipv4_mapped()
+            .and_then(|v4| local_host(&v4.to_string())),
+        _ => None,
+    }
+}
+
+/// Why `url` points where Auth0's servers cannot reach, if it does.
+pub fn local_url(url: &str) -> Option<&'static str> {
+    local_host(url::Url::parse(url).ok()?.host_str()?)
+}
+
+/// Whether code calling `base` may go into an Action for the tenant at
+/// `tenant`: a loopback or private-network base URL only for a tenant that
+/// is itself on this machine (the sandbox's simulated tenant, the tests'
+/// fakes), since a real tenant's servers can never reach it.
+pub fn deployable(base: &str, tenant: &str) -> Result<(), String> {
+    let Some(why) = local_url(base) else {
+        return Ok(());
+    };
+    if local_url(tenant).is_some() {
+        return Ok(());
+    }
+    Err(format!(
+        "the API base URL {base} is {why}: Auth0's servers cannot reach it, so it is not put into an Action for the tenant {tenant}. It is fine for send-test; remove the base-URL override (or use the provider's public address) before planning"
+    ))
+}
+
+/// The http(s) URLs in `code` whose host Auth0's servers cannot reach,
+/// each with why (the doctor's check of the live code).
+pub fn local_urls(code: &str) -> Vec<(String, &'static str)> {
+    static RE: OnceLock<regex::Regex> = OnceLock::new();
+    let re = RE
+        .get_or_init(|| regex::Regex::new(r#"https?://[^\s"'`<>)\]}]+"#).expect("a valid pattern"));
+    let mut out: Vec<(String, &'static str)> = Vec::new();
+    for m in re.find_iter(code) {
+        let url = m.as_str().trim_end_matches(['/', ',', ';', '.']);
+        if let Some(why) = local_url(url)
+            && !out.iter().any(|(u, _)| u == url)
+        {
+            out.push((url.to_string(), why));
+        }
+    }
+    out
 }
 
 /// The secret names a piece of Action (or legacy hook) code reads:

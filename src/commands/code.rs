@@ -55,6 +55,17 @@ pub fn print(
         writeln!(err, "sms-mfa: the API base URL {b:?}: {m}")?;
         return Ok(USAGE);
     }
+    if let Some(b) = &base {
+        // The tenant the code is for: the one this machine's settings
+        // reach, when it is on this machine (the sandbox, a test fake).
+        let tenant = env("SMS_MFA_AUTH0_BASE_URL")
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| "on Auth0".into());
+        if let Err(e) = codegen::deployable(b, &tenant) {
+            writeln!(err, "sms-mfa: {e}.")?;
+            return Ok(USAGE);
+        }
+    }
     match codegen::render(p, t, base.as_deref()) {
         Ok(code) => {
             out.write_all(code.as_bytes())?;

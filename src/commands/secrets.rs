@@ -2,7 +2,7 @@
 
 use super::{FAILURE, OK, USAGE};
 use crate::cli::SecretsCommand;
-use crate::config::{self, Paths, Profile};
+use crate::config::{self, Paths};
 use crate::providers::{Catalog, Provider, Setting, Validation, validate};
 use crate::secrets::{self, Resolved, SecretStore, Source, StoreError};
 use secrecy::SecretString;
@@ -69,14 +69,6 @@ fn report_store_error(io: &mut Io, doing: &str, e: &StoreError) -> io::Result<u8
     writeln!(io.err, "sms-mfa: could not {doing}: {e}.")?;
     writeln!(io.err, "  {}", e.remedy())?;
     Ok(FAILURE)
-}
-
-fn load_profile(ctx: &Context, io: &mut Io) -> io::Result<Profile> {
-    let loaded = config::load(ctx.paths, ctx.profile);
-    if let Some(n) = loaded.notice {
-        writeln!(io.err, "sms-mfa: {n}")?;
-    }
-    Ok(loaded.profile)
 }
 
 fn env_note(ctx: &Context, io: &mut Io, name: &str) -> io::Result<()> {
@@ -156,20 +148,28 @@ fn set(ctx: &Context, io: &mut Io, provider: &str, name: &str) -> io::Result<u8>
             secrets::SERVICE
         )?;
     } else {
-        let mut profile = load_profile(ctx, io)?;
-        profile
-            .settings
-            .entry(p.id.clone())
-            .or_default()
-            .insert(s.name.clone(), v.to_string());
-        match config::save(ctx.paths, ctx.profile, &profile) {
-            Ok(path) => writeln!(
+        // Under the profile's lock: what others write meanwhile stays.
+        let done = config::update(ctx.paths, ctx.profile, |profile| {
+            profile
+                .settings
+                .entry(p.id.clone())
+                .or_default()
+                .insert(s.name.clone(), v.to_string());
+        });
+        if let Ok(config::Updated {
+            notice: Some(n), ..
+        }) = &done
+        {
+            writeln!(io.err, "sms-mfa: {n}")?;
+        }
+        match done {
+            Ok(done) => writeln!(
                 io.out,
                 "Stored {} for {} in profile {} ({}).",
                 s.name,
                 p.id,
                 ctx.profile,
-                path.display()
+                done.path.display()
             )?,
             Err(e) => {
                 writeln!(io.err, "sms-mfa: could not save the profile: {e}")?;
@@ -204,22 +204,32 @@ fn delete(ctx: &Context, io: &mut Io, provider: &str, name: &str) -> io::Result<
             }
         }
     } else {
-        let mut profile = load_profile(ctx, io)?;
-        let removed = profile
-            .settings
-            .get_mut(&p.id)
-            .and_then(|m| m.remove(&s.name))
-            .is_some();
-        if removed {
+        let done = config::update(ctx.paths, ctx.profile, |profile| {
+            let removed = profile
+                .settings
+                .get_mut(&p.id)
+                .and_then(|m| m.remove(&s.name))
+                .is_some();
             if let Some(m) = profile.settings.get(&p.id)
                 && m.is_empty()
             {
                 profile.settings.remove(&p.id);
             }
-            if let Err(e) = config::save(ctx.paths, ctx.profile, &profile) {
+            removed
+        });
+        let removed = match done {
+            Ok(d) => {
+                if let Some(n) = d.notice {
+                    writeln!(io.err, "sms-mfa: {n}")?;
+                }
+                d.value
+            }
+            Err(e) => {
                 writeln!(io.err, "sms-mfa: could not save the profile: {e}")?;
                 return Ok(FAILURE);
             }
+        };
+        if removed {
             writeln!(
                 io.out,
                 "Deleted {} for {} from profile {}.",

@@ -10,6 +10,7 @@ use crate::providers::Catalog;
 use crate::secrets::{self, SecretStore};
 use serde_json::json;
 use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 pub struct Context<'a> {
     pub paths: &'a Paths,
@@ -227,18 +228,51 @@ pub async fn apply(
         )?;
         return Ok(USAGE);
     }
-    let done = match plan::execute(&conn, ctx.paths, &prepared, &|_| {}).await {
-        Ok(d) => d,
-        Err(e) => {
-            writeln!(err, "sms-mfa: {e}")?;
-            return Ok(FAILURE);
+    // A signal (SIGINT, SIGTERM, SIGHUP) lets the change in progress
+    // finish, then stops; a second one abandons it. Either way what was
+    // applied, failed and not applied is printed, and the record of pushed
+    // secrets is already saved after each change.
+    let mut signals = crate::signals::Signals::new().ok();
+    let stop = AtomicBool::new(false);
+    // 1 + the index of the change in progress (0: none started).
+    let started = AtomicUsize::new(0);
+    let step = |i: usize| started.store(i + 1, Ordering::SeqCst);
+    let mut signal: Option<i32> = None;
+    let result = {
+        let exec = plan::execute(&conn, ctx.paths, &prepared, &step, &stop);
+        tokio::pin!(exec);
+        loop {
+            tokio::select! {
+                r = &mut exec => break Some(r),
+                n = next_signal(&mut signals) => {
+                    if signal.is_some() {
+                        break None;
+                    }
+                    signal = Some(n);
+                    stop.store(true, Ordering::SeqCst);
+                    writeln!(
+                        err,
+                        "sms-mfa: {}: finishing the change in progress, then stopping (signal again to stop at once).",
+                        crate::signals::name(n)
+                    )?;
+                }
+            }
         }
     };
-    let (outcome, folder) = (&done.outcome, &done.backup);
-    if let Some(e) = &done.record_error {
-        writeln!(err, "sms-mfa: {e}")?;
-    }
-    if !json {
+    let (outcome, folder) = match result {
+        Some(Ok(d)) => {
+            if let Some(e) = &d.record_error {
+                writeln!(err, "sms-mfa: {e}")?;
+            }
+            (d.outcome, Some(d.backup))
+        }
+        Some(Err(e)) => {
+            writeln!(err, "sms-mfa: {e}")?;
+            return Ok(signal.map_or(FAILURE, exit_for));
+        }
+        None => (abandoned(the_plan, started.load(Ordering::SeqCst)), None),
+    };
+    if !json && let Some(folder) = &folder {
         writeln!(
             out,
             "Saved the tenant's current code and settings to {}",
@@ -249,7 +283,7 @@ pub async fn apply(
         writeln!(
             out,
             "{}",
-            serde_json::to_string_pretty(&doc(Some(outcome), Some(folder)))?
+            serde_json::to_string_pretty(&doc(Some(&outcome), folder.as_deref()))?
         )?;
     } else {
         for a in &outcome.applied {
@@ -261,7 +295,15 @@ pub async fn apply(
         for n in &outcome.not_applied {
             writeln!(out, "- not applied: {n}")?;
         }
-        if outcome.ok() {
+        if let Some(n) = signal {
+            writeln!(
+                out,
+                "Interrupted by {}: {} of {} changes applied; what is listed as applied stays applied. Run `sms-mfa tenant apply` to see what is left, and `--apply` to make it.",
+                crate::signals::name(n),
+                outcome.applied.len(),
+                the_plan.changes.len()
+            )?;
+        } else if outcome.ok() {
             writeln!(
                 out,
                 "Applied {} changes. Check with `sms-mfa tenant check`.",
@@ -280,7 +322,57 @@ pub async fn apply(
             )?;
         }
     }
+    if let Some(n) = signal {
+        return Ok(exit_for(n));
+    }
     Ok(if outcome.ok() { OK } else { FAILURE })
+}
+
+/// The exit code after signal `n`: 128 + N.
+fn exit_for(n: i32) -> u8 {
+    128u8.saturating_add(u8::try_from(n).unwrap_or(0))
+}
+
+/// The next signal, or never when none can be listened for.
+async fn next_signal(signals: &mut Option<crate::signals::Signals>) -> i32 {
+    match signals {
+        Some(s) => s.next().await,
+        None => std::future::pending().await,
+    }
+}
+
+/// What an apply abandoned during change `started - 1` did: the changes
+/// before it were made (an apply stops at the first failure), that one may
+/// or may not have been, the rest were not started.
+fn abandoned(the_plan: &plan::Plan, started: usize) -> plan::Outcome {
+    let describe = |c| the_plan.describe(c);
+    let done = started.saturating_sub(1);
+    let mut not_applied: Vec<String> = the_plan
+        .changes
+        .iter()
+        .skip(started)
+        .map(describe)
+        .collect();
+    let failed = match the_plan.changes.get(done) {
+        Some(c) if started > 0 => Some((
+            describe(c),
+            "abandoned while in progress: it may or may not have been made; the next plan shows"
+                .to_string(),
+        )),
+        Some(c) => {
+            not_applied.insert(0, describe(c));
+            None
+        }
+        None => None,
+    };
+    plan::Outcome {
+        applied: the_plan.changes.iter().take(done).map(describe).collect(),
+        failed,
+        not_applied,
+        interrupted: true,
+        record: None,
+        record_error: None,
+    }
 }
 
 /// `sms-mfa tenant try --to NUMBER`: Auth0 sends a test message through the

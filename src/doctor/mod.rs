@@ -298,7 +298,54 @@ pub const PROVIDER_IDS: [&str; 5] = [
 /// The tenant's: the inspection's findings, the generation being part of
 /// the connection check.
 pub fn tenant_ids() -> Vec<&'static str> {
-    inspect::IDS.iter().map(|id| checklist_id(id)).collect()
+    let mut ids: Vec<&'static str> = inspect::IDS.iter().map(|id| checklist_id(id)).collect();
+    ids.push(CODE_REACHABLE);
+    ids
+}
+
+/// The check that the live code calls no address Auth0 cannot reach.
+pub const CODE_REACHABLE: &str = "code-reachable";
+
+/// Whether the live code calls a loopback or private-network address
+/// (allowed only for a tenant on this machine: the sandbox, a test fake).
+fn code_reachable(base: &str, code: Option<&str>) -> Found {
+    let Some(code) = code else {
+        return found(
+            CODE_REACHABLE,
+            Status::Skipped,
+            "Skipped: needs exactly one live piece of code, read.",
+        );
+    };
+    let local = crate::codegen::local_urls(code);
+    if local.is_empty() {
+        return found(
+            CODE_REACHABLE,
+            Status::Pass,
+            "The live code calls no loopback or private-network address.",
+        );
+    }
+    let list: Vec<String> = local
+        .iter()
+        .map(|(u, why)| format!("{u} ({why})"))
+        .collect();
+    if crate::codegen::local_url(base).is_some() {
+        return found(
+            CODE_REACHABLE,
+            Status::Pass,
+            format!(
+                "The live code calls {}, which this tenant reaches: it runs on this machine too.",
+                list.join(", ")
+            ),
+        );
+    }
+    found(
+        CODE_REACHABLE,
+        Status::Fail,
+        format!(
+            "The live code calls {}: Auth0's servers cannot reach it, so no message is sent.",
+            list.join(", ")
+        ),
+    )
 }
 
 /// Run every check. `slow_after` is [`SLOW_AFTER`] but in tests.
@@ -758,5 +805,6 @@ pub fn tenant_found(base: &str, report: &inspect::Report, missing: &[&str]) -> V
             v.push(found(id, status, f.detail.clone()));
         }
     }
+    v.push(code_reachable(base, report.live_code.as_deref()));
     v
 }

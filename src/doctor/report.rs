@@ -58,6 +58,19 @@ pub fn text(heading: &str, checks: &[Check], style: Style) -> String {
         out.push_str(&paint(c, "1", category.label()));
         out.push('\n');
         for check in in_it {
+            // The text may come from a provider or the tenant: sanitized
+            // before it is painted (the writer lets only colours through).
+            let clean = |t: &str| crate::sanitize::sanitize(t).into_owned();
+            let check = &Check {
+                title: clean(&check.title),
+                evidence: clean(&check.evidence),
+                remediation: check.remediation.as_ref().map(|r| super::Remediation {
+                    text: clean(&r.text),
+                    command: r.command.as_deref().map(clean),
+                    action: r.action,
+                }),
+                ..check.clone()
+            };
             let m = paint(c, color_of(check.status), mark(check.status));
             let title = if check.status == Status::Skipped {
                 paint(c, "2", &format!("{} (skipped)", check.title))

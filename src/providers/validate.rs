@@ -28,6 +28,9 @@ impl Validation {
 /// Validate a non-empty value. (Whether an empty value is allowed depends on
 /// the other settings, see `Required`; the form decides that.)
 pub fn validate(setting: &Setting, value: &str) -> Validation {
+    if let Some(v) = control(value) {
+        return v;
+    }
     for (pattern, message) in &setting.reject {
         if pattern.is_match(value) {
             return Validation::Error(message.clone());
@@ -128,9 +131,27 @@ fn sender(value: &str) -> Validation {
     Validation::Ok
 }
 
+/// A value with a control character (a carriage return pasted along, an
+/// escape sequence) or a BiDi control is refused: it would reach a terminal,
+/// a log or generated code.
+fn control(value: &str) -> Option<Validation> {
+    let c = value
+        .chars()
+        .find(|&c| c.is_control() || crate::sanitize::is_bidi(c))?;
+    Some(Validation::Error(format!(
+        "Remove the control character {} from the value (a carriage return or tab pasted along?).",
+        c.escape_unicode()
+    )))
+}
+
 /// An https URL. Plain http is accepted only for a loopback host, so that
-/// credentials never travel unencrypted.
+/// credentials never travel unencrypted. No user name or password, no
+/// fragment, no control character (the URL parser would strip some
+/// silently).
 pub fn https_url(value: &str, host_suffix: Option<&str>) -> Validation {
+    if let Some(v) = control(value) {
+        return v;
+    }
     let parsed = match url::Url::parse(value) {
         Ok(u) => u,
         Err(_) if !value.contains("://") => {
@@ -141,6 +162,15 @@ pub fn https_url(value: &str, host_suffix: Option<&str>) -> Validation {
     let Some(host) = parsed.host_str() else {
         return Validation::Error("The URL has no host.".into());
     };
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Validation::Error(
+            "Leave the user name and password out of the URL: credentials are separate settings."
+                .into(),
+        );
+    }
+    if parsed.fragment().is_some() {
+        return Validation::Error("Give the base URL only, without a #fragment.".into());
+    }
     match parsed.scheme() {
         "https" => {}
         "http" if is_loopback(host) => return Validation::Ok,
@@ -212,6 +242,10 @@ mod tests {
         assert!(https_url("abc.api.infobip.com", s).is_error());
         assert!(https_url("https://abc.api.infobip.com/sms/2", s).is_error());
         assert!(https_url("ftp://abc.api.infobip.com", s).is_error());
+        assert!(https_url("https://api.twilio.com\r", None).is_error());
+        assert!(https_url("https://user:pw@api.twilio.com", None).is_error());
+        assert!(https_url("https://api.twilio.com#x", None).is_error());
+        assert!(https_url("https://api.twilio.com/#", None).is_error());
     }
 
     #[test]

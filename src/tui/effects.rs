@@ -23,6 +23,8 @@ pub struct Services {
     pub http: Http,
     /// Where work sends messages before its answer (a rate-limit wait).
     pub notify: Option<tokio::sync::mpsc::UnboundedSender<Msg>>,
+    /// The wizard's saves: merged over the disk, or none when read-only.
+    pub session: Arc<config::Session>,
 }
 
 impl Services {
@@ -35,6 +37,7 @@ impl Services {
             env: Arc::new(secrets::process_env),
             http: Http::new(),
             notify: None,
+            session: Arc::new(config::Session::new(config::Profile::default(), false)),
         }
     }
 }
@@ -91,7 +94,8 @@ pub async fn perform(effect: Effect, services: &Services) -> Option<Msg> {
             let dir = services.paths.data_dir.join("code");
             let result = blocking(move || -> std::io::Result<std::path::PathBuf> {
                 use std::io::Write;
-                std::fs::create_dir_all(&dir)?;
+                // 0700; the temporary file is 0600 and keeps that mode.
+                config::private_dir(&dir)?;
                 let path = dir.join(file_name);
                 let mut tmp = tempfile::NamedTempFile::new_in(&dir)?;
                 tmp.write_all(code.as_bytes())?;
@@ -143,9 +147,10 @@ pub async fn perform(effect: Effect, services: &Services) -> Option<Msg> {
             Some(Msg::CredentialsChecked { op, result })
         }
         Effect::SaveProfile { name, profile } => {
-            let paths = services.paths.clone();
+            let (paths, session) = (services.paths.clone(), services.session.clone());
             let result = blocking(move || {
-                config::save(&paths, &name, &profile)
+                session
+                    .save(&paths, &name, &profile)
                     .map(|path| tracing::debug!(path = %path.display(), "progress saved"))
                     .map_err(|e| {
                         tracing::error!(error = %e, "saving progress failed");

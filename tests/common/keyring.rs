@@ -277,6 +277,24 @@ pub struct Run {
 /// Run `sms-mfa ARGS` headless with `stdin` piped in, in `home` (as the PTY
 /// harness does: XDG dirs under it, a clean environment), plus `env`.
 pub fn sms_mfa(home: &Path, args: &[&str], stdin: &str, env: &[(&str, String)]) -> Run {
+    let mut child = command(home, args, env).spawn().expect("start sms-mfa");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().expect("wait for sms-mfa");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// The command [`sms_mfa`] runs: the clean environment, `env`, and piped
+/// standard streams.
+pub fn command(home: &Path, args: &[&str], env: &[(&str, String)]) -> Command {
     let mut cmd = Command::new(binary());
     cmd.args(args)
         .env_clear()
@@ -294,17 +312,5 @@ pub fn sms_mfa(home: &Path, args: &[&str], stdin: &str, env: &[(&str, String)]) 
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let mut child = cmd.spawn().expect("start sms-mfa");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().expect("wait for sms-mfa");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    cmd
 }

@@ -9,6 +9,7 @@
 #![allow(dead_code)] // each test file uses a different part of the harness
 
 pub mod fakes;
+pub mod hostile;
 pub mod keyring;
 pub mod walk;
 
@@ -305,5 +306,9 @@ pub fn services(
         env: Arc::new(env),
         http: sms_mfa::providers::clients::Http::new(),
         notify,
+        session: Arc::new(sms_mfa::config::Session::new(
+            sms_mfa::config::Profile::default(),
+            false,
+        )),
     }
 }

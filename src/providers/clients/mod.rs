@@ -16,9 +16,7 @@ use std::collections::BTreeMap;
 use std::future::Future;
 use std::time::Duration;
 
-/// How long to wait for a connection, and for a whole request.
-pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
-pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
+pub use crate::http::{CONNECT_TIMEOUT, REQUEST_TIMEOUT};
 
 /// What every provider client can do.
 pub trait SmsClient {
@@ -39,7 +37,8 @@ pub trait SmsClient {
     }
 }
 
-/// An HTTP client with the timeouts above.
+/// An HTTP client with the timeouts above, built by [`crate::http`]: no
+/// redirects followed, answers read up to [`crate::http::BODY_LIMIT`].
 #[derive(Clone)]
 pub struct Http {
     client: reqwest::Client,
@@ -52,12 +51,7 @@ impl Http {
     }
 
     pub fn with_timeouts(connect: Duration, request: Duration) -> Http {
-        let client = reqwest::Client::builder()
-            .connect_timeout(connect)
-            .timeout(request)
-            .user_agent(concat!("sms-mfa/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .expect("a TLS backend is compiled in");
+        let client = crate::http::client(connect, request);
         Http {
             client,
             timeout: request,
@@ -65,12 +59,23 @@ impl Http {
     }
 
     /// Send a request; any answer with a body is Ok (the caller judges the
-    /// status), a failure on the way is a network [`Failure`].
+    /// status), a failure on the way is a network [`Failure`], and so are a
+    /// redirect (never followed) and a body over the limit.
     async fn call(&self, req: reqwest::RequestBuilder) -> Result<(u16, String), Failure> {
         let resp = req.send().await.map_err(|e| self.network(e))?;
-        let status = resp.status().as_u16();
-        let body = resp.text().await.map_err(|e| self.network(e))?;
-        Ok((status, body))
+        crate::http::read(resp).await.map_err(|e| match e {
+            crate::http::ReadError::Transport(e) => self.network(e),
+            other => {
+                let mut f = Failure::network(other.to_string());
+                f.class = super::outcome::ErrorClass::ProviderError;
+                if let crate::http::ReadError::Redirect { status, .. }
+                | crate::http::ReadError::TooLarge { status } = other
+                {
+                    f.http_status = Some(status);
+                }
+                f
+            }
+        })
     }
 
     fn network(&self, e: reqwest::Error) -> Failure {

@@ -224,7 +224,7 @@ impl SmsClient for Twilio {
             .api
             .http
             .client
-            .get(self.account_url(&format!("/Messages/{id}.json")))
+            .get(self.account_url(&format!("/Messages/{}.json", crate::http::segment(id))))
             .basic_auth(&self.sid, Some(&self.token));
         let result = async {
             let (status, body) = self.api.http.call(req).await?;

@@ -134,7 +134,8 @@ pub(super) async fn perform(
             if prepared.plan.changes != expected {
                 return Ok(TenantAnswer::Planned(plan_view(&conn, &prepared, true)));
             }
-            let done = plan::execute(&conn, &s.paths, &prepared, &|_| {}).await?;
+            let never = std::sync::atomic::AtomicBool::new(false);
+            let done = plan::execute(&conn, &s.paths, &prepared, &|_| {}, &never).await?;
             Ok(TenantAnswer::Applied(ApplyView {
                 outcome: done.outcome,
                 backup: done.backup,

@@ -1,0 +1,57 @@
+//! The signals that end a headless run early: SIGINT, SIGTERM and SIGHUP
+//! on unix, Ctrl-C elsewhere. Each is told by its number (the exit code is
+//! 128 + N).
+
+/// Listens for the signals from creation on.
+pub struct Signals {
+    #[cfg(unix)]
+    term: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    hup: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    int: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    /// Start listening (within a tokio runtime).
+    pub fn new() -> std::io::Result<Signals> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Signals {
+                term: signal(SignalKind::terminate())?,
+                hup: signal(SignalKind::hangup())?,
+                int: signal(SignalKind::interrupt())?,
+            })
+        }
+        #[cfg(not(unix))]
+        Ok(Signals {})
+    }
+
+    /// The number of the next signal.
+    pub async fn next(&mut self) -> i32 {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.term.recv() => 15,
+                _ = self.hup.recv() => 1,
+                _ = self.int.recv() => 2,
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+            2
+        }
+    }
+}
+
+/// The usual name of signal `n`.
+pub fn name(n: i32) -> String {
+    match n {
+        1 => "SIGHUP".into(),
+        2 => "SIGINT".into(),
+        15 => "SIGTERM".into(),
+        n => format!("signal {n}"),
+    }
+}
