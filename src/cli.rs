@@ -1,19 +1,94 @@
 //! Command-line interface.
 
+use clap::builder::{PossibleValue, TypedValueParser};
 use clap::{Parser, Subcommand};
+use std::ffi::OsStr;
+
+/// Any string, with the catalog's ids (or setting names) offered for shell
+/// completion and listed in the help; the commands check the value and say
+/// what to use instead, as they always have.
+#[derive(Clone)]
+pub struct Suggest(fn() -> Vec<&'static str>);
+
+impl TypedValueParser for Suggest {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &OsStr,
+    ) -> Result<String, clap::Error> {
+        clap::builder::NonEmptyStringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new((self.0)().into_iter().map(PossibleValue::new)))
+    }
+}
+
+/// The providers' catalog ids.
+pub fn provider_ids() -> Vec<&'static str> {
+    crate::providers::Catalog::builtin()
+        .providers
+        .iter()
+        .map(|p| p.id.as_str())
+        .collect()
+}
+
+/// The providers' ids and `auth0` (the tenant connection's settings).
+pub fn setting_groups() -> Vec<&'static str> {
+    let mut ids = provider_ids();
+    ids.push("auth0");
+    ids
+}
+
+/// Every setting name of the catalog, the tenant connection's included.
+pub fn setting_names() -> Vec<&'static str> {
+    let c = crate::providers::Catalog::builtin();
+    let mut names: Vec<&'static str> = c
+        .providers
+        .iter()
+        .chain(c.tenant.as_ref())
+        .flat_map(|p| p.settings.iter().map(|s| s.name.as_str()))
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+fn providers() -> Suggest {
+    Suggest(provider_ids)
+}
 
 #[derive(Debug, Parser)]
 #[command(
     name = "sms-mfa",
-    version,
+    disable_version_flag = true,
     about = "Get a custom SMS provider delivering Auth0 MFA codes, and keep it working.",
     long_about = "Get a custom SMS provider delivering Auth0 MFA codes, and keep it working.\n\n\
 Without a subcommand, runs the wizard: choose the provider, enter its credentials, \
 send a test message, check the tenant, and work through the troubleshooting checklist. \
 Progress is saved per profile and resumed on the next start.",
-    after_help = "Exit codes: 0 ok, 1 operational failure (keyring, disk), 2 usage or invalid input."
+    after_help = "Exit codes: 0 ok; 1 problems found, refused, or an operational failure (keyring, disk, network); 2 usage, invalid input, or cannot start; 128+N ended by signal N. With --json every outcome, errors included, is one JSON object on standard output."
 )]
 pub struct Cli {
+    /// Print the version, the commit, the build target and the enabled features (with --json: as JSON)
+    #[arg(short = 'V', long)]
+    pub version: bool,
+
+    /// Machine-readable output: one JSON object (or list) on standard output, errors included as {"error": {kind, message, remedy}}
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// Never prompt: anything that would ask fails at once (exit 2) naming the flag or variable that supplies the value. Implied by CI=true
+    #[arg(long, global = true)]
+    pub no_input: bool,
+
+    /// Print only errors (with --json, the JSON is still printed)
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+
     /// Profile to use: one per tenant or setup (progress, settings and secrets are kept apart)
     #[arg(long, global = true, env = "SMS_MFA_PROFILE", default_value = crate::config::DEFAULT_PROFILE)]
     pub profile: String,
@@ -22,7 +97,7 @@ pub struct Cli {
     #[arg(long, global = true, default_value = "info", value_parser = ["error", "warn", "info", "debug", "trace"])]
     pub log_level: String,
 
-    /// Run the wizard against simulated provider and Auth0 APIs on this machine: no provider account, no tenant, nothing leaves the machine
+    /// Run against simulated provider and Auth0 APIs on this machine: the wizard, or doctor, send-test, check-credentials and tenant check/apply/try. No provider account, no tenant, nothing leaves the machine
     #[arg(long)]
     pub sandbox: bool,
 
@@ -45,8 +120,8 @@ pub enum Command {
         after_help = "Exit codes: 0 accepted (and, with --follow, not reported undelivered), 1 rejected or failed, 2 usage or missing/invalid settings (nothing is sent)."
     )]
     SendTest {
-        /// Provider id: twilio, twilio-verify, vonage, infobip, esendex
-        #[arg(long)]
+        /// Provider id
+        #[arg(long, value_parser = providers())]
         provider: String,
         /// Recipient in E.164 form, e.g. +14155550100
         #[arg(long)]
@@ -54,9 +129,6 @@ pub enum Command {
         /// Message text (Twilio Verify sends its own template with a generated code)
         #[arg(long, default_value = crate::wizard::DEFAULT_TEST_TEXT)]
         text: String,
-        /// Machine-readable output: one JSON object
-        #[arg(long)]
-        json: bool,
         /// Follow the delivery status for up to 30 s where the provider reports it (Twilio)
         #[arg(long)]
         follow: bool,
@@ -69,8 +141,8 @@ pub enum Command {
         after_help = "The API base URL is the profile's or SMS_MFA_<PROVIDER>_BASE_URL when set, else the provider's. Exit codes: 0 printed, 2 unknown provider or target, or an invalid base URL."
     )]
     Code {
-        /// Provider id: twilio, twilio-verify, vonage, infobip, esendex
-        #[arg(long)]
+        /// Provider id
+        #[arg(long, value_parser = providers())]
         provider: String,
         /// Where Auth0 runs it: custom-phone-provider (Unified Phone Experience, new tenants) or send-phone-message (classic phone settings)
         #[arg(long, default_value = "custom-phone-provider")]
@@ -81,31 +153,41 @@ pub enum Command {
         after_help = "Settings and secrets come from the same places as everywhere else: SMS_MFA_<NAME>, the OS keyring, the profile. The tenant's part needs the Auth0 connection (AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET, or SMS_MFA_AUTH0_TOKEN) and is skipped without it. Nothing is sent and nothing on the tenant is changed. Colours only on a terminal, never with NO_COLOR set.\nExit codes: 0 no problems, 1 warnings only (or checks that could not run), 2 failures (or a usage error, such as an unknown provider)."
     )]
     Doctor {
-        /// Provider id (default: the profile's chosen provider): twilio, twilio-verify, vonage, infobip, esendex
-        #[arg(long)]
+        /// Provider id (default: the profile's chosen provider)
+        #[arg(long, value_parser = providers())]
         provider: Option<String>,
         /// The test recipient to check, in E.164 form (default: the profile's, from step 3)
         #[arg(long)]
         to: Option<String>,
-        /// Machine-readable output: a list of checks with id, category, status, title, evidence and remediation
-        #[arg(long)]
-        json: bool,
         /// Show the evidence of every check, passed and skipped ones too
         #[arg(long, short)]
         verbose: bool,
     },
+    /// Where you stand, in a few lines: the profile, the provider and where each of its settings comes from, the tenant connection, and the last check
+    #[command(
+        after_help = "Reads only: nothing is sent, nothing on the tenant is asked. Exit codes: 0 ready (the provider's settings complete and a tenant connection), 1 not set up yet (partly or at all), 2 usage."
+    )]
+    Status,
+    /// Print a shell completion script: bash, zsh, fish, elvish or powershell
+    #[command(
+        after_help = "Install, for example:\n  bash:       sms-mfa completions bash > ~/.local/share/bash-completion/completions/sms-mfa\n  zsh:        sms-mfa completions zsh > \"${fpath[1]}/_sms-mfa\"\n  fish:       sms-mfa completions fish > ~/.config/fish/completions/sms-mfa.fish\n  elvish:     sms-mfa completions elvish >> ~/.config/elvish/rc.elv\n  powershell: sms-mfa completions powershell >> $PROFILE"
+    )]
+    Completions {
+        /// The shell
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) covering every subcommand
+    #[command(after_help = "Read it with: sms-mfa man | man -l -")]
+    Man,
     /// Check the provider credentials without sending anything
     #[command(
         name = "check-credentials",
         after_help = "Exit codes: 0 the credentials work, 1 rejected, failed or unusable (e.g. a suspended account), 2 usage or missing/invalid settings."
     )]
     CheckCredentials {
-        /// Provider id: twilio, twilio-verify, vonage, infobip, esendex
-        #[arg(long)]
+        /// Provider id
+        #[arg(long, value_parser = providers())]
         provider: String,
-        /// Machine-readable output: one JSON object
-        #[arg(long)]
-        json: bool,
     },
 }
 
@@ -115,25 +197,18 @@ pub enum TenantCommand {
     #[command(
         after_help = "Connection: AUTH0_DOMAIN, AUTH0_CLIENT_ID (profile or SMS_MFA_*) and AUTH0_CLIENT_SECRET (keyring or SMS_MFA_AUTH0_CLIENT_SECRET), or a ready token in SMS_MFA_AUTH0_TOKEN. SMS_MFA_AUTH0_BASE_URL overrides https://DOMAIN.\nExit codes: 0 all checks pass, 1 problems found, 2 cannot check (settings, credentials, network)."
     )]
-    Check {
-        /// Machine-readable output
-        #[arg(long)]
-        json: bool,
-    },
+    Check,
     /// Plan the changes that make the tenant send codes through the provider; make them with --apply
     #[command(
-        after_help = "The plan: create or update the Action sms-mfa-PROVIDER with the generated code and its secrets (from the keyring or SMS_MFA_*), deploy it, bind it to the trigger of the tenant's generation, disable a legacy hook it replaces (never deleted), set the delivery provider to Custom, enable the sms factor and SMS message types. The MFA policy is never changed. Before the first write, the code and settings it replaces are saved under DATA_DIR/backups/. Applying twice changes nothing the second time.\nExit codes: 0 nothing to change (or all applied), 1 changes pending (dry run) or a change failed, 2 cannot plan (settings, credentials, scopes, network)."
+        after_help = "The plan: the Action with the generated code and its secrets (from the keyring or SMS_MFA_*): on new tenants the one Action on custom-phone-provider, updated in place whatever its name (Auth0 allows one), else sms-mfa-PROVIDER; deploy it, bind it on classic tenants, disable a legacy hook it replaces (never deleted), set the delivery provider to Custom, enable the sms factor and SMS message types. The MFA policy is never changed. Before the first write, the code and settings it replaces are saved under DATA_DIR/backups/. Applying twice changes nothing the second time.\nExit codes: 0 nothing to change (or all applied), 1 changes pending (dry run) or a change failed, 2 cannot plan (settings, credentials, scopes, network)."
     )]
     Apply {
         /// Provider id (default: the profile's chosen provider)
-        #[arg(long)]
+        #[arg(long, value_parser = providers())]
         provider: Option<String>,
         /// Make the changes (without it: a dry run that only reads)
         #[arg(long)]
         apply: bool,
-        /// Machine-readable output
-        #[arg(long)]
-        json: bool,
     },
     /// Let Auth0 send a test message through the tenant's Custom phone provider (Unified Phone Experience)
     #[command(
@@ -143,9 +218,6 @@ pub enum TenantCommand {
         /// Recipient in E.164 form, e.g. +14155550100
         #[arg(long)]
         to: String,
-        /// Machine-readable output
-        #[arg(long)]
-        json: bool,
     },
 }
 
@@ -157,31 +229,89 @@ pub enum SecretsCommand {
         after_help = "Example: printf %s \"$TOKEN\" | sms-mfa secrets set twilio TWILIO_AUTH_TOKEN"
     )]
     Set {
-        /// Provider id (twilio, twilio-verify, vonage, infobip, esendex), or auth0 for the tenant's Management API client
+        /// Provider id, or auth0 for the tenant's Management API client
+        #[arg(value_parser = Suggest(setting_groups))]
         provider: String,
         /// Setting name, e.g. TWILIO_AUTH_TOKEN (see `secrets list`)
+        #[arg(value_parser = Suggest(setting_names))]
         name: String,
     },
     /// Show where each setting comes from (environment, keyring, profile, missing); never a secret value
     List {
         /// Only this provider (default: the profile's chosen provider and every provider with something stored)
-        #[arg(long)]
+        #[arg(long, value_parser = Suggest(setting_groups))]
         provider: Option<String>,
-        /// Machine-readable output
-        #[arg(long)]
-        json: bool,
     },
     /// Delete one stored setting (a keyring entry, or the value in the profile)
+    #[command(
+        after_help = "Exit codes: 0 deleted (or nothing was stored); 1 the keyring or the disk failed; 2 an unknown provider or setting name."
+    )]
     Delete {
-        /// Provider id
+        /// Provider id, or auth0
+        #[arg(value_parser = Suggest(setting_groups))]
         provider: String,
         /// Setting name
+        #[arg(value_parser = Suggest(setting_names))]
         name: String,
     },
     /// Check that the OS keyring is reachable, writable and unlocked (writes, reads back and deletes a probe entry)
-    Check {
-        /// Machine-readable output
-        #[arg(long)]
-        json: bool,
-    },
+    Check,
+}
+
+/// The manual page: sms-mfa's own, then a section for every subcommand
+/// (and theirs), rendered by clap_mangen from the same model as `--help`.
+pub fn man_page(cmd: &clap::Command) -> std::io::Result<Vec<u8>> {
+    let mut page = Vec::new();
+    clap_mangen::Man::new(cmd.clone()).render(&mut page)?;
+    fn sections(cmd: &clap::Command, path: &str, page: &mut Vec<u8>) -> std::io::Result<()> {
+        for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+            let name = format!("{path} {}", sub.get_name());
+            page.extend_from_slice(format!(".SH \"{}\"\n", name.to_uppercase()).as_bytes());
+            let about = sub
+                .get_long_about()
+                .or(sub.get_about())
+                .map(|a| a.to_string())
+                .unwrap_or_default();
+            page.extend_from_slice(format!("{}\n", roff_escape(&about)).as_bytes());
+            let usage = sub.clone().bin_name(name.clone()).render_usage().to_string();
+            page.extend_from_slice(
+                format!(".PP\n\\fB{}\\fR\n", roff_escape(usage.trim_start_matches("Usage: "))).as_bytes(),
+            );
+            for arg in sub.get_arguments().filter(|a| !a.is_global_set()) {
+                let flag = match (arg.get_long(), arg.get_short()) {
+                    (Some(l), Some(s)) => format!("-{s}, --{l}"),
+                    (Some(l), None) => format!("--{l}"),
+                    (None, Some(s)) => format!("-{s}"),
+                    (None, None) => arg.get_id().as_str().to_uppercase(),
+                };
+                let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+                page.extend_from_slice(
+                    format!(".TP\n\\fB{}\\fR\n{}\n", roff_escape(&flag), roff_escape(&help)).as_bytes(),
+                );
+            }
+            if let Some(after) = sub.get_after_help() {
+                page.extend_from_slice(format!(".PP\n{}\n", roff_escape(&after.to_string())).as_bytes());
+            }
+            sections(sub, &name, page)?;
+        }
+        Ok(())
+    }
+    sections(cmd, "sms-mfa", &mut page)?;
+    Ok(page)
+}
+
+/// Text as roff: backslashes doubled, a leading dot or quote guarded, and
+/// each paragraph on a line of its own.
+fn roff_escape(text: &str) -> String {
+    text.replace('\\', "\\e")
+        .lines()
+        .map(|l| {
+            if l.starts_with('.') || l.starts_with('\'') {
+                format!("\\&{l}")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n.br\n")
 }

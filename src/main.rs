@@ -10,30 +10,56 @@ use sms_mfa::tui::{self, Exit};
 use sms_mfa::wizard::Wizard;
 use std::process::ExitCode;
 
-use sms_mfa::cli::{SecretsCommand, TenantCommand};
-use sms_mfa::commands::{FAILURE, USAGE};
+use sms_mfa::cli::TenantCommand;
+use sms_mfa::commands::{FAILURE, USAGE, output};
 use sms_mfa::providers::Setting;
 use sms_mfa::sanitize::Sanitized;
 use sms_mfa::secrets::{self, OsKeyring};
 use std::io::{IsTerminal, Read, Write};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    if cli.sandbox && cli.command.is_some() {
-        // Never run a real command (a send, a tenant change) thinking it is
-        // the sandbox.
-        eprintln!(
-            "sms-mfa: --sandbox runs the wizard against simulated APIs; it takes no subcommand. Nothing was run."
-        );
-        return ExitCode::from(USAGE);
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let cli = match Cli::try_parse_from(&args) {
+        Ok(cli) => cli,
+        Err(e) => return ExitCode::from(usage_error(e, args.iter().any(|a| a == "--json"))),
+    };
+    let env = secrets::process_env;
+    if cli.version {
+        return ExitCode::from(version(cli.json));
+    }
+    match &cli.command {
+        Some(Command::Completions { shell }) => return ExitCode::from(completions(*shell)),
+        Some(Command::Man) => return ExitCode::from(man()),
+        _ => {}
+    }
+    let no_input = output::no_input(cli.no_input, &env);
+    let sandboxed = matches!(
+        cli.command,
+        Some(
+            Command::Doctor { .. }
+                | Command::SendTest { .. }
+                | Command::CheckCredentials { .. }
+                | Command::Tenant(_)
+        )
+    );
+    if cli.sandbox && cli.command.is_some() && !sandboxed {
+        // Never run a real command (a stored secret, a real profile)
+        // thinking it is the sandbox.
+        return ExitCode::from(refuse(
+            cli.json,
+            "usage",
+            "--sandbox takes the wizard, doctor, send-test, check-credentials and tenant check/apply/try; this command works on real settings only. Nothing was run.",
+        ));
     }
     if let Err(e) = config::check_profile_name(&cli.profile) {
-        eprintln!("sms-mfa: {e}");
-        return ExitCode::from(USAGE);
+        return ExitCode::from(refuse(cli.json, "usage", &e.to_string()));
     }
     let Some(paths) = Paths::from_platform() else {
-        eprintln!("sms-mfa: cannot find a home directory for the config and data files; set HOME.");
-        return ExitCode::from(FAILURE);
+        return ExitCode::from(refuse(
+            cli.json,
+            "input",
+            "cannot find a home directory for the config and data files; set HOME.",
+        ));
     };
     let _ = color_eyre::install();
     let log = sms_mfa::logging::init(&paths, &cli.log_level);
@@ -45,102 +71,400 @@ fn main() -> ExitCode {
         Err(e) => {
             let text = format!("Logging is off: {e}.");
             // Headless: said on standard error; the wizard shows it.
-            if cli.command.is_some() {
+            if cli.command.is_some() && !cli.quiet {
                 eprintln!("sms-mfa: warning: {}", sms_mfa::sanitize::sanitize(&text));
             }
             notice = Some(text);
         }
     }
-    if let Some(Command::Secrets(cmd)) = &cli.command {
-        let store = OsKeyring::new();
-        let ctx = commands::secrets::Context {
-            paths: &paths,
-            profile: &cli.profile,
-            catalog: Catalog::builtin(),
-            store: &store,
-            env: &secrets::process_env,
-        };
-        let json = matches!(
-            cmd,
-            SecretsCommand::List { json: true, .. } | SecretsCommand::Check { json: true }
-        );
-        let (mut out, mut err) = streams(json, false);
-        let mut io = commands::secrets::Io {
-            out: &mut out,
-            err: &mut err,
-            read_value: &mut read_value,
-        };
-        return ExitCode::from(commands::secrets::run(cmd, &ctx, &mut io));
+    let code = match &cli.command {
+        None => return wizard(&cli, paths, notice, no_input),
+        Some(Command::Completions { .. } | Command::Man) => unreachable!("answered above"),
+        Some(Command::Secrets(cmd)) => headless(&cli, |out, err| {
+            let store = OsKeyring::new();
+            let ctx = commands::secrets::Context {
+                paths: &paths,
+                profile: &cli.profile,
+                catalog: Catalog::builtin(),
+                store: &store,
+                env: &env,
+            };
+            let mut read = |s: &Setting| read_value(s, no_input);
+            let mut io = commands::secrets::Io {
+                out,
+                err,
+                read_value: &mut read,
+            };
+            Ok(commands::secrets::run(cmd, &ctx, &mut io, cli.json))
+        }),
+        Some(Command::Status) => headless(&cli, |out, _| {
+            let store = OsKeyring::new();
+            let ctx = commands::secrets::Context {
+                paths: &paths,
+                profile: &cli.profile,
+                catalog: Catalog::builtin(),
+                store: &store,
+                env: &env,
+            };
+            commands::status::run(&ctx, out, cli.json)
+        }),
+        Some(Command::Code { provider, target }) => {
+            let profile = config::load(&paths, &cli.profile);
+            // The code itself is exact (no escape could be in it: render
+            // refuses control characters); messages go through the sanitizer.
+            let mut err = Sanitized::new(std::io::stderr());
+            let code = commands::code::print(
+                Catalog::builtin(),
+                &profile.profile,
+                &env,
+                provider,
+                target,
+                &mut std::io::stdout(),
+                &mut err,
+            );
+            code.unwrap_or(FAILURE)
+        }
+        Some(cmd) => {
+            let Some(runtime) = runtime() else {
+                return ExitCode::from(FAILURE);
+            };
+            let setup = if cli.sandbox {
+                match Setup::sandbox(&cli, &runtime, cmd) {
+                    Ok(s) => s,
+                    Err(code) => return ExitCode::from(code),
+                }
+            } else {
+                Setup::real(&cli, paths)
+            };
+            let code = async_command(&cli, &runtime, &setup, cmd);
+            drop(setup);
+            runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+            code
+        }
+    };
+    ExitCode::from(code)
+}
+
+/// Run a headless command with the output rules of every command: the
+/// sanitizer, `--quiet`, and `--json`'s promise of one JSON object on
+/// standard output, errors included.
+fn headless(
+    cli: &Cli,
+    run: impl FnOnce(&mut dyn Write, &mut dyn Write) -> std::io::Result<u8>,
+) -> u8 {
+    headless_with(cli, false, run)
+}
+
+fn headless_with(
+    cli: &Cli,
+    colour: bool,
+    run: impl FnOnce(&mut dyn Write, &mut dyn Write) -> std::io::Result<u8>,
+) -> u8 {
+    let raw: Box<dyn Write> = if cli.json {
+        Box::new(Sanitized::json(std::io::stdout()))
+    } else if colour {
+        Box::new(Sanitized::allowing_colour(std::io::stdout()))
+    } else {
+        Box::new(Sanitized::new(std::io::stdout()))
+    };
+    let mut out = output::Out::new(raw, cli.quiet && !cli.json);
+    let mut err = output::Err::new(Sanitized::new(std::io::stderr()));
+    // A closed pipe (`| head`) is not worth a second error.
+    let code = run(&mut out, &mut err).unwrap_or(FAILURE);
+    let _ = output::finish(cli.json, code, &mut out, &mut err);
+    code
+}
+
+/// A command-line error. A value that looks like a secret, typed where the
+/// parser did not expect it, is never echoed (it would land in the
+/// scrollback and CI logs). With `--json`, the error object too.
+fn usage_error(e: clap::Error, json: bool) -> u8 {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        let _ = e.print();
+        return 0;
     }
-    if let Some(Command::Tenant(cmd)) = &cli.command {
-        let Some(runtime) = runtime() else {
-            return ExitCode::from(FAILURE);
+    let mut text = e.render().to_string();
+    let mut hidden = false;
+    for (kind, value) in e.context() {
+        if !matches!(kind, ContextKind::InvalidArg | ContextKind::InvalidValue) {
+            continue;
+        }
+        let values: Vec<&str> = match value {
+            ContextValue::String(s) => vec![s.as_str()],
+            ContextValue::Strings(v) => v.iter().map(String::as_str).collect(),
+            _ => vec![],
         };
-        let store = OsKeyring::new();
-        let ctx = commands::tenant::Context {
-            paths: &paths,
-            profile: &cli.profile,
-            catalog: Catalog::builtin(),
-            store: &store,
-            env: &secrets::process_env,
-        };
-        let json = match cmd {
-            TenantCommand::Check { json }
-            | TenantCommand::Apply { json, .. }
-            | TenantCommand::Try { json, .. } => *json,
-        };
-        let (mut out, mut err) = streams(json, false);
-        let code = runtime.block_on(async {
-            match cmd {
-                TenantCommand::Check { json } => {
-                    commands::tenant::check(&ctx, &mut out, &mut err, *json).await
-                }
-                TenantCommand::Apply {
-                    provider,
-                    apply,
-                    json,
-                } => {
-                    commands::tenant::apply(
-                        &ctx,
-                        provider.as_deref(),
-                        *apply,
-                        *json,
-                        &mut out,
-                        &mut err,
-                    )
-                    .await
-                }
-                TenantCommand::Try { to, json } => {
-                    commands::tenant::try_send(&ctx, to, *json, &mut out, &mut err).await
-                }
+        for v in values {
+            if output::looks_secret(v) {
+                text = text.replace(v, "[hidden: it looks like a secret]");
+                hidden = true;
             }
+        }
+    }
+    if hidden {
+        text.push_str("\nSecrets are never given on the command line: `sms-mfa secrets set PROVIDER NAME` reads the value from standard input (or a hidden prompt), and SMS_MFA_<NAME> in the environment works too.\n");
+    }
+    let text = sms_mfa::sanitize::sanitize(&text);
+    eprint!("{text}");
+    let code = if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+        USAGE
+    } else {
+        e.exit_code().clamp(0, 255) as u8
+    };
+    if json {
+        let first = text
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .trim_start_matches("error: ");
+        let doc = serde_json::json!({"error": {"kind": "usage", "message": first,
+            "remedy": "See sms-mfa --help (or the subcommand's --help)."}, "exit_code": code});
+        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+    }
+    code
+}
+
+/// Refuse before anything runs: the message on standard error, and with
+/// `--json` the error object on standard output. Exit 2.
+fn refuse(json: bool, kind: &str, message: &str) -> u8 {
+    eprintln!("sms-mfa: {message}");
+    if json {
+        let doc = output::error(Some(kind), message, USAGE);
+        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+    }
+    USAGE
+}
+
+/// `--version`: the version, the commit, the build target, the features.
+fn version(json: bool) -> u8 {
+    let features: Vec<&str> = option_env!("SMS_MFA_FEATURES")
+        .unwrap_or("")
+        .split(',')
+        .filter(|f| !f.is_empty())
+        .collect();
+    let (commit, target) = (env!("SMS_MFA_COMMIT"), env!("SMS_MFA_TARGET"));
+    if json {
+        let doc = serde_json::json!({
+            "name": "sms-mfa",
+            "version": env!("CARGO_PKG_VERSION"),
+            "commit": commit,
+            "target": target,
+            "features": features,
+            "profile": if cfg!(debug_assertions) { "debug" } else { "release" },
         });
-        runtime.shutdown_timeout(std::time::Duration::from_millis(200));
-        return ExitCode::from(code.unwrap_or(FAILURE));
-    }
-    if let Some(Command::Code { provider, target }) = &cli.command {
-        let profile = config::load(&paths, &cli.profile);
-        // The code itself is exact (no escape could be in it: render
-        // refuses control characters); messages go through the sanitizer.
-        let (mut out, mut err) = (std::io::stdout(), Sanitized::new(std::io::stderr()));
-        let code = commands::code::print(
-            Catalog::builtin(),
-            &profile.profile,
-            &secrets::process_env,
-            provider,
-            target,
-            &mut out,
-            &mut err,
+        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+    } else {
+        println!(
+            "sms-mfa {} (commit {commit}, {target}, {} build, features: {})",
+            env!("CARGO_PKG_VERSION"),
+            if cfg!(debug_assertions) { "debug" } else { "release" },
+            if features.is_empty() {
+                "none".to_string()
+            } else {
+                features.join(", ")
+            }
         );
-        return ExitCode::from(code.unwrap_or(FAILURE));
     }
-    if let Some(
-        cmd
-        @ (Command::SendTest { .. } | Command::CheckCredentials { .. } | Command::Doctor { .. }),
-    ) = &cli.command
-    {
-        return ExitCode::from(provider_command(cmd, &cli.profile, &paths));
+    0
+}
+
+/// `completions SHELL`.
+fn completions(shell: clap_complete::Shell) -> u8 {
+    use clap::CommandFactory;
+    let mut cmd = Cli::command();
+    clap_complete::generate(shell, &mut cmd, "sms-mfa", &mut std::io::stdout());
+    0
+}
+
+/// `man`: the page of sms-mfa, then one section per subcommand.
+fn man() -> u8 {
+    use clap::CommandFactory;
+    match sms_mfa::cli::man_page(&Cli::command()) {
+        Ok(page) => {
+            let _ = std::io::stdout().write_all(&page);
+            0
+        }
+        Err(e) => {
+            eprintln!("sms-mfa: cannot render the manual page: {e}");
+            FAILURE
+        }
     }
+}
+
+/// Where a headless command takes its settings from: the real profile,
+/// keyring and environment, or (`--sandbox`) simulations on loopback, a
+/// memory store and a profile in a temporary folder, so that nothing real
+/// is read or touched.
+struct Setup {
+    paths: Paths,
+    profile: String,
+    store: Box<dyn sms_mfa::secrets::SecretStore>,
+    env: Box<dyn Fn(&str) -> Option<String>>,
+    _sandbox: Option<(sms_mfa::sandbox::Sandbox, tempfile::TempDir)>,
+}
+
+impl Setup {
+    fn real(cli: &Cli, paths: Paths) -> Setup {
+        Setup {
+            paths,
+            profile: cli.profile.clone(),
+            store: Box::new(OsKeyring::new()),
+            env: Box::new(secrets::process_env),
+            _sandbox: None,
+        }
+    }
+
+    fn sandbox(cli: &Cli, runtime: &tokio::runtime::Runtime, cmd: &Command) -> Result<Setup, u8> {
+        let all = sms_mfa::sandbox::Scenarios::builtin();
+        let scenario = match cli.scenario.as_deref() {
+            None => all.default_scenario(),
+            Some(name) => match all.get(name) {
+                Some(s) => s,
+                None => {
+                    return Err(refuse(
+                        cli.json,
+                        "usage",
+                        &format!("unknown scenario {name:?}; `sms-mfa --sandbox --scenario help` lists them."),
+                    ));
+                }
+            },
+        };
+        let dir = tempfile::tempdir().map_err(|e| {
+            refuse(cli.json, "input", &format!("cannot make a temporary folder: {e}"))
+        })?;
+        let paths = Paths {
+            config_dir: dir.path().join("config"),
+            data_dir: dir.path().join("data"),
+        };
+        let chosen = match cmd {
+            Command::Doctor { provider, .. } | Command::Tenant(TenantCommand::Apply { provider, .. }) => {
+                provider.clone()
+            }
+            Command::SendTest { provider, .. } | Command::CheckCredentials { provider, .. } => {
+                Some(provider.clone())
+            }
+            _ => None,
+        };
+        let profile = config::Profile {
+            provider: chosen,
+            test_recipient: Some("+14155550100".into()),
+            ..config::Profile::default()
+        };
+        let name = sms_mfa::sandbox::PROFILE.to_string();
+        if let Err(e) = config::save(&paths, &name, &profile) {
+            return Err(refuse(cli.json, "input", &format!("cannot write the sandbox profile: {e}")));
+        }
+        let sandbox = runtime.block_on(sms_mfa::sandbox::Sandbox::start(scenario, None));
+        let mut overlay = sandbox.env();
+        // The simulated accounts' settings, as the wizard's user types them.
+        for p in &Catalog::builtin().providers {
+            for (k, v) in sms_mfa::sandbox::providers::credentials(&p.id) {
+                overlay.insert(secrets::env_var(k), v.to_string());
+            }
+        }
+        if !cli.quiet {
+            eprintln!(
+                "SANDBOX · scenario {} · simulated provider and Auth0 APIs on this machine: nothing reaches a real provider or tenant, and nothing is kept after this command.",
+                scenario.name
+            );
+        }
+        Ok(Setup {
+            paths,
+            profile: name,
+            store: Box::new(sms_mfa::secrets::MemoryStore::new()),
+            // The simulation's settings only: a real SMS_MFA_* value of the
+            // shell never reaches the sandbox.
+            env: Box::new(move |n: &str| {
+                overlay.get(n).cloned().or_else(|| {
+                    (!n.starts_with("SMS_MFA_"))
+                        .then(|| secrets::process_env(n))
+                        .flatten()
+                })
+            }),
+            _sandbox: Some((sandbox, dir)),
+        })
+    }
+}
+
+/// `send-test`, `check-credentials`, `doctor` and `tenant …`, on a small
+/// async runtime.
+fn async_command(cli: &Cli, runtime: &tokio::runtime::Runtime, setup: &Setup, cmd: &Command) -> u8 {
+    let colour = matches!(cmd, Command::Doctor { .. } | Command::Tenant(TenantCommand::Check))
+        && !cli.json
+        && output::colour(std::io::stdout().is_terminal(), &*setup.env);
+    let json = cli.json;
+    headless_with(cli, colour, |out, err| {
+        runtime.block_on(async {
+            if let Command::Tenant(t) = cmd {
+                let ctx = commands::tenant::Context {
+                    paths: &setup.paths,
+                    profile: &setup.profile,
+                    catalog: Catalog::builtin(),
+                    store: &*setup.store,
+                    env: &*setup.env,
+                };
+                return match t {
+                    TenantCommand::Check => commands::tenant::check(&ctx, out, err, json, colour).await,
+                    TenantCommand::Apply { provider, apply } => {
+                        commands::tenant::apply(&ctx, provider.as_deref(), *apply, json, out, err)
+                            .await
+                    }
+                    TenantCommand::Try { to } => {
+                        commands::tenant::try_send(&ctx, to, json, out, err).await
+                    }
+                };
+            }
+            let ctx = commands::provider::Context {
+                paths: &setup.paths,
+                profile: &setup.profile,
+                catalog: Catalog::builtin(),
+                store: &*setup.store,
+                env: &*setup.env,
+                http: sms_mfa::providers::clients::Http::new(),
+            };
+            match cmd {
+                Command::SendTest {
+                    provider,
+                    to,
+                    text,
+                    follow,
+                } => {
+                    let args = commands::provider::SendTest {
+                        provider,
+                        to,
+                        text,
+                        json,
+                        follow: *follow,
+                    };
+                    commands::provider::send_test(&ctx, out, err, args).await
+                }
+                Command::CheckCredentials { provider } => {
+                    commands::provider::check_credentials(&ctx, out, err, provider, json).await
+                }
+                Command::Doctor {
+                    provider,
+                    to,
+                    verbose,
+                } => {
+                    let args = commands::doctor::Args {
+                        provider: provider.as_deref(),
+                        to: to.as_deref(),
+                        json,
+                        verbose: *verbose,
+                        color: colour,
+                        slow_after: sms_mfa::doctor::SLOW_AFTER,
+                    };
+                    commands::doctor::run(&ctx, out, err, args).await
+                }
+                _ => unreachable!("not an async command"),
+            }
+        })
+    })
+}
+
+/// The wizard (or, with `--sandbox`, the wizard against the simulations).
+fn wizard(cli: &Cli, paths: Paths, notice: Option<String>, no_input: bool) -> ExitCode {
     let scenario = if cli.sandbox {
         let all = sms_mfa::sandbox::Scenarios::builtin();
         match cli.scenario.as_deref() {
@@ -160,9 +484,21 @@ fn main() -> ExitCode {
     } else {
         None
     };
+    // The wizard is interactive: --no-input refuses it. CI=true alone does
+    // not, when there is a terminal (a person at a pseudo-terminal).
+    if cli.no_input {
+        return ExitCode::from(refuse(
+            cli.json,
+            "input",
+            "the wizard asks questions, and --no-input forbids that. Use the subcommands instead: sms-mfa doctor, send-test, check-credentials, tenant check, tenant apply --apply, and secrets set with the value on standard input.",
+        ));
+    }
     if !std::io::stdout().is_terminal() {
-        eprintln!("sms-mfa: the wizard needs a terminal; run it in one (see --help).");
-        return ExitCode::from(USAGE);
+        return ExitCode::from(refuse(
+            cli.json,
+            "input",
+            "the wizard needs a terminal; run it in one (see --help), or use the subcommands.",
+        ));
     }
     if let Some(scenario) = scenario {
         return sandbox(paths, scenario, notice);
@@ -170,9 +506,9 @@ fn main() -> ExitCode {
     // One wizard per profile: a second one may look, read-only, or quit.
     let (_claim, read_only) = match config::claim_wizard(&paths, &cli.profile) {
         Ok(config::Claim::Mine(lock)) => (Some(lock), None),
-        Ok(config::Claim::InUse(pid)) => match ask_read_only(&cli.profile, pid) {
+        Ok(config::Claim::InUse(pid)) => match ask_read_only(&cli.profile, pid, no_input) {
             Some(note) => (None, Some(note)),
-            None => return ExitCode::SUCCESS,
+            None => return ExitCode::from(if no_input { USAGE } else { 0 }),
         },
         Err(e) => {
             eprintln!(
@@ -207,11 +543,17 @@ fn main() -> ExitCode {
 /// Another wizard has the profile: say so and ask whether to open it
 /// read-only or quit. Returns the notice for the read-only wizard, or None
 /// to quit.
-fn ask_read_only(profile: &str, pid: Option<u32>) -> Option<String> {
+fn ask_read_only(profile: &str, pid: Option<u32>, no_input: bool) -> Option<String> {
     let who = pid.map_or_else(
         || "another sms-mfa wizard".to_string(),
         |p| format!("PID {p}"),
     );
+    if no_input {
+        eprintln!(
+            "sms-mfa: profile {profile} is in use by {who}, and CI=true forbids asking whether to open it read-only: quit it first, or use another --profile."
+        );
+        return None;
+    }
     eprint!(
         "sms-mfa: profile {profile} in use by {who}: its saves and yours would overwrite each other.\r\n\
          Open it read-only (nothing is saved) or quit? [r/Q] "
@@ -327,11 +669,26 @@ fn sandbox(
     exit_code(result)
 }
 
+/// How long `--no-input` waits for a value on standard input.
+const NO_INPUT_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// The value for `secrets set`: a hidden prompt on a terminal (a visible
-/// one for settings that are not secret), else all of standard input.
-fn read_value(setting: &Setting) -> std::io::Result<String> {
+/// one for settings that are not secret), else all of standard input. With
+/// `--no-input` (or CI=true) it never prompts, and waits for standard input
+/// at most a few seconds.
+fn read_value(setting: &Setting, no_input: bool) -> std::io::Result<String> {
     let stdin = std::io::stdin();
+    let var = secrets::env_var(&setting.name);
     if stdin.is_terminal() {
+        if no_input {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::WouldBlock,
+                format!(
+                    "secrets set would prompt for {}, and --no-input (or CI=true) forbids it. Pipe the value in (printf %s \"$VALUE\" | sms-mfa secrets set ...), or set {var} in the environment instead of storing it.",
+                    setting.name
+                ),
+            ));
+        }
         let prompt = format!("{} ({}): ", setting.label, setting.name);
         if setting.secret {
             return rpassword::prompt_password(prompt);
@@ -341,97 +698,28 @@ fn read_value(setting: &Setting) -> std::io::Result<String> {
         stdin.read_line(&mut line)?;
         return Ok(line);
     }
-    let mut text = String::new();
-    stdin.lock().take(64 * 1024).read_to_string(&mut text)?;
-    Ok(text)
-}
-
-/// `send-test`, `check-credentials` and `doctor`, on a small async runtime.
-fn provider_command(cmd: &Command, profile: &str, paths: &sms_mfa::config::Paths) -> u8 {
-    let Some(runtime) = runtime() else {
-        return FAILURE;
+    let read_all = move || {
+        let mut text = String::new();
+        std::io::stdin()
+            .lock()
+            .take(64 * 1024)
+            .read_to_string(&mut text)
+            .map(|_| text)
     };
-    let store = OsKeyring::new();
-    let ctx = commands::provider::Context {
-        paths,
-        profile,
-        catalog: Catalog::builtin(),
-        store: &store,
-        env: &secrets::process_env,
-        http: sms_mfa::providers::clients::Http::new(),
-    };
-    let (json, colour) = match cmd {
-        Command::SendTest { json, .. } | Command::CheckCredentials { json, .. } => (*json, false),
-        Command::Doctor { json, .. } => (*json, doctor_colour()),
-        _ => (false, false),
-    };
-    let (mut out, mut err) = streams(json, colour);
-    let result = runtime.block_on(async {
-        match cmd {
-            Command::SendTest {
-                provider,
-                to,
-                text,
-                json,
-                follow,
-            } => {
-                let args = commands::provider::SendTest {
-                    provider,
-                    to,
-                    text,
-                    json: *json,
-                    follow: *follow,
-                };
-                commands::provider::send_test(&ctx, &mut out, &mut err, args).await
-            }
-            Command::CheckCredentials { provider, json } => {
-                commands::provider::check_credentials(&ctx, &mut out, &mut err, provider, *json)
-                    .await
-            }
-            Command::Doctor {
-                provider,
-                to,
-                json,
-                verbose,
-            } => {
-                let args = commands::doctor::Args {
-                    provider: provider.as_deref(),
-                    to: to.as_deref(),
-                    json: *json,
-                    verbose: *verbose,
-                    color: colour,
-                    slow_after: sms_mfa::doctor::SLOW_AFTER,
-                };
-                commands::doctor::run(&ctx, &mut out, &mut err, args).await
-            }
-            Command::Secrets(_) | Command::Code { .. } | Command::Tenant(_) => {
-                unreachable!("handled before")
-            }
-        }
+    if !no_input {
+        return read_all();
+    }
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(read_all());
     });
-    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
-    result.unwrap_or(FAILURE)
-}
-
-/// Whether the doctor colours its text: a terminal, and NO_COLOR unset.
-fn doctor_colour() -> bool {
-    sms_mfa::doctor::report::use_color(
-        std::io::stdout().is_terminal(),
-        std::env::var("NO_COLOR").ok().as_deref(),
-    )
-}
-
-/// Standard output and error of a headless command. Both pass through the
-/// sanitizer (text from a provider or the tenant cannot steer the
-/// terminal); `--json` output with JSON's own escapes, so it stays exact.
-/// `colour`: the doctor's own colour sequences pass.
-fn streams(json: bool, colour: bool) -> (Box<dyn Write>, Sanitized<std::io::Stderr>) {
-    let out: Box<dyn Write> = if json {
-        Box::new(Sanitized::json(std::io::stdout()))
-    } else if colour {
-        Box::new(Sanitized::allowing_colour(std::io::stdout()))
-    } else {
-        Box::new(Sanitized::new(std::io::stdout()))
-    };
-    (out, Sanitized::new(std::io::stderr()))
+    rx.recv_timeout(NO_INPUT_WAIT).unwrap_or_else(|_| {
+        Err(std::io::Error::new(
+            std::io::ErrorKind::WouldBlock,
+            format!(
+                "no value arrived on standard input within {} s, and --no-input (or CI=true) does not wait longer. Pipe the value and close the input (printf %s \"$VALUE\" | sms-mfa secrets set ...), or set {var} in the environment instead.",
+                NO_INPUT_WAIT.as_secs()
+            ),
+        ))
+    })
 }

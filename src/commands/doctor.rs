@@ -86,5 +86,12 @@ pub async fn run(
         };
         write!(out, "{}", report::text(&heading, &checks, style))?;
     }
-    Ok(doctor::Summary::of(&checks).exit_code())
+    let code = doctor::Summary::of(&checks).exit_code();
+    let problems = checks
+        .iter()
+        .filter(|c| matches!(c.status, doctor::Status::Fail | doctor::Status::Warning))
+        .map(|c| c.id.clone())
+        .collect();
+    super::status::record(ctx.paths, ctx.profile, "doctor", code, problems);
+    Ok(code)
 }

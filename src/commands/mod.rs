@@ -3,8 +3,10 @@
 
 pub mod code;
 pub mod doctor;
+pub mod output;
 pub mod provider;
 pub mod secrets;
+pub mod status;
 pub mod tenant;
 
 /// Exit codes of every command.

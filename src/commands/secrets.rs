@@ -28,12 +28,12 @@ pub struct Io<'a> {
 }
 
 /// Run one `secrets` subcommand; returns the exit code.
-pub fn run(cmd: &SecretsCommand, ctx: &Context, io: &mut Io) -> u8 {
+pub fn run(cmd: &SecretsCommand, ctx: &Context, io: &mut Io, json: bool) -> u8 {
     let result = match cmd {
         SecretsCommand::Set { provider, name } => set(ctx, io, provider, name),
-        SecretsCommand::List { provider, json } => list(ctx, io, provider.as_deref(), *json),
+        SecretsCommand::List { provider } => list(ctx, io, provider.as_deref(), json),
         SecretsCommand::Delete { provider, name } => delete(ctx, io, provider, name),
-        SecretsCommand::Check { json } => check(ctx, io, *json),
+        SecretsCommand::Check => check(ctx, io, json),
     };
     // A closed pipe (`| head`) is not worth a second error.
     result.unwrap_or(FAILURE)
@@ -89,6 +89,13 @@ fn set(ctx: &Context, io: &mut Io, provider: &str, name: &str) -> io::Result<u8>
     };
     let raw = match (io.read_value)(s) {
         Ok(v) => zeroize::Zeroizing::new(v),
+        // Ctrl-D at the hidden prompt: no value, as with empty input.
+        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => zeroize::Zeroizing::new(String::new()),
+        // --no-input (or CI=true) and nothing to read: the caller said why.
+        Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+            writeln!(io.err, "sms-mfa: {e}")?;
+            return Ok(USAGE);
+        }
         Err(e) if e.kind() == io::ErrorKind::InvalidData => {
             writeln!(
                 io.err,

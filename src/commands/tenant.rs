@@ -52,6 +52,7 @@ pub async fn check(
     out: &mut dyn Write,
     err: &mut dyn Write,
     json: bool,
+    colour: bool,
 ) -> io::Result<u8> {
     let conn = match connect(ctx, err).await? {
         Ok(c) => c,
@@ -71,6 +72,13 @@ pub async fn check(
     } else {
         USAGE // something could not be checked
     };
+    let problems = report
+        .findings
+        .iter()
+        .filter(|f| f.status == Status::Fail)
+        .map(|f| f.id.to_string())
+        .collect();
+    super::status::record(ctx.paths, ctx.profile, "tenant check", code, problems);
     if json {
         let doc = json!({
             "generation": report.generation,
@@ -85,11 +93,16 @@ pub async fn check(
         writeln!(out, "Tenant {} · {}", conn.base, g.label())?;
     }
     for f in &report.findings {
-        let mark = match f.status {
-            Status::Pass => "✓",
-            Status::Fail => "✗",
-            Status::Skipped => "-",
-            Status::Error => "!",
+        let (mark, paint) = match f.status {
+            Status::Pass => ("✓", "32"),
+            Status::Fail => ("✗", "31"),
+            Status::Skipped => ("-", "2"),
+            Status::Error => ("!", "33"),
+        };
+        let mark = if colour {
+            format!("\x1b[{paint}m{mark}\x1b[0m")
+        } else {
+            mark.to_string()
         };
         writeln!(out, "{mark} {}: {}", f.title, f.detail)?;
     }
