@@ -185,6 +185,11 @@ pub fn https_url(value: &str, host_suffix: Option<&str>) -> Validation {
     if !matches!(parsed.path(), "" | "/") || parsed.query().is_some() {
         return Validation::Error("Give the base URL only, without a path or query.".into());
     }
+    if parsed.as_str().contains(NOT_IN_CODE) {
+        return Validation::Error(
+            "The host has characters no API host has (quotes, backticks, $, spaces, <, >).".into(),
+        );
+    }
     match host_suffix {
         Some(suffix) if !host.ends_with(suffix) => Validation::Warn(format!(
             "Usually a host ending in {suffix}; check the host is right."
@@ -192,6 +197,10 @@ pub fn https_url(value: &str, host_suffix: Option<&str>) -> Validation {
         _ => Validation::Ok,
     }
 }
+
+/// Characters the URL parser lets into a host that are never written into
+/// generated code (the code keeps the base URL in a JavaScript string).
+pub const NOT_IN_CODE: [char; 8] = ['"', '\'', '\\', '`', '$', '<', '>', ' '];
 
 /// Whether a URL host names this machine.
 pub fn is_loopback(host: &str) -> bool {
