@@ -477,7 +477,15 @@ async fn the_runtime_writes_the_code_to_the_data_directory() {
         dir.path()
             .join("data/code/default-vonage-custom-phone-provider.js")
     );
-    assert_eq!(std::fs::read_to_string(path).unwrap(), "exports.x = 1;\n");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "exports.x = 1;\n");
+    #[cfg(unix)]
+    {
+        // The code may be edited with keys pasted in: private.
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(path.parent().unwrap()), 0o700);
+    }
 }
 
 /// What is written into the code is the parsed URL's own serialization;
