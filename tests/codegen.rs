@@ -600,7 +600,7 @@ fn the_code_command_refuses_a_local_base_url_for_a_real_tenant() {
     let home = tempfile::tempdir().unwrap();
     let base = ("SMS_MFA_TWILIO_BASE_URL", "http://127.0.0.1:9".to_string());
     let args = ["code", "--provider", "twilio"];
-    let r = common::keyring::sms_mfa(home.path(), &args, "", &[base.clone()]);
+    let r = common::keyring::sms_mfa(home.path(), &args, "", std::slice::from_ref(&base));
     assert_eq!(r.code, 2, "{r:?}");
     assert!(
         r.stderr.contains("Auth0's servers cannot reach it"),
