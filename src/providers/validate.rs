@@ -173,7 +173,7 @@ pub fn https_url(value: &str, host_suffix: Option<&str>) -> Validation {
     }
     match parsed.scheme() {
         "https" => {}
-        "http" if is_loopback(host) => return Validation::Ok,
+        "http" if is_loopback(host) => {}
         "http" => {
             return Validation::Error(
                 "Use https: plain http is accepted only for a loopback address (127.0.0.1, ::1, localhost)."
@@ -191,6 +191,8 @@ pub fn https_url(value: &str, host_suffix: Option<&str>) -> Validation {
         );
     }
     match host_suffix {
+        // A loopback test server: no warning about its host.
+        _ if parsed.scheme() == "http" => Validation::Ok,
         Some(suffix) if !host.ends_with(suffix) => Validation::Warn(format!(
             "Usually a host ending in {suffix}; check the host is right."
         )),
@@ -255,6 +257,8 @@ mod tests {
         assert!(https_url("https://user:pw@api.twilio.com", None).is_error());
         assert!(https_url("https://api.twilio.com#x", None).is_error());
         assert!(https_url("https://api.twilio.com/#", None).is_error());
+        assert!(https_url("http://127.0.0.1?q=1", None).is_error());
+        assert!(https_url("http://127.0.0.1:9/path", None).is_error());
     }
 
     #[test]
