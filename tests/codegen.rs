@@ -534,5 +534,141 @@ async fn the_runtime_writes_the_code_to_the_data_directory() {
         dir.path()
             .join("data/code/default-vonage-custom-phone-provider.js")
     );
-    assert_eq!(std::fs::read_to_string(path).unwrap(), "exports.x = 1;\n");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "exports.x = 1;\n");
+    #[cfg(unix)]
+    {
+        // The code may be edited with keys pasted in: private.
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(path.parent().unwrap()), 0o700);
+    }
+}
+
+/// What is written into the code is the parsed URL's own serialization;
+/// a value with a control character, credentials, a fragment or a path is
+/// refused (the URL parser would have stripped a trailing CR silently).
+#[test]
+fn base_urls_are_normalized_and_unsafe_ones_refused() {
+    let p = Catalog::builtin().get("twilio").unwrap();
+    let t = Target::CustomPhoneProvider;
+    let code = codegen::render(p, t, Some("HTTPS://API.Twilio.COM:443/")).unwrap();
+    assert!(code.contains("\"https://api.twilio.com\""), "{code}");
+    for bad in [
+        "https://api.twilio.com\r",
+        "https://api.twilio.com\n",
+        "https://api\u{202e}.twilio.com",
+        "https://user:password@api.twilio.com",
+        "https://:password@api.twilio.com",
+        "https://api.twilio.com#fragment",
+        "https://api.twilio.com/#",
+        "https://api.twilio.com/2010-04-01",
+        "https://api.twilio.com/?x=1",
+        "javascript:alert(1)",
+        "https://api.twilio.com\"+process.exit()+\"",
+    ] {
+        let e = codegen::render(p, t, Some(bad)).unwrap_err();
+        assert!(e.contains("base URL"), "{bad:?}: {e}");
+        assert!(
+            !e.chars().any(sms_mfa::sanitize::is_unsafe),
+            "the message shows the value safely: {e:?}"
+        );
+    }
+}
+
+/// Addresses Auth0's servers cannot reach: found in code, refused for a
+/// real tenant, allowed for a tenant on this machine (sandbox, fakes).
+#[test]
+fn local_addresses_go_only_into_code_for_a_local_tenant() {
+    for local in [
+        "http://127.0.0.1:8080",
+        "http://localhost:1",
+        "https://10.1.2.3",
+        "https://192.168.1.20",
+        "https://172.16.0.1",
+        "https://169.254.169.254",
+        "https://100.64.0.1",
+        "http://[::1]:9",
+        "https://[fd00::1]",
+        "https://[fe80::1]",
+        "https://[::ffff:10.0.0.1]",
+        "https://printer.local",
+        "https://0.0.0.0",
+    ] {
+        assert!(codegen::local_url(local).is_some(), "{local}");
+        let e = codegen::deployable(local, "https://acme.eu.auth0.com").unwrap_err();
+        assert!(e.contains("Auth0's servers cannot reach it"), "{e}");
+        assert!(codegen::deployable(local, "http://127.0.0.1:4000").is_ok());
+    }
+    for public in [
+        "https://api.twilio.com",
+        "https://8.8.8.8",
+        "https://172.32.0.1",
+    ] {
+        assert_eq!(codegen::local_url(public), None, "{public}");
+        assert!(codegen::deployable(public, "https://acme.eu.auth0.com").is_ok());
+    }
+    let code =
+        "const A = \"https://api.twilio.com\"; fetch(`http://127.0.0.1:9/x`); // http://10.0.0.5/";
+    let found: Vec<String> = codegen::local_urls(code)
+        .into_iter()
+        .map(|(u, _)| u)
+        .collect();
+    assert_eq!(found, ["http://127.0.0.1:9/x", "http://10.0.0.5"]);
+}
+
+/// The plan refuses to put a loopback base URL into an Action for a real
+/// tenant, before reading it; Infobip's base URL (an Action secret) too.
+#[tokio::test]
+async fn the_plan_refuses_a_local_base_url_for_a_real_tenant() {
+    use sms_mfa::auth0::{Connection, plan};
+    let dir = tempfile::tempdir().unwrap();
+    let paths = sms_mfa::config::Paths {
+        config_dir: dir.path().join("c"),
+        data_dir: dir.path().join("d"),
+    };
+    // Never contacted: the refusal comes first.
+    let conn = Connection::with_token("https://acme.eu.auth0.com".into(), "t".into());
+    let twilio = Catalog::builtin().get("twilio").unwrap();
+    let e = plan::prepare(&conn, &paths, twilio, vec![], Some("http://127.0.0.1:9"))
+        .await
+        .err()
+        .unwrap();
+    assert!(
+        e.contains("http://127.0.0.1:9 is a loopback address"),
+        "{e}"
+    );
+    let infobip = Catalog::builtin().get("infobip").unwrap();
+    let values = vec![(
+        "INFOBIP_BASE_URL".to_string(),
+        "https://10.0.0.7".to_string(),
+    )];
+    let e = plan::prepare(&conn, &paths, infobip, values, None)
+        .await
+        .err()
+        .unwrap();
+    assert!(e.contains("private-network address"), "{e}");
+}
+
+/// `sms-mfa code` says why it will not write a loopback base URL into
+/// code, unless the tenant (SMS_MFA_AUTH0_BASE_URL) is on this machine too.
+#[test]
+fn the_code_command_refuses_a_local_base_url_for_a_real_tenant() {
+    let home = tempfile::tempdir().unwrap();
+    let base = ("SMS_MFA_TWILIO_BASE_URL", "http://127.0.0.1:9".to_string());
+    let args = ["code", "--provider", "twilio"];
+    let r = common::keyring::sms_mfa(home.path(), &args, "", std::slice::from_ref(&base));
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr.contains("Auth0's servers cannot reach it"),
+        "{r:?}"
+    );
+    assert!(r.stdout.is_empty(), "{r:?}");
+    let tenant = (
+        "SMS_MFA_AUTH0_BASE_URL",
+        "http://127.0.0.1:4000".to_string(),
+    );
+    let r = common::keyring::sms_mfa(home.path(), &args, "", &[base, tenant]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stdout.contains("\"http://127.0.0.1:9\""), "{r:?}");
 }

@@ -928,3 +928,38 @@ async fn verify_says_it_will_not_deliver_account_notices() {
         "{e}"
     );
 }
+
+/// The live code calling a loopback or private-network address fails the
+/// doctor's code-reachable check for a real tenant (Auth0 can never reach
+/// it), passes for a tenant on this machine, and is skipped when the code
+/// could not be read.
+#[test]
+fn live_code_calling_a_local_address_is_flagged() {
+    use sms_mfa::auth0::inspect::Report;
+    use sms_mfa::doctor::tenant_found;
+    let report = |code: Option<&str>| Report {
+        generation: None,
+        findings: vec![],
+        live_code: code.map(str::to_string),
+    };
+    let local = "const BASE_URL = \"http://127.0.0.1:8080\";";
+    let check = |base: &str, code: Option<&str>| {
+        let v = tenant_found(base, &report(code), &[]);
+        let f = v.into_iter().find(|f| f.id == "code-reachable").unwrap();
+        (f.status, f.evidence)
+    };
+    let (s, e) = check("https://acme.eu.auth0.com", Some(local));
+    assert_eq!(s, Status::Fail, "{e}");
+    assert!(
+        e.contains("http://127.0.0.1:8080 (a loopback address)"),
+        "{e}"
+    );
+    let (s, e) = check("http://127.0.0.1:4000", Some(local));
+    assert_eq!(s, Status::Pass, "{e}");
+    let public = "const BASE_URL = \"https://api.twilio.com\";";
+    assert_eq!(
+        check("https://acme.eu.auth0.com", Some(public)).0,
+        Status::Pass
+    );
+    assert_eq!(check("https://acme.eu.auth0.com", None).0, Status::Skipped);
+}

@@ -357,3 +357,152 @@ fn key_sequences() {
         keys_seen.into_inner()
     );
 }
+
+/// A base-URL value as someone might type or paste it: any text, or a URL
+/// put together from parts with the characters that break code or URLs
+/// (CR, quotes, backticks, `${`, U+2028, credentials, fragments).
+fn base_url_value() -> impl Strategy<Value = String> {
+    let scheme = prop::sample::select(vec![
+        "https://", "http://", "HTTPS://", "ftp://", "", "https:",
+    ]);
+    let userinfo = prop::sample::select(vec!["", "", "", "user:pw@", ":pw@", "user@"]);
+    let host = prop_oneof![
+        prop::sample::select(vec![
+            "api.twilio.com",
+            "API.Twilio.COM",
+            "127.0.0.1",
+            "[::1]",
+            "localhost",
+            "10.0.0.5",
+            "bücher.example",
+            "xn--bcher-kva.example",
+            "a\"b.example",
+        ])
+        .prop_map(str::to_string),
+        "[a-zA-Z0-9.-]{1,20}",
+    ];
+    let port = prop::sample::select(vec!["", "", ":443", ":8080", ":0", ":99999", ":x"]);
+    let tail = prop::sample::select(vec![
+        "",
+        "",
+        "/",
+        "//",
+        "\r",
+        "\n",
+        "\t",
+        " ",
+        "\"",
+        "'",
+        "`",
+        "${process.exit()}",
+        "\\",
+        "\u{2028}",
+        "\u{2029}",
+        "\u{202e}",
+        "\u{1b}[2J",
+        "</script>",
+        "#f",
+        "#",
+        "?q=1",
+        "/p",
+        "%22",
+        "@evil.example",
+        "\u{0}",
+    ]);
+    prop_oneof![
+        1 => ".{0,40}",
+        4 => (scheme, userinfo, host, port, tail)
+            .prop_map(|(s, u, h, p, t)| format!("{s}{u}{h}{p}{t}")),
+    ]
+}
+
+/// Every base-URL value the settings accept renders into code, and every
+/// code `render` produces, for every provider whose base URL is written
+/// into the code and both targets, is JavaScript that `node --check`
+/// accepts.
+#[test]
+fn settings_that_reach_generated_code() {
+    use sms_mfa::codegen::{self, Target};
+    use std::collections::BTreeSet;
+    let catalog = Catalog::builtin();
+    let providers: Vec<_> = catalog
+        .providers
+        .iter()
+        .filter(|p| p.base_setting.is_some() && !p.base_url.is_empty())
+        .collect();
+    assert_eq!(providers.len(), 4, "twilio, twilio-verify, vonage, esendex");
+    let runs = AtomicUsize::new(0);
+    let accepted = AtomicUsize::new(0);
+    let codes: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
+    let mut runner = TestRunner::new(config(2000));
+    runner
+        .run(&base_url_value(), |value| {
+            for p in &providers {
+                let setting = p.setting(p.base_setting.as_deref().unwrap()).unwrap();
+                let valid = !validate::validate(setting, &value).is_error();
+                for target in Target::ALL {
+                    let rendered = codegen::render(p, target, Some(&value));
+                    if valid {
+                        prop_assert!(
+                            rendered.is_ok(),
+                            "{:?} accepted but not rendered: {:?}",
+                            value,
+                            rendered
+                        );
+                    }
+                    if let Ok(code) = rendered {
+                        prop_assert!(
+                            !code
+                                .chars()
+                                .any(|c| c.is_control() && c != '\n' && c != '\t'),
+                            "no control character in the code for {:?}",
+                            value
+                        );
+                        accepted.fetch_add(1, Ordering::Relaxed);
+                        codes.lock().unwrap().insert(code);
+                    }
+                }
+            }
+            runs.fetch_add(1, Ordering::Relaxed);
+            Ok(())
+        })
+        .unwrap();
+    let codes = codes.into_inner().unwrap();
+    // One file, each code in the wrapper node compiles a CommonJS module
+    // in, so one `node --check` checks them all; on failure each alone.
+    let dir = tempfile::tempdir().unwrap();
+    let all = dir.path().join("all.js");
+    let wrap = |c: &str| {
+        format!("(function (exports, require, module, __filename, __dirname) {{\n{c}\n}});\n")
+    };
+    std::fs::write(&all, codes.iter().map(|c| wrap(c)).collect::<String>()).unwrap();
+    let check = |file: &std::path::Path| {
+        std::process::Command::new("node")
+            .arg("--check")
+            .arg(file)
+            .output()
+            .expect("node is installed (.ci/run installs nodejs)")
+    };
+    if !check(&all).status.success() {
+        for (i, c) in codes.iter().enumerate() {
+            let f = dir.path().join(format!("{i}.js"));
+            std::fs::write(&f, c).unwrap();
+            let out = check(&f);
+            assert!(
+                out.status.success(),
+                "node --check refused:\n{}\n{c}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+    eprintln!(
+        "settings_that_reach_generated_code: {} executions, {} renders, {} distinct codes checked by node",
+        runs.into_inner(),
+        accepted.into_inner(),
+        codes.len()
+    );
+    assert!(
+        codes.len() > 20,
+        "enough distinct accepted values to mean something"
+    );
+}

@@ -550,3 +550,18 @@ async fn the_wizard_shows_a_stalled_send_and_esc_cancels_it() {
     .await
     .unwrap();
 }
+
+/// A log that cannot be opened (here: the data folder is a file) is a
+/// visible warning on standard error, and the command still runs.
+#[tokio::test]
+async fn a_log_that_cannot_be_opened_is_a_visible_warning() {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(home.path().join("data"), "not a folder").unwrap();
+    let r = run(home.path(), args(&["code", "--provider", "twilio"]), vec![]).await;
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.stderr
+            .contains("sms-mfa: warning: Logging is off: cannot create"),
+        "{r:?}"
+    );
+}

@@ -1468,3 +1468,61 @@ async fn every_file_the_program_creates_is_private() {
     }
     assert!(seen >= 8, "{names:?}");
 }
+
+/// A second signal abandons the change in progress: it is listed as maybe
+/// made, the rest as not applied, exit 143; the next plan reads the tenant
+/// and shows what is left (the Action exists, its secrets are set again
+/// since their push was never confirmed).
+#[tokio::test]
+async fn a_second_signal_abandons_the_change_in_progress() {
+    let fake = auth0::serve(Tenant::fresh_upe(), Duration::from_millis(400)).await;
+    let home = tempfile::tempdir().unwrap();
+    let env = env(&fake, "twilio", TWILIO_API);
+    let state = fake.state.clone();
+    let (h, e) = (home.path().to_path_buf(), env.clone());
+    let r = tokio::task::spawn_blocking(move || {
+        let child = common::keyring::command(
+            &h,
+            &["tenant", "apply", "--provider", "twilio", "--apply"],
+            &e,
+        )
+        .stdin(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+        // The fake has made the Action; its answer is 400 ms away.
+        let asked = std::time::Instant::now();
+        while state.lock().unwrap().actions.is_empty() {
+            assert!(asked.elapsed() < Duration::from_secs(20), "never started");
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        common::keyring::signal(child.id(), libc::SIGTERM);
+        std::thread::sleep(Duration::from_millis(100));
+        common::keyring::signal(child.id(), libc::SIGTERM);
+        let out = child.wait_with_output().unwrap();
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    })
+    .await
+    .unwrap();
+    assert_eq!(r.code, 143, "{r:?}");
+    assert!(
+        r.stdout.contains(
+            "✗ Create the Action 'sms-mfa-twilio' for custom-phone-provider with the generated code and its secrets: abandoned while in progress"
+        ),
+        "{r:?}"
+    );
+    assert!(r.stdout.contains("- not applied: Deploy"), "{r:?}");
+    assert!(r.stdout.contains("Interrupted by SIGTERM: 0 of 5"), "{r:?}");
+    let (_, doc) = run(
+        home.path(),
+        &["tenant", "apply", "--provider", "twilio", "--json"],
+        env,
+    )
+    .await;
+    let kinds = kinds(&doc);
+    assert!(!kinds.contains(&"create-action".to_string()), "{kinds:?}");
+    assert!(kinds.contains(&"update-action".to_string()), "{kinds:?}");
+}

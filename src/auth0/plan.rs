@@ -1296,10 +1296,6 @@ pub async fn prepare(
     values: Vec<(String, String)>,
     base: Option<&str>,
 ) -> Result<Prepared, String> {
-    let action = action_name(&provider.id);
-    let obs = observe(conn, &action)
-        .await
-        .map_err(|e| format!("cannot read the tenant: {e}."))?;
     // A loopback or private-network API address only for a tenant that is
     // itself on this machine (the sandbox, the tests' fakes): a real
     // tenant's servers cannot reach it. The same for a base URL kept as an
@@ -1313,6 +1309,10 @@ pub async fn prepare(
     for b in base.into_iter().chain(secret_base) {
         crate::codegen::deployable(b, &conn.base)?;
     }
+    let action = action_name(&provider.id);
+    let obs = observe(conn, &action)
+        .await
+        .map_err(|e| format!("cannot read the tenant: {e}."))?;
     let code = crate::codegen::render(provider, obs.trigger(), base)?;
     let want = Desired::new(&conn.base, &provider.id, code, values);
     // The record is kept by the name the Action has after the apply.

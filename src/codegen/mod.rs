@@ -173,7 +173,7 @@ pub fn normalize(base: &str) -> Result<String, String> {
         ));
     }
     let text = u.as_str().trim_end_matches('/').to_string();
-    if text.contains(['"', '\'', '\\', '`', '$', '<', '>', ' ']) {
+    if text.contains(crate::providers::validate::NOT_IN_CODE) {
         return Err(format!(
             "the base URL \"{shown}\" cannot be written into code"
         ));

@@ -173,7 +173,7 @@ pub fn https_url(value: &str, host_suffix: Option<&str>) -> Validation {
     }
     match parsed.scheme() {
         "https" => {}
-        "http" if is_loopback(host) => return Validation::Ok,
+        "http" if is_loopback(host) => {}
         "http" => {
             return Validation::Error(
                 "Use https: plain http is accepted only for a loopback address (127.0.0.1, ::1, localhost)."
@@ -185,13 +185,24 @@ pub fn https_url(value: &str, host_suffix: Option<&str>) -> Validation {
     if !matches!(parsed.path(), "" | "/") || parsed.query().is_some() {
         return Validation::Error("Give the base URL only, without a path or query.".into());
     }
+    if parsed.as_str().contains(NOT_IN_CODE) {
+        return Validation::Error(
+            "The host has characters no API host has (quotes, backticks, $, spaces, <, >).".into(),
+        );
+    }
     match host_suffix {
+        // A loopback test server: no warning about its host.
+        _ if parsed.scheme() == "http" => Validation::Ok,
         Some(suffix) if !host.ends_with(suffix) => Validation::Warn(format!(
             "Usually a host ending in {suffix}; check the host is right."
         )),
         _ => Validation::Ok,
     }
 }
+
+/// Characters the URL parser lets into a host that are never written into
+/// generated code (the code keeps the base URL in a JavaScript string).
+pub const NOT_IN_CODE: [char; 8] = ['"', '\'', '\\', '`', '$', '<', '>', ' '];
 
 /// Whether a URL host names this machine.
 pub fn is_loopback(host: &str) -> bool {
@@ -246,6 +257,8 @@ mod tests {
         assert!(https_url("https://user:pw@api.twilio.com", None).is_error());
         assert!(https_url("https://api.twilio.com#x", None).is_error());
         assert!(https_url("https://api.twilio.com/#", None).is_error());
+        assert!(https_url("http://127.0.0.1?q=1", None).is_error());
+        assert!(https_url("http://127.0.0.1:9/path", None).is_error());
     }
 
     #[test]
