@@ -16,14 +16,21 @@ fn main() {
     let dirty = git(&["status", "--porcelain", "--untracked-files=no"]).is_some();
     println!(
         "cargo:rustc-env=SMS_MFA_COMMIT={commit}{}",
-        if dirty && commit != "unknown" { "-modified" } else { "" }
+        if dirty && commit != "unknown" {
+            "-modified"
+        } else {
+            ""
+        }
     );
     println!(
         "cargo:rustc-env=SMS_MFA_TARGET={}",
         std::env::var("TARGET").unwrap_or_default()
     );
     let mut features: Vec<String> = std::env::vars()
-        .filter_map(|(k, _)| k.strip_prefix("CARGO_FEATURE_").map(|f| f.to_lowercase().replace('_', "-")))
+        .filter_map(|(k, _)| {
+            k.strip_prefix("CARGO_FEATURE_")
+                .map(|f| f.to_lowercase().replace('_', "-"))
+        })
         .collect();
     features.sort();
     println!("cargo:rustc-env=SMS_MFA_FEATURES={}", features.join(","));

@@ -273,9 +273,17 @@ pub fn man_page(cmd: &clap::Command) -> std::io::Result<Vec<u8>> {
                 .map(|a| a.to_string())
                 .unwrap_or_default();
             page.extend_from_slice(format!("{}\n", roff_escape(&about)).as_bytes());
-            let usage = sub.clone().bin_name(name.clone()).render_usage().to_string();
+            let usage = sub
+                .clone()
+                .bin_name(name.clone())
+                .render_usage()
+                .to_string();
             page.extend_from_slice(
-                format!(".PP\n\\fB{}\\fR\n", roff_escape(usage.trim_start_matches("Usage: "))).as_bytes(),
+                format!(
+                    ".PP\n\\fB{}\\fR\n",
+                    roff_escape(usage.trim_start_matches("Usage: "))
+                )
+                .as_bytes(),
             );
             for arg in sub.get_arguments().filter(|a| !a.is_global_set()) {
                 let flag = match (arg.get_long(), arg.get_short()) {
@@ -286,11 +294,18 @@ pub fn man_page(cmd: &clap::Command) -> std::io::Result<Vec<u8>> {
                 };
                 let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
                 page.extend_from_slice(
-                    format!(".TP\n\\fB{}\\fR\n{}\n", roff_escape(&flag), roff_escape(&help)).as_bytes(),
+                    format!(
+                        ".TP\n\\fB{}\\fR\n{}\n",
+                        roff_escape(&flag),
+                        roff_escape(&help)
+                    )
+                    .as_bytes(),
                 );
             }
             if let Some(after) = sub.get_after_help() {
-                page.extend_from_slice(format!(".PP\n{}\n", roff_escape(&after.to_string())).as_bytes());
+                page.extend_from_slice(
+                    format!(".PP\n{}\n", roff_escape(&after.to_string())).as_bytes(),
+                );
             }
             sections(sub, &name, page)?;
         }

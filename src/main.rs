@@ -258,7 +258,11 @@ fn version(json: bool) -> u8 {
         println!(
             "sms-mfa {} (commit {commit}, {target}, {} build, features: {})",
             env!("CARGO_PKG_VERSION"),
-            if cfg!(debug_assertions) { "debug" } else { "release" },
+            if cfg!(debug_assertions) {
+                "debug"
+            } else {
+                "release"
+            },
             if features.is_empty() {
                 "none".to_string()
             } else {
@@ -292,6 +296,9 @@ fn man() -> u8 {
     }
 }
 
+/// Looks an environment variable up.
+type Env = dyn Fn(&str) -> Option<String>;
+
 /// Where a headless command takes its settings from: the real profile,
 /// keyring and environment, or (`--sandbox`) simulations on loopback, a
 /// memory store and a profile in a temporary folder, so that nothing real
@@ -300,7 +307,7 @@ struct Setup {
     paths: Paths,
     profile: String,
     store: Box<dyn sms_mfa::secrets::SecretStore>,
-    env: Box<dyn Fn(&str) -> Option<String>>,
+    env: Box<Env>,
     _sandbox: Option<(sms_mfa::sandbox::Sandbox, tempfile::TempDir)>,
 }
 
@@ -325,22 +332,27 @@ impl Setup {
                     return Err(refuse(
                         cli.json,
                         "usage",
-                        &format!("unknown scenario {name:?}; `sms-mfa --sandbox --scenario help` lists them."),
+                        &format!(
+                            "unknown scenario {name:?}; `sms-mfa --sandbox --scenario help` lists them."
+                        ),
                     ));
                 }
             },
         };
         let dir = tempfile::tempdir().map_err(|e| {
-            refuse(cli.json, "input", &format!("cannot make a temporary folder: {e}"))
+            refuse(
+                cli.json,
+                "input",
+                &format!("cannot make a temporary folder: {e}"),
+            )
         })?;
         let paths = Paths {
             config_dir: dir.path().join("config"),
             data_dir: dir.path().join("data"),
         };
         let chosen = match cmd {
-            Command::Doctor { provider, .. } | Command::Tenant(TenantCommand::Apply { provider, .. }) => {
-                provider.clone()
-            }
+            Command::Doctor { provider, .. }
+            | Command::Tenant(TenantCommand::Apply { provider, .. }) => provider.clone(),
             Command::SendTest { provider, .. } | Command::CheckCredentials { provider, .. } => {
                 Some(provider.clone())
             }
@@ -353,7 +365,11 @@ impl Setup {
         };
         let name = sms_mfa::sandbox::PROFILE.to_string();
         if let Err(e) = config::save(&paths, &name, &profile) {
-            return Err(refuse(cli.json, "input", &format!("cannot write the sandbox profile: {e}")));
+            return Err(refuse(
+                cli.json,
+                "input",
+                &format!("cannot write the sandbox profile: {e}"),
+            ));
         }
         let sandbox = runtime.block_on(sms_mfa::sandbox::Sandbox::start(scenario, None));
         let mut overlay = sandbox.env();
@@ -390,8 +406,10 @@ impl Setup {
 /// `send-test`, `check-credentials`, `doctor` and `tenant …`, on a small
 /// async runtime.
 fn async_command(cli: &Cli, runtime: &tokio::runtime::Runtime, setup: &Setup, cmd: &Command) -> u8 {
-    let colour = matches!(cmd, Command::Doctor { .. } | Command::Tenant(TenantCommand::Check))
-        && !cli.json
+    let colour = matches!(
+        cmd,
+        Command::Doctor { .. } | Command::Tenant(TenantCommand::Check)
+    ) && !cli.json
         && output::colour(std::io::stdout().is_terminal(), &*setup.env);
     let json = cli.json;
     headless_with(cli, colour, |out, err| {
@@ -405,7 +423,9 @@ fn async_command(cli: &Cli, runtime: &tokio::runtime::Runtime, setup: &Setup, cm
                     env: &*setup.env,
                 };
                 return match t {
-                    TenantCommand::Check => commands::tenant::check(&ctx, out, err, json, colour).await,
+                    TenantCommand::Check => {
+                        commands::tenant::check(&ctx, out, err, json, colour).await
+                    }
                     TenantCommand::Apply { provider, apply } => {
                         commands::tenant::apply(&ctx, provider.as_deref(), *apply, json, out, err)
                             .await

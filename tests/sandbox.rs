@@ -133,22 +133,27 @@ fn scenarios_are_listed_and_an_unknown_one_is_refused() {
     assert!(run.stderr.contains("new-tenant"), "{}", run.stderr);
     let run = common::keyring::sms_mfa(home.path(), &["--scenario", "new-tenant"], "", &[]);
     assert_eq!(run.code, 2, "--scenario needs --sandbox");
-    // A subcommand never runs under --sandbox (it would be the real one).
+    // A command that works on real settings only never runs under
+    // --sandbox (it would be the real one).
     for args in [
-        &["--sandbox", "doctor"][..],
-        &["--sandbox", "tenant", "apply", "--apply"],
+        &["--sandbox", "secrets", "list"][..],
         &[
             "--sandbox",
-            "send-test",
-            "--provider",
+            "secrets",
+            "delete",
             "twilio",
-            "--to",
-            "+14155550100",
+            "TWILIO_AUTH_TOKEN",
         ],
+        &["--sandbox", "code", "--provider", "twilio"],
+        &["--sandbox", "status"],
     ] {
         let run = common::keyring::sms_mfa(home.path(), args, "", &[]);
         assert_eq!(run.code, 2, "{args:?}: {run:?}");
-        assert!(run.stderr.contains("takes no subcommand"), "{run:?}");
+        assert!(
+            run.stderr
+                .contains("works on real settings only. Nothing was run."),
+            "{run:?}"
+        );
     }
     // A real profile named by SMS_MFA_PROFILE is never written.
     let real = home.path().join("config/sms-mfa/profiles/prod.toml");
@@ -242,4 +247,92 @@ async fn auth0s_test_delivers_only_when_the_tenant_and_account_would() {
     sb.providers.state.lock().unwrap().accounts.trial = true;
     plan::try_custom(&conn, "+14155550100").await.unwrap();
     assert_eq!(sb.providers.inbox().len(), 1);
+}
+
+/// The headless commands under --sandbox: against the in-process
+/// simulations, marked SANDBOX, with the simulated accounts' settings;
+/// the shell's real SMS_MFA_* values, the real profile and the keyring are
+/// never used.
+#[test]
+fn headless_commands_run_against_the_simulations_and_touch_nothing_real() {
+    let home = tempfile::tempdir().unwrap();
+    let real = home.path().join("config/sms-mfa/profiles/default.toml");
+    std::fs::create_dir_all(real.parent().unwrap()).unwrap();
+    std::fs::write(&real, "provider = \"vonage\"\nstep = \"tenant\"\n").unwrap();
+    // A real tenant and provider in the environment: never reached.
+    let env = [
+        ("SMS_MFA_AUTH0_BASE_URL", "https://real-tenant.invalid"),
+        ("SMS_MFA_TWILIO_BASE_URL", "https://real-provider.invalid"),
+        (
+            "SMS_MFA_TWILIO_AUTH_TOKEN",
+            "0123456789abcdef0123456789abcdef",
+        ),
+    ]
+    .map(|(k, v)| (k, v.to_string()));
+    let run = |args: &[&str]| common::keyring::sms_mfa(home.path(), args, "", &env);
+    let r = run(&[
+        "--sandbox",
+        "tenant",
+        "apply",
+        "--provider",
+        "twilio",
+        "--apply",
+        "--json",
+    ]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stderr.contains("SANDBOX · scenario new-tenant"), "{r:?}");
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(doc["changes"][0]["kind"], "create-action");
+    assert!(
+        doc["tenant"]
+            .as_str()
+            .unwrap()
+            .starts_with("http://127.0.0.1:"),
+        "{doc}"
+    );
+
+    let r = run(&[
+        "--sandbox",
+        "--scenario",
+        "voice-only",
+        "tenant",
+        "check",
+        "--json",
+    ]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(r.stdout.contains("\"message-types\""), "{}", r.stdout);
+
+    let r = run(&[
+        "--sandbox",
+        "send-test",
+        "--provider",
+        "twilio",
+        "--to",
+        "+14155550100",
+    ]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stdout.contains("Accepted by Twilio"), "{r:?}");
+
+    let r = run(&[
+        "--sandbox",
+        "check-credentials",
+        "--provider",
+        "esendex",
+        "--json",
+    ]);
+    assert_eq!(r.code, 0, "{r:?}");
+
+    let r = run(&["--sandbox", "doctor", "--provider", "twilio", "--json"]);
+    assert_eq!(r.code, 2, "a new tenant has problems: {r:?}");
+    assert!(r.stdout.trim_start().starts_with('['), "{}", r.stdout);
+
+    assert_eq!(
+        std::fs::read_to_string(&real).unwrap(),
+        "provider = \"vonage\"\nstep = \"tenant\"\n",
+        "the real profile is untouched"
+    );
+    assert!(
+        !home.path().join("data/sms-mfa/backups").exists(),
+        "no backup of a simulated tenant among the real ones"
+    );
 }

@@ -210,9 +210,12 @@ pub async fn send_test(
                 "code_sent": a.code_sent,
                 "delivery": deliveries,
                 "class": null,
+                "title": null,
                 "hint": null,
+                "temporary": null,
                 "code": null,
                 "message": null,
+                "http_status": null,
             }),
             Err(f) => {
                 let mut d = failure_json(f);
@@ -224,6 +227,9 @@ pub async fn send_test(
                 d["provider"] = json!(provider);
                 d["to"] = json!(recipient.e164());
                 d["id"] = json!(null);
+                d["status"] = json!(null);
+                d["code_sent"] = json!(null);
+                d["delivery"] = json!([]);
                 d
             }
         };
@@ -277,6 +283,12 @@ pub async fn check_credentials(
                 "summary": r.summary,
                 "warnings": r.warnings,
                 "class": null,
+                "title": null,
+                "hint": null,
+                "temporary": null,
+                "code": null,
+                "message": null,
+                "http_status": null,
             }),
             Err(f) => {
                 let mut d = failure_json(f);
@@ -286,6 +298,8 @@ pub async fn check_credentials(
                     "rejected"
                 });
                 d["provider"] = json!(provider);
+                d["summary"] = json!(null);
+                d["warnings"] = json!([]);
                 d
             }
         };

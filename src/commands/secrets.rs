@@ -90,7 +90,9 @@ fn set(ctx: &Context, io: &mut Io, provider: &str, name: &str) -> io::Result<u8>
     let raw = match (io.read_value)(s) {
         Ok(v) => zeroize::Zeroizing::new(v),
         // Ctrl-D at the hidden prompt: no value, as with empty input.
-        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => zeroize::Zeroizing::new(String::new()),
+        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => {
+            zeroize::Zeroizing::new(String::new())
+        }
         // --no-input (or CI=true) and nothing to read: the caller said why.
         Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
             writeln!(io.err, "sms-mfa: {e}")?;
@@ -482,6 +484,7 @@ fn check(ctx: &Context, io: &mut Io, json: bool) -> io::Result<u8> {
             Err(e) => json!({
                 "healthy": false,
                 "store": ctx.store.describe(),
+                "millis": null,
                 "error": error_json(e),
             }),
         };

@@ -79,17 +79,21 @@ pub fn run(ctx: &Context, out: &mut dyn Write, json: bool) -> io::Result<u8> {
     let loaded = config::load(ctx.paths, ctx.profile);
     let profile = &loaded.profile;
     let file = ctx.paths.profile_file(ctx.profile);
-    let provider = profile.provider.as_deref().and_then(|id| ctx.catalog.get(id));
+    let provider = profile
+        .provider
+        .as_deref()
+        .and_then(|id| ctx.catalog.get(id));
     let resolved = provider.map(|p| secrets::resolve(ctx.profile, profile, p, ctx.store, ctx.env));
     let provider_ready = match (provider, &resolved) {
         (Some(p), Some(r)) => complete(p, r),
         _ => false,
     };
-    let tenant = ctx
-        .catalog
-        .tenant
-        .as_ref()
-        .map(|t| (t, secrets::resolve(ctx.profile, profile, t, ctx.store, ctx.env)));
+    let tenant = ctx.catalog.tenant.as_ref().map(|t| {
+        (
+            t,
+            secrets::resolve(ctx.profile, profile, t, ctx.store, ctx.env),
+        )
+    });
     let token = (ctx.env)("SMS_MFA_AUTH0_TOKEN").is_some_and(|v| !v.is_empty());
     let get = |name: &str| {
         tenant
@@ -181,7 +185,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, json: bool) -> io::Result<u8> {
         Some((t, r)) => {
             let mark = if tenant_ready { "✓" } else { "✗" };
             let what = match (&domain, tenant_ready) {
-                (Some(d), true) => format!("{d}"),
+                (Some(d), true) => d.to_string(),
                 (Some(d), false) => format!("{d}: connection incomplete"),
                 (None, _) => "not connected (AUTH0_DOMAIN is not set)".to_string(),
             };

@@ -163,6 +163,7 @@ pub struct Accepted {
 pub struct Delivery {
     pub status: String,
     /// No later status will come (delivered, undelivered, failed).
+    #[serde(rename = "final")]
     pub final_: bool,
     pub delivered: bool,
     pub error_code: Option<String>,
