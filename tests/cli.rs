@@ -674,3 +674,27 @@ fn the_readme_usage_matches_help() {
         }
     }
 }
+
+/// One colour rule for every command that colours (doctor, tenant check):
+/// none without a terminal, CLICOLOR_FORCE forces it, NO_COLOR wins.
+#[test]
+fn colour_follows_no_color_and_clicolor_force_everywhere() {
+    let home = tempfile::tempdir().unwrap();
+    for args in [
+        &["--sandbox", "doctor", "--provider", "twilio"][..],
+        &["--sandbox", "tenant", "check"],
+    ] {
+        let plain = run(home.path(), args);
+        assert!(!plain.stdout.contains('\x1b'), "{args:?}: {plain:?}");
+        let forced = run_env(home.path(), args, &[("CLICOLOR_FORCE", "1")]);
+        assert!(forced.stdout.contains("\x1b[3"), "{args:?}: {forced:?}");
+        let both = run_env(
+            home.path(),
+            args,
+            &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")],
+        );
+        assert!(!both.stdout.contains('\x1b'), "{args:?}: {both:?}");
+        let off = run_env(home.path(), args, &[("CLICOLOR_FORCE", "0")]);
+        assert!(!off.stdout.contains('\x1b'), "{args:?}: {off:?}");
+    }
+}
