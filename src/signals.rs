@@ -1,5 +1,6 @@
 //! The signals that end a headless run early: SIGINT, SIGTERM and SIGHUP
-//! on unix, Ctrl-C elsewhere. Each is told by its number (the exit code is
+//! on unix, Ctrl-C and Ctrl-Break on Windows (21, as the C runtime's
+//! SIGBREAK), Ctrl-C elsewhere. Each is told by its number (the exit code is
 //! 128 + N).
 
 /// Listens for the signals from creation on.
@@ -38,7 +39,21 @@ impl Signals {
                 _ = self.int.recv() => 2,
             }
         }
-        #[cfg(not(unix))]
+        #[cfg(windows)]
+        {
+            let mut brk = match tokio::signal::windows::ctrl_break() {
+                Ok(b) => b,
+                Err(_) => {
+                    let _ = tokio::signal::ctrl_c().await;
+                    return 2;
+                }
+            };
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => 2,
+                _ = brk.recv() => 21,
+            }
+        }
+        #[cfg(not(any(unix, windows)))]
         {
             let _ = tokio::signal::ctrl_c().await;
             2
@@ -52,6 +67,7 @@ pub fn name(n: i32) -> String {
         1 => "SIGHUP".into(),
         2 => "SIGINT".into(),
         15 => "SIGTERM".into(),
+        21 => "Ctrl-Break".into(),
         n => format!("signal {n}"),
     }
 }

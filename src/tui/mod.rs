@@ -13,7 +13,6 @@ use crate::wizard::{Effect, Msg, Wizard};
 use crossterm::event::{Event, EventStream, KeyEventKind};
 pub use effects::Services;
 use futures::StreamExt;
-use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
@@ -70,9 +69,8 @@ async fn event_loop(
         notify: Some(tx.clone()),
         ..services.clone()
     };
-    let mut sigterm = signal(SignalKind::terminate())?;
-    let mut sighup = signal(SignalKind::hangup())?;
-    let mut sigint = signal(SignalKind::interrupt())?;
+    // SIGTERM, SIGHUP and SIGINT on unix; Ctrl-C (and Ctrl-Break) elsewhere.
+    let mut signals = crate::signals::Signals::new()?;
     // The spinner's clock; it only runs while something is in progress.
     let mut ticker = tokio::time::interval(SPINNER_PERIOD);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -130,9 +128,7 @@ async fn event_loop(
             },
             Some(msg) = rx.recv() => queue.push(msg),
             _ = ticker.tick(), if busy => queue.push(Msg::Tick),
-            _ = sigterm.recv() => return finish(saves, Exit::Signal(15)).await,
-            _ = sighup.recv() => return finish(saves, Exit::Signal(1)).await,
-            _ = sigint.recv() => return finish(saves, Exit::Signal(2)).await,
+            n = signals.next() => return finish(saves, Exit::Signal(n)).await,
         }
     }
 }
