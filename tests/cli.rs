@@ -698,3 +698,21 @@ fn colour_follows_no_color_and_clicolor_force_everywhere() {
         assert!(!off.stdout.contains('\x1b'), "{args:?}: {off:?}");
     }
 }
+
+/// Ctrl-D at the hidden prompt of `secrets set` is "no value", exit 2, as
+/// empty standard input is (it was exit 1, "unexpected end of file").
+#[test]
+fn ctrl_d_at_the_hidden_prompt_is_no_value() {
+    let home = tempfile::tempdir().unwrap();
+    let mut s = common::Session::spawn_with(
+        &["secrets", "set", "twilio", "TWILIO_AUTH_TOKEN"],
+        home.path(),
+        80,
+        24,
+        &[],
+    );
+    s.wait_for("TWILIO_AUTH_TOKEN");
+    s.send("\x04");
+    assert_eq!(s.wait_exit(), 2);
+    assert!(s.screen().contains("no value was given"), "{}", s.screen());
+}

@@ -1407,6 +1407,52 @@ mod tests {
         }
     }
 
+    /// An Action as go-auth0's recordings show it (TestActionManager_*:
+    /// secrets as `{name, updated_at}`, `deployed_version` once deployed).
+    #[test]
+    fn an_action_is_read_from_the_api_shape() {
+        let a = ActionInfo::from_json(&json!({
+            "id": "act_1", "name": "Custom Phone Provider", "code": "CODE", "runtime": "node22",
+            "supported_triggers": [{"id": "custom-phone-provider", "version": "v1"}],
+            "secrets": [{"name": "B", "updated_at": "2026-01-02T00:00:00Z"},
+                        {"name": "A", "updated_at": "2026-01-03T00:00:00Z"}],
+            "all_changes_deployed": true,
+            "deployed_version": {"id": "ver_1", "status": "built"},
+        }));
+        assert_eq!(a.id, "act_1");
+        assert_eq!(a.name, "Custom Phone Provider");
+        assert_eq!(a.code, "CODE");
+        assert_eq!(a.runtime, "node22");
+        assert_eq!(a.triggers, ["custom-phone-provider@v1"]);
+        assert_eq!(
+            a.secrets,
+            BTreeSet::from(["A".to_string(), "B".to_string()])
+        );
+        assert_eq!(a.secrets_updated, "2026-01-03T00:00:00Z", "the latest");
+        assert!(a.all_changes_deployed && a.deployed);
+        let b = ActionInfo::from_json(&json!({"id": "act_2", "all_changes_deployed": false,
+            "deployed_version": null}));
+        assert!(!b.all_changes_deployed && !b.deployed);
+        assert_eq!(b.secrets_updated, "");
+        assert_eq!(strings(&json!(["sms", 3, "voice"])), ["sms", "voice"]);
+        assert!(strings(&json!(null)).is_empty());
+        assert_eq!(s(&json!("x")), "x");
+        assert_eq!(s(&json!(1)), "");
+    }
+
+    #[test]
+    fn the_trigger_follows_the_generation() {
+        assert_eq!(
+            target(Generation::UnifiedPhone),
+            Target::CustomPhoneProvider
+        );
+        assert_eq!(target(Generation::Classic), Target::SendPhoneMessage);
+        let mut o = upe(None);
+        assert_eq!(o.trigger(), Target::CustomPhoneProvider);
+        o.generation = Generation::Classic;
+        assert_eq!(o.trigger(), Target::SendPhoneMessage);
+    }
+
     #[test]
     fn the_action_adopted_is_ours_then_any_of_ours_then_a_deployed_one() {
         let list = [
