@@ -34,6 +34,8 @@ pub enum ReadError {
     Transport(reqwest::Error),
 }
 
+impl std::error::Error for ReadError {}
+
 impl std::fmt::Display for ReadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

@@ -76,6 +76,10 @@ impl ApiError {
     }
 }
 
+/// Its `Display` says the status and Auth0's words; [`ApiError::hint`]
+/// what to do.
+impl std::error::Error for ApiError {}
+
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if self.status == 0 {
@@ -121,22 +125,14 @@ pub fn base_url(domain: &str, override_url: Option<&str>) -> Result<String, Stri
 
 /// Why a read gave no answer: the token lacks the scope (the call was not
 /// made), or Auth0 refused it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Unreadable {
+    #[error(
+        "the token lacks the {0} scope: grant it to the client under Applications > APIs > Auth0 Management API > Machine to Machine Applications"
+    )]
     Scope(&'static str),
+    #[error("{0}: {1}. {hint}", hint = .1.hint())]
     Refused(String, ApiError),
-}
-
-impl std::fmt::Display for Unreadable {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Unreadable::Scope(s) => write!(
-                f,
-                "the token lacks the {s} scope: grant it to the client under Applications > APIs > Auth0 Management API > Machine to Machine Applications"
-            ),
-            Unreadable::Refused(path, e) => write!(f, "{path}: {e}. {}", e.hint()),
-        }
-    }
 }
 
 /// `SMS_MFA_AUTH0_TOKEN` and `SMS_MFA_AUTH0_BASE_URL`, read from the

@@ -1225,23 +1225,13 @@ pub async fn apply(
 }
 
 /// Why Auth0's test could not be asked for, or was refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TryError {
     /// The tenant has no Custom phone provider yet.
+    #[error("the tenant has no Custom phone provider: plan and apply the fix first")]
     NoCustomProvider,
+    #[error("{0}. {hint}", hint = .0.hint())]
     Refused(ApiError),
-}
-
-impl std::fmt::Display for TryError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            TryError::NoCustomProvider => write!(
-                f,
-                "the tenant has no Custom phone provider: plan and apply the fix first"
-            ),
-            TryError::Refused(e) => write!(f, "{e}. {}", e.hint()),
-        }
-    }
 }
 
 /// Auth0's own end-to-end test (Unified Phone Experience): Auth0 sends a

@@ -183,14 +183,9 @@ impl Settings {
 }
 
 /// The settings do not allow a call: missing or invalid, each named.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", .0.join("; "))]
 pub struct SetupError(pub Vec<String>);
-
-impl std::fmt::Display for SetupError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0.join("; "))
-    }
-}
 
 /// Check resolved settings before any call: every required one present,
 /// every present one valid. Problems name the setting and where it came from.
