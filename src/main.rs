@@ -77,36 +77,29 @@ fn main() -> ExitCode {
             notice = Some(text);
         }
     }
+    let keyring = OsKeyring::new();
+    let settings = commands::secrets::Context {
+        paths: &paths,
+        profile: &cli.profile,
+        catalog: Catalog::builtin(),
+        store: &keyring,
+        env: &env,
+    };
     let code = match &cli.command {
-        None => return wizard(&cli, paths, notice, no_input),
+        None => return wizard(&cli, paths.clone(), notice, no_input),
         Some(Command::Completions { .. } | Command::Man) => unreachable!("answered above"),
         Some(Command::Secrets(cmd)) => headless(&cli, |out, err| {
-            let store = OsKeyring::new();
-            let ctx = commands::secrets::Context {
-                paths: &paths,
-                profile: &cli.profile,
-                catalog: Catalog::builtin(),
-                store: &store,
-                env: &env,
-            };
+            let ctx = &settings;
             let mut read = |s: &Setting| read_value(s, no_input);
             let mut io = commands::secrets::Io {
                 out,
                 err,
                 read_value: &mut read,
             };
-            Ok(commands::secrets::run(cmd, &ctx, &mut io, cli.json))
+            Ok(commands::secrets::run(cmd, ctx, &mut io, cli.json))
         }),
         Some(Command::Status) => headless(&cli, |out, _| {
-            let store = OsKeyring::new();
-            let ctx = commands::secrets::Context {
-                paths: &paths,
-                profile: &cli.profile,
-                catalog: Catalog::builtin(),
-                store: &store,
-                env: &env,
-            };
-            commands::status::run(&ctx, out, cli.json)
+            commands::status::run(&settings, out, cli.json)
         }),
         Some(Command::Code { provider, target }) => {
             let profile = config::load(&paths, &cli.profile);
@@ -134,7 +127,7 @@ fn main() -> ExitCode {
                     Err(code) => return ExitCode::from(code),
                 }
             } else {
-                Setup::real(&cli, paths)
+                Setup::real(&cli, paths.clone())
             };
             let code = async_command(&cli, &runtime, &setup, cmd);
             drop(setup);

@@ -73,6 +73,23 @@ fn client(
     }
 }
 
+/// The failure fields of an outcome that did not fail: all null, so that
+/// every outcome has the same keys.
+fn no_failure(mut doc: serde_json::Value) -> serde_json::Value {
+    for k in [
+        "class",
+        "title",
+        "hint",
+        "temporary",
+        "code",
+        "message",
+        "http_status",
+    ] {
+        doc[k] = serde_json::Value::Null;
+    }
+    doc
+}
+
 fn failure_json(f: &Failure) -> serde_json::Value {
     json!({
         "class": f.class,
@@ -201,7 +218,7 @@ pub async fn send_test(
     }
     if json {
         let doc = match &result {
-            Ok(a) => json!({
+            Ok(a) => no_failure(json!({
                 "outcome": "accepted",
                 "provider": provider,
                 "to": recipient.e164(),
@@ -209,14 +226,7 @@ pub async fn send_test(
                 "status": a.status,
                 "code_sent": a.code_sent,
                 "delivery": deliveries,
-                "class": null,
-                "title": null,
-                "hint": null,
-                "temporary": null,
-                "code": null,
-                "message": null,
-                "http_status": null,
-            }),
+            })),
             Err(f) => {
                 let mut d = failure_json(f);
                 d["outcome"] = json!(if f.class == ErrorClass::Network {
@@ -277,19 +287,12 @@ pub async fn check_credentials(
     };
     if json {
         let doc = match &result {
-            Ok(r) => json!({
+            Ok(r) => no_failure(json!({
                 "outcome": if r.usable { "ok" } else { "unusable" },
                 "provider": provider,
                 "summary": r.summary,
                 "warnings": r.warnings,
-                "class": null,
-                "title": null,
-                "hint": null,
-                "temporary": null,
-                "code": null,
-                "message": null,
-                "http_status": null,
-            }),
+            })),
             Err(f) => {
                 let mut d = failure_json(f);
                 d["outcome"] = json!(if f.class == ErrorClass::Network {
