@@ -1313,6 +1313,47 @@ async fn escape_sequences_from_the_tenant_never_reach_the_terminal() {
     visible("tenant check, token refused", &r);
 }
 
+/// `tenant apply --apply` in the background, sent SIGTERM `times` times
+/// (100 ms apart) once the fake has made the Action.
+async fn apply_signalled(
+    home: &Path,
+    env: &[(&'static str, String)],
+    fake: &Fake,
+    times: usize,
+) -> Run {
+    let state = fake.state.clone();
+    let (h, e) = (home.to_path_buf(), env.to_vec());
+    tokio::task::spawn_blocking(move || {
+        let child = common::keyring::command(
+            &h,
+            &["tenant", "apply", "--provider", "twilio", "--apply"],
+            &e,
+        )
+        .stdin(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+        let asked = std::time::Instant::now();
+        while state.lock().unwrap().actions.is_empty() {
+            assert!(asked.elapsed() < Duration::from_secs(20), "never started");
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        for i in 0..times {
+            if i > 0 {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            common::keyring::signal(child.id(), libc::SIGTERM);
+        }
+        let out = child.wait_with_output().unwrap();
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    })
+    .await
+    .unwrap()
+}
+
 /// SIGTERM while `tenant apply --apply` runs against a slow tenant: the
 /// change in progress finishes, the result says what was applied and what
 /// was not, exit 143; the record holds the Action made, so the next plan
@@ -1323,33 +1364,8 @@ async fn sigterm_during_a_headless_apply_reports_and_records_what_was_done() {
     let fake = auth0::serve(Tenant::fresh_upe(), Duration::from_millis(250)).await;
     let home = tempfile::tempdir().unwrap();
     let env = env(&fake, "twilio", TWILIO_API);
-    let state = fake.state.clone();
-    let (h, e) = (home.path().to_path_buf(), env.clone());
-    let r = tokio::task::spawn_blocking(move || {
-        let child = common::keyring::command(
-            &h,
-            &["tenant", "apply", "--provider", "twilio", "--apply"],
-            &e,
-        )
-        .stdin(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-        // The signal comes once the first change (the Action) is made.
-        let asked = std::time::Instant::now();
-        while state.lock().unwrap().actions.is_empty() {
-            assert!(asked.elapsed() < Duration::from_secs(20), "never started");
-            std::thread::sleep(Duration::from_millis(5));
-        }
-        common::keyring::signal(child.id(), libc::SIGTERM);
-        let out = child.wait_with_output().unwrap();
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
-    })
-    .await
-    .unwrap();
+    // The signal comes once the first change (the Action) is made.
+    let r = apply_signalled(home.path(), &env, &fake, 1).await;
     assert_eq!(r.code, 143, "{r:?}");
     assert!(
         r.stderr
@@ -1478,35 +1494,8 @@ async fn a_second_signal_abandons_the_change_in_progress() {
     let fake = auth0::serve(Tenant::fresh_upe(), Duration::from_millis(400)).await;
     let home = tempfile::tempdir().unwrap();
     let env = env(&fake, "twilio", TWILIO_API);
-    let state = fake.state.clone();
-    let (h, e) = (home.path().to_path_buf(), env.clone());
-    let r = tokio::task::spawn_blocking(move || {
-        let child = common::keyring::command(
-            &h,
-            &["tenant", "apply", "--provider", "twilio", "--apply"],
-            &e,
-        )
-        .stdin(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-        // The fake has made the Action; its answer is 400 ms away.
-        let asked = std::time::Instant::now();
-        while state.lock().unwrap().actions.is_empty() {
-            assert!(asked.elapsed() < Duration::from_secs(20), "never started");
-            std::thread::sleep(Duration::from_millis(2));
-        }
-        common::keyring::signal(child.id(), libc::SIGTERM);
-        std::thread::sleep(Duration::from_millis(100));
-        common::keyring::signal(child.id(), libc::SIGTERM);
-        let out = child.wait_with_output().unwrap();
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
-    })
-    .await
-    .unwrap();
+    // The fake has made the Action; its answer is 400 ms away.
+    let r = apply_signalled(home.path(), &env, &fake, 2).await;
     assert_eq!(r.code, 143, "{r:?}");
     assert!(
         r.stdout.contains(
