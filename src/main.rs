@@ -103,19 +103,41 @@ fn main() -> ExitCode {
         }),
         Some(Command::Code { provider, target }) => {
             let profile = config::load(&paths, &cli.profile);
-            // The code itself is exact (no escape could be in it: render
-            // refuses control characters); messages go through the sanitizer.
-            let mut err = Sanitized::new(std::io::stderr());
-            let code = commands::code::print(
-                Catalog::builtin(),
-                &profile.profile,
-                &env,
-                provider,
-                target,
-                &mut std::io::stdout(),
-                &mut err,
-            );
-            code.unwrap_or(FAILURE)
+            let print = |out: &mut dyn Write, err: &mut dyn Write| {
+                commands::code::print(
+                    Catalog::builtin(),
+                    &profile.profile,
+                    &env,
+                    provider,
+                    target,
+                    out,
+                    err,
+                )
+            };
+            if cli.json {
+                // {provider, target, code, secrets}, or the error object.
+                headless(&cli, |out, err| {
+                    let mut code = Vec::new();
+                    let status = print(&mut code, &mut std::io::sink())?;
+                    if status != 0 {
+                        return print(&mut std::io::sink(), err);
+                    }
+                    let secrets: Vec<String> = Catalog::builtin()
+                        .get(provider)
+                        .map(|p| sms_mfa::codegen::action_secrets(p).into_iter().collect())
+                        .unwrap_or_default();
+                    let doc = serde_json::json!({"provider": provider, "target": target,
+                        "code": String::from_utf8_lossy(&code), "secrets": secrets});
+                    writeln!(out, "{}", serde_json::to_string_pretty(&doc)?)?;
+                    Ok(0)
+                })
+            } else {
+                // The code itself is exact (no escape could be in it: render
+                // refuses control characters); messages go through the
+                // sanitizer.
+                let mut err = Sanitized::new(std::io::stderr());
+                print(&mut std::io::stdout(), &mut err).unwrap_or(FAILURE)
+            }
         }
         Some(cmd) => {
             let Some(runtime) = runtime() else {

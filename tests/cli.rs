@@ -201,6 +201,7 @@ fn every_failure_with_json_is_one_object_on_stdout() {
             1,
         ),
         (vec!["doctor", "--provider", "nope", "--json"], 2),
+        (vec!["code", "--provider", "nope", "--json"], 2),
         (vec!["tenant", "check", "--json"], 2),
         (vec!["tenant", "apply", "--json"], 2),
         (vec!["tenant", "try", "--to", "+14155550100", "--json"], 2),
@@ -308,6 +309,14 @@ fn json_fields_are_exactly_the_readmes() {
             "--json",
         ],
     );
+    let v = check("code", &["code", "--provider", "vonage", "--json"]);
+    assert!(
+        v["code"]
+            .as_str()
+            .unwrap()
+            .contains("onExecuteCustomPhoneProvider")
+    );
+    assert_eq!(v["secrets"][0], "VONAGE_API_KEY");
     check("secrets list", &["secrets", "list", "--json"]);
     check("secrets check", &["secrets", "check", "--json"]);
     check("status", &["status", "--json"]);
