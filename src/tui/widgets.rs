@@ -1,7 +1,8 @@
 //! Small pieces shared by the screens.
 
 use super::keys::{self, Binding};
-use crate::wizard::{FieldState, Level, Notice, Step, TextField, Wizard};
+use super::wrap;
+use crate::wizard::{FieldState, Level, Mark, Notice, Step, TextField, Wizard};
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Flex, Layout, Position, Rect};
 use ratatui::style::{Color, Style, Stylize};
@@ -45,45 +46,62 @@ pub fn header(frame: &mut Frame, area: Rect, w: &Wizard) {
         Span::raw(" · "),
         Span::styled(w.step.title(), Style::new().bold()),
     ]);
-    if w.checklist_return.is_some() {
-        title.push(Span::styled("  (opened from another step)", DIM));
+    let title_width: usize = title.iter().map(Span::width).sum();
+    let profile = format!("profile {} ", w.profile_name);
+    let room = (area.width as usize).saturating_sub(title_width);
+    if let Some(from) = w.checklist_return {
+        // Less chrome first: the profile name goes before this note.
+        let note = match from.number() {
+            Some(n) => format!("  (opened from step {n})"),
+            None => "  (opened from Done)".to_string(),
+        };
+        if note.chars().count() <= room {
+            title.push(Span::styled(note, DIM));
+        }
     }
-    let profile = Line::from(vec![Span::styled(
-        format!("profile {} ", w.profile_name),
-        DIM,
-    )])
-    .alignment(Alignment::Right);
+    let used: usize = title.iter().map(Span::width).sum();
+    let show_profile = used + 2 + profile.chars().count() <= area.width as usize;
     let mut crumbs = vec![Span::raw(" ")];
     for (i, step) in Step::ALL.iter().take(Step::COUNT).enumerate() {
         if i > 0 {
             crumbs.push(Span::styled(" › ", DIM));
         }
-        let (mark, style) = if *step == w.step {
-            ("●", Style::new().fg(ACCENT).bold())
-        } else if *step < w.step {
-            ("✓", Style::new().fg(OK))
-        } else {
-            ("○", DIM)
+        let (mark, style) = match w.step_mark(*step) {
+            Mark::Current => ("●", Style::new().fg(ACCENT).bold()),
+            Mark::Done => ("✓", Style::new().fg(OK)),
+            Mark::Failed => ("✗", Style::new().fg(BAD)),
+            Mark::Skipped => ("–", Style::new().fg(WARN)),
+            Mark::Pending => ("○", DIM),
         };
         crumbs.push(Span::styled(format!("{mark} {}", step.short()), style));
     }
-    let [top, mid, _] = Layout::vertical([Constraint::Length(1); 3]).areas(area);
+    let rows = area.height.min(3);
+    let top = Rect { height: 1, ..area };
     frame.render_widget(Line::from(title), top);
-    if top.width > 70 {
-        frame.render_widget(profile, top);
-    }
-    frame.render_widget(Line::from(crumbs), mid);
-    if let Some(s) = &w.sandbox
-        && mid.width > 90
-    {
+    if show_profile {
         frame.render_widget(
-            Line::styled(
-                format!("simulated: scenario {} ", s.scenario),
-                Style::new().fg(WARN),
-            )
-            .alignment(Alignment::Right),
-            mid,
+            Line::styled(profile, DIM).alignment(Alignment::Right),
+            top,
         );
+    }
+    if rows < 2 {
+        return;
+    }
+    let mid = Rect {
+        y: area.y + 1,
+        height: 1,
+        ..area
+    };
+    let crumbs_width: usize = crumbs.iter().map(Span::width).sum();
+    frame.render_widget(Line::from(crumbs), mid);
+    if let Some(s) = &w.sandbox {
+        let label = format!("simulated: scenario {} ", s.scenario);
+        if crumbs_width + 2 + label.chars().count() <= mid.width as usize {
+            frame.render_widget(
+                Line::styled(label, Style::new().fg(WARN)).alignment(Alignment::Right),
+                mid,
+            );
+        }
     }
 }
 
@@ -171,27 +189,100 @@ pub fn notice(frame: &mut Frame, area: Rect, notice: Option<&Notice>) {
 }
 
 pub fn footer(frame: &mut Frame, area: Rect, bindings: &[Binding]) {
-    // The last two bindings (help and quit) are always shown; the others
-    // fill the space that is left, most useful first.
+    let (line, _) = footer_line(bindings, area.width);
+    frame.render_widget(line, area);
+}
+
+/// The footer: the keys of the table that fit, in the table's order (most
+/// important first); help and quit always. When a key does not fit, help
+/// says "more keys" (the help lists every key). Also returns the bindings
+/// shown.
+pub fn footer_line(bindings: &[Binding], width: u16) -> (Line<'static>, Vec<Binding>) {
     let (main, fixed) = bindings.split_at(bindings.len().saturating_sub(2));
-    let width = |k: &Binding| k.keys.chars().count() + k.action.chars().count() + 3;
-    let mut room = (area.width as usize).saturating_sub(1 + fixed.iter().map(width).sum::<usize>());
-    let mut spans = vec![Span::raw(" ")];
-    let push = |spans: &mut Vec<Span<'static>>, k: &Binding| {
-        spans.push(Span::styled(k.keys, Style::new().fg(ACCENT).bold()));
-        spans.push(Span::raw(format!(" {}  ", k.action)));
-    };
-    for k in main {
-        if width(k) > room {
-            break;
+    let cost = |k: &Binding| k.keys.chars().count() + k.action.chars().count() + 3;
+    let more = ", more keys";
+    let mut room = (width as usize)
+        .saturating_sub(1 + fixed.iter().map(cost).sum::<usize>() + more.len());
+    let mut shown: Vec<Binding> = Vec::new();
+    let mut dropped = false;
+    for k in main.iter().filter(|k| k.footer) {
+        if dropped || cost(k) > room {
+            dropped = true;
+            continue;
         }
-        room -= width(k);
-        push(&mut spans, k);
+        room -= cost(k);
+        shown.push(k.clone());
     }
-    for k in fixed {
-        push(&mut spans, k);
+    let mut spans = vec![Span::raw(" ")];
+    for k in shown.iter().chain(fixed.iter()) {
+        spans.push(Span::styled(k.keys, Style::new().fg(ACCENT).bold()));
+        let is_help = k.action == "help" && fixed.first() == Some(k);
+        let action = if is_help && dropped {
+            "help, more keys".to_string()
+        } else {
+            k.action.to_string()
+        };
+        spans.push(Span::raw(format!(" {action}  ")));
     }
-    frame.render_widget(Line::from(spans), area);
+    shown.extend(fixed.iter().cloned());
+    (Line::from(spans), shown)
+}
+
+/// A box that shows `lines` wrapped at its width (with a hanging indent);
+/// when they do not fit, its last row says "more ↓" and how to scroll, and
+/// `scroll` says how far it is scrolled (the largest useful offset is
+/// written back for the wizard to clamp to).
+pub fn scroll_box(
+    frame: &mut Frame,
+    area: Rect,
+    block: Block<'static>,
+    lines: Vec<Line<'static>>,
+    scroll: &crate::wizard::Scroll,
+) {
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.height == 0 || inner.width == 0 {
+        return;
+    }
+    let wrapped = wrap::wrap(&lines, inner.width);
+    let total = wrapped.len() as u16;
+    if total <= inner.height {
+        scroll.limit.set(0);
+        frame.render_widget(Paragraph::new(wrapped), inner);
+        return;
+    }
+    // One row says what is above or below.
+    let rows = inner.height.saturating_sub(1).max(1);
+    let limit = total - rows;
+    scroll.limit.set(limit);
+    let offset = scroll.offset.min(limit);
+    let shown: Vec<Line> = wrapped
+        .into_iter()
+        .skip(offset as usize)
+        .take(rows as usize)
+        .collect();
+    let [text, more] =
+        Layout::vertical([Constraint::Length(rows), Constraint::Length(1)]).areas(inner);
+    frame.render_widget(Paragraph::new(shown), text);
+    let below = total - offset - rows;
+    let label = match (offset > 0, below > 0) {
+        (_, true) => format!("more ↓ {below} line{} · PgDn scrolls", plural(below)),
+        (true, false) => "end · PgUp scrolls back".to_string(),
+        (false, false) => String::new(),
+    };
+    frame.render_widget(
+        Line::styled(label, Style::new().fg(ACCENT)).alignment(Alignment::Right),
+        more,
+    );
+}
+
+fn plural(n: u16) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// How many rows `lines` need at `width` columns, wrapped as [`scroll_box`] does.
+pub fn rows_for(lines: &[Line<'static>], width: u16) -> u16 {
+    wrap::wrap(lines, width).len().min(u16::MAX as usize) as u16
 }
 
 /// A rectangle of at most `w` x `h` in the middle of `area`.
@@ -213,58 +304,92 @@ pub fn wrapped_rows(lines: &[Line], width: u16) -> u16 {
     rows.min(u16::MAX as usize) as u16
 }
 
-fn popup(frame: &mut Frame, area: Rect, title: &str, text: Text<'static>, w: u16) {
-    // Height after wrapping at the popup's inner width.
-    let h = wrapped_rows(&text.lines, w.min(area.width).saturating_sub(2)).saturating_add(2);
-    let r = centered(area, w, h);
+fn popup(frame: &mut Frame, area: Rect, title: &str, lines: Vec<Line<'static>>, w: u16) {
+    let width = w.min(area.width);
+    let lines = wrap::wrap(&lines, width.saturating_sub(2));
+    let h = (lines.len() as u16).saturating_add(2);
+    let r = centered(area, width, h);
     frame.render_widget(Clear, r);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_type(BorderType::Rounded)
         .border_style(Style::new().fg(ACCENT))
         .title(Line::from(format!(" {title} ")).bold());
-    frame.render_widget(
-        Paragraph::new(text).block(block).wrap(Wrap { trim: false }),
-        r,
-    );
+    frame.render_widget(Paragraph::new(lines).block(block), r);
 }
 
 pub fn help(frame: &mut Frame, area: Rect, w: &Wizard) {
-    let mut lines = vec![Line::from(super::screens::help_text(w.step)), Line::raw("")];
-    let row = |k: &Binding| {
-        Line::from(vec![
-            Span::styled(format!("  {:<14}", k.keys), Style::new().fg(ACCENT).bold()),
-            Span::raw(k.action),
-        ])
+    let width = 76.min(area.width.saturating_sub(2));
+    let inner = width.saturating_sub(2);
+    let mut lines = vec![Line::from(super::screens::help_text(w)), Line::raw("")];
+    // Key, then what it does; a long description continues under itself.
+    let mut row = |keys: &str, action: &str| {
+        let col = 16.min(inner / 2);
+        let text = wrap::wrap(
+            &[Line::raw(action.to_string())],
+            inner.saturating_sub(col).max(1),
+        );
+        for (i, part) in text.into_iter().enumerate() {
+            let mut spans = vec![Span::styled(
+                if i == 0 {
+                    format!("  {:<w$}", keys, w = col as usize - 2)
+                } else {
+                    " ".repeat(col as usize)
+                },
+                Style::new().fg(ACCENT).bold(),
+            )];
+            spans.extend(part.spans);
+            lines.push(Line::from(spans));
+        }
     };
-    lines.extend(keys::bindings(w).iter().map(row));
+    for k in keys::screen(w) {
+        row(k.keys, k.action);
+    }
     if w.has_text_fields() {
-        lines.extend(keys::EDITING.iter().map(row));
+        for (k, a) in keys::EDITING {
+            row(k, a);
+        }
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled(
-        "  Progress is saved at every step; quit any time and run sms-mfa again to resume.",
+        "Progress is saved at every step; quit any time and run sms-mfa again to resume.",
         DIM,
     ));
-    lines.push(Line::styled("  Esc closes this help.", DIM));
-    popup(frame, area, "Help", Text::from(lines), 76);
+    let needed = rows_for(&lines, inner) + 2;
+    let h = needed.min(area.height.saturating_sub(2)).max(3);
+    let r = centered(area, width, h);
+    frame.render_widget(Clear, r);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Rounded)
+        .border_style(Style::new().fg(ACCENT))
+        .title(Line::from(" Help ").bold())
+        .title_bottom(Line::from(" Esc closes this help ").bold().right_aligned());
+    scroll_box(frame, r, block, lines, &w.help_scroll);
 }
 
-pub fn confirm_quit(frame: &mut Frame, area: Rect, _w: &Wizard) {
-    let lines = vec![
-        Line::raw("What you typed on this step has not been saved yet"),
-        Line::raw("and would be lost."),
-        Line::raw(""),
-        Line::from(vec![
-            Span::styled("y", Style::new().fg(BAD).bold()),
-            Span::raw(" quit anyway    "),
-            Span::styled("n", Style::new().fg(OK).bold()),
-            Span::raw(" / "),
-            Span::styled("Esc", Style::new().fg(OK).bold()),
-            Span::raw(" keep editing"),
-        ]),
-    ];
-    popup(frame, area, "Quit without saving?", Text::from(lines), 56);
+pub fn confirm_quit(frame: &mut Frame, area: Rect, w: &Wizard) {
+    let mut lines = vec![Line::raw("Typed but not saved yet, and lost if you quit now:")];
+    for what in w.unsaved_inputs() {
+        lines.push(Line::raw(format!("• {what}")));
+    }
+    let saved = w.saved_inputs();
+    if !saved.is_empty() {
+        lines.push(Line::styled(
+            format!("Already saved, kept: {}.", saved.join(", ")),
+            DIM,
+        ));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::from(vec![
+        Span::styled("y", Style::new().fg(BAD).bold()),
+        Span::raw(" quit anyway    "),
+        Span::styled("n", Style::new().fg(OK).bold()),
+        Span::raw(" / "),
+        Span::styled("Esc", Style::new().fg(OK).bold()),
+        Span::raw(" keep editing"),
+    ]));
+    popup(frame, area, "Quit without saving?", lines, 60);
 }
 
 /// The mark and message of a field state.
@@ -324,6 +449,15 @@ pub fn input(
         let x = (field.input.visual_cursor().saturating_sub(scroll)).min(width) as u16;
         Position::new(area.x + 1 + x, area.y)
     })
+}
+
+/// The rounded, dim box of the screens' guidance.
+pub fn titled_box(title: &str) -> Block<'static> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Rounded)
+        .border_style(DIM)
+        .title(Line::from(format!(" {title} ")))
 }
 
 /// A titled, wrapped paragraph in a rounded box.

@@ -4,11 +4,13 @@
 
 mod checklist;
 mod form;
+mod progress;
 mod step;
 mod tenant;
 
 pub use checklist::{DoctorState, Row};
 pub use form::{FieldState, SettingsForm, Stored, TextField};
+pub use progress::SecretsAt;
 pub use step::Step;
 pub use tenant::{
     ApplyView, PlanView, RateLimit, TenantAnswer, TenantCall, TenantKey, TenantReport, TenantState,
@@ -347,6 +349,33 @@ impl TestForm {
     }
 }
 
+/// A box's scroll position: the offset the wizard keeps, and the largest
+/// useful one, which the view writes when it draws (the wizard clamps to
+/// it, so scrolling back never takes extra presses).
+#[derive(Debug, Default)]
+pub struct Scroll {
+    pub offset: u16,
+    pub limit: std::cell::Cell<u16>,
+}
+
+impl Scroll {
+    pub fn by(&mut self, n: i32) {
+        let max = i32::from(self.limit.get());
+        self.offset = (i32::from(self.offset) + n).clamp(0, max.max(0)) as u16;
+    }
+}
+
+/// How a step stands, for the step bar and the Done screen (one source).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    Current,
+    Done,
+    Failed,
+    /// Passed without being done (a failed test skipped, no tenant check).
+    Skipped,
+    Pending,
+}
+
 /// The whole state of the wizard.
 #[derive(Debug)]
 pub struct Wizard {
@@ -387,6 +416,12 @@ pub struct Wizard {
     /// Continue from step 2 once the keyring has said what it holds (the
     /// user asked while it was being asked).
     pub submit_when_loaded: bool,
+    /// The scroll of the screen's guidance box.
+    pub scroll: Scroll,
+    /// The scroll of the help overlay.
+    pub help_scroll: Scroll,
+    /// The furthest step reached this session (what was passed).
+    pub reached: Step,
     /// Set when running in the sandbox (`--sandbox`).
     pub sandbox: Option<SandboxState>,
 }
@@ -460,6 +495,9 @@ impl Wizard {
                 scroll: 0,
             },
             submit_when_loaded: false,
+            scroll: Scroll::default(),
+            help_scroll: Scroll::default(),
+            reached: step,
             sandbox: None,
         };
         if let Some(i) = provider_index {
@@ -472,10 +510,12 @@ impl Wizard {
     /// stored for the chosen provider (or, on the tenant step, for the
     /// tenant connection, then check the tenant).
     pub fn start(&mut self) -> Vec<Effect> {
-        if self.step == Step::Tenant {
-            // Resuming on the tenant step: its connection is what matters.
+        if self.step == Step::Tenant && self.form.is_none() {
             return self.enter_tenant();
         }
+        // Resuming on the tenant step: what the provider's settings are
+        // first (the step bar and Done say whether they are complete), then
+        // the connection (see `settings_loaded`).
         let mut effects: Vec<Effect> = self.load().into_iter().collect();
         if self.step == Step::Checklist {
             // Resuming on the checklist: check at once.
@@ -537,6 +577,45 @@ impl Wizard {
             || self.tenant.form.as_ref().is_some_and(SettingsForm::unsaved)
     }
 
+    /// What quitting now would lose, by field: "Auth token (step 2)".
+    pub fn unsaved_inputs(&self) -> Vec<String> {
+        let mut v = Vec::new();
+        let mut form = |group: Option<&Provider>, f: Option<&SettingsForm>, step: usize| {
+            if let (Some(g), Some(f)) = (group, f) {
+                for (s, field) in g.settings.iter().zip(&f.fields) {
+                    if field.unsaved() {
+                        v.push(format!("{} (step {step})", s.label));
+                    }
+                }
+            }
+        };
+        form(self.provider(), self.form.as_ref(), 2);
+        form(self.catalog.tenant.as_ref(), self.tenant.form.as_ref(), 4);
+        if self.test.recipient.unsaved() {
+            v.push("Recipient (step 3)".to_string());
+        }
+        v
+    }
+
+    /// What is already saved (and stays) among the forms' fields.
+    pub fn saved_inputs(&self) -> Vec<String> {
+        let mut v = Vec::new();
+        let mut form = |group: Option<&Provider>, f: Option<&SettingsForm>| {
+            if let (Some(g), Some(f)) = (group, f) {
+                for (i, (s, field)) in g.settings.iter().zip(&f.fields).enumerate() {
+                    if (!field.unsaved() && field.saved.is_some())
+                        || (field.value().is_empty() && f.stored[i].source == Source::Keyring)
+                    {
+                        v.push(s.label.clone());
+                    }
+                }
+            }
+        };
+        form(self.provider(), self.form.as_ref());
+        form(self.catalog.tenant.as_ref(), self.tenant.form.as_ref());
+        v
+    }
+
     /// Whether the settings of the chosen provider are complete and valid.
     pub fn settings_complete(&self) -> bool {
         match (self.provider(), &self.form) {
@@ -568,6 +647,7 @@ impl Wizard {
             step
         };
         self.step = step;
+        self.reached = self.reached.max(step);
         self.checklist_return = None;
         self.notice = None;
         self.submit_when_loaded = false;
@@ -727,8 +807,16 @@ impl Wizard {
                 };
             }
             Some(Overlay::Help) => {
-                if matches!(msg, Msg::Back | Msg::Help | Msg::Enter | Msg::Quit) {
-                    self.overlay = None;
+                match msg {
+                    Msg::Up => self.help_scroll.by(-1),
+                    Msg::Down => self.help_scroll.by(1),
+                    Msg::Scroll(n) => self.help_scroll.by(n),
+                    Msg::Back | Msg::Help | Msg::Enter => self.overlay = None,
+                    Msg::Quit => {
+                        self.overlay = None;
+                        return self.update(Msg::Quit);
+                    }
+                    _ => {}
                 }
                 return vec![];
             }
@@ -744,9 +832,31 @@ impl Wizard {
             }
             None => {}
         }
+        if matches!(
+            msg,
+            Msg::Up
+                | Msg::Down
+                | Msg::NextField
+                | Msg::PrevField
+                | Msg::Enter
+                | Msg::Next
+                | Msg::Back
+                | Msg::OpenChecklist
+                | Msg::Fix
+                | Msg::Tenant(_)
+                | Msg::Reload
+        ) {
+            // The guidance box shows what the new selection is about.
+            self.scroll.offset = 0;
+        }
         match msg {
             Msg::Help => {
                 self.overlay = Some(Overlay::Help);
+                self.help_scroll.offset = 0;
+                vec![]
+            }
+            Msg::Scroll(n) => {
+                self.scroll.by(n);
                 vec![]
             }
             Msg::Quit => {
@@ -964,8 +1074,15 @@ impl Wizard {
             Err(e) => {
                 let text = match &e {
                     CallError::Setup(_) => {
-                        "Not sent: the settings are incomplete (below). Esc goes back to step 2."
+                        "Not sent: the settings are incomplete (see the preview). Esc goes back to step 2."
                             .to_string()
+                    }
+                    CallError::Failed(f)
+                        if f.class == crate::providers::outcome::ErrorClass::Network =>
+                    {
+                        format!(
+                            "No answer from {name} in time: the message may still arrive. Wait a minute before sending again."
+                        )
                     }
                     CallError::Failed(f) => format!("Not sent: {}.", f.class.title()),
                 };
@@ -1118,6 +1235,10 @@ impl Wizard {
         if std::mem::take(&mut self.submit_when_loaded) && !failed && self.step == Step::Secrets {
             // Ctrl-N came while the keyring was asked: carry it out now.
             return self.submit_secrets();
+        }
+        if self.step == Step::Tenant && self.tenant.form.is_none() {
+            // Resumed on the tenant step: now its connection.
+            return self.enter_tenant();
         }
         vec![]
     }
