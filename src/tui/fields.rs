@@ -4,7 +4,7 @@
 use crate::providers::Provider;
 use crate::secrets::{Source, env_var};
 use crate::tui::widgets::{self, ACCENT, BAD, DIM, OK};
-use crate::wizard::{FieldState, SettingsForm, TextField};
+use crate::wizard::{FieldState, SettingsForm, TextField, Wizard};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -20,8 +20,10 @@ pub fn draw(
     provider: &Provider,
     form: &SettingsForm,
     loading: bool,
-    home: &'static str,
+    w: &Wizard,
 ) {
+    let home = w.secret_home_short();
+    let sandbox = w.sandbox.is_some();
     // When the terminal is short, scroll so the focused field is visible.
     let visible = (fields.height / FIELD_HEIGHT).max(1) as usize;
     let first = form.focus.saturating_sub(visible - 1);
@@ -57,6 +59,7 @@ pub fn draw(
             field,
             loading,
             home,
+            sandbox,
         ));
         frame.render_widget(
             Line::from(label),
@@ -72,7 +75,9 @@ pub fn draw(
             width: fields.width.saturating_sub(4),
             height: 1,
         };
-        let placeholder = if form.stored[i].source == Source::Environment {
+        let placeholder = if form.stored[i].source == Source::Environment && sandbox {
+            "(set by the sandbox; leave empty)".to_string()
+        } else if form.stored[i].source == Source::Environment {
             format!("(set by {}; leave empty)", env_var(&setting.name))
         } else if form.stored[i].present() {
             "(stored: leave empty to keep, or type a new value)".to_string()
@@ -86,7 +91,7 @@ pub fn draw(
         {
             frame.set_cursor_position(pos);
         }
-        let msg = widgets::state_line(&state);
+        let msg = widgets::state_line_fit(&state, fields.width.saturating_sub(4));
         frame.render_widget(
             msg,
             Rect {
@@ -108,9 +113,14 @@ fn origin(
     field: &TextField,
     checking: bool,
     home: &'static str,
+    sandbox: bool,
 ) -> Span<'static> {
     let stored = &form.stored[i];
     let typed = !field.value().is_empty();
+    if stored.source == Source::Environment && sandbox {
+        // The sandbox points the provider at its simulation itself.
+        return Span::styled("  set by the sandbox (simulated API)", Style::new().fg(OK));
+    }
     if stored.source == Source::Environment {
         return Span::styled(
             format!("  from {} (env wins)", env_var(name)),

@@ -240,12 +240,7 @@ pub fn screen(w: &Wizard) -> Vec<Binding> {
     let detour = w.checklist_return.is_some();
     let mut v = Vec::new();
     if w.cancellable() {
-        v.push(one(
-            "Esc",
-            "cancel",
-            Key::plain(KeyCode::Esc),
-            Msg::Back,
-        ));
+        v.push(one("Esc", "cancel", Key::plain(KeyCode::Esc), Msg::Back));
     }
     let enter = |action| one("Enter", action, Key::plain(KeyCode::Enter), Msg::Enter);
     let next = |action| {
@@ -267,16 +262,15 @@ pub fn screen(w: &Wizard) -> Vec<Binding> {
                 .form
                 .as_ref()
                 .is_some_and(|f| f.focus + 1 >= f.fields.len());
-            v.push(enter(if last { "save & continue" } else { "next field" }));
+            v.push(enter(if last {
+                "save & continue"
+            } else {
+                "next field"
+            }));
             v.push(next("save & continue"));
             v.push(tab("move"));
             if w.form.as_ref().is_some_and(|f| f.fields[f.focus].secret) {
-                v.push(one(
-                    "Ctrl-R",
-                    "reveal",
-                    Key::ctrl('r'),
-                    Msg::ToggleReveal,
-                ));
+                v.push(one("Ctrl-R", "reveal", Key::ctrl('r'), Msg::ToggleReveal));
             }
             if w.busy.is_none() {
                 v.push(one(
@@ -308,26 +302,20 @@ pub fn screen(w: &Wizard) -> Vec<Binding> {
                 .as_ref()
                 .is_some_and(|f| f.focus + 1 >= f.fields.len());
             v.push(enter(if last { "save & check" } else { "next field" }));
-            v.push(next(if w.connection_complete()
-                || w.tenant.form.as_ref().is_some_and(|f| f.unsaved())
-            {
-                "save & check"
-            } else {
-                "skip this step"
-            }));
+            v.push(next(
+                if w.connection_complete() || w.tenant.form.as_ref().is_some_and(|f| f.unsaved()) {
+                    "save & check"
+                } else {
+                    "skip this step"
+                },
+            ));
             v.push(tab("move"));
-            if w
-                .tenant
+            if w.tenant
                 .form
                 .as_ref()
                 .is_some_and(|f| f.fields[f.focus].secret)
             {
-                v.push(one(
-                    "Ctrl-R",
-                    "reveal",
-                    Key::ctrl('r'),
-                    Msg::ToggleReveal,
-                ));
+                v.push(one("Ctrl-R", "reveal", Key::ctrl('r'), Msg::ToggleReveal));
             }
             v.push(one(
                 "Ctrl-L",
@@ -405,21 +393,12 @@ pub fn screen(w: &Wizard) -> Vec<Binding> {
                 v.push(one("a", "apply the fix", Key::ch('a'), Msg::Fix));
             }
             v.push(updown("select", false));
-            v.push(b(
-                "r",
-                "check again",
-                vec![(Key::ch('r'), Msg::Reload)],
-            ));
+            v.push(b("r", "check again", vec![(Key::ch('r'), Msg::Reload)]));
         }
         Step::Done => v.push(enter("quit")),
     }
     if w.test_accepted() {
-        v.push(one(
-            "Ctrl-O",
-            "Action code",
-            Key::ctrl('o'),
-            Msg::OpenCode,
-        ));
+        v.push(one("Ctrl-O", "Action code", Key::ctrl('o'), Msg::OpenCode));
     }
     let plan_open = w.step == Step::Tenant && w.tenant.plan.is_some() && !w.tenant.editing;
     if !w.cancellable() && w.step != Step::Provider && !detour && !plan_open {
@@ -430,11 +409,7 @@ pub fn screen(w: &Wizard) -> Vec<Binding> {
         if !typing {
             keys.push((Key::ch('c'), Msg::OpenChecklist));
         }
-        v.push(b(
-            if typing { "Ctrl-T" } else { "c" },
-            "checklist",
-            keys,
-        ));
+        v.push(b(if typing { "Ctrl-T" } else { "c" }, "checklist", keys));
     }
     v.push(scroll_keys());
     v.push(help_key(typing));

@@ -16,14 +16,15 @@ pub fn draw(frame: &mut Frame, w: &Wizard) {
         widgets::too_small(frame, area, MIN_WIDTH, MIN_HEIGHT);
         return;
     }
-    // A long notice (a path, an error) wraps onto up to four lines; word
-    // wrapping leaves some of each line empty, hence the margin.
-    let notice_height = w.notice.as_ref().map_or(1, |n| {
-        let width = area.width.saturating_sub(4).max(1) as usize;
-        (n.text.chars().count() * 6 / 5).div_ceil(width).clamp(1, 4) as u16
-    });
+    // A long notice (a path, an error) wraps onto up to four lines.
+    let notice_height = w
+        .notice
+        .as_ref()
+        .map_or(1, |n| widgets::notice_rows(n, area.width).clamp(1, 4));
+    // Less chrome first: the blank row under the step bar goes when short.
+    let header_rows = if area.height >= 30 { 3 } else { 2 };
     let [header, body, notice, footer] = Layout::vertical([
-        Constraint::Length(3),
+        Constraint::Length(header_rows),
         Constraint::Min(1),
         Constraint::Length(notice_height),
         Constraint::Length(1),
@@ -38,7 +39,9 @@ pub fn draw(frame: &mut Frame, w: &Wizard) {
     // The sandbox's inbox under every screen.
     let body = if w.sandbox.is_some() {
         // As tall as what it says, up to half the body.
-        let rows = widgets::sandbox_panel_height(w, body.width).min(body.height / 2);
+        // (a third of a short body: the step's own guidance comes first)
+        let share = if body.height >= 30 { 2 } else { 3 };
+        let rows = widgets::sandbox_panel_height(w, body.width).min(body.height / share);
         let [b, panel] =
             Layout::vertical([Constraint::Min(1), Constraint::Length(rows)]).areas(body);
         widgets::sandbox_panel(frame, panel, w);

@@ -79,10 +79,7 @@ pub fn header(frame: &mut Frame, area: Rect, w: &Wizard) {
     let top = Rect { height: 1, ..area };
     frame.render_widget(Line::from(title), top);
     if show_profile {
-        frame.render_widget(
-            Line::styled(profile, DIM).alignment(Alignment::Right),
-            top,
-        );
+        frame.render_widget(Line::styled(profile, DIM).alignment(Alignment::Right), top);
     }
     if rows < 2 {
         return;
@@ -113,16 +110,20 @@ pub fn sandbox_panel(frame: &mut Frame, area: Rect, w: &Wizard) {
         .borders(Borders::TOP)
         .border_style(Style::new().fg(WARN))
         .title(Line::styled(" Sandbox inbox ", Style::new().fg(WARN)));
-    frame.render_widget(
-        Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
-        area,
-    );
+    let inner = block.inner(area);
+    let mut lines = lines;
+    let empty = w.sandbox.as_ref().is_some_and(|s| s.inbox.is_empty());
+    if empty && rows_for(&lines, inner.width) > inner.height && lines.len() > 1 {
+        // An empty inbox is the first thing to go when short.
+        lines.pop();
+    }
+    frame.render_widget(block, area);
+    frame.render_widget(Paragraph::new(wrap::wrap(&lines, inner.width)), inner);
 }
 
 /// How many rows the sandbox panel needs at `width` (its title included).
 pub fn sandbox_panel_height(w: &Wizard, width: u16) -> u16 {
-    // (word wrapping can need a row more than the estimate)
-    2 + wrapped_rows(&sandbox_lines(w), width)
+    1 + rows_for(&sandbox_lines(w), width)
 }
 
 /// What the sandbox panel says.
@@ -142,8 +143,11 @@ fn sandbox_lines(w: &Wizard) -> Vec<Line<'static>> {
             Span::raw(text.join("  ")),
         ]));
     }
-    if let Some(why) = &s.memory_only {
-        lines.push(Line::styled(why.clone(), Style::new().fg(WARN)));
+    if s.memory_only.is_some() {
+        lines.push(Line::styled(
+            "No OS keyring here: secrets are kept in memory and gone when you quit.",
+            Style::new().fg(WARN),
+        ));
     }
     match s.inbox.last() {
         Some(d) => lines.push(Line::from(vec![
@@ -160,7 +164,7 @@ fn sandbox_lines(w: &Wizard) -> Vec<Line<'static>> {
             ),
         ])),
         None => lines.push(Line::styled(
-            "No message yet: what a simulated provider accepts arrives here. Nothing leaves this machine.",
+            "Empty: what a simulated provider accepts arrives here; nothing leaves this machine.",
             DIM,
         )),
     }
@@ -180,12 +184,16 @@ pub fn notice(frame: &mut Frame, area: Rect, notice: Option<&Notice>) {
         Span::styled(format!(" {mark} "), Style::new().fg(color).bold()),
         mark_area,
     );
-    frame.render_widget(
-        Paragraph::new(n.text.clone())
-            .style(Style::new().fg(color))
-            .wrap(Wrap { trim: true }),
-        text_area,
+    let lines = wrap::wrap(
+        &[Line::styled(n.text.clone(), Style::new().fg(color))],
+        text_area.width,
     );
+    frame.render_widget(Paragraph::new(lines), text_area);
+}
+
+/// How many rows a notice needs at `width` columns.
+pub fn notice_rows(n: &Notice, width: u16) -> u16 {
+    rows_for(&[Line::raw(n.text.clone())], width.saturating_sub(3))
 }
 
 pub fn footer(frame: &mut Frame, area: Rect, bindings: &[Binding]) {
@@ -201,8 +209,8 @@ pub fn footer_line(bindings: &[Binding], width: u16) -> (Line<'static>, Vec<Bind
     let (main, fixed) = bindings.split_at(bindings.len().saturating_sub(2));
     let cost = |k: &Binding| k.keys.chars().count() + k.action.chars().count() + 3;
     let more = ", more keys";
-    let mut room = (width as usize)
-        .saturating_sub(1 + fixed.iter().map(cost).sum::<usize>() + more.len());
+    let mut room =
+        (width as usize).saturating_sub(1 + fixed.iter().map(cost).sum::<usize>() + more.len());
     let mut shown: Vec<Binding> = Vec::new();
     let mut dropped = false;
     for k in main.iter().filter(|k| k.footer) {
@@ -369,7 +377,9 @@ pub fn help(frame: &mut Frame, area: Rect, w: &Wizard) {
 }
 
 pub fn confirm_quit(frame: &mut Frame, area: Rect, w: &Wizard) {
-    let mut lines = vec![Line::raw("Typed but not saved yet, and lost if you quit now:")];
+    let mut lines = vec![Line::raw(
+        "Typed but not saved yet, and lost if you quit now:",
+    )];
     for what in w.unsaved_inputs() {
         lines.push(Line::raw(format!("• {what}")));
     }
@@ -402,6 +412,33 @@ pub fn state_line(state: &FieldState) -> Line<'static> {
             Line::styled(format!("✗ {m}"), Style::new().fg(BAD))
         }
     }
+}
+
+/// The mark and message of a field state on one row of `width` columns.
+/// An example that does not fit is left out whole (never cut into another
+/// value); other text is cut with "…" (the box below shows it whole).
+pub fn state_line_fit(state: &FieldState, width: u16) -> Line<'static> {
+    let line = state_line(state);
+    let width = width as usize;
+    if line.width() <= width {
+        return line;
+    }
+    let style = line.style;
+    let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+    if let Some(at) = text.find(", e.g. ") {
+        let short = format!("{}.", &text[..at]);
+        if Span::raw(short.as_str()).width() <= width {
+            return Line::styled(short, style);
+        }
+    }
+    let mut cut = String::new();
+    for c in text.chars() {
+        if Span::raw(format!("{cut}{c}…")).width() > width {
+            break;
+        }
+        cut.push(c);
+    }
+    Line::styled(format!("{cut}…"), style)
 }
 
 /// Draw a one-line text input in `area`; returns where the cursor goes

@@ -330,9 +330,10 @@ impl TestForm {
                 FieldState::Missing("Enter the phone number that should receive the test.".into())
             }
             "" => FieldState::Empty,
-            v => match validate::e164(v) {
-                Ok(_) => FieldState::Valid,
-                Err(e) => FieldState::Invalid(e),
+            v => match validate::e164_check(v) {
+                crate::providers::Validation::Ok => FieldState::Valid,
+                crate::providers::Validation::Warn(w) => FieldState::Warning(w),
+                crate::providers::Validation::Error(e) => FieldState::Invalid(e),
             },
         }
     }
@@ -966,6 +967,7 @@ impl Wizard {
             );
         } else {
             self.overlay = Some(Overlay::Code);
+            self.notice = None;
             self.code_view.scroll = 0;
             // Once the tenant was checked, show the code for its trigger.
             if let Some(g) = self.tenant.generation() {
@@ -1218,7 +1220,7 @@ impl Wizard {
             self.notice(
                 Level::Error,
                 format!(
-                    "Could not read the keyring ({}): what to do is below.",
+                    "Could not read the keyring ({}): what to do is in the box above.",
                     e.kind()
                 ),
             );
@@ -1263,9 +1265,9 @@ impl Wizard {
             self.notice(
                 Level::Error,
                 match e {
-                    StoreError::Timeout(_) => "The keyring did not confirm in time: the secrets may or may not be stored. Your input is still here; what to do is below.".to_string(),
+                    StoreError::Timeout(_) => "The keyring did not confirm in time: the secrets may or may not be stored. Your input is still here; what to do is in the box above.".to_string(),
                     _ => format!(
-                        "Not stored (keyring {}): your input is still here. What to do is below.",
+                        "Not stored (keyring {}): your input is still here. What to do is in the box above.",
                         e.kind()
                     ),
                 },
@@ -1275,15 +1277,20 @@ impl Wizard {
         self.keyring_error = None;
         if tenant {
             let effects = self.tenant_stored(&names);
-            self.notice(
-                Level::Info,
+            let text = if self
+                .sandbox
+                .as_ref()
+                .is_some_and(|s| s.memory_only.is_some())
+            {
+                "Kept the client secret in memory for this session (no keyring); checking the tenant…".to_string()
+            } else {
                 format!(
-                    "Stored the client secret in {} (service {}, user {}/auth0/NAME); checking the tenant…",
-                    self.secret_home(),
+                    "Stored the client secret in the OS keyring (service {}, user {}/auth0/NAME); checking the tenant…",
                     self.keyring_service(),
                     self.profile_name
-                ),
-            );
+                )
+            };
+            self.notice(Level::Info, text);
             return effects;
         }
         let (Some(provider), Some(form)) = (self.provider(), self.form.as_mut()) else {
@@ -1306,14 +1313,24 @@ impl Wizard {
         let mut effects = self.go(Step::TestMessage);
         effects.extend(self.check_credentials());
         let n = names.len();
-        let mut text = format!(
-            "Stored {n} secret{} in {} (service {}, user {}/{}/NAME).",
-            if n == 1 { "" } else { "s" },
-            self.secret_home(),
-            self.keyring_service(),
-            self.profile_name,
-            provider.id
-        );
+        let mut text = if self
+            .sandbox
+            .as_ref()
+            .is_some_and(|s| s.memory_only.is_some())
+        {
+            format!(
+                "Kept {n} secret{} in memory for this session (no keyring): gone when you quit.",
+                if n == 1 { "" } else { "s" }
+            )
+        } else {
+            format!(
+                "Stored {n} secret{} in the OS keyring (service {}, user {}/{}/NAME).",
+                if n == 1 { "" } else { "s" },
+                self.keyring_service(),
+                self.profile_name,
+                provider.id
+            )
+        };
         if !shadowed.is_empty() {
             text.push_str(&format!(
                 " The environment still wins: {} is set.",

@@ -60,11 +60,7 @@ impl Wizard {
             },
             Step::Checklist => {
                 if !self.doctor.finished || self.doctor.running.is_some() {
-                    return if passed {
-                        Mark::Skipped
-                    } else {
-                        Mark::Pending
-                    };
+                    return if passed { Mark::Skipped } else { Mark::Pending };
                 }
                 let checks = self.checks();
                 if checks.iter().any(|c| c.status == Status::Fail) {

@@ -3,13 +3,13 @@
 
 use crate::auth0::inspect::{Generation, Status};
 use crate::auth0::{inspect, plan as fix};
-use crate::tui::fields;
 use crate::tui::widgets::{self, ACCENT, BAD, DIM, OK, WARN};
+use crate::tui::{fields, wrap};
 use crate::wizard::{Busy, Task, TenantWork, Wizard};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
-use ratatui::text::{Line, Span, Text};
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 const GRANT: &str = "Grant scopes in Dashboard > Applications > APIs > Auth0 Management API > Machine to Machine Applications (https://manage.auth0.com/#/apis).";
@@ -87,30 +87,81 @@ fn connection(frame: &mut Frame, area: Rect, w: &Wizard) {
             ..
         })
     );
-    fields::draw(frame, list, group, form, loading, w.secret_home_short());
+    fields::draw(frame, list, group, form, loading, w);
     if help.height >= 3 {
         let setting = &group.settings[form.focus];
-        let lines = vec![
-            Line::raw(setting.help.clone()),
-            Line::from(vec![
-                Span::styled("Check needs: ", Style::new().bold()),
-                Span::raw(inspect::SCOPES.join(" ")),
-            ]),
-            Line::from(vec![
-                Span::styled("Fix needs:   ", Style::new().bold()),
-                Span::raw(fix::WRITE_SCOPES.join(" ")),
-            ]),
-            Line::styled(GRANT, DIM),
-        ];
-        widgets::panel(
+        let mut lines = Vec::new();
+        let state = form.state(group, form.focus);
+        if !matches!(
+            state,
+            crate::wizard::FieldState::Valid | crate::wizard::FieldState::Empty
+        ) && (form.show_missing || !matches!(state, crate::wizard::FieldState::Missing(_)))
+        {
+            lines.push(widgets::state_line(&state));
+        }
+        lines.push(Line::raw(setting.help.clone()));
+        let (read, write) = scopes(w.tenant.generation());
+        lines.push(Line::from(vec![
+            Span::styled("Check needs: ", Style::new().bold()),
+            Span::raw(read),
+        ]));
+        lines.push(Line::from(vec![
+            Span::styled("Fix needs: ", Style::new().bold()),
+            Span::raw(write),
+        ]));
+        lines.push(Line::styled(GRANT, DIM));
+        let h = help
+            .height
+            .min(widgets::rows_for(&lines, help.width.saturating_sub(2)) + 2);
+        widgets::scroll_box(
             frame,
-            Rect {
-                height: help.height.min(9),
-                ..help
-            },
-            &format!("Where to find {}", setting.label),
-            Text::from(lines),
+            Rect { height: h, ..help },
+            widgets::titled_box(&format!("Where to find {}", setting.label)),
+            lines,
+            &w.scroll,
         );
+    }
+}
+
+/// The scopes to grant, for the tenant's generation when it is known:
+/// Unified Phone Experience tenants have no hooks.
+fn scopes(g: Option<Generation>) -> (String, String) {
+    let hooks = |s: &&str| s.ends_with(":hooks");
+    match g {
+        Some(Generation::UnifiedPhone) => (
+            inspect::SCOPES
+                .iter()
+                .filter(|s| !hooks(s))
+                .copied()
+                .collect::<Vec<_>>()
+                .join(" "),
+            fix::WRITE_SCOPES
+                .iter()
+                .filter(|s| !hooks(s))
+                .copied()
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+        Some(_) => (inspect::SCOPES.join(" "), fix::WRITE_SCOPES.join(" ")),
+        None => {
+            let plain = |v: &[&str]| {
+                v.iter()
+                    .filter(|s| !hooks(s))
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
+            (
+                format!(
+                    "{} (and read:hooks on classic tenants)",
+                    plain(&inspect::SCOPES)
+                ),
+                format!(
+                    "{} (and update:hooks on classic tenants)",
+                    plain(&fix::WRITE_SCOPES)
+                ),
+            )
+        }
     }
 }
 
@@ -202,14 +253,14 @@ fn report(frame: &mut Frame, area: Rect, w: &Wizard) {
         ]),
     );
     let n = r.findings.len() as u16;
-    let head_rows = widgets::wrapped_rows(&head, area.width).min(area.height / 3);
+    let head_rows = widgets::rows_for(&head, area.width).min(area.height / 3);
     let [top, list, details] = Layout::vertical([
         Constraint::Length(head_rows),
         Constraint::Length(n),
         Constraint::Min(0),
     ])
     .areas(area);
-    frame.render_widget(Paragraph::new(head).wrap(Wrap { trim: true }), top);
+    frame.render_widget(Paragraph::new(wrap::wrap(&head, top.width)), top);
     let cursor = w.tenant_cursor.min(r.findings.len().saturating_sub(1));
     let lines: Vec<Line> = r
         .findings
@@ -236,23 +287,35 @@ fn report(frame: &mut Frame, area: Rect, w: &Wizard) {
         && let Some(f) = r.findings.get(cursor)
     {
         let mut text = vec![Line::raw(f.detail.clone())];
+        if let Some(next) = next_step(f) {
+            text.push(Line::styled(next, Style::new().fg(ACCENT)));
+        }
         if !r.missing_scopes.is_empty() {
             text.push(Line::styled(
                 format!("The token lacks {}. {GRANT}", r.missing_scopes.join(", ")),
                 Style::new().fg(WARN),
             ));
         }
-        widgets::panel(
+        let h = details
+            .height
+            .min(widgets::rows_for(&text, details.width.saturating_sub(2)) + 2);
+        widgets::scroll_box(
             frame,
             Rect {
-                y: details.y + 1,
-                height: details.height.saturating_sub(1).min(8),
+                height: h,
                 ..details
             },
-            f.title,
-            Text::from(text),
+            widgets::titled_box(f.title),
+            text,
+            &w.scroll,
         );
     }
+}
+
+/// What the wizard does about a failed finding, in the wizard's words.
+fn next_step(f: &inspect::Finding) -> Option<&'static str> {
+    (f.status == Status::Fail)
+        .then_some("f plans the fix (nothing changes until you press y); from a shell, `sms-mfa tenant apply` does the same.")
 }
 
 fn plan(frame: &mut Frame, area: Rect, w: &Wizard, p: &crate::wizard::PlanView) {

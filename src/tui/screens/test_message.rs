@@ -1,7 +1,7 @@
 //! Step 3: the test message.
 
-use crate::tui::widgets::{self, ACCENT, BAD, DIM, OK, WARN};
 use crate::providers::outcome::ErrorClass;
+use crate::tui::widgets::{self, ACCENT, BAD, DIM, OK, WARN};
 use crate::wizard::{Busy, CallError, FieldState, SendResult, Task, Wizard};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -99,6 +99,7 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
             Some(c) => format!("{v} ({c})"),
             None => v.to_string(),
         },
+        (v, FieldState::Warning(_)) => format!("{v} (a range the metadata does not know)"),
         (v, _) => format!("{v} (not valid yet)"),
     };
     let busy_or_done = w.sending() || t.result.is_some();
