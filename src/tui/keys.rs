@@ -160,13 +160,13 @@ pub fn bindings(w: &Wizard) -> Vec<Binding> {
             ),
             b(
                 "Tab",
-                "other trigger",
+                "trigger",
                 vec![
                     (Key::plain(KeyCode::Tab), Msg::SwitchTarget),
                     (Key::plain(KeyCode::BackTab), Msg::SwitchTarget),
                 ],
             ),
-            one("w", "write to a file", Key::ch('w'), Msg::WriteCode),
+            one("w", "write file", Key::ch('w'), Msg::WriteCode),
             b(
                 "Esc",
                 "close",

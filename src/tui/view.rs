@@ -41,7 +41,7 @@ pub fn draw(frame: &mut Frame, w: &Wizard) {
         // As tall as what it says, up to half the body.
         // (a third of a short body: the step's own guidance comes first)
         let share = if body.height >= 30 { 2 } else { 3 };
-        let rows = widgets::sandbox_panel_height(w, body.width).min(body.height / share);
+        let rows = widgets::sandbox_panel_height(w, body.width, body.height / share);
         let [b, panel] =
             Layout::vertical([Constraint::Min(1), Constraint::Length(rows)]).areas(body);
         widgets::sandbox_panel(frame, panel, w);

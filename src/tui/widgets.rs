@@ -105,25 +105,31 @@ pub fn header(frame: &mut Frame, area: Rect, w: &Wizard) {
 /// The sandbox's panel under every screen: the simulated phone's inbox
 /// (and, on step 2, the sandbox account's settings to type).
 pub fn sandbox_panel(frame: &mut Frame, area: Rect, w: &Wizard) {
-    let lines = sandbox_lines(w);
     let block = Block::default()
         .borders(Borders::TOP)
         .border_style(Style::new().fg(WARN))
         .title(Line::styled(" Sandbox inbox ", Style::new().fg(WARN)));
     let inner = block.inner(area);
-    let mut lines = lines;
-    let empty = w.sandbox.as_ref().is_some_and(|s| s.inbox.is_empty());
-    if empty && rows_for(&lines, inner.width) > inner.height && lines.len() > 1 {
-        // An empty inbox is the first thing to go when short.
-        lines.pop();
-    }
+    let lines = sandbox_fit(w, inner.width, inner.height);
     frame.render_widget(block, area);
-    frame.render_widget(Paragraph::new(wrap::wrap(&lines, inner.width)), inner);
+    frame.render_widget(Paragraph::new(lines), inner);
 }
 
-/// How many rows the sandbox panel needs at `width` (its title included).
-pub fn sandbox_panel_height(w: &Wizard, width: u16) -> u16 {
-    1 + rows_for(&sandbox_lines(w), width)
+/// The sandbox panel's lines, wrapped, in at most `rows` rows: an empty
+/// inbox's line is the first thing to go.
+fn sandbox_fit(w: &Wizard, width: u16, rows: u16) -> Vec<Line<'static>> {
+    let mut lines = sandbox_lines(w);
+    let empty = w.sandbox.as_ref().is_some_and(|s| s.inbox.is_empty());
+    if empty && rows_for(&lines, width) > rows && lines.len() > 1 {
+        lines.pop();
+    }
+    wrap::wrap(&lines, width)
+}
+
+/// How many rows the sandbox panel needs at `width` (its title included),
+/// given at most `max`.
+pub fn sandbox_panel_height(w: &Wizard, width: u16, max: u16) -> u16 {
+    (1 + sandbox_fit(w, width, max.saturating_sub(1)).len() as u16).min(max)
 }
 
 /// What the sandbox panel says.

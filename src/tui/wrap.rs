@@ -24,7 +24,18 @@ fn hanging(line: &Line) -> usize {
         .iter()
         .find(|m| rest.starts_with(*m))
         .map_or(0, |m| width_of(m));
-    lead + marker
+    // A numbered item ("3. ") continues under its text too.
+    let after = &rest[rest
+        .char_indices()
+        .nth(if marker > 0 { 2 } else { 0 })
+        .map_or(rest.len(), |(i, _)| i)..];
+    let digits = after.chars().take_while(char::is_ascii_digit).count();
+    let number = if digits > 0 && after[digits..].starts_with(". ") {
+        digits + 2
+    } else {
+        0
+    };
+    lead + marker + number
 }
 
 /// Wrap `lines` at `width` columns, word by word; a word longer than a row

@@ -16,9 +16,11 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
         return;
     };
     // The fields scroll (the focused one in view) before the guidance
-    // box gets less than four rows of text.
+    // box gets less room than its text needs (up to 8 rows).
+    let (title, lines) = guidance(w, provider, form);
+    let wanted = (widgets::rows_for(&lines, area.width.saturating_sub(2)) + 2).min(8);
     let n = form.fields.len() as u16;
-    let room = area.height.saturating_sub(1 + 6) / FIELD_HEIGHT;
+    let room = area.height.saturating_sub(1 + wanted) / FIELD_HEIGHT;
     let fields_h = n.min(room.max(1)) * FIELD_HEIGHT;
     let [intro, fields, help] = Layout::vertical([
         Constraint::Length(1),
@@ -66,9 +68,26 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
     if help.height < 3 {
         return;
     }
-    let (title, lines) = match &w.keyring_error {
-        // When the keyring fails, what to do about it matters more than
-        // where to find a value.
+    let h = help
+        .height
+        .min(widgets::rows_for(&lines, help.width.saturating_sub(2)) + 2);
+    widgets::scroll_box(
+        frame,
+        Rect { height: h, ..help },
+        widgets::titled_box(&title),
+        lines,
+        &w.scroll,
+    );
+}
+
+/// The guidance box: what to do about the keyring when it fails, else
+/// where to find the focused value (and what is wrong with it).
+fn guidance(
+    w: &Wizard,
+    provider: &crate::providers::Provider,
+    form: &crate::wizard::SettingsForm,
+) -> (String, Vec<Line<'static>>) {
+    match &w.keyring_error {
         Some(e) => (e.title().to_string(), keyring_advice(w, e)),
         None => {
             let setting = &provider.settings[form.focus];
@@ -92,17 +111,7 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
             }
             (format!("Where to find {}", setting.label), lines)
         }
-    };
-    let h = help
-        .height
-        .min(widgets::rows_for(&lines, help.width.saturating_sub(2)) + 2);
-    widgets::scroll_box(
-        frame,
-        Rect { height: h, ..help },
-        widgets::titled_box(&title),
-        lines,
-        &w.scroll,
-    );
+    }
 }
 
 /// What to do when the keyring fails, from where the user is: what works

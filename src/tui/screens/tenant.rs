@@ -205,10 +205,15 @@ fn report(frame: &mut Frame, area: Rect, w: &Wizard) {
         }
     }
     match &w.tenant.tried {
-        Some(Ok(m)) => head.push(Line::styled(
-            format!("Auth0's test: accepted ({m}); the message should arrive within a minute."),
-            Style::new().fg(OK),
-        )),
+        Some(Ok(m)) => {
+            head.push(Line::styled(
+                format!("Auth0's test: accepted ({m}); the message should arrive within a minute."),
+                Style::new().fg(OK),
+            ));
+            if let Some(why) = tried_caveat(w) {
+                head.push(Line::styled(why, Style::new().fg(WARN)));
+            }
+        }
         Some(Err(e)) => head.push(Line::styled(
             format!("Auth0's test: {e}"),
             Style::new().fg(BAD),
@@ -253,14 +258,26 @@ fn report(frame: &mut Frame, area: Rect, w: &Wizard) {
         ]),
     );
     let n = r.findings.len() as u16;
-    let head_rows = widgets::rows_for(&head, area.width).min(area.height / 3);
+    // The selected finding's box keeps five rows, the list (which scrolls
+    // to the selection) three; what happened (apply, Auth0's test) the rest.
+    let head_rows = widgets::rows_for(&head, area.width)
+        .min(area.height.saturating_sub(n.min(3) + 5))
+        .max(1);
+    let list_rows = n.min(area.height.saturating_sub(head_rows + 5)).max(1);
     let [top, list, details] = Layout::vertical([
         Constraint::Length(head_rows),
-        Constraint::Length(n),
+        Constraint::Length(list_rows),
         Constraint::Min(0),
     ])
     .areas(area);
-    frame.render_widget(Paragraph::new(wrap::wrap(&head, top.width)), top);
+    let head = wrap::wrap(&head, top.width);
+    let cut = head.len() > top.height as usize;
+    let mut head: Vec<Line> = head.into_iter().take(top.height as usize).collect();
+    if cut && let Some(last) = head.last_mut() {
+        // (the full text of the apply is in the notice and the backup)
+        last.spans.push(Span::styled(" …", DIM));
+    }
+    frame.render_widget(Paragraph::new(head), top);
     let cursor = w.tenant_cursor.min(r.findings.len().saturating_sub(1));
     let lines: Vec<Line> = r
         .findings
@@ -282,7 +299,8 @@ fn report(frame: &mut Frame, area: Rect, w: &Wizard) {
             ])
         })
         .collect();
-    frame.render_widget(Paragraph::new(lines), list);
+    let offset = (cursor + 1).saturating_sub(list.height as usize) as u16;
+    frame.render_widget(Paragraph::new(lines).scroll((offset, 0)), list);
     if details.height >= 3
         && let Some(f) = r.findings.get(cursor)
     {
@@ -310,6 +328,28 @@ fn report(frame: &mut Frame, area: Rect, w: &Wizard) {
             &w.scroll,
         );
     }
+}
+
+/// Why an accepted Auth0 test may still not arrive: Auth0 accepts the
+/// request before the Action runs; a trial account reaches only verified
+/// numbers.
+fn tried_caveat(w: &Wizard) -> Option<String> {
+    let trial = w
+        .credentials
+        .as_ref()
+        .and_then(|c| c.result.as_ref().ok())
+        .and_then(|r| r.trial)
+        .unwrap_or(false);
+    let to = w.test.recipient.value();
+    if trial {
+        return Some(format!(
+            "! A trial account delivers only to verified numbers: if nothing arrives, {to} is probably not one (verify it in the provider's console). Auth0's logs (failed SMS) carry the provider's error."
+        ));
+    }
+    Some(
+        "Accepted means Auth0 took the request; if nothing arrives, Auth0's logs (failed SMS) carry the provider's error."
+            .to_string(),
+    )
 }
 
 /// What the wizard does about a failed finding, in the wizard's words.
@@ -363,5 +403,11 @@ fn plan(frame: &mut Frame, area: Rect, w: &Wizard, p: &crate::wizard::PlanView) 
             Style::new().fg(ACCENT),
         ));
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
+    widgets::scroll_box(
+        frame,
+        area,
+        ratatui::widgets::Block::default(),
+        lines,
+        &w.scroll,
+    );
 }
