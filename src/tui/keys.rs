@@ -199,21 +199,26 @@ pub fn bindings(w: &Wizard) -> Vec<Binding> {
             ),
         ],
         Some(Overlay::Help) => vec![
-            b(
-                "↑↓ PgUp PgDn",
-                "scroll",
-                vec![
-                    (Key::plain(KeyCode::Up), Msg::Up),
-                    (Key::plain(KeyCode::Down), Msg::Down),
-                    (Key::ch('k'), Msg::Up),
-                    (Key::ch('j'), Msg::Down),
-                    (Key::plain(KeyCode::PageUp), Msg::Scroll(-10)),
-                    (Key::plain(KeyCode::PageDown), Msg::Scroll(10)),
-                    (Key::ch(' '), Msg::Scroll(10)),
-                    (Key::plain(KeyCode::Home), Msg::Scroll(-100_000)),
-                    (Key::plain(KeyCode::End), Msg::Scroll(100_000)),
-                ],
-            ),
+            Binding {
+                // (shown when the help is longer than the screen: the
+                // limit is what the last frame found)
+                footer: w.help_scroll.limit.get() > 0,
+                ..b(
+                    "↑↓ PgUp PgDn",
+                    "scroll",
+                    vec![
+                        (Key::plain(KeyCode::Up), Msg::Up),
+                        (Key::plain(KeyCode::Down), Msg::Down),
+                        (Key::ch('k'), Msg::Up),
+                        (Key::ch('j'), Msg::Down),
+                        (Key::plain(KeyCode::PageUp), Msg::Scroll(-10)),
+                        (Key::plain(KeyCode::PageDown), Msg::Scroll(10)),
+                        (Key::ch(' '), Msg::Scroll(10)),
+                        (Key::plain(KeyCode::Home), Msg::Scroll(-100_000)),
+                        (Key::plain(KeyCode::End), Msg::Scroll(100_000)),
+                    ],
+                )
+            },
             b(
                 "Esc",
                 "close the help",
@@ -222,12 +227,9 @@ pub fn bindings(w: &Wizard) -> Vec<Binding> {
                     (Key::plain(KeyCode::Enter), Msg::Enter),
                     (Key::plain(KeyCode::F(1)), Msg::Help),
                     (Key::ch('?'), Msg::Help),
+                    (Key::ch('q'), Msg::Quit),
+                    (Key::ctrl('c'), Msg::Quit),
                 ],
-            ),
-            b(
-                "q",
-                "quit",
-                vec![(Key::ch('q'), Msg::Quit), (Key::ctrl('c'), Msg::Quit)],
             ),
         ],
         None => screen(w),
@@ -262,12 +264,22 @@ pub fn screen(w: &Wizard) -> Vec<Binding> {
                 .form
                 .as_ref()
                 .is_some_and(|f| f.focus + 1 >= f.fields.len());
-            v.push(enter(if last {
+            // Refused already, on the field to fix: saving again would say
+            // the same, so the footer leaves it to the help.
+            let refused = match (w.provider(), w.form.as_ref()) {
+                (Some(p), Some(f)) => f.show_missing && f.blocking(p).first() == Some(&f.focus),
+                _ => false,
+            };
+            let mut save = enter(if last {
                 "save & continue"
             } else {
                 "next field"
-            }));
-            v.push(next("save & continue"));
+            });
+            save.footer = !(refused && last);
+            v.push(save);
+            let mut save = next("save & continue");
+            save.footer = !refused;
+            v.push(save);
             v.push(tab("move"));
             if w.form.as_ref().is_some_and(|f| f.fields[f.focus].secret) {
                 v.push(one("Ctrl-R", "reveal", Key::ctrl('r'), Msg::ToggleReveal));

@@ -58,11 +58,13 @@ pub fn draw(frame: &mut Frame, w: &Wizard) {
         Step::Done => screens::done::draw(frame, body, w),
     }
     widgets::notice(frame, notice, w.notice.as_ref());
-    widgets::footer(frame, footer, &keys::bindings(w));
     match w.overlay {
         Some(Overlay::Help) => widgets::help(frame, area, w),
         Some(Overlay::ConfirmQuit) => widgets::confirm_quit(frame, area, w),
         Some(Overlay::Code) => screens::code::draw(frame, area, w),
         None => {}
     }
+    // Last: the key table can depend on what the boxes found (whether the
+    // help scrolls).
+    widgets::footer(frame, footer, &keys::bindings(w));
 }

@@ -213,6 +213,7 @@ pub fn footer(frame: &mut Frame, area: Rect, bindings: &[Binding]) {
 /// shown.
 pub fn footer_line(bindings: &[Binding], width: u16) -> (Line<'static>, Vec<Binding>) {
     let (main, fixed) = bindings.split_at(bindings.len().saturating_sub(2));
+    let fixed: Vec<Binding> = fixed.iter().filter(|k| k.footer).cloned().collect();
     let cost = |k: &Binding| k.keys.chars().count() + k.action.chars().count() + 3;
     let more = ", more keys";
     let mut room =
@@ -228,9 +229,9 @@ pub fn footer_line(bindings: &[Binding], width: u16) -> (Line<'static>, Vec<Bind
         shown.push(k.clone());
     }
     let mut spans = vec![Span::raw(" ")];
-    for k in shown.iter().chain(fixed.iter()) {
+    for k in shown.iter().chain(&fixed) {
         spans.push(Span::styled(k.keys, Style::new().fg(ACCENT).bold()));
-        let is_help = k.action == "help" && fixed.first() == Some(k);
+        let is_help = k.action == "help" && fixed.first() == Some(k) && k.keys != "Esc";
         let action = if is_help && dropped {
             "help, more keys".to_string()
         } else {
@@ -238,7 +239,7 @@ pub fn footer_line(bindings: &[Binding], width: u16) -> (Line<'static>, Vec<Bind
         };
         spans.push(Span::raw(format!(" {action}  ")));
     }
-    shown.extend(fixed.iter().cloned());
+    shown.extend(fixed);
     (Line::from(spans), shown)
 }
 

@@ -14,7 +14,7 @@ pub use progress::SecretsAt;
 pub use step::Step;
 pub use tenant::{
     ApplyView, PlanView, RateLimit, TenantAnswer, TenantCall, TenantKey, TenantReport, TenantState,
-    TenantWork,
+    TenantWork, domain_host,
 };
 pub use tui_input::InputRequest;
 
@@ -812,11 +812,8 @@ impl Wizard {
                     Msg::Up => self.help_scroll.by(-1),
                     Msg::Down => self.help_scroll.by(1),
                     Msg::Scroll(n) => self.help_scroll.by(n),
-                    Msg::Back | Msg::Help | Msg::Enter => self.overlay = None,
-                    Msg::Quit => {
-                        self.overlay = None;
-                        return self.update(Msg::Quit);
-                    }
+                    // (q and Ctrl-C close the help too: a second press quits)
+                    Msg::Back | Msg::Help | Msg::Enter | Msg::Quit => self.overlay = None,
                     _ => {}
                 }
                 return vec![];

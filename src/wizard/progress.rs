@@ -25,7 +25,8 @@ impl Wizard {
         if step == self.step {
             return Mark::Current;
         }
-        let passed = self.reached > step || self.step > step;
+        // Passed: the user went past it (not a detour to the checklist).
+        let passed = self.reached > step;
         match step {
             Step::Provider => {
                 if self.provider().is_some() {

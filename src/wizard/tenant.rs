@@ -335,7 +335,21 @@ impl Wizard {
             match msg {
                 Msg::Up | Msg::PrevField => form.focus_prev(),
                 Msg::Down | Msg::NextField => form.focus_next(),
-                Msg::Edit(req) => form.fields[form.focus].edit(req),
+                Msg::Edit(req) => {
+                    let field = &mut form.fields[form.focus];
+                    field.edit(req);
+                    let is_domain = self
+                        .catalog
+                        .tenant
+                        .as_ref()
+                        .and_then(|g| g.settings.get(form.focus))
+                        .is_some_and(|s| s.name == "AUTH0_DOMAIN");
+                    if is_domain && let Some(host) = domain_host(field.value()) {
+                        // A pasted URL: the host is what is meant.
+                        field.input = tui_input::Input::new(host.clone());
+                        self.notice(Level::Info, format!("Kept the domain {host} from the URL."));
+                    }
+                }
                 Msg::ToggleReveal if form.fields[form.focus].secret => form.reveal = !form.reveal,
                 Msg::Reload => return self.enter_tenant(),
                 Msg::Enter if form.focus + 1 < form.fields.len() => form.focus_next(),
@@ -540,4 +554,22 @@ impl Wizard {
             });
         }
     }
+}
+
+/// The tenant domain in a pasted URL (`https://acme.eu.auth0.com/`), or
+/// with a trailing slash: the host, once it is a whole *.auth0.com name.
+pub fn domain_host(value: &str) -> Option<String> {
+    let v = value.trim();
+    let lower = v.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"))
+        .unwrap_or(&lower);
+    let host = rest.trim_end_matches('/');
+    let whole = host.ends_with(".auth0.com")
+        && host.len() > ".auth0.com".len()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+    (whole && host != v).then(|| host.to_string())
 }
