@@ -320,6 +320,104 @@ fn states() -> Vec<(&'static str, Wizard)> {
     );
     v.push(("provider_corrupt_profile_notice", w));
     v.extend(keyring_states());
+    v.extend(issue18_states());
+    v
+}
+
+/// The states issue 18 found cut or untrue at 80x24.
+fn issue18_states() -> Vec<(&'static str, Wizard)> {
+    use sms_mfa::providers::outcome::{ErrorClass, Failure};
+    use sms_mfa::secrets::StoreError;
+    use sms_mfa::wizard::CallError;
+    let mut v = Vec::new();
+    // No Secret Service at all: advice that works from here.
+    let mut w = secrets(0);
+    let op = w.last_op + 1;
+    w.update(Msg::Reload);
+    w.update(Msg::SettingsLoaded {
+        op,
+        settings: Vec::new(),
+        error: Some(StoreError::Unavailable {
+            detail: "no D-Bus session bus".into(),
+        }),
+    });
+    v.push(("secrets_keyring_unavailable", w));
+    // A number in a range the metadata does not know.
+    let mut w = test_step();
+    typed(&mut w, "+447700900123");
+    v.push(("test_message_unknown_range", w));
+    let failed = |failure: Failure| {
+        let mut w = test_step();
+        typed(&mut w, "+447911123456");
+        let effects = [w.update(Msg::Enter), w.update(Msg::Enter)].concat();
+        let op = effects
+            .iter()
+            .find_map(|e| match e {
+                Effect::SendTest { op, .. } => Some(*op),
+                _ => None,
+            })
+            .unwrap();
+        w.update(Msg::TestSent {
+            op,
+            result: Err(CallError::Failed(failure)),
+        });
+        w
+    };
+    v.push((
+        "test_message_local_timeout",
+        failed(Failure::network(
+            "no answer from 127.0.0.1:43121 within 20 s",
+        )),
+    ));
+    v.push((
+        "test_message_verify_service_not_found",
+        failed(Failure {
+            class: ErrorClass::NotFound,
+            code: Some("20404".into()),
+            message: "The requested resource /Services/VA0123456789abcdef0123456789abcdef was not found".into(),
+            meaning: Some("Verify service not found: the service SID (VA...) does not exist for this account. The Account SID (AC...) is not a service SID.".into()),
+            http_status: Some(404),
+        }),
+    ));
+    // The help, scrolled to its end.
+    let mut w = secrets(0);
+    update(&mut w, Msg::Help);
+    let _ = render(&w, 80, 24); // (a frame finds how far it scrolls)
+    update(&mut w, Msg::Scroll(100_000));
+    v.push(("help_secrets_scrolled_to_end", w));
+    // The checklist opened from step 1: no step claims to be done.
+    let mut w = fresh();
+    update(&mut w, Msg::OpenChecklist);
+    let op = w.doctor.running.unwrap();
+    update(&mut w, Msg::DoctorDone { op, found: mixed() });
+    v.push(("checklist_from_step_1", w));
+    // Done after a failed test that was skipped.
+    let mut w = test_step();
+    typed(&mut w, "+447911123456");
+    let effects = [w.update(Msg::Enter), w.update(Msg::Enter)].concat();
+    let op = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::SendTest { op, .. } => Some(*op),
+            _ => None,
+        })
+        .unwrap();
+    w.update(Msg::TestSent {
+        op,
+        result: Err(CallError::Failed(Failure {
+            class: ErrorClass::TrialUnverified,
+            code: Some("21608".into()),
+            message: "unverified".into(),
+            meaning: None,
+            http_status: Some(400),
+        })),
+    });
+    update(&mut w, Msg::Next);
+    update(&mut w, Msg::Next);
+    let op = w.doctor.running.unwrap();
+    update(&mut w, Msg::DoctorDone { op, found: mixed() });
+    update(&mut w, Msg::Next);
+    v.push(("done_after_a_skipped_failed_test", w));
     v
 }
 

@@ -27,6 +27,20 @@ pub fn draw(
     // When the terminal is short, scroll so the focused field is visible.
     let visible = (fields.height / FIELD_HEIGHT).max(1) as usize;
     let first = form.focus.saturating_sub(visible - 1);
+    // Say that fields are out of view, and how to reach them.
+    let below = form.fields.len().saturating_sub(first + visible);
+    let hint = match (first, below) {
+        (0, 0) => None,
+        (0, n) => Some(format!(
+            "↓ {n} more field{} (Tab)",
+            if n == 1 { "" } else { "s" }
+        )),
+        (n, 0) => Some(format!(
+            "↑ {n} more field{} (Shift-Tab)",
+            if n == 1 { "" } else { "s" }
+        )),
+        (a, b) => Some(format!("↑ {a} ↓ {b} more fields (Tab)")),
+    };
     for (row, i) in (first..form.fields.len()).take(visible).enumerate() {
         let setting = &provider.settings[i];
         let field = &form.fields[i];
@@ -99,6 +113,21 @@ pub fn draw(
                 y: y + 2,
                 width: fields.width.saturating_sub(4),
                 height: 1,
+            },
+        );
+    }
+    if let Some(hint) = hint
+        && fields.height > 0
+    {
+        let shown = visible.min(form.fields.len() - first) as u16;
+        let y = fields.y + shown * FIELD_HEIGHT - 1;
+        frame.render_widget(
+            Line::styled(hint, Style::new().fg(ACCENT))
+                .alignment(ratatui::layout::Alignment::Right),
+            Rect {
+                y,
+                height: 1,
+                ..fields
             },
         );
     }

@@ -216,8 +216,14 @@ pub fn footer_line(bindings: &[Binding], width: u16) -> (Line<'static>, Vec<Bind
     let fixed: Vec<Binding> = fixed.iter().filter(|k| k.footer).cloned().collect();
     let cost = |k: &Binding| k.keys.chars().count() + k.action.chars().count() + 3;
     let more = ", more keys";
-    let mut room =
-        (width as usize).saturating_sub(1 + fixed.iter().map(cost).sum::<usize>() + more.len());
+    let all: usize = main.iter().filter(|k| k.footer).map(cost).sum();
+    let base = (width as usize).saturating_sub(1 + fixed.iter().map(cost).sum::<usize>());
+    // Room for "more keys" only when something will not fit anyway.
+    let mut room = if all <= base {
+        base
+    } else {
+        base.saturating_sub(more.len())
+    };
     let mut shown: Vec<Binding> = Vec::new();
     let mut dropped = false;
     for k in main.iter().filter(|k| k.footer) {

@@ -1085,7 +1085,15 @@ impl Wizard {
                     }
                     CallError::Failed(f) => format!("Not sent: {}.", f.class.title()),
                 };
-                self.notice(Level::Error, text);
+                let level = match &e {
+                    CallError::Failed(f)
+                        if f.class == crate::providers::outcome::ErrorClass::Network =>
+                    {
+                        Level::Warn
+                    }
+                    _ => Level::Error,
+                };
+                self.notice(level, text);
                 self.test.result = Some(SendResult::Failed(e));
                 vec![]
             }

@@ -67,7 +67,7 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
             frame.render_widget(
                 Line::styled(
                     format!(
-                        "{}-{shown_to}/{total} · ↑↓ PgUp PgDn · Tab other trigger · w write to file · Esc close",
+                        "{}-{shown_to}/{total} · ↑↓ PgUp PgDn · Tab other trigger · w write file · Esc close",
                         w.code_view.scroll as usize + 1
                     ),
                     DIM,

@@ -55,7 +55,7 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
         for s in &p.settings {
             match &s.required {
                 Required::Yes => needs.push(s.label.clone()),
-                Required::No => optional.push(s.label.clone()),
+                Required::No => optional.push(s.label.trim_end_matches(" (optional)").to_string()),
                 Required::OneOf(g) if !groups.contains(&g.as_str()) => {
                     groups.push(g);
                     let members: Vec<String> = p

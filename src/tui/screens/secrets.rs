@@ -94,7 +94,7 @@ fn guidance(
             let mut lines = Vec::new();
             let state = form.state(provider, form.focus);
             if !matches!(state, FieldState::Valid | FieldState::Empty)
-                && (form.show_missing || !matches!(state, FieldState::Missing(_)))
+                && !matches!(state, FieldState::Missing(_))
             {
                 lines.push(widgets::state_line(&state));
             }

@@ -95,7 +95,7 @@ fn connection(frame: &mut Frame, area: Rect, w: &Wizard) {
         if !matches!(
             state,
             crate::wizard::FieldState::Valid | crate::wizard::FieldState::Empty
-        ) && (form.show_missing || !matches!(state, crate::wizard::FieldState::Missing(_)))
+        ) && !matches!(state, crate::wizard::FieldState::Missing(_))
         {
             lines.push(widgets::state_line(&state));
         }

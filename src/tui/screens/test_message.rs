@@ -74,7 +74,10 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
     ) {
         frame.set_cursor_position(p);
     }
-    frame.render_widget(widgets::state_line(&t.recipient_state()), indent(r_msg));
+    frame.render_widget(
+        widgets::state_line_fit(&t.recipient_state(), indent(r_msg).width),
+        indent(r_msg),
+    );
     frame.render_widget(label("Message text", t.focus == 1), m_label);
     if let Some(p) = widgets::input(frame, indent(m_input), &t.text, t.focus == 1, false, "") {
         frame.set_cursor_position(p);
@@ -99,7 +102,7 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
             Some(c) => format!("{v} ({c})"),
             None => v.to_string(),
         },
-        (v, FieldState::Warning(_)) => format!("{v} (a range the metadata does not know)"),
+        (v, FieldState::Warning(_)) => v.to_string(),
         (v, _) => format!("{v} (not valid yet)"),
     };
     let busy_or_done = w.sending() || t.result.is_some();
@@ -109,6 +112,10 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
         Span::styled("  via ", Style::new().bold()),
         Span::raw(provider),
     ])];
+    if let FieldState::Warning(m) = t.recipient_state() {
+        // The whole warning (the field's row shows its start).
+        lines.push(Line::styled(format!("! {m}"), Style::new().fg(WARN)));
+    }
     if !busy_or_done {
         // Once there is a result it needs the room; the text is in its field.
         lines.push(Line::from(vec![
