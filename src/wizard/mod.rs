@@ -1287,7 +1287,7 @@ impl Wizard {
                 .as_ref()
                 .is_some_and(|s| s.memory_only.is_some())
             {
-                "Kept the client secret in memory for this session (no keyring); checking the tenant…".to_string()
+                "Stored the client secret in memory for this session (no keyring); checking the tenant…".to_string()
             } else {
                 format!(
                     "Stored the client secret in the OS keyring (service {}, user {}/auth0/NAME); checking the tenant…",
@@ -1324,7 +1324,7 @@ impl Wizard {
             .is_some_and(|s| s.memory_only.is_some())
         {
             format!(
-                "Kept {n} secret{} in memory for this session (no keyring): gone when you quit.",
+                "Stored {n} secret{} in memory for this session (no keyring): gone when you quit.",
                 if n == 1 { "" } else { "s" }
             )
         } else {
