@@ -119,17 +119,33 @@ pub fn draw(
     if let Some(hint) = hint
         && fields.height > 0
     {
+        // On the last shown field's message row, else its label row, where
+        // it does not cover anything.
         let shown = visible.min(form.fields.len() - first) as u16;
-        let y = fields.y + shown * FIELD_HEIGHT - 1;
-        frame.render_widget(
-            Line::styled(hint, Style::new().fg(ACCENT))
-                .alignment(ratatui::layout::Alignment::Right),
-            Rect {
-                y,
-                height: 1,
-                ..fields
-            },
-        );
+        let last = fields.y + shown * FIELD_HEIGHT - 1;
+        let width = Span::raw(hint.as_str()).width() as u16;
+        let right = fields.x + fields.width;
+        let buf = frame.buffer_mut();
+        let used = |y: u16| {
+            (fields.x..right)
+                .rev()
+                .find(|&x| buf[(x, y)].symbol() != " ")
+                .map_or(fields.x, |x| x + 1)
+        };
+        let row = [last, last - 2]
+            .into_iter()
+            .find(|&y| used(y) + 2 + width <= right);
+        if let Some(y) = row {
+            frame.render_widget(
+                Line::styled(hint, Style::new().fg(ACCENT))
+                    .alignment(ratatui::layout::Alignment::Right),
+                Rect {
+                    y,
+                    height: 1,
+                    ..fields
+                },
+            );
+        }
     }
 }
 

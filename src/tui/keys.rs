@@ -136,6 +136,15 @@ fn quit_key(typing: bool) -> Binding {
     b(if typing { "Ctrl-C" } else { "q" }, "quit", v)
 }
 
+/// Ctrl-N (and n) do what Enter does where Enter continues.
+fn with_next(mut binding: Binding, typing: bool) -> Binding {
+    binding.accepts.push((Key::ctrl('n'), Msg::Next));
+    if !typing {
+        binding.accepts.push((Key::ch('n'), Msg::Next));
+    }
+    binding
+}
+
 /// The key table of the current state, most important first. The last two
 /// rows are always help and quit.
 pub fn bindings(w: &Wizard) -> Vec<Binding> {
@@ -255,7 +264,7 @@ pub fn screen(w: &Wizard) -> Vec<Binding> {
     let storing = w.storing();
     match w.step {
         Step::Provider => {
-            v.push(enter("select"));
+            v.push(with_next(enter("select"), typing));
             v.push(updown("choose", false));
         }
         Step::Secrets if storing => {}
@@ -353,7 +362,7 @@ pub fn screen(w: &Wizard) -> Vec<Binding> {
             v.push(updown("select", false));
         }
         Step::Tenant => {
-            v.push(enter("continue"));
+            v.push(with_next(enter("continue"), typing));
             v.push(b(
                 "r",
                 "check",
@@ -389,17 +398,20 @@ pub fn screen(w: &Wizard) -> Vec<Binding> {
             }
         }
         Step::Checklist => {
-            v.push(b(
-                if detour { "Enter/Esc" } else { "Enter" },
-                if detour { "return" } else { "finish" },
-                if detour {
-                    vec![
-                        (Key::plain(KeyCode::Enter), Msg::Enter),
-                        (Key::plain(KeyCode::Esc), Msg::Back),
-                    ]
-                } else {
-                    vec![(Key::plain(KeyCode::Enter), Msg::Enter)]
-                },
+            v.push(with_next(
+                b(
+                    if detour { "Enter/Esc" } else { "Enter" },
+                    if detour { "return" } else { "finish" },
+                    if detour {
+                        vec![
+                            (Key::plain(KeyCode::Enter), Msg::Enter),
+                            (Key::plain(KeyCode::Esc), Msg::Back),
+                        ]
+                    } else {
+                        vec![(Key::plain(KeyCode::Enter), Msg::Enter)]
+                    },
+                ),
+                typing,
             ));
             if w.selected_fix().is_some() {
                 v.push(one("a", "apply the fix", Key::ch('a'), Msg::Fix));
