@@ -864,6 +864,15 @@ fn guidance_text_appears_whole_at_80x24() {
                 setting.name,
                 setting.help
             );
+            // The example in the empty focused field, whole.
+            let screen = rows(&render(&w, 80, 24)).join("\n");
+            assert!(
+                screen.contains(&format!("[e.g. {} ", setting.example)),
+                "{} {}: the example {:?} is not whole: {screen}",
+                provider.id,
+                setting.name,
+                setting.example
+            );
         }
     }
     let group = catalog.tenant.as_ref().unwrap();

@@ -2373,3 +2373,38 @@ fn quit_dialog_names_what_would_be_lost() {
     assert!(s.contains("• Auth token (step 2)"), "{s}");
     assert!(s.contains("Already saved, kept: Account SID."), "{s}");
 }
+
+#[test]
+fn the_attention_notice_follows_the_fields() {
+    let mut w = fresh();
+    run(&mut w, [Msg::Enter, Msg::Next]);
+    let notice = w.notice.as_ref().unwrap();
+    assert_eq!(notice.level, Level::Error);
+    assert!(
+        notice.text.starts_with("4 fields need attention"),
+        "{}",
+        notice.text
+    );
+    run(&mut w, typed(SID));
+    assert!(
+        w.notice
+            .as_ref()
+            .unwrap()
+            .text
+            .starts_with("3 fields need attention"),
+        "{:?}",
+        w.notice
+    );
+    let mut msgs = vec![Msg::NextField];
+    msgs.extend(typed(TOKEN));
+    msgs.push(Msg::NextField);
+    msgs.extend(typed("+14155550100"));
+    run(&mut w, msgs);
+    let notice = w.notice.as_ref().unwrap();
+    assert_eq!(notice.level, Level::Info, "{}", notice.text);
+    assert!(
+        notice.text.contains("Every field is fine now"),
+        "{}",
+        notice.text
+    );
+}

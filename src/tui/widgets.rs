@@ -480,8 +480,15 @@ pub fn input(
         Style::new()
     };
     let (text, text_style) = if shown.is_empty() && !placeholder.is_empty() {
+        // An example that does not fit is left out, never cut into another
+        // value (the field's message and box say what is expected).
+        let fits = placeholder.chars().count() <= width;
         (
-            placeholder.chars().take(width).collect::<String>(),
+            if fits || !placeholder.starts_with("e.g. ") {
+                placeholder.chars().take(width).collect::<String>()
+            } else {
+                String::new()
+            },
             style.patch(DIM),
         )
     } else {

@@ -1428,7 +1428,10 @@ impl Wizard {
             ) => {}
             Msg::Up | Msg::PrevField => form.focus_prev(),
             Msg::Down | Msg::NextField => form.focus_next(),
-            Msg::Edit(req) => form.fields[form.focus].edit(req),
+            Msg::Edit(req) => {
+                form.fields[form.focus].edit(req);
+                self.refresh_attention();
+            }
             Msg::ToggleReveal if form.fields[form.focus].secret => form.reveal = !form.reveal,
             Msg::Reload if self.busy.is_none() => return self.load().into_iter().collect(),
             Msg::Enter => {
@@ -1441,6 +1444,30 @@ impl Wizard {
             _ => {}
         }
         vec![]
+    }
+
+    /// The "N fields need attention" notice follows the fields as they are
+    /// fixed, and goes once none needs attention.
+    fn refresh_attention(&mut self) {
+        let stale = self
+            .notice
+            .as_ref()
+            .is_some_and(|n| n.level == Level::Error && n.text.contains("need attention"));
+        if !stale {
+            return;
+        }
+        let n = match (self.provider(), self.form.as_ref()) {
+            (Some(p), Some(f)) => f.blocking(p).len(),
+            _ => 0,
+        };
+        if n == 0 {
+            self.notice(
+                Level::Info,
+                "Every field is fine now: Ctrl-N (or Enter on the last field) saves and continues.",
+            );
+        } else {
+            self.notice(Level::Error, attention(n));
+        }
     }
 
     fn submit_secrets(&mut self) -> Vec<Effect> {
@@ -1471,13 +1498,7 @@ impl Wizard {
             form.show_missing = true;
             form.focus = first;
             form.reveal = false;
-            let n = blocking.len();
-            let text = format!(
-                "{n} field{} need{} attention before you can continue.",
-                if n == 1 { "" } else { "s" },
-                if n == 1 { "s" } else { "" }
-            );
-            self.notice(Level::Error, text);
+            self.notice(Level::Error, attention(blocking.len()));
             return vec![];
         }
         let (saved, secrets) = form.take_submitted(provider);
@@ -1591,6 +1612,15 @@ impl Wizard {
         effects.extend(self.go(Step::Tenant));
         effects
     }
+}
+
+/// "2 fields need attention before you can continue."
+fn attention(n: usize) -> String {
+    format!(
+        "{n} field{} need{} attention before you can continue.",
+        if n == 1 { "" } else { "s" },
+        if n == 1 { "s" } else { "" }
+    )
 }
 
 /// Move a list cursor up or down, wrapping at both ends.
