@@ -1449,10 +1449,9 @@ impl Wizard {
     /// The "N fields need attention" notice follows the fields as they are
     /// fixed, and goes once none needs attention.
     fn refresh_attention(&mut self) {
-        let stale = self
-            .notice
-            .as_ref()
-            .is_some_and(|n| n.level == Level::Error && n.text.contains("need attention"));
+        let stale = self.notice.as_ref().is_some_and(|n| {
+            n.level == Level::Error && n.text.contains("attention before you can continue")
+        });
         if !stale {
             return;
         }
