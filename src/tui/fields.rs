@@ -4,7 +4,7 @@
 use crate::providers::Provider;
 use crate::secrets::{Source, env_var};
 use crate::tui::widgets::{self, ACCENT, BAD, DIM, OK};
-use crate::wizard::{FieldState, SettingsForm, TextField, Wizard};
+use crate::wizard::{FieldState, SettingsForm, Wizard};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -65,16 +65,7 @@ pub fn draw(
             ),
             Span::styled(format!("  {}", setting.name), DIM),
         ];
-        label.push(origin(
-            form,
-            i,
-            setting.secret,
-            &setting.name,
-            field,
-            loading,
-            home,
-            sandbox,
-        ));
+        label.push(origin(form, i, setting, loading, home, sandbox));
         frame.render_widget(
             Line::from(label),
             Rect {
@@ -153,13 +144,12 @@ pub fn draw(
 fn origin(
     form: &SettingsForm,
     i: usize,
-    secret: bool,
-    name: &str,
-    field: &TextField,
+    setting: &crate::providers::Setting,
     checking: bool,
     home: &'static str,
     sandbox: bool,
 ) -> Span<'static> {
+    let (secret, name, field) = (setting.secret, setting.name.as_str(), &form.fields[i]);
     let stored = &form.stored[i];
     let typed = !field.value().is_empty();
     if stored.source == Source::Environment && sandbox {
