@@ -40,8 +40,18 @@ pub fn draw(frame: &mut Frame, w: &Wizard) {
     let body = if w.sandbox.is_some() {
         // As tall as what it says, up to half the body.
         // (a third of a short body: the step's own guidance comes first)
-        let share = if body.height >= 30 { 2 } else { 3 };
-        let rows = widgets::sandbox_panel_height(w, body.width, body.height / share);
+        // Very short: the newest inbox line only, but on step 2 the
+        // sandbox account's values to type (guidance there).
+        let max = if body.height >= 30 {
+            body.height / 2
+        } else if w.step == Step::Secrets && body.height < 16 {
+            body.height / 2
+        } else if body.height >= 16 || w.step == Step::Secrets {
+            body.height / 3
+        } else {
+            2
+        };
+        let rows = widgets::sandbox_panel_height(w, body.width, max);
         let [b, panel] =
             Layout::vertical([Constraint::Min(1), Constraint::Length(rows)]).areas(body);
         widgets::sandbox_panel(frame, panel, w);

@@ -123,7 +123,27 @@ fn sandbox_fit(w: &Wizard, width: u16, rows: u16) -> Vec<Line<'static>> {
     if empty && rows_for(&lines, width) > rows && lines.len() > 1 {
         lines.pop();
     }
-    wrap::wrap(&lines, width)
+    let memory = w.sandbox.as_ref().is_some_and(|s| s.memory_only.is_some());
+    if memory && rows_for(&lines, width) > rows && w.step == crate::wizard::Step::Secrets {
+        // (step 2's own first line says where the secrets go)
+        lines.retain(|l| {
+            !l.spans
+                .iter()
+                .any(|s| s.content.starts_with("No OS keyring here"))
+        });
+    }
+    let wrapped = wrap::wrap(&lines, width);
+    if w.step == crate::wizard::Step::Secrets || wrapped.len() <= rows as usize {
+        // (step 2: the account to type comes first)
+        return wrapped;
+    }
+    // Short: the newest message (the last line) is what matters, from its
+    // start (who it went to).
+    let newest = lines.last().cloned().into_iter().collect::<Vec<_>>();
+    wrap::wrap(&newest, width)
+        .into_iter()
+        .take(rows as usize)
+        .collect()
 }
 
 /// How many rows the sandbox panel needs at `width` (its title included),
@@ -261,40 +281,51 @@ pub fn scroll_box(
     scroll: &crate::wizard::Scroll,
 ) {
     let inner = block.inner(area);
-    frame.render_widget(block, area);
     if inner.height == 0 || inner.width == 0 {
+        frame.render_widget(block, area);
         return;
     }
     let wrapped = wrap::wrap(&lines, inner.width);
     let total = wrapped.len() as u16;
     if total <= inner.height {
         scroll.limit.set(0);
+        frame.render_widget(block, area);
         frame.render_widget(Paragraph::new(wrapped), inner);
         return;
     }
-    // One row says what is above or below.
-    let rows = inner.height.saturating_sub(1).max(1);
+    // What is above or below is said in the bottom border, or, for a box
+    // without one, on its last row.
+    let bottom_border = inner.bottom() < area.bottom();
+    let rows = if bottom_border {
+        inner.height
+    } else {
+        inner.height.saturating_sub(1).max(1)
+    };
     let limit = total - rows;
     scroll.limit.set(limit);
     let offset = scroll.offset.min(limit);
+    let below = total - offset - rows;
+    let label = if below > 0 {
+        format!(" more ↓ {below} line{} · PgDn scrolls ", plural(below))
+    } else {
+        " end · PgUp scrolls back ".to_string()
+    };
+    let label = Line::styled(label, Style::new().fg(ACCENT)).alignment(Alignment::Right);
     let shown: Vec<Line> = wrapped
         .into_iter()
         .skip(offset as usize)
         .take(rows as usize)
         .collect();
+    if bottom_border {
+        frame.render_widget(block.title_bottom(label), area);
+        frame.render_widget(Paragraph::new(shown), inner);
+        return;
+    }
+    frame.render_widget(block, area);
     let [text, more] =
         Layout::vertical([Constraint::Length(rows), Constraint::Length(1)]).areas(inner);
     frame.render_widget(Paragraph::new(shown), text);
-    let below = total - offset - rows;
-    let label = match (offset > 0, below > 0) {
-        (_, true) => format!("more ↓ {below} line{} · PgDn scrolls", plural(below)),
-        (true, false) => "end · PgUp scrolls back".to_string(),
-        (false, false) => String::new(),
-    };
-    frame.render_widget(
-        Line::styled(label, Style::new().fg(ACCENT)).alignment(Alignment::Right),
-        more,
-    );
+    frame.render_widget(label, more);
 }
 
 fn plural(n: u16) -> &'static str {
@@ -385,7 +416,7 @@ pub fn help(frame: &mut Frame, area: Rect, w: &Wizard) {
         .border_type(BorderType::Rounded)
         .border_style(Style::new().fg(ACCENT))
         .title(Line::from(" Help ").bold())
-        .title_bottom(Line::from(" Esc closes this help ").bold().right_aligned());
+        .title_bottom(Line::from(" Esc closes this help ").bold().left_aligned());
     scroll_box(frame, r, block, lines, &w.help_scroll);
 }
 

@@ -49,10 +49,15 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
         ),
         _ => {
             let mut spans = vec![
-                Span::raw("Credentials for "),
+                // (less chrome when narrow)
+                Span::raw(if area.width >= 78 {
+                    "Credentials for "
+                } else {
+                    ""
+                }),
                 Span::styled(provider.name.clone(), Style::new().bold()),
             ];
-            spans.extend(credential_status(w));
+            spans.extend(credential_status(w, area.width >= 78));
             Line::from(spans)
         }
     };
@@ -152,7 +157,7 @@ fn keyring_advice(w: &Wizard, e: &crate::secrets::StoreError) -> Vec<Line<'stati
 }
 
 /// What the provider said about the saved credentials, after the name.
-fn credential_status(w: &Wizard) -> Vec<Span<'static>> {
+fn credential_status(w: &Wizard, wide: bool) -> Vec<Span<'static>> {
     use crate::wizard::CallError;
     let checked = w
         .credentials
@@ -179,7 +184,14 @@ fn credential_status(w: &Wizard) -> Vec<Span<'static>> {
             Style::new().fg(BAD),
         )],
         _ => vec![Span::styled(
-            format!("  · secrets go to {}", w.secret_home()),
+            format!(
+                "  · secrets go to {}",
+                if wide {
+                    w.secret_home()
+                } else {
+                    w.secret_home_short()
+                }
+            ),
             DIM,
         )],
     }

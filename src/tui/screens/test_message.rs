@@ -12,6 +12,10 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
     let t = &w.test;
     // Less chrome first: the blank rows between the fields go when short.
     let gap = u16::from(area.height >= 22);
+    // Very short: a field's status row goes while it only says "fine".
+    let short = area.height < 14;
+    let r_rows = u16::from(!(short && t.recipient_state() == FieldState::Valid));
+    let m_rows = u16::from(!(short && t.text_state() == FieldState::Valid));
     let [
         r_label,
         r_input,
@@ -25,11 +29,11 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
     ] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
-        Constraint::Length(1),
+        Constraint::Length(r_rows),
         Constraint::Length(gap),
         Constraint::Length(1),
         Constraint::Length(1),
-        Constraint::Length(1),
+        Constraint::Length(m_rows),
         Constraint::Length(gap),
         Constraint::Min(0),
     ])
