@@ -42,9 +42,8 @@ pub fn draw(frame: &mut Frame, w: &Wizard) {
         // (a third of a short body: the step's own guidance comes first)
         // Very short: the newest inbox line only, but on step 2 the
         // sandbox account's values to type (guidance there).
-        let max = if body.height >= 30 {
-            body.height / 2
-        } else if w.step == Step::Secrets && body.height < 16 {
+        let short_secrets = w.step == Step::Secrets && body.height < 16;
+        let max = if body.height >= 30 || short_secrets {
             body.height / 2
         } else if body.height >= 16 || w.step == Step::Secrets {
             body.height / 3
