@@ -2408,3 +2408,76 @@ fn the_attention_notice_follows_the_fields() {
         notice.text
     );
 }
+
+/// No keyring: Ctrl-S keeps the typed secrets in memory for this session,
+/// marked so on every screen, and the quit dialog names them as lost.
+#[test]
+fn no_keyring_keeps_the_secrets_in_memory_for_the_session() {
+    use sms_mfa::secrets::{Fault, SessionStore};
+    use std::sync::Arc;
+    let os = Arc::new(MemoryStore::new());
+    os.set_fault(Some(Fault::Fail(StoreError::Unavailable {
+        detail: "no session bus".into(),
+    })));
+    let store = SessionStore::new(os.clone());
+    let answer = |w: &mut Wizard, effects: Vec<Effect>| {
+        let mut pending = effects;
+        while !pending.is_empty() {
+            let mut next = Vec::new();
+            for e in pending {
+                if let Some(msg) = keyring_answer(&e, Catalog::builtin(), &store, &|_| None) {
+                    next.extend(w.update(msg));
+                }
+            }
+            pending = next;
+        }
+    };
+    let mut w = fresh();
+    let e = w.update(Msg::Enter);
+    answer(&mut w, e);
+    assert!(w.keyring_error.is_some(), "the keyring cannot be read");
+    let mut msgs = typed(SID);
+    msgs.push(Msg::NextField);
+    msgs.extend(typed(TOKEN));
+    msgs.push(Msg::NextField);
+    msgs.extend(typed("+14155550100"));
+    for m in msgs {
+        let e = w.update(m);
+        answer(&mut w, e);
+    }
+    // The keyring refuses; Ctrl-S keeps them.
+    let e = w.update(Msg::Next);
+    answer(&mut w, e);
+    assert_eq!(w.step, Step::Secrets, "not stored: the keyring is gone");
+    let e = w.update(Msg::KeepInMemory);
+    assert!(
+        e.iter()
+            .any(|e| matches!(e, Effect::StoreSecrets { memory: true, .. })),
+        "{e:?}"
+    );
+    answer(&mut w, e);
+    assert_eq!(w.step, Step::TestMessage);
+    let notice = w.notice.as_ref().unwrap().text.clone();
+    assert!(
+        notice.contains("in memory for this session only"),
+        "{notice}"
+    );
+    assert!(w.is_kept("twilio", "TWILIO_AUTH_TOKEN"));
+    assert!(os.users().is_empty(), "nothing reached the keyring");
+    // Back on step 2 it is read from the session, and marked so.
+    let e = w.update(Msg::Back);
+    answer(&mut w, e);
+    assert_eq!(w.step, Step::Secrets);
+    assert!(w.settings_complete());
+    let at = w.secrets_at().unwrap();
+    assert_eq!(at.places, vec!["memory (this session only)".to_string()]);
+    let s = screen(&w);
+    assert!(s.contains("in memory for this session only"), "{s}");
+    // Quitting would lose it: asked, and named.
+    w.update(Msg::Quit);
+    assert_eq!(w.overlay, Some(Overlay::ConfirmQuit));
+    assert!(
+        w.unsaved_inputs()
+            .contains(&"Auth token (kept in memory only, step 2)".to_string())
+    );
+}

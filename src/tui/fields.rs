@@ -65,7 +65,16 @@ pub fn draw(
             ),
             Span::styled(format!("  {}", setting.name), DIM),
         ];
-        label.push(origin(form, i, setting, loading, home, sandbox));
+        label.push(
+            if w.is_kept(&form.provider, &setting.name) && field.value().is_empty() {
+                Span::styled(
+                    "  secret · in memory for this session only",
+                    Style::new().fg(crate::tui::widgets::WARN),
+                )
+            } else {
+                origin(form, i, setting, loading, home, sandbox)
+            },
+        );
         frame.render_widget(
             Line::from(label),
             Rect {

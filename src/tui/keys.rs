@@ -293,6 +293,14 @@ pub fn screen(w: &Wizard) -> Vec<Binding> {
             if w.form.as_ref().is_some_and(|f| f.fields[f.focus].secret) {
                 v.push(one("Ctrl-R", "reveal", Key::ctrl('r'), Msg::ToggleReveal));
             }
+            if w.keyring_error.is_some() && w.sandbox.is_none() {
+                v.push(one(
+                    "Ctrl-S",
+                    "keep in memory",
+                    Key::ctrl('s'),
+                    Msg::KeepInMemory,
+                ));
+            }
             if w.busy.is_none() {
                 v.push(one(
                     "Ctrl-L",

@@ -117,6 +117,12 @@ impl Wizard {
                 "pick one in step 1, or pass --provider.",
                 "choose one in step 1.",
             );
+            for (_, name) in &self.kept {
+                c.evidence = c.evidence.replace(
+                    &format!("{name} (keyring)"),
+                    &format!("{name} (memory, this session)"),
+                );
+            }
             if let Some(s) = &self.sandbox {
                 // The sandbox says where its values really are.
                 if s.memory_only.is_some() {

@@ -55,6 +55,9 @@ pub enum Msg {
     Tick,
     /// Ask the keyring and the environment again (Ctrl-L on the secrets step).
     Reload,
+    /// The keyring cannot be reached: keep the typed secrets in memory for
+    /// this session only (Ctrl-S on the secrets step).
+    KeepInMemory,
     /// The runtime's answer to [`Effect::LoadSettings`]: per setting name,
     /// where its value comes from; the keyring's error if it failed.
     SettingsLoaded {
@@ -152,6 +155,8 @@ pub enum Effect {
         profile_name: String,
         provider: String,
         secrets: Vec<(String, Secret)>,
+        /// Keep them in memory for this session only (no keyring).
+        memory: bool,
     },
     /// Send a test message with the profile's settings; answered by
     /// [`Msg::TestSent`].
@@ -423,6 +428,11 @@ pub struct Wizard {
     pub help_scroll: Scroll,
     /// The furthest step reached this session (what was passed).
     pub reached: Step,
+    /// Secrets kept in memory for this session only, as (provider, name):
+    /// the keyring could not be reached.
+    pub kept: Vec<(String, String)>,
+    /// The store in flight keeps in memory.
+    keeping: bool,
     /// Set when running in the sandbox (`--sandbox`).
     pub sandbox: Option<SandboxState>,
 }
@@ -499,6 +509,8 @@ impl Wizard {
             scroll: Scroll::default(),
             help_scroll: Scroll::default(),
             reached: step,
+            kept: Vec::new(),
+            keeping: false,
             sandbox: None,
         };
         if let Some(i) = provider_index {
@@ -573,7 +585,8 @@ impl Wizard {
 
     /// Typed input that quitting now would lose.
     pub fn unsaved_input(&self) -> bool {
-        self.form.as_ref().is_some_and(SettingsForm::unsaved)
+        !self.kept.is_empty()
+            || self.form.as_ref().is_some_and(SettingsForm::unsaved)
             || self.test.recipient.unsaved()
             || self.tenant.form.as_ref().is_some_and(SettingsForm::unsaved)
     }
@@ -595,7 +608,20 @@ impl Wizard {
         if self.test.recipient.unsaved() {
             v.push("Recipient (step 3)".to_string());
         }
+        for (p, name) in &self.kept {
+            let label = self
+                .catalog
+                .get(p)
+                .and_then(|p| p.setting(name))
+                .map_or(name.as_str(), |s| s.label.as_str());
+            v.push(format!("{label} (kept in memory only, step 2)"));
+        }
         v
+    }
+
+    /// Whether the secret `name` of `provider` is kept in memory only.
+    pub fn is_kept(&self, provider: &str, name: &str) -> bool {
+        self.kept.iter().any(|(p, n)| p == provider && n == name)
     }
 
     /// What is already saved (and stays) among the forms' fields.
@@ -604,8 +630,11 @@ impl Wizard {
         let mut form = |group: Option<&Provider>, f: Option<&SettingsForm>| {
             if let (Some(g), Some(f)) = (group, f) {
                 for (i, (s, field)) in g.settings.iter().zip(&f.fields).enumerate() {
+                    let kept = self.is_kept(&f.provider, &s.name);
                     if (!field.unsaved() && field.saved.is_some())
-                        || (field.value().is_empty() && f.stored[i].source == Source::Keyring)
+                        || (field.value().is_empty()
+                            && f.stored[i].source == Source::Keyring
+                            && !kept)
                     {
                         v.push(s.label.clone());
                     }
@@ -1266,6 +1295,7 @@ impl Wizard {
         };
         self.busy = None;
         if let Err(e) = result {
+            self.keeping = false;
             self.keyring_error = Some(e.clone());
             self.notice(
                 Level::Error,
@@ -1298,7 +1328,17 @@ impl Wizard {
             self.notice(Level::Info, text);
             return effects;
         }
-        let (Some(provider), Some(form)) = (self.provider(), self.form.as_mut()) else {
+        let Some(provider) = self.provider() else {
+            return vec![];
+        };
+        let keeping = std::mem::take(&mut self.keeping);
+        let id = provider.id.clone();
+        self.kept.retain(|(p, n)| !(p == &id && names.contains(n)));
+        if keeping {
+            self.kept
+                .extend(names.iter().map(|n| (id.clone(), n.clone())));
+        }
+        let Some(form) = self.form.as_mut() else {
             return vec![];
         };
         let mut shadowed = Vec::new();
@@ -1318,7 +1358,14 @@ impl Wizard {
         let mut effects = self.go(Step::TestMessage);
         effects.extend(self.check_credentials());
         let n = names.len();
-        let mut text = if self
+        let mut text = if keeping {
+            format!(
+                "Kept {n} secret{} in memory for this session only: nothing was written, and {} gone when you quit. The test, the checklist and the tenant fix use {}.",
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "it is" } else { "they are" },
+                if n == 1 { "it" } else { "them" }
+            )
+        } else if self
             .sandbox
             .as_ref()
             .is_some_and(|s| s.memory_only.is_some())
@@ -1434,6 +1481,9 @@ impl Wizard {
             }
             Msg::ToggleReveal if form.fields[form.focus].secret => form.reveal = !form.reveal,
             Msg::Reload if self.busy.is_none() => return self.load().into_iter().collect(),
+            Msg::KeepInMemory if self.keyring_error.is_some() => {
+                return self.submit_secrets_to(true);
+            }
             Msg::Enter => {
                 if form.focus + 1 < form.fields.len() {
                     form.focus_next();
@@ -1470,6 +1520,12 @@ impl Wizard {
     }
 
     fn submit_secrets(&mut self) -> Vec<Effect> {
+        self.submit_secrets_to(false)
+    }
+
+    /// Save the form: secrets to the keyring, or (`memory`) kept in memory
+    /// for this session.
+    fn submit_secrets_to(&mut self, memory: bool) -> Vec<Effect> {
         if matches!(
             self.busy,
             Some(Busy {
@@ -1518,6 +1574,7 @@ impl Wizard {
             ticks: 0,
         });
         self.notice = None;
+        self.keeping = memory;
         vec![
             self.save(),
             Effect::StoreSecrets {
@@ -1525,6 +1582,7 @@ impl Wizard {
                 profile_name: self.profile_name.clone(),
                 provider: provider.id.clone(),
                 secrets,
+                memory,
             },
         ]
     }

@@ -168,6 +168,10 @@ impl Wizard {
             }
             at.total += 1;
             match form.stored[i].source {
+                Source::Keyring if self.is_kept(&p.id, &s.name) => {
+                    at.present += 1;
+                    add("memory (this session only)".to_string());
+                }
                 Source::Keyring => {
                     at.present += 1;
                     add(match &self.sandbox {

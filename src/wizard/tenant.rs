@@ -275,6 +275,7 @@ impl Wizard {
                 profile_name: self.profile_name.clone(),
                 provider: group.id.clone(),
                 secrets,
+                memory: false,
             },
         ]
     }

@@ -127,9 +127,18 @@ fn keyring_advice(w: &Wizard, e: &crate::secrets::StoreError) -> Vec<Line<'stati
     let mut lines = Vec::new();
     match e {
         StoreError::Unavailable { .. } if w.sandbox.is_none() => {
-            lines.push(Line::raw(
-                "No Secret Service answers this process, and one started now in another shell would not reach it. Quit (Ctrl-C: the secrets typed here are lost, the rest is saved), then in this shell run:",
-            ));
+            lines.push(Line::from(vec![
+                Span::styled("Now: ", Style::new().bold()),
+                Span::raw(
+                    "Ctrl-S keeps what you type here in memory for this session only (nothing is written; gone when you quit), so the test, the checklist and the tenant fix work now.",
+                ),
+            ]));
+            lines.push(Line::from(vec![
+                Span::styled("For good: ", Style::new().bold()),
+                Span::raw(
+                "no Secret Service answers this process, and one started now in another shell would not reach it. Quit (Ctrl-C: the secrets typed here are lost, the rest is saved), then in this shell run:",
+                ),
+            ]));
             lines.push(cmd("eval \"$(dbus-launch --sh-syntax)\""));
             lines.push(cmd("gnome-keyring-daemon --unlock --components=secrets"));
             lines.push(cmd("sms-mfa"));
@@ -138,6 +147,11 @@ fn keyring_advice(w: &Wizard, e: &crate::secrets::StoreError) -> Vec<Line<'stati
             ));
         }
         StoreError::Locked { .. } => {
+            if w.sandbox.is_none() {
+                lines.push(Line::raw(
+                    "Ctrl-S keeps what you type here in memory for this session only (gone when you quit). Or:",
+                ));
+            }
             lines.push(Line::raw(
                 "Unlock the login keyring (Seahorse, or in another terminal of this session:",
             ));
@@ -181,6 +195,10 @@ fn credential_status(w: &Wizard, wide: bool) -> Vec<Span<'static>> {
                 f.class.title(),
                 f.code.as_deref().unwrap_or("-")
             ),
+            Style::new().fg(BAD),
+        )],
+        _ if w.keyring_error.is_some() => vec![Span::styled(
+            "  · the keyring cannot be reached",
             Style::new().fg(BAD),
         )],
         _ => vec![Span::styled(
