@@ -286,13 +286,7 @@ pub fn screen(w: &Wizard) -> Vec<Binding> {
             });
             save.footer = !(refused && last);
             v.push(save);
-            let mut save = next("save & continue");
-            save.footer = !refused;
-            v.push(save);
-            v.push(tab("move"));
-            if w.form.as_ref().is_some_and(|f| f.fields[f.focus].secret) {
-                v.push(one("Ctrl-R", "reveal", Key::ctrl('r'), Msg::ToggleReveal));
-            }
+            // No keyring: what works now comes before what would fail.
             if w.keyring_error.is_some() && w.sandbox.is_none() {
                 v.push(one(
                     "Ctrl-S",
@@ -300,6 +294,14 @@ pub fn screen(w: &Wizard) -> Vec<Binding> {
                     Key::ctrl('s'),
                     Msg::KeepInMemory,
                 ));
+            }
+
+            let mut save = next("save & continue");
+            save.footer = !refused;
+            v.push(save);
+            v.push(tab("move"));
+            if w.form.as_ref().is_some_and(|f| f.fields[f.focus].secret) {
+                v.push(one("Ctrl-R", "reveal", Key::ctrl('r'), Msg::ToggleReveal));
             }
             if w.busy.is_none() {
                 v.push(one(
