@@ -2481,3 +2481,53 @@ fn no_keyring_keeps_the_secrets_in_memory_for_the_session() {
             .contains(&"Auth token (kept in memory only, step 2)".to_string())
     );
 }
+
+/// A key pressed on step 4 while the connection is read from the keyring
+/// waits for it instead of being lost.
+#[test]
+fn a_tenant_key_during_the_keyring_read_waits_for_it() {
+    let group = &Catalog::builtin().tenant.as_ref().unwrap().id;
+    keyring_holds("default/twilio/TWILIO_AUTH_TOKEN", TOKEN);
+    keyring_holds(
+        &format!("default/{group}/AUTH0_CLIENT_SECRET"),
+        "s3cr3t-client-secret-value-0123456789abcdef",
+    );
+    let mut profile = Profile {
+        provider: Some("twilio".into()),
+        step: Step::Tenant,
+        ..Profile::default()
+    };
+    let twilio = profile.settings.entry("twilio".into()).or_default();
+    twilio.insert("TWILIO_ACCOUNT_SID".into(), SID.into());
+    twilio.insert("TWILIO_PHONE_NUMBER".into(), "+14155550100".into());
+    let auth0 = profile.settings.entry(group.clone()).or_default();
+    auth0.insert("AUTH0_DOMAIN".into(), "acme.eu.auth0.com".into());
+    auth0.insert(
+        "AUTH0_CLIENT_ID".into(),
+        "AbCdEfGhIjKlMnOpQrStUvWxYz012345".into(),
+    );
+    let mut w = Wizard::new(
+        Catalog::builtin(),
+        Checklist::builtin(),
+        "default",
+        profile,
+        None,
+    );
+    let first = w.start();
+    let reply = answer(&first[0]).expect("the provider's settings are asked first");
+    let next = w.update(reply);
+    assert!(w.loading_tenant(), "then the connection: {next:?}");
+    assert!(w.update(Msg::Tenant(TenantKey::Plan)).is_empty());
+    let reply = answer(&next[0]).unwrap();
+    let effects = w.update(reply);
+    assert!(
+        effects.iter().any(|e| matches!(
+            e,
+            Effect::Tenant {
+                work: TenantWork::Plan,
+                ..
+            }
+        )),
+        "the plan starts once the connection is read: {effects:?}"
+    );
+}

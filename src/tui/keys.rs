@@ -325,7 +325,10 @@ pub fn screen(w: &Wizard) -> Vec<Binding> {
             v.push(tab("move"));
             v.push(updown("move", true));
         }
-        Step::Tenant if w.busy.is_some() => {}
+        // Working on the tenant (storing, checking, planning, applying):
+        // Esc only. A quick keyring read lets the keys through (they wait
+        // for it).
+        Step::Tenant if w.busy.is_some() && !w.loading_tenant() => {}
         Step::Tenant if w.tenant.editing => {
             let last = w
                 .tenant

@@ -115,6 +115,17 @@ impl TenantState {
 }
 
 impl Wizard {
+    /// Whether the keyring is being asked about the tenant connection.
+    pub fn loading_tenant(&self) -> bool {
+        matches!(
+            self.busy,
+            Some(Busy {
+                task: Task::LoadingTenant,
+                ..
+            })
+        )
+    }
+
     /// Whether the tenant connection has everything it needs.
     pub fn connection_complete(&self) -> bool {
         match (self.catalog.tenant.as_ref(), self.tenant.form.as_ref()) {
@@ -328,6 +339,31 @@ impl Wizard {
                 );
             }
             return vec![];
+        }
+        if self.loading_tenant() && !self.tenant.editing {
+            // The connection is being read: the key waits for it.
+            let work = match msg {
+                Msg::Reload | Msg::Tenant(TenantKey::Check) => Some(TenantWork::Check),
+                Msg::Tenant(TenantKey::Plan) if self.provider().is_some() => Some(TenantWork::Plan),
+                Msg::Tenant(TenantKey::Try)
+                    if self.tenant.generation() == Some(Generation::UnifiedPhone)
+                        && !self.test.recipient_state().blocks()
+                        && !self.test.recipient.value().is_empty() =>
+                {
+                    Some(TenantWork::Try {
+                        to: self.test.recipient.value().to_string(),
+                    })
+                }
+                _ => None,
+            };
+            if let Some(work) = work {
+                self.tenant.then = Some(work);
+                self.notice(
+                    Level::Info,
+                    "Reading the connection from the keyring first; continuing by itself…",
+                );
+                return vec![];
+            }
         }
         if self.tenant.editing {
             let Some(form) = self.tenant.form.as_mut() else {
