@@ -49,3 +49,93 @@ proptest! {
         prop_assert_eq!(ours, theirs, "{}", number);
     }
 }
+
+/// A number libphonenumber's metadata does not know, in E.164 form with a
+/// possible length, is accepted with a warning naming the metadata version,
+/// and the test form lets it be sent; an impossible one is refused.
+#[test]
+fn unknown_ranges_warn_and_impossible_lengths_are_refused() {
+    use sms_mfa::providers::validate::{e164, e164_check, e164_warning};
+    use sms_mfa::providers::{Catalog, Validation};
+    // +44 7700 900123: the UK's drama range, 10 national digits, a possible
+    // length, but no known range.
+    let unknown = "+447700900123";
+    assert_eq!(e164(unknown), Ok(unknown.to_string()));
+    let warning = e164_warning(unknown).expect("a warning");
+    assert!(warning.contains("GB"), "{warning}");
+    assert!(
+        warning.contains(&format!("libphonenumber {}", phone::METADATA_VERSION)),
+        "{warning}"
+    );
+    assert!(matches!(e164_check(unknown), Validation::Warn(_)));
+    // A known one: no warning.
+    assert_eq!(e164_check("+447911123456"), Validation::Ok);
+    // +44 7911 1234: 8 national digits, a length no UK number has.
+    let impossible = e164("+4479111234").unwrap_err();
+    assert!(impossible.contains("GB"), "{impossible}");
+    assert!(impossible.contains("this has 8"), "{impossible}");
+    // 00 44 7911 1234: the international prefix does not make it possible.
+    let prefixed = e164("004479111234").unwrap_err();
+    assert!(prefixed.contains("not a possible number"), "{prefixed}");
+    assert!(
+        !prefixed.starts_with("Write the leading 00 as +"),
+        "{prefixed}"
+    );
+    // 00 44 7911 123456: complete, so the 00 is just written as +.
+    assert_eq!(
+        e164("00447911123456").unwrap_err(),
+        "Write the leading 00 as +: +447911123456."
+    );
+
+    // The wizard's test form: a warning, and Enter sends.
+    use sms_mfa::checklist::Checklist;
+    use sms_mfa::config::Profile;
+    use sms_mfa::wizard::{Effect, FieldState, InputRequest, Msg, Step, Wizard};
+    let mut profile = Profile {
+        provider: Some("twilio".into()),
+        step: Step::TestMessage,
+        ..Profile::default()
+    };
+    profile.settings.entry("twilio".into()).or_default().insert(
+        "TWILIO_ACCOUNT_SID".into(),
+        "AC0123456789abcdef0123456789abcdef".into(),
+    );
+    let mut w = Wizard::new(Catalog::builtin(), Checklist::builtin(), "p", profile, None);
+    let send = |w: &mut Wizard, number: &str| {
+        w.update(Msg::Edit(InputRequest::DeleteLine));
+        for c in number.chars() {
+            w.update(Msg::Edit(InputRequest::InsertChar(c)));
+        }
+        let state = w.test.recipient_state();
+        w.update(Msg::Enter); // to the text
+        let effects = w.update(Msg::Enter); // send
+        w.test.focus = 0;
+        w.busy = None;
+        (
+            state,
+            effects
+                .iter()
+                .any(|e| matches!(e, Effect::SendTest { to, .. } if to == number)),
+        )
+    };
+    let (state, sent) = send(&mut w, unknown);
+    assert!(matches!(state, FieldState::Warning(_)), "{state:?}");
+    assert!(sent, "an unknown range is still sent");
+    let (state, sent) = send(&mut w, "+4479111234");
+    assert!(matches!(state, FieldState::Invalid(_)), "{state:?}");
+    assert!(!sent, "an impossible number is not sent");
+}
+
+/// The version named in the warnings is the one Cargo.lock builds.
+#[test]
+fn metadata_version_is_the_crates() {
+    let lock = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.lock")).unwrap();
+    let at = lock
+        .find("name = \"phonenumber\"")
+        .expect("phonenumber in Cargo.lock");
+    let version = lock[at..].lines().nth(1).unwrap();
+    assert!(
+        version.ends_with(&format!("+{}\"", phone::METADATA_VERSION)),
+        "{version}"
+    );
+}

@@ -359,7 +359,7 @@ async fn twilio_send_with_a_messaging_service() {
 async fn twilio_errors_are_classified() {
     let cases = [
         (20003, 401, ErrorClass::Authentication),
-        (20404, 404, ErrorClass::Authentication),
+        (20404, 404, ErrorClass::NotFound),
         (21211, 400, ErrorClass::InvalidRecipient),
         (21408, 400, ErrorClass::SenderNotAllowed),
         (21606, 400, ErrorClass::SenderNotAllowed),
@@ -480,7 +480,7 @@ async fn verify_errors_are_classified() {
         // temporary, whatever the HTTP status.
         (60203, 429, ErrorClass::Rejected),
         (60410, 403, ErrorClass::RateLimited),
-        (20404, 404, ErrorClass::Authentication),
+        (20404, 404, ErrorClass::NotFound),
         (20003, 401, ErrorClass::Authentication),
     ] {
         let server = MockServer::start().await;

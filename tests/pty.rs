@@ -247,3 +247,52 @@ fn a_second_wizard_on_the_profile_is_told_who_has_it() {
     first.send("q");
     assert_eq!(first.wait_exit(), 0);
 }
+
+/// At 80x24, the sandbox's Twilio after a send: the preview shows the
+/// delivery status, not just "Accepted" (issue 18: the box closed there).
+#[test]
+fn at_80x24_the_preview_after_a_send_shows_the_delivery_status() {
+    let home = tempfile::tempdir().unwrap();
+    let mut s = Session::spawn(&["--sandbox"], home.path());
+    common::walk::enter_account(&s, "twilio");
+    common::walk::send_test_message(&s);
+    s.wait_for_within("Accepted by", common::walk::SLOW);
+    s.wait_for_within("Delivery: queued → delivered", common::walk::SLOW);
+    s.wait_for("✓ Delivered to the handset.");
+    let screen = s.screen();
+    assert!(screen.contains("Ctrl-O shows the Action code"), "{screen}");
+    assert!(!screen.contains("more ↓"), "nothing left below: {screen}");
+    s.send(CTRL_C);
+    assert_eq!(s.wait_exit(), 0);
+}
+
+/// At 80x24 the help is longer than the screen: it says so, scrolls, and
+/// its last line can be reached.
+#[test]
+fn at_80x24_the_help_scrolls_to_its_last_line() {
+    let home = tempfile::tempdir().unwrap();
+    let mut s = Session::spawn(&[], home.path());
+    wait_for_provider_list(&s);
+    s.send(ENTER);
+    s.wait_for("TWILIO_ACCOUNT_SID");
+    s.send("\x1bOP"); // F1
+    s.wait_for("Esc closes this help");
+    s.wait_for("more ↓");
+    let screen = s.screen();
+    assert!(
+        !screen.contains("Ctrl-A Ctrl-E") && !screen.contains("resume."),
+        "the end is below at first: {screen}"
+    );
+    for _ in 0..10 {
+        s.send("\x1b[6~"); // PgDn
+    }
+    s.wait_for("end · PgUp scrolls back");
+    s.wait_until("the help's last line", |screen| {
+        screen.contains("resume.") && screen.contains("Ctrl-A Ctrl-E")
+    });
+    s.wait_for("Esc closes this help");
+    s.send(common::ESC);
+    s.wait_gone("Esc closes this help");
+    s.send(CTRL_C);
+    assert_eq!(s.wait_exit(), 0);
+}

@@ -320,6 +320,104 @@ fn states() -> Vec<(&'static str, Wizard)> {
     );
     v.push(("provider_corrupt_profile_notice", w));
     v.extend(keyring_states());
+    v.extend(issue18_states());
+    v
+}
+
+/// The states issue 18 found cut or untrue at 80x24.
+fn issue18_states() -> Vec<(&'static str, Wizard)> {
+    use sms_mfa::providers::outcome::{ErrorClass, Failure};
+    use sms_mfa::secrets::StoreError;
+    use sms_mfa::wizard::CallError;
+    let mut v = Vec::new();
+    // No Secret Service at all: advice that works from here.
+    let mut w = secrets(0);
+    let op = w.last_op + 1;
+    w.update(Msg::Reload);
+    w.update(Msg::SettingsLoaded {
+        op,
+        settings: Vec::new(),
+        error: Some(StoreError::Unavailable {
+            detail: "no D-Bus session bus".into(),
+        }),
+    });
+    v.push(("secrets_keyring_unavailable", w));
+    // A number in a range the metadata does not know.
+    let mut w = test_step();
+    typed(&mut w, "+447700900123");
+    v.push(("test_message_unknown_range", w));
+    let failed = |failure: Failure| {
+        let mut w = test_step();
+        typed(&mut w, "+447911123456");
+        let effects = [w.update(Msg::Enter), w.update(Msg::Enter)].concat();
+        let op = effects
+            .iter()
+            .find_map(|e| match e {
+                Effect::SendTest { op, .. } => Some(*op),
+                _ => None,
+            })
+            .unwrap();
+        w.update(Msg::TestSent {
+            op,
+            result: Err(CallError::Failed(failure)),
+        });
+        w
+    };
+    v.push((
+        "test_message_local_timeout",
+        failed(Failure::network(
+            "no answer from 127.0.0.1:43121 within 20 s",
+        )),
+    ));
+    v.push((
+        "test_message_verify_service_not_found",
+        failed(Failure {
+            class: ErrorClass::NotFound,
+            code: Some("20404".into()),
+            message: "The requested resource /Services/VA0123456789abcdef0123456789abcdef was not found".into(),
+            meaning: Some("Verify service not found: the service SID (VA...) does not exist for this account. The Account SID (AC...) is not a service SID.".into()),
+            http_status: Some(404),
+        }),
+    ));
+    // The help, scrolled to its end.
+    let mut w = secrets(0);
+    update(&mut w, Msg::Help);
+    let _ = render(&w, 80, 24); // (a frame finds how far it scrolls)
+    update(&mut w, Msg::Scroll(100_000));
+    v.push(("help_secrets_scrolled_to_end", w));
+    // The checklist opened from step 1: no step claims to be done.
+    let mut w = fresh();
+    update(&mut w, Msg::OpenChecklist);
+    let op = w.doctor.running.unwrap();
+    update(&mut w, Msg::DoctorDone { op, found: mixed() });
+    v.push(("checklist_from_step_1", w));
+    // Done after a failed test that was skipped.
+    let mut w = test_step();
+    typed(&mut w, "+447911123456");
+    let effects = [w.update(Msg::Enter), w.update(Msg::Enter)].concat();
+    let op = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::SendTest { op, .. } => Some(*op),
+            _ => None,
+        })
+        .unwrap();
+    w.update(Msg::TestSent {
+        op,
+        result: Err(CallError::Failed(Failure {
+            class: ErrorClass::TrialUnverified,
+            code: Some("21608".into()),
+            message: "unverified".into(),
+            meaning: None,
+            http_status: Some(400),
+        })),
+    });
+    update(&mut w, Msg::Next);
+    update(&mut w, Msg::Next);
+    let op = w.doctor.running.unwrap();
+    update(&mut w, Msg::DoctorDone { op, found: mixed() });
+    update(&mut w, Msg::Next);
+    v.push(("done_after_a_skipped_failed_test", w));
     v
 }
 
@@ -690,6 +788,252 @@ fn secret_values_are_never_drawn_unless_revealed() {
         for (cols, rows) in [(80, 24), (120, 40), (250, 80)] {
             let screen = format!("{}", render(&w, cols, rows).backend());
             assert_eq!(screen.contains(secret), revealed, "{name} at {cols}x{rows}");
+        }
+    }
+}
+
+/// The text of every row of a rendered screen.
+fn rows(t: &Terminal<TestBackend>) -> Vec<String> {
+    let buf = t.backend().buffer();
+    (0..buf.area.height)
+        .map(|y| {
+            (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect::<String>()
+        })
+        .collect()
+}
+
+/// The content rows of the box whose title row contains `title`: up to its
+/// bottom border or its "more" row.
+fn box_rows(screen: &[String], title: &str) -> Vec<String> {
+    let Some(start) = screen.iter().position(|r| r.contains(title)) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for row in &screen[start + 1..] {
+        let t = row.trim();
+        if t.starts_with('╰') || t.contains("more ↓") || t.contains("end · PgUp") {
+            break;
+        }
+        out.push(t.trim_start_matches('│').trim_end_matches('│').to_string());
+    }
+    out
+}
+
+/// Everything a scrolling box holds, read by scrolling it one row at a
+/// time at 80x24: the first frame, then each new last row.
+fn scrolled_box(w: &mut Wizard, title: &str) -> String {
+    let first = box_rows(&rows(&render(w, 80, 24)), title);
+    assert!(!first.is_empty(), "no box titled {title:?}");
+    let mut all = first.clone();
+    let mut last = first;
+    for _ in 0..200 {
+        let before = w.scroll.offset;
+        update(w, Msg::Scroll(1));
+        if w.scroll.offset == before {
+            break;
+        }
+        let now = box_rows(&rows(&render(w, 80, 24)), title);
+        assert_eq!(now.len(), last.len(), "the box keeps its height");
+        all.push(now.last().cloned().unwrap_or_default());
+        last = now;
+    }
+    all.join(" ")
+}
+
+fn squeeze(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Every line of guidance of the catalog (where to find each setting) and
+/// of the checklist (what it means, how to check, the fix) appears whole on
+/// the 80x24 screen that shows it, scrolled as needed.
+#[test]
+fn guidance_text_appears_whole_at_80x24() {
+    let catalog = Catalog::builtin();
+    for (p, provider) in catalog.providers.iter().enumerate() {
+        for (i, setting) in provider.settings.iter().enumerate() {
+            let mut w = secrets(p);
+            for _ in 0..i {
+                update(&mut w, Msg::NextField);
+            }
+            let text = scrolled_box(&mut w, &format!("Where to find {}", setting.label));
+            assert!(
+                squeeze(&text).contains(&squeeze(&setting.help)),
+                "{} {}: {:?} not whole in {text:?}",
+                provider.id,
+                setting.name,
+                setting.help
+            );
+            // The example in the empty focused field, whole.
+            let screen = rows(&render(&w, 80, 24)).join("\n");
+            assert!(
+                screen.contains(&format!("[e.g. {} ", setting.example)),
+                "{} {}: the example {:?} is not whole: {screen}",
+                provider.id,
+                setting.name,
+                setting.example
+            );
+        }
+    }
+    let group = catalog.tenant.as_ref().unwrap();
+    for (i, setting) in group.settings.iter().enumerate() {
+        let mut w = tenant_step();
+        for _ in 0..i {
+            update(&mut w, Msg::NextField);
+        }
+        let text = scrolled_box(&mut w, &format!("Where to find {}", setting.label));
+        assert!(
+            squeeze(&text).contains(&squeeze(&setting.help)),
+            "tenant {}: {:?} not whole in {text:?}",
+            setting.name,
+            setting.help
+        );
+        assert!(text.contains("Grant scopes in"), "{text}");
+    }
+    let list = Checklist::builtin();
+    let failing: Vec<doctor::Found> = list
+        .items
+        .iter()
+        .map(|item| seen(item.id.as_str(), doctor::Status::Fail, "Failed here."))
+        .collect();
+    for (i, item) in list.items.iter().enumerate() {
+        let mut w = checklist_step();
+        let op = w.doctor.running.unwrap();
+        update(
+            &mut w,
+            Msg::DoctorDone {
+                op,
+                found: failing.clone(),
+            },
+        );
+        w.checklist_cursor = i;
+        let text = scrolled_box(&mut w, &format!("· {} ", item.id));
+        for part in [&item.explain, &item.how, &item.fix] {
+            assert!(
+                squeeze(&text).contains(&squeeze(part)),
+                "{}: {part:?} not whole in {text:?}",
+                item.id
+            );
+        }
+    }
+}
+
+/// The footer and the dispatch come from one key table: for every state,
+/// a key acts exactly when the table (or, in a field, the editing keys)
+/// has it; the footer shows only keys that act, Enter whenever it acts,
+/// and says "more keys" when one did not fit; and every key it shows does
+/// something (the screen changes, or an effect is asked for).
+#[test]
+fn footer_keys_are_exactly_the_keys_the_dispatch_accepts() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use sms_mfa::tui::{keys, widgets};
+    let mut universe: Vec<KeyEvent> = Vec::new();
+    for c in (' '..='~').chain(['é']) {
+        universe.push(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+        if c.is_ascii_lowercase() {
+            universe.push(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+        }
+    }
+    for code in [
+        KeyCode::Enter,
+        KeyCode::Esc,
+        KeyCode::Tab,
+        KeyCode::BackTab,
+        KeyCode::Up,
+        KeyCode::Down,
+        KeyCode::Left,
+        KeyCode::Right,
+        KeyCode::PageUp,
+        KeyCode::PageDown,
+        KeyCode::Home,
+        KeyCode::End,
+        KeyCode::Backspace,
+        KeyCode::Delete,
+        KeyCode::F(1),
+        KeyCode::F(2),
+    ] {
+        universe.push(KeyEvent::new(code, KeyModifiers::NONE));
+    }
+    let mut all = states();
+    // Overlays too.
+    let (_, mut w) = send_states()
+        .into_iter()
+        .find(|(n, _)| *n == "code_view_twilio")
+        .unwrap();
+    w.notice = None;
+    all.push(("code_view", w));
+    let names: Vec<&str> = all.iter().map(|(n, _)| *n).collect();
+    for (index, (name, w)) in all.iter().enumerate() {
+        // (drawn first: a box's scroll limit is what a frame found)
+        let footer = rows(&render(w, 80, 24)).last().unwrap().clone();
+        let table = keys::bindings(w);
+        let accepted = |k: &KeyEvent| {
+            table
+                .iter()
+                .flat_map(|b| b.accepts.iter())
+                .find(|(key, _)| *key == keys::Key::of(k))
+                .map(|(_, m)| m.clone())
+        };
+        for k in &universe {
+            let expected = accepted(k).or_else(|| if w.typing() { keys::edit(k) } else { None });
+            assert_eq!(keys::map(w, *k), expected, "{name}: {k:?}");
+        }
+        let (_, shown) = widgets::footer_line(&table, 80);
+        for b in &shown {
+            assert!(!b.accepts.is_empty(), "{name}: {} acts", b.keys);
+            assert!(
+                footer.contains(&format!("{} {}", b.keys, b.action)),
+                "{name}: {} {} in {footer:?}",
+                b.keys,
+                b.action
+            );
+        }
+        let dropped = table.iter().any(|b| b.footer && !shown.contains(b));
+        if dropped && w.overlay.is_none() {
+            assert!(footer.contains("more keys"), "{name}: {footer:?}");
+        }
+        if table
+            .iter()
+            .any(|b| b.accepts.iter().any(|(k, _)| k.code == KeyCode::Enter))
+        {
+            assert!(
+                shown
+                    .iter()
+                    .any(|b| b.accepts.iter().any(|(k, _)| k.code == KeyCode::Enter)),
+                "{name}: Enter acts and is named: {footer:?}"
+            );
+        }
+        // Every key shown does something (one of the keys it stands for:
+        // ↑ at the top of a list may not, ↓ does).
+        for b in &shown {
+            let acts = b.accepts.iter().any(|(key, msg)| {
+                let mut fresh_state = states()
+                    .into_iter()
+                    .chain(std::iter::once(("code_view", {
+                        let (_, mut w) = send_states()
+                            .into_iter()
+                            .find(|(n, _)| *n == "code_view_twilio")
+                            .unwrap();
+                        w.notice = None;
+                        w
+                    })))
+                    .nth(index)
+                    .unwrap()
+                    .1;
+                assert_eq!(names[index], *name);
+                let before = rows(&render(&fresh_state, 80, 24));
+                assert_eq!(keys::map(&fresh_state, key.event()), Some(msg.clone()));
+                let effects = fresh_state.update(msg.clone());
+                let after = rows(&render(&fresh_state, 80, 24));
+                !effects.is_empty() || before != after || fresh_state.quitting
+            });
+            assert!(
+                acts,
+                "{name}: {} {} shown but does nothing",
+                b.keys, b.action
+            );
         }
     }
 }

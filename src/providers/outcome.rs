@@ -19,10 +19,12 @@ pub enum ErrorClass {
     Network,
     /// The provider refused the request for another reason.
     Rejected,
+    /// What the request names does not exist (a Verify service SID, say).
+    NotFound,
 }
 
 impl ErrorClass {
-    pub const ALL: [ErrorClass; 9] = [
+    pub const ALL: [ErrorClass; 10] = [
         ErrorClass::Authentication,
         ErrorClass::InvalidRecipient,
         ErrorClass::TrialUnverified,
@@ -32,6 +34,7 @@ impl ErrorClass {
         ErrorClass::ProviderError,
         ErrorClass::Network,
         ErrorClass::Rejected,
+        ErrorClass::NotFound,
     ];
 
     /// The name used in the catalog and in `--json`.
@@ -46,6 +49,7 @@ impl ErrorClass {
             ErrorClass::ProviderError => "provider-error",
             ErrorClass::Network => "network",
             ErrorClass::Rejected => "rejected",
+            ErrorClass::NotFound => "not-found",
         }
     }
 
@@ -65,6 +69,7 @@ impl ErrorClass {
             ErrorClass::ProviderError => "Provider error (temporary)",
             ErrorClass::Network => "Network problem",
             ErrorClass::Rejected => "Rejected by the provider",
+            ErrorClass::NotFound => "Service not found",
         }
     }
 
@@ -91,7 +96,10 @@ impl ErrorClass {
             ErrorClass::Network => {
                 "Check the network, proxy and firewall, and the API base URL; then try again."
             }
-            ErrorClass::Rejected => "Read the provider's message below and fix the request.",
+            ErrorClass::Rejected => "Read the provider's message and fix the request.",
+            ErrorClass::NotFound => {
+                "Check the service (or other) SID in step 2 against the provider's console: it does not exist for this account."
+            }
         }
     }
 

@@ -120,3 +120,90 @@ pub fn region(e164: &str) -> Option<String> {
     let n = phonenumber::parse_with(&db, None, e164).ok()?;
     n.metadata(&db).map(|m| m.id().to_string())
 }
+
+/// The libphonenumber metadata release the `phonenumber` crate (and
+/// `assets/PhoneNumberMetadata.xml`) carries: the crate's version is
+/// `0.3.10+9.0.33`. `tests/phone.rs` checks it against Cargo.lock.
+pub const METADATA_VERSION: &str = "9.0.33";
+
+/// What libphonenumber's metadata says about a number in `+digits` form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Known {
+    /// In a number range the metadata knows.
+    Valid,
+    /// A possible length for its country code, in a range the metadata does
+    /// not know (it lags real allocations): worth a warning, not a refusal.
+    UnknownRange { region: Option<String> },
+    /// No number of its country code has this many digits.
+    ImpossibleLength {
+        national: usize,
+        possible: Vec<u16>,
+        region: Option<String>,
+    },
+    /// No country has this calling code.
+    UnknownCountryCode,
+}
+
+/// Judge a number in `+digits` form against the metadata.
+pub fn known(e164: &str) -> Known {
+    let Some(digits) = e164.strip_prefix('+') else {
+        return Known::UnknownCountryCode;
+    };
+    let Some(db) = database_for(digits) else {
+        return Known::UnknownCountryCode;
+    };
+    let Ok(n) = phonenumber::parse_with(&db, None, e164) else {
+        return Known::UnknownCountryCode;
+    };
+    let code = n.country().code();
+    // The number's territory, else its code's main country ("GB" for +44).
+    let region = n
+        .metadata(&db)
+        .or_else(|| {
+            let all = db.by_code(&code).unwrap_or_default();
+            let main = all.iter().find(|m| m.is_main_country_for_code()).copied();
+            main.or_else(|| (all.len() == 1).then(|| all[0]))
+        })
+        .map(|m| m.id().to_string())
+        .filter(|id| id != "001");
+    if phonenumber::is_valid_with(&db, &n) {
+        return Known::Valid;
+    }
+    let national = digits.len().saturating_sub(code.to_string().len());
+    // Every length a number of this country code can have, in any of its
+    // territories and types.
+    let mut possible: Vec<u16> = Vec::new();
+    for m in db.by_code(&code).unwrap_or_default() {
+        let d = m.descriptors();
+        let mut lengths: Vec<u16> = d.general().possible_length().to_vec();
+        for t in [
+            d.fixed_line(),
+            d.mobile(),
+            d.toll_free(),
+            d.premium_rate(),
+            d.shared_cost(),
+            d.personal_number(),
+            d.voip(),
+            d.pager(),
+            d.uan(),
+            d.voicemail(),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            lengths.extend_from_slice(t.possible_length());
+        }
+        possible.extend(lengths);
+    }
+    possible.sort_unstable();
+    possible.dedup();
+    if possible.is_empty() || possible.contains(&(national as u16)) {
+        Known::UnknownRange { region }
+    } else {
+        Known::ImpossibleLength {
+            national,
+            possible,
+            region,
+        }
+    }
+}

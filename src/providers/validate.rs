@@ -49,15 +49,17 @@ pub fn validate(setting: &Setting, value: &str) -> Validation {
                 ))
             }
         }
-        Format::E164 => e164(value).map_or_else(Validation::Error, |_| Validation::Ok),
+        Format::E164 => e164_check(value),
         Format::Sender => sender(value),
         Format::HttpsUrl { host_suffix } => https_url(value, host_suffix.as_deref()),
         Format::Text => Validation::Ok,
     }
 }
 
-/// A phone number in strict E.164 form (`+` and 8 to 15 digits), valid for its
-/// country according to libphonenumber. Returns the number as written.
+/// A phone number in strict E.164 form (`+` and 8 to 15 digits) with a
+/// length its country code allows. Returns the number as written. A number
+/// in a range libphonenumber's metadata does not know is accepted (the
+/// metadata lags real allocations): [`e164_warning`] says so.
 pub fn e164(value: &str) -> Result<String, String> {
     let v = value.trim();
     if v.is_empty() {
@@ -65,11 +67,25 @@ pub fn e164(value: &str) -> Result<String, String> {
     }
     let digits: String = v.chars().filter(|c| c.is_ascii_digit()).collect();
     if let Some(rest) = v.strip_prefix("00")
+        && !rest.is_empty()
         && rest.chars().all(|c| c.is_ascii_digit())
     {
-        return Err(format!("Write the leading 00 as +: +{rest}."));
+        // 00 is the international prefix: +rest, if that is a number.
+        let candidate = format!("+{rest}");
+        return Err(match e164(&candidate) {
+            Ok(_) => format!("Write the leading 00 as +: {candidate}."),
+            Err(why) => format!(
+                "Read with 00 as the international prefix this is {candidate}, which is not a possible number: {why}"
+            ),
+        });
     }
     if !v.starts_with('+') {
+        if digits.starts_with('0') {
+            return Err(
+                "Start with + and the country code instead of the national 0, e.g. +447911123456 for 07911 123456."
+                    .into(),
+            );
+        }
         return Err(format!(
             "Start with + and the country code, e.g. +1 for the US: +{}.",
             if digits.is_empty() {
@@ -94,12 +110,54 @@ pub fn e164(value: &str) -> Result<String, String> {
             digits.len()
         ));
     }
-    match super::phone::parse(v) {
-        Some((_, true)) => Ok(v.to_string()),
-        Some((_, false)) => {
-            Err("This is not a valid number for its country code; check the digits.".into())
+    use super::phone::Known;
+    match super::phone::known(v) {
+        Known::Valid | Known::UnknownRange { .. } => Ok(v.to_string()),
+        Known::ImpossibleLength {
+            national,
+            possible,
+            region,
+        } => {
+            let lengths: Vec<String> = possible.iter().map(u16::to_string).collect();
+            Err(format!(
+                "Numbers of {} have {} digits after the country code; this has {national}: check the digits.",
+                region.unwrap_or_else(|| "this country code".into()),
+                or_list(&lengths)
+            ))
         }
-        None => Err("Unknown country code; check the digits after the +.".into()),
+        Known::UnknownCountryCode => {
+            Err("Unknown country code; check the digits after the +.".into())
+        }
+    }
+}
+
+/// "7, 9 or 10"
+fn or_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+    }
+}
+
+/// The warning for a number [`e164`] accepts but libphonenumber's metadata
+/// does not know: it can still be sent.
+pub fn e164_warning(value: &str) -> Option<String> {
+    match super::phone::known(value.trim()) {
+        super::phone::Known::UnknownRange { region } => Some(format!(
+            "Not a known number range for {} (metadata of libphonenumber {}); it may be newer than the metadata. You can still send to it.",
+            region.unwrap_or_else(|| "its country code".into()),
+            super::phone::METADATA_VERSION
+        )),
+        _ => None,
+    }
+}
+
+/// [`e164`] as a [`Validation`]: refused, warned about, or fine.
+pub fn e164_check(value: &str) -> Validation {
+    match e164(value) {
+        Err(e) => Validation::Error(e),
+        Ok(_) => e164_warning(value).map_or(Validation::Ok, Validation::Warn),
     }
 }
 
@@ -110,10 +168,7 @@ fn sender(value: &str) -> Validation {
         .chars()
         .all(|c| c.is_ascii_digit() || "+ -().".contains(c));
     if looks_numeric {
-        return match e164(value) {
-            Ok(_) => Validation::Ok,
-            Err(e) => Validation::Error(e),
-        };
+        return e164_check(value);
     }
     let alnum = value.chars().all(|c| c.is_ascii_alphanumeric() || c == ' ');
     if !alnum {
@@ -230,11 +285,10 @@ mod tests {
         );
         assert!(e164("+1415").unwrap_err().contains("8 to 15"));
         assert!(e164("+1415abc0100").unwrap_err().contains("Only digits"));
-        assert!(
-            e164("+10005550100")
-                .unwrap_err()
-                .contains("not a valid number")
-        );
+        // Possible length, unknown range: accepted, with a warning.
+        assert_eq!(e164("+10005550100"), Ok("+10005550100".into()));
+        assert!(e164_warning("+10005550100").is_some());
+        assert_eq!(e164_warning("+14155550100"), None);
         assert!(e164("").is_err());
     }
 

@@ -71,7 +71,9 @@ impl Sandbox {
                 id: format!("auth0-try-{}", state.inbox.len() + 1),
                 to,
                 from: "Auth0 (test of the custom phone provider)".into(),
-                text: "Auth0 ran the Action: your custom phone provider delivers.".into(),
+                text:
+                    "Auth0's test reached the provider (simulated: the Action's code was not run)."
+                        .into(),
             };
             state.inbox.push(d.clone());
             drop(state);

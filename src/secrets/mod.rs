@@ -9,9 +9,11 @@
 
 mod memory;
 mod os;
+mod session;
 
 pub use memory::{Fault, MemoryStore};
 pub use os::OsKeyring;
+pub use session::SessionStore;
 
 use crate::config::Profile;
 use crate::providers::{Provider, Setting, Validation, validate};
@@ -106,6 +108,13 @@ pub trait SecretStore: Send + Sync {
     fn delete(&self, user: &str) -> Result<bool, StoreError>;
     /// What the store is, for messages ("Secret Service (D-Bus)").
     fn describe(&self) -> String;
+    /// Keep `value` in memory for this session only (see [`SessionStore`]);
+    /// a store that cannot says so.
+    fn keep_for_session(&self, _user: &str, _value: &SecretString) -> Result<(), StoreError> {
+        Err(StoreError::Failed {
+            detail: format!("{} cannot keep secrets for a session", self.describe()),
+        })
+    }
 }
 
 /// Where a setting's value comes from.

@@ -33,7 +33,10 @@ impl Services {
         Services {
             paths,
             catalog,
-            store: Arc::new(secrets::OsKeyring::new()),
+            // What is kept for the session (no keyring) is read first.
+            store: Arc::new(secrets::SessionStore::new(Arc::new(
+                secrets::OsKeyring::new(),
+            ))),
             env: Arc::new(secrets::process_env),
             http: Http::new(),
             notify: None,
@@ -243,11 +246,17 @@ pub fn keyring_answer(
             profile_name,
             provider,
             secrets: values,
+            memory,
         } => {
             let result = values.iter().try_for_each(|(name, value)| {
                 let user = secrets::entry_user(profile_name, provider, name);
-                store.set(&user, value.as_secret_string())?;
-                tracing::info!(entry = %user, "secret stored");
+                if *memory {
+                    store.keep_for_session(&user, value.as_secret_string())?;
+                    tracing::info!(entry = %user, "secret kept in memory for the session");
+                } else {
+                    store.set(&user, value.as_secret_string())?;
+                    tracing::info!(entry = %user, "secret stored");
+                }
                 Ok(())
             });
             Some(Msg::SecretsStored { op: *op, result })

@@ -4,7 +4,7 @@
 use crate::providers::Provider;
 use crate::secrets::{Source, env_var};
 use crate::tui::widgets::{self, ACCENT, BAD, DIM, OK};
-use crate::wizard::{FieldState, SettingsForm, TextField};
+use crate::wizard::{FieldState, SettingsForm, Wizard};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -20,11 +20,27 @@ pub fn draw(
     provider: &Provider,
     form: &SettingsForm,
     loading: bool,
-    home: &'static str,
+    w: &Wizard,
 ) {
+    let home = w.secret_home_short();
+    let sandbox = w.sandbox.is_some();
     // When the terminal is short, scroll so the focused field is visible.
     let visible = (fields.height / FIELD_HEIGHT).max(1) as usize;
     let first = form.focus.saturating_sub(visible - 1);
+    // Say that fields are out of view, and how to reach them.
+    let below = form.fields.len().saturating_sub(first + visible);
+    let hint = match (first, below) {
+        (0, 0) => None,
+        (0, n) => Some(format!(
+            "↓ {n} more field{} (Tab)",
+            if n == 1 { "" } else { "s" }
+        )),
+        (n, 0) => Some(format!(
+            "↑ {n} more field{} (Shift-Tab)",
+            if n == 1 { "" } else { "s" }
+        )),
+        (a, b) => Some(format!("↑ {a} ↓ {b} more fields (Tab)")),
+    };
     for (row, i) in (first..form.fields.len()).take(visible).enumerate() {
         let setting = &provider.settings[i];
         let field = &form.fields[i];
@@ -49,15 +65,16 @@ pub fn draw(
             ),
             Span::styled(format!("  {}", setting.name), DIM),
         ];
-        label.push(origin(
-            form,
-            i,
-            setting.secret,
-            &setting.name,
-            field,
-            loading,
-            home,
-        ));
+        label.push(
+            if w.is_kept(&form.provider, &setting.name) && field.value().is_empty() {
+                Span::styled(
+                    "  secret · in memory for this session only",
+                    Style::new().fg(crate::tui::widgets::WARN),
+                )
+            } else {
+                origin(form, i, setting, loading, home, sandbox)
+            },
+        );
         frame.render_widget(
             Line::from(label),
             Rect {
@@ -72,7 +89,9 @@ pub fn draw(
             width: fields.width.saturating_sub(4),
             height: 1,
         };
-        let placeholder = if form.stored[i].source == Source::Environment {
+        let placeholder = if form.stored[i].source == Source::Environment && sandbox {
+            "(set by the sandbox; leave empty)".to_string()
+        } else if form.stored[i].source == Source::Environment {
             format!("(set by {}; leave empty)", env_var(&setting.name))
         } else if form.stored[i].present() {
             "(stored: leave empty to keep, or type a new value)".to_string()
@@ -86,7 +105,7 @@ pub fn draw(
         {
             frame.set_cursor_position(pos);
         }
-        let msg = widgets::state_line(&state);
+        let msg = widgets::state_line_fit(&state, fields.width.saturating_sub(4));
         frame.render_widget(
             msg,
             Rect {
@@ -97,20 +116,55 @@ pub fn draw(
             },
         );
     }
+    if let Some(hint) = hint
+        && fields.height > 0
+    {
+        // On the last shown field's message row, else its label row, where
+        // it does not cover anything.
+        let shown = visible.min(form.fields.len() - first) as u16;
+        let last = fields.y + shown * FIELD_HEIGHT - 1;
+        let width = Span::raw(hint.as_str()).width() as u16;
+        let right = fields.x + fields.width;
+        let buf = frame.buffer_mut();
+        let used = |y: u16| {
+            (fields.x..right)
+                .rev()
+                .find(|&x| buf[(x, y)].symbol() != " ")
+                .map_or(fields.x, |x| x + 1)
+        };
+        let row = [last, last - 2]
+            .into_iter()
+            .find(|&y| used(y) + 2 + width <= right);
+        if let Some(y) = row {
+            frame.render_widget(
+                Line::styled(hint, Style::new().fg(ACCENT))
+                    .alignment(ratatui::layout::Alignment::Right),
+                Rect {
+                    y,
+                    height: 1,
+                    ..fields
+                },
+            );
+        }
+    }
 }
 
 /// Where a field's value is, next to its label. Never the value.
 fn origin(
     form: &SettingsForm,
     i: usize,
-    secret: bool,
-    name: &str,
-    field: &TextField,
+    setting: &crate::providers::Setting,
     checking: bool,
     home: &'static str,
+    sandbox: bool,
 ) -> Span<'static> {
+    let (secret, name, field) = (setting.secret, setting.name.as_str(), &form.fields[i]);
     let stored = &form.stored[i];
     let typed = !field.value().is_empty();
+    if stored.source == Source::Environment && sandbox {
+        // The sandbox points the provider at its simulation itself.
+        return Span::styled("  set by the sandbox (simulated API)", Style::new().fg(OK));
+    }
     if stored.source == Source::Environment {
         return Span::styled(
             format!("  from {} (env wins)", env_var(name)),

@@ -1,137 +1,498 @@
-//! Key presses to [`Msg`]s, and the key help shown in the footer and the
-//! help overlay. Pure: it reads the wizard to know whether a text field has
-//! the keyboard (then letters are text, not commands).
+//! The key table: for the current state, which keys act and what they do.
+//! One table serves the dispatch ([`map`]), the footer and the help
+//! overlay, so the footer never shows a key that does nothing and never
+//! hides one that acts without saying so. Pure: it reads the wizard.
 
 use crate::wizard::{InputRequest, Msg, Overlay, Step, TenantKey, Wizard};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-/// One line of key help.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A key as the table knows it: the code, and whether Ctrl is held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Key {
+    pub code: KeyCode,
+    pub ctrl: bool,
+}
+
+impl Key {
+    pub const fn plain(code: KeyCode) -> Key {
+        Key { code, ctrl: false }
+    }
+    pub const fn ch(c: char) -> Key {
+        Key::plain(KeyCode::Char(c))
+    }
+    pub const fn ctrl(c: char) -> Key {
+        Key {
+            code: KeyCode::Char(c),
+            ctrl: true,
+        }
+    }
+
+    /// The table's key for a key press (Shift is part of the character;
+    /// Shift-Tab arrives as BackTab).
+    pub fn of(event: &KeyEvent) -> Key {
+        Key {
+            code: match event.code {
+                KeyCode::Char(c) if event.modifiers.contains(KeyModifiers::CONTROL) => {
+                    KeyCode::Char(c.to_ascii_lowercase())
+                }
+                c => c,
+            },
+            ctrl: event.modifiers.contains(KeyModifiers::CONTROL),
+        }
+    }
+
+    pub fn event(self) -> KeyEvent {
+        KeyEvent::new(
+            self.code,
+            if self.ctrl {
+                KeyModifiers::CONTROL
+            } else {
+                KeyModifiers::NONE
+            },
+        )
+    }
+}
+
+/// One row of the key table: how it is written, what it does, and the keys
+/// (with the message each sends) it stands for.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Binding {
     pub keys: &'static str,
     pub action: &'static str,
+    pub accepts: Vec<(Key, Msg)>,
+    /// Shown in the footer when it fits (else only in the help, which the
+    /// footer then points to). Scroll keys are not: the box that scrolls
+    /// names them itself.
+    pub footer: bool,
 }
 
-const fn b(keys: &'static str, action: &'static str) -> Binding {
-    Binding { keys, action }
+fn b(keys: &'static str, action: &'static str, accepts: Vec<(Key, Msg)>) -> Binding {
+    Binding {
+        keys,
+        action,
+        accepts,
+        footer: true,
+    }
 }
 
-/// Translate one key press.
+fn one(keys: &'static str, action: &'static str, key: Key, msg: Msg) -> Binding {
+    b(keys, action, vec![(key, msg)])
+}
+
+fn quiet(mut binding: Binding) -> Binding {
+    binding.footer = false;
+    binding
+}
+
+/// ↑↓ (and j k when no field has the keyboard).
+fn updown(action: &'static str, typing: bool) -> Binding {
+    let mut v = vec![
+        (Key::plain(KeyCode::Up), Msg::Up),
+        (Key::plain(KeyCode::Down), Msg::Down),
+    ];
+    if !typing {
+        v.push((Key::ch('k'), Msg::Up));
+        v.push((Key::ch('j'), Msg::Down));
+    }
+    b("↑↓", action, v)
+}
+
+fn tab(action: &'static str) -> Binding {
+    b(
+        "Tab",
+        action,
+        vec![
+            (Key::plain(KeyCode::Tab), Msg::NextField),
+            (Key::plain(KeyCode::BackTab), Msg::PrevField),
+        ],
+    )
+}
+
+/// PgUp PgDn: scroll the screen's guidance box (or the help).
+fn scroll_keys() -> Binding {
+    quiet(b(
+        "PgUp PgDn",
+        "scroll the box that says \"more\"",
+        vec![
+            (Key::plain(KeyCode::PageUp), Msg::Scroll(-5)),
+            (Key::plain(KeyCode::PageDown), Msg::Scroll(5)),
+        ],
+    ))
+}
+
+fn help_key(typing: bool) -> Binding {
+    let mut v = vec![(Key::plain(KeyCode::F(1)), Msg::Help)];
+    if !typing {
+        v.push((Key::ch('?'), Msg::Help));
+    }
+    b(if typing { "F1" } else { "?" }, "help", v)
+}
+
+fn quit_key(typing: bool) -> Binding {
+    let mut v = vec![(Key::ctrl('c'), Msg::Quit)];
+    if !typing {
+        v.push((Key::ch('q'), Msg::Quit));
+    }
+    b(if typing { "Ctrl-C" } else { "q" }, "quit", v)
+}
+
+/// Ctrl-N (and n) do what Enter does where Enter continues.
+fn with_next(mut binding: Binding, typing: bool) -> Binding {
+    binding.accepts.push((Key::ctrl('n'), Msg::Next));
+    if !typing {
+        binding.accepts.push((Key::ch('n'), Msg::Next));
+    }
+    binding
+}
+
+/// The key table of the current state, most important first. The last two
+/// rows are always help and quit.
+pub fn bindings(w: &Wizard) -> Vec<Binding> {
+    match w.overlay {
+        Some(Overlay::Code) => vec![
+            b(
+                "↑↓ PgUp PgDn",
+                "scroll",
+                vec![
+                    (Key::plain(KeyCode::Up), Msg::Up),
+                    (Key::plain(KeyCode::Down), Msg::Down),
+                    (Key::ch('k'), Msg::Up),
+                    (Key::ch('j'), Msg::Down),
+                    (Key::plain(KeyCode::PageUp), Msg::Scroll(-10)),
+                    (Key::plain(KeyCode::PageDown), Msg::Scroll(10)),
+                    (Key::ch(' '), Msg::Scroll(10)),
+                    (Key::plain(KeyCode::Home), Msg::Scroll(-100_000)),
+                    (Key::ch('g'), Msg::Scroll(-100_000)),
+                    (Key::plain(KeyCode::End), Msg::Scroll(100_000)),
+                    (Key::ch('G'), Msg::Scroll(100_000)),
+                ],
+            ),
+            b(
+                "Tab",
+                "trigger",
+                vec![
+                    (Key::plain(KeyCode::Tab), Msg::SwitchTarget),
+                    (Key::plain(KeyCode::BackTab), Msg::SwitchTarget),
+                ],
+            ),
+            one("w", "write file", Key::ch('w'), Msg::WriteCode),
+            b(
+                "Esc",
+                "close",
+                vec![
+                    (Key::plain(KeyCode::Esc), Msg::Back),
+                    (Key::ch('q'), Msg::Back),
+                    (Key::ctrl('o'), Msg::OpenCode),
+                ],
+            ),
+            one("Ctrl-C", "quit", Key::ctrl('c'), Msg::Quit),
+        ],
+        Some(Overlay::ConfirmQuit) => vec![
+            b(
+                "y",
+                "quit anyway",
+                vec![
+                    (Key::ch('y'), Msg::Answer(true)),
+                    (Key::ch('Y'), Msg::Answer(true)),
+                    (Key::ctrl('c'), Msg::Answer(true)),
+                ],
+            ),
+            b(
+                "n/Esc",
+                "keep editing",
+                vec![
+                    (Key::ch('n'), Msg::Answer(false)),
+                    (Key::ch('N'), Msg::Answer(false)),
+                    (Key::plain(KeyCode::Esc), Msg::Answer(false)),
+                ],
+            ),
+        ],
+        Some(Overlay::Help) => vec![
+            Binding {
+                // (shown when the help is longer than the screen: the
+                // limit is what the last frame found)
+                footer: w.help_scroll.limit.get() > 0,
+                ..b(
+                    "↑↓ PgUp PgDn",
+                    "scroll",
+                    vec![
+                        (Key::plain(KeyCode::Up), Msg::Up),
+                        (Key::plain(KeyCode::Down), Msg::Down),
+                        (Key::ch('k'), Msg::Up),
+                        (Key::ch('j'), Msg::Down),
+                        (Key::plain(KeyCode::PageUp), Msg::Scroll(-10)),
+                        (Key::plain(KeyCode::PageDown), Msg::Scroll(10)),
+                        (Key::ch(' '), Msg::Scroll(10)),
+                        (Key::plain(KeyCode::Home), Msg::Scroll(-100_000)),
+                        (Key::plain(KeyCode::End), Msg::Scroll(100_000)),
+                    ],
+                )
+            },
+            b(
+                "Esc",
+                "close the help",
+                vec![
+                    (Key::plain(KeyCode::Esc), Msg::Back),
+                    (Key::plain(KeyCode::Enter), Msg::Enter),
+                    (Key::plain(KeyCode::F(1)), Msg::Help),
+                    (Key::ch('?'), Msg::Help),
+                    (Key::ch('q'), Msg::Quit),
+                    (Key::ctrl('c'), Msg::Quit),
+                ],
+            ),
+        ],
+        None => screen(w),
+    }
+}
+
+/// The current step's keys (without an overlay): what the help lists.
+pub fn screen(w: &Wizard) -> Vec<Binding> {
+    let typing = w.has_text_fields();
+    let detour = w.checklist_return.is_some();
+    let mut v = Vec::new();
+    if w.cancellable() {
+        v.push(one("Esc", "cancel", Key::plain(KeyCode::Esc), Msg::Back));
+    }
+    let enter = |action| one("Enter", action, Key::plain(KeyCode::Enter), Msg::Enter);
+    let next = |action| {
+        let mut v = vec![(Key::ctrl('n'), Msg::Next)];
+        if !typing {
+            v.push((Key::ch('n'), Msg::Next));
+        }
+        b("Ctrl-N", action, v)
+    };
+    let storing = w.storing();
+    match w.step {
+        Step::Provider => {
+            v.push(with_next(enter("select"), typing));
+            v.push(updown("choose", false));
+        }
+        Step::Secrets if storing => {}
+        Step::Secrets => {
+            let last = w
+                .form
+                .as_ref()
+                .is_some_and(|f| f.focus + 1 >= f.fields.len());
+            // Refused already, on the field to fix: saving again would say
+            // the same, so the footer leaves it to the help.
+            let refused = match (w.provider(), w.form.as_ref()) {
+                (Some(p), Some(f)) => f.show_missing && f.blocking(p).first() == Some(&f.focus),
+                _ => false,
+            };
+            let mut save = enter(if last {
+                "save & continue"
+            } else {
+                "next field"
+            });
+            save.footer = !(refused && last);
+            v.push(save);
+            // No keyring: what works now comes before what would fail.
+            if w.keyring_error.is_some() && w.sandbox.is_none() {
+                v.push(one(
+                    "Ctrl-S",
+                    "keep in memory",
+                    Key::ctrl('s'),
+                    Msg::KeepInMemory,
+                ));
+            }
+
+            let mut save = next("save & continue");
+            save.footer = !refused;
+            v.push(save);
+            v.push(tab("move"));
+            if w.form.as_ref().is_some_and(|f| f.fields[f.focus].secret) {
+                v.push(one("Ctrl-R", "reveal", Key::ctrl('r'), Msg::ToggleReveal));
+            }
+            if w.busy.is_none() {
+                v.push(one(
+                    "Ctrl-L",
+                    "recheck keyring",
+                    Key::ctrl('l'),
+                    Msg::Reload,
+                ));
+            }
+            v.push(updown("move", true));
+        }
+        Step::TestMessage => {
+            if !w.sending() {
+                v.push(enter(if w.test.focus == 0 {
+                    "next field"
+                } else {
+                    "send"
+                }));
+            }
+            v.push(next("continue"));
+            v.push(tab("move"));
+            v.push(updown("move", true));
+        }
+        // Working on the tenant (storing, checking, planning, applying):
+        // Esc only. A quick keyring read lets the keys through (they wait
+        // for it).
+        Step::Tenant if w.busy.is_some() && !w.loading_tenant() => {}
+        Step::Tenant if w.tenant.editing => {
+            let last = w
+                .tenant
+                .form
+                .as_ref()
+                .is_some_and(|f| f.focus + 1 >= f.fields.len());
+            v.push(enter(if last { "save & check" } else { "next field" }));
+            v.push(next(
+                if w.connection_complete() || w.tenant.form.as_ref().is_some_and(|f| f.unsaved()) {
+                    "save & check"
+                } else {
+                    "skip this step"
+                },
+            ));
+            v.push(tab("move"));
+            if w.tenant
+                .form
+                .as_ref()
+                .is_some_and(|f| f.fields[f.focus].secret)
+            {
+                v.push(one("Ctrl-R", "reveal", Key::ctrl('r'), Msg::ToggleReveal));
+            }
+            v.push(one(
+                "Ctrl-L",
+                "recheck keyring",
+                Key::ctrl('l'),
+                Msg::Reload,
+            ));
+            v.push(updown("move", true));
+        }
+        Step::Tenant if w.tenant.plan.is_some() => {
+            v.push(one(
+                "y",
+                "apply the plan",
+                Key::ch('y'),
+                Msg::Tenant(TenantKey::Apply),
+            ));
+            v.push(one(
+                "Esc",
+                "close the plan",
+                Key::plain(KeyCode::Esc),
+                Msg::Back,
+            ));
+            v.push(updown("select", false));
+        }
+        Step::Tenant => {
+            v.push(with_next(enter("continue"), typing));
+            v.push(b(
+                "r",
+                "check",
+                vec![
+                    (Key::ch('r'), Msg::Tenant(TenantKey::Check)),
+                    (Key::ctrl('l'), Msg::Reload),
+                ],
+            ));
+            if w.provider().is_some() {
+                v.push(one(
+                    "f",
+                    "plan the fix",
+                    Key::ch('f'),
+                    Msg::Tenant(TenantKey::Plan),
+                ));
+            }
+            if w.tenant.generation() == Some(crate::auth0::inspect::Generation::UnifiedPhone) {
+                v.push(one(
+                    "t",
+                    "Auth0's test",
+                    Key::ch('t'),
+                    Msg::Tenant(TenantKey::Try),
+                ));
+            }
+            v.push(one(
+                "e",
+                "connection",
+                Key::ch('e'),
+                Msg::Tenant(TenantKey::Edit),
+            ));
+            if matches!(&w.tenant.report, Some(Ok(r)) if !r.findings.is_empty()) {
+                v.push(updown("select", false));
+            }
+        }
+        Step::Checklist => {
+            v.push(with_next(
+                b(
+                    if detour { "Enter/Esc" } else { "Enter" },
+                    if detour { "return" } else { "finish" },
+                    if detour {
+                        vec![
+                            (Key::plain(KeyCode::Enter), Msg::Enter),
+                            (Key::plain(KeyCode::Esc), Msg::Back),
+                        ]
+                    } else {
+                        vec![(Key::plain(KeyCode::Enter), Msg::Enter)]
+                    },
+                ),
+                typing,
+            ));
+            if w.selected_fix().is_some() {
+                v.push(one("a", "apply the fix", Key::ch('a'), Msg::Fix));
+            }
+            v.push(updown("select", false));
+            v.push(b("r", "check again", vec![(Key::ch('r'), Msg::Reload)]));
+        }
+        Step::Done => v.push(enter("quit")),
+    }
+    if w.test_accepted() {
+        v.push(one("Ctrl-O", "Action code", Key::ctrl('o'), Msg::OpenCode));
+    }
+    let plan_open = w.step == Step::Tenant && w.tenant.plan.is_some() && !w.tenant.editing;
+    if !w.cancellable() && w.step != Step::Provider && !detour && !plan_open {
+        v.push(one("Esc", "back", Key::plain(KeyCode::Esc), Msg::Back));
+    }
+    if w.step != Step::Checklist && !storing {
+        let mut keys = vec![(Key::ctrl('t'), Msg::OpenChecklist)];
+        if !typing {
+            keys.push((Key::ch('c'), Msg::OpenChecklist));
+        }
+        v.push(b(if typing { "Ctrl-T" } else { "c" }, "checklist", keys));
+    }
+    v.push(scroll_keys());
+    v.push(help_key(typing));
+    v.push(quit_key(typing));
+    v
+}
+
+/// Translate one key press: the key table first, then, while a field has
+/// the keyboard, the editing keys.
 pub fn map(w: &Wizard, key: KeyEvent) -> Option<Msg> {
     if key.kind == KeyEventKind::Release {
         return None;
     }
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    let alt = key.modifiers.contains(KeyModifiers::ALT);
-    match w.overlay {
-        Some(Overlay::Code) => {
-            return match key.code {
-                KeyCode::Esc | KeyCode::Char('q') => Some(Msg::Back),
-                KeyCode::Char('o') if ctrl => Some(Msg::OpenCode),
-                KeyCode::Char('c') if ctrl => Some(Msg::Quit),
-                KeyCode::Up | KeyCode::Char('k') => Some(Msg::Up),
-                KeyCode::Down | KeyCode::Char('j') => Some(Msg::Down),
-                KeyCode::PageUp => Some(Msg::Scroll(-10)),
-                KeyCode::PageDown | KeyCode::Char(' ') => Some(Msg::Scroll(10)),
-                KeyCode::Home | KeyCode::Char('g') => Some(Msg::Scroll(-100_000)),
-                KeyCode::End | KeyCode::Char('G') => Some(Msg::Scroll(100_000)),
-                KeyCode::Tab | KeyCode::BackTab => Some(Msg::SwitchTarget),
-                KeyCode::Char('w') => Some(Msg::WriteCode),
-                _ => None,
-            };
+    let k = Key::of(&key);
+    for binding in bindings(w) {
+        if let Some((_, msg)) = binding.accepts.iter().find(|(a, _)| *a == k) {
+            return Some(msg.clone());
         }
-        Some(Overlay::ConfirmQuit) => {
-            return match key.code {
-                KeyCode::Char('y' | 'Y') => Some(Msg::Answer(true)),
-                KeyCode::Char('c') if ctrl => Some(Msg::Answer(true)),
-                KeyCode::Char('n' | 'N') | KeyCode::Esc => Some(Msg::Answer(false)),
-                _ => None,
-            };
-        }
-        Some(Overlay::Help) => {
-            return match key.code {
-                KeyCode::Esc => Some(Msg::Back),
-                KeyCode::Enter => Some(Msg::Enter),
-                KeyCode::F(1) | KeyCode::Char('?') => Some(Msg::Help),
-                KeyCode::Char('q') => Some(Msg::Quit),
-                KeyCode::Char('c') if ctrl => Some(Msg::Quit),
-                _ => None,
-            };
-        }
-        None => {}
-    }
-    if ctrl {
-        match key.code {
-            KeyCode::Char('c') => return Some(Msg::Quit),
-            KeyCode::Char('n') => return Some(Msg::Next),
-            KeyCode::Char('t') => return Some(Msg::OpenChecklist),
-            KeyCode::Char('o') => return Some(Msg::OpenCode),
-            _ => {}
-        }
-    }
-    match key.code {
-        KeyCode::F(1) => return Some(Msg::Help),
-        KeyCode::Esc => return Some(Msg::Back),
-        KeyCode::Enter => return Some(Msg::Enter),
-        KeyCode::Tab => return Some(Msg::NextField),
-        KeyCode::BackTab => return Some(Msg::PrevField),
-        KeyCode::Up => return Some(Msg::Up),
-        KeyCode::Down => return Some(Msg::Down),
-        _ => {}
     }
     if w.typing() {
-        let edit = |r| Some(Msg::Edit(r));
-        return match key.code {
-            KeyCode::Char('r') if ctrl => Some(Msg::ToggleReveal),
-            KeyCode::Char('l') if ctrl => Some(Msg::Reload),
-            KeyCode::Char('a') if ctrl => edit(InputRequest::GoToStart),
-            KeyCode::Char('e') if ctrl => edit(InputRequest::GoToEnd),
-            KeyCode::Char('u') if ctrl => edit(InputRequest::DeleteLine),
-            KeyCode::Char('w') if ctrl => edit(InputRequest::DeletePrevWord),
-            KeyCode::Char('k') if ctrl => edit(InputRequest::DeleteTillEnd),
-            KeyCode::Char(c) if !ctrl && !alt => edit(InputRequest::InsertChar(c)),
-            KeyCode::Backspace if ctrl || alt => edit(InputRequest::DeletePrevWord),
-            KeyCode::Backspace => edit(InputRequest::DeletePrevChar),
-            KeyCode::Delete => edit(InputRequest::DeleteNextChar),
-            KeyCode::Left if ctrl => edit(InputRequest::GoToPrevWord),
-            KeyCode::Right if ctrl => edit(InputRequest::GoToNextWord),
-            KeyCode::Left => edit(InputRequest::GoToPrevChar),
-            KeyCode::Right => edit(InputRequest::GoToNextChar),
-            KeyCode::Home => edit(InputRequest::GoToStart),
-            KeyCode::End => edit(InputRequest::GoToEnd),
-            _ => None,
-        };
+        return edit(&key);
     }
-    if w.step == Step::Tenant && !ctrl {
-        let k = match key.code {
-            KeyCode::Char('r') => Some(TenantKey::Check),
-            KeyCode::Char('f') => Some(TenantKey::Plan),
-            KeyCode::Char('y') => Some(TenantKey::Apply),
-            KeyCode::Char('e') => Some(TenantKey::Edit),
-            KeyCode::Char('t') => Some(TenantKey::Try),
-            _ => None,
-        };
-        if let Some(k) = k {
-            return Some(Msg::Tenant(k));
-        }
-    }
-    if w.step == Step::Checklist && !ctrl {
-        match key.code {
-            KeyCode::Char('r') => return Some(Msg::Reload),
-            KeyCode::Char('a') => return Some(Msg::Fix),
-            _ => {}
-        }
-    }
-    if w.step == Step::Tenant && ctrl && key.code == KeyCode::Char('l') {
-        return Some(Msg::Reload);
-    }
+    None
+}
+
+/// The editing keys of a text field.
+pub fn edit(key: &KeyEvent) -> Option<Msg> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let alt = key.modifiers.contains(KeyModifiers::ALT);
+    let edit = |r| Some(Msg::Edit(r));
     match key.code {
-        KeyCode::Char('q') if !ctrl => Some(Msg::Quit),
-        KeyCode::Char('?') => Some(Msg::Help),
-        KeyCode::Char('j') => Some(Msg::Down),
-        KeyCode::Char('k') => Some(Msg::Up),
-        KeyCode::Char('c') if !ctrl => Some(Msg::OpenChecklist),
-        KeyCode::Char('n') if !ctrl => Some(Msg::Next),
+        KeyCode::Char('a') if ctrl => edit(InputRequest::GoToStart),
+        KeyCode::Char('e') if ctrl => edit(InputRequest::GoToEnd),
+        KeyCode::Char('u') if ctrl => edit(InputRequest::DeleteLine),
+        KeyCode::Char('w') if ctrl => edit(InputRequest::DeletePrevWord),
+        KeyCode::Char('k') if ctrl => edit(InputRequest::DeleteTillEnd),
+        KeyCode::Char(c) if !ctrl && !alt => edit(InputRequest::InsertChar(c)),
+        KeyCode::Backspace if ctrl || alt => edit(InputRequest::DeletePrevWord),
+        KeyCode::Backspace => edit(InputRequest::DeletePrevChar),
+        KeyCode::Delete => edit(InputRequest::DeleteNextChar),
+        KeyCode::Left if ctrl => edit(InputRequest::GoToPrevWord),
+        KeyCode::Right if ctrl => edit(InputRequest::GoToNextWord),
+        KeyCode::Left => edit(InputRequest::GoToPrevChar),
+        KeyCode::Right => edit(InputRequest::GoToNextChar),
+        KeyCode::Home => edit(InputRequest::GoToStart),
+        KeyCode::End => edit(InputRequest::GoToEnd),
         _ => None,
     }
 }
@@ -148,93 +509,12 @@ pub fn paste(w: &Wizard, text: &str) -> Vec<Msg> {
         .collect()
 }
 
-/// The keys that work on the current screen, most useful first. The footer
-/// shows as many as fit; the help overlay shows them all.
-pub fn bindings(w: &Wizard) -> Vec<Binding> {
-    let mut v = Vec::new();
-    let detour = w.checklist_return.is_some();
-    match w.step {
-        Step::Provider => {
-            v.push(b("↑↓", "choose"));
-            v.push(b("Enter", "select"));
-        }
-        Step::Secrets => {
-            v.push(b("Enter", "next"));
-            v.push(b("Tab", "move"));
-            v.push(b("Ctrl-N", "continue"));
-        }
-        Step::TestMessage => {
-            v.push(b("Enter", "next/send"));
-            v.push(b("Tab", "move"));
-            v.push(b("Ctrl-N", "continue"));
-        }
-        Step::Tenant if w.tenant.editing => {
-            v.push(b("Enter", "next/check"));
-            v.push(b("Tab", "move"));
-            v.push(b("Ctrl-N", "save & check"));
-            v.push(b("Ctrl-R", "reveal"));
-        }
-        Step::Tenant if w.tenant.plan.is_some() => {
-            v.push(b("y", "apply the plan"));
-            v.push(b("Esc", "close the plan"));
-            v.push(b("↑↓", "select"));
-        }
-        Step::Tenant => {
-            v.push(b("↑↓", "select"));
-            v.push(b("r", "check"));
-            v.push(b("f", "plan the fix"));
-            if w.tenant.generation() == Some(crate::auth0::inspect::Generation::UnifiedPhone) {
-                v.push(b("t", "Auth0 test"));
-            }
-            v.push(b("e", "connection"));
-            v.push(b("Enter", "continue"));
-        }
-        Step::Checklist => {
-            v.push(b("↑↓", "select"));
-            v.push(b("a", "apply the fix"));
-            v.push(b("r", "check again"));
-            v.push(b(
-                if detour { "Enter/Esc" } else { "Enter" },
-                if detour { "return" } else { "finish" },
-            ));
-        }
-        Step::Done => v.push(b("Enter", "quit")),
-    }
-    if w.test_accepted() {
-        v.insert(0, b("Ctrl-O", "Action code"));
-    }
-    if w.cancellable() {
-        v.insert(0, b("Esc", "cancel"));
-    } else if w.step != Step::Provider && !detour && w.tenant.plan.is_none() {
-        v.push(b("Esc", "back"));
-    }
-    if w.step == Step::Secrets {
-        v.push(b("Ctrl-R", "reveal"));
-        v.push(b("Ctrl-L", "recheck keyring"));
-    }
-    if w.step != Step::Checklist {
-        if w.has_text_fields() {
-            v.push(b("Ctrl-T", "checklist"));
-        } else {
-            v.push(b("c", "checklist"));
-        }
-    }
-    if w.has_text_fields() {
-        v.push(b("F1", "help"));
-        v.push(b("Ctrl-C", "quit"));
-    } else {
-        v.push(b("?", "help"));
-        v.push(b("q", "quit"));
-    }
-    v
-}
-
 /// Editing keys, listed in the help overlay of form screens.
-pub const EDITING: [Binding; 6] = [
-    b("← → Home End", "move the cursor"),
-    b("Backspace Del", "delete a character"),
-    b("Ctrl-W", "delete the word before the cursor"),
-    b("Ctrl-U", "clear the field"),
-    b("Ctrl-K", "delete to the end"),
-    b("Ctrl-A Ctrl-E", "start / end of the field"),
+pub const EDITING: [(&str, &str); 6] = [
+    ("← → Home End", "move the cursor"),
+    ("Backspace Del", "delete a character"),
+    ("Ctrl-W", "delete the word before the cursor"),
+    ("Ctrl-U", "clear the field"),
+    ("Ctrl-K", "delete to the end"),
+    ("Ctrl-A Ctrl-E", "start / end of the field"),
 ];

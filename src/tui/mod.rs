@@ -8,6 +8,7 @@ pub mod keys;
 pub mod screens;
 pub mod view;
 pub mod widgets;
+pub mod wrap;
 
 use crate::wizard::{Effect, Msg, Wizard};
 use crossterm::event::{Event, EventStream, KeyEventKind};

@@ -16,14 +16,15 @@ pub fn draw(frame: &mut Frame, w: &Wizard) {
         widgets::too_small(frame, area, MIN_WIDTH, MIN_HEIGHT);
         return;
     }
-    // A long notice (a path, an error) wraps onto up to four lines; word
-    // wrapping leaves some of each line empty, hence the margin.
-    let notice_height = w.notice.as_ref().map_or(1, |n| {
-        let width = area.width.saturating_sub(4).max(1) as usize;
-        (n.text.chars().count() * 6 / 5).div_ceil(width).clamp(1, 4) as u16
-    });
+    // A long notice (a path, an error) wraps onto up to four lines.
+    let notice_height = w
+        .notice
+        .as_ref()
+        .map_or(1, |n| widgets::notice_rows(n, area.width).clamp(1, 4));
+    // Less chrome first: the blank row under the step bar goes when short.
+    let header_rows = if area.height >= 30 { 3 } else { 2 };
     let [header, body, notice, footer] = Layout::vertical([
-        Constraint::Length(3),
+        Constraint::Length(header_rows),
         Constraint::Min(1),
         Constraint::Length(notice_height),
         Constraint::Length(1),
@@ -38,7 +39,18 @@ pub fn draw(frame: &mut Frame, w: &Wizard) {
     // The sandbox's inbox under every screen.
     let body = if w.sandbox.is_some() {
         // As tall as what it says, up to half the body.
-        let rows = widgets::sandbox_panel_height(w, body.width).min(body.height / 2);
+        // (a third of a short body: the step's own guidance comes first)
+        // Very short: the newest inbox line only, but on step 2 the
+        // sandbox account's values to type (guidance there).
+        let short_secrets = w.step == Step::Secrets && body.height < 16;
+        let max = if body.height >= 30 || short_secrets {
+            body.height / 2
+        } else if body.height >= 16 || w.step == Step::Secrets {
+            body.height / 3
+        } else {
+            2
+        };
+        let rows = widgets::sandbox_panel_height(w, body.width, max);
         let [b, panel] =
             Layout::vertical([Constraint::Min(1), Constraint::Length(rows)]).areas(body);
         widgets::sandbox_panel(frame, panel, w);
@@ -55,11 +67,13 @@ pub fn draw(frame: &mut Frame, w: &Wizard) {
         Step::Done => screens::done::draw(frame, body, w),
     }
     widgets::notice(frame, notice, w.notice.as_ref());
-    widgets::footer(frame, footer, &keys::bindings(w));
     match w.overlay {
         Some(Overlay::Help) => widgets::help(frame, area, w),
         Some(Overlay::ConfirmQuit) => widgets::confirm_quit(frame, area, w),
         Some(Overlay::Code) => screens::code::draw(frame, area, w),
         None => {}
     }
+    // Last: the key table can depend on what the boxes found (whether the
+    // help scrolls).
+    widgets::footer(frame, footer, &keys::bindings(w));
 }

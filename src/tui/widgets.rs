@@ -1,7 +1,8 @@
 //! Small pieces shared by the screens.
 
 use super::keys::{self, Binding};
-use crate::wizard::{FieldState, Level, Notice, Step, TextField, Wizard};
+use super::wrap;
+use crate::wizard::{FieldState, Level, Mark, Notice, Step, TextField, Wizard};
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Flex, Layout, Position, Rect};
 use ratatui::style::{Color, Style, Stylize};
@@ -45,66 +46,110 @@ pub fn header(frame: &mut Frame, area: Rect, w: &Wizard) {
         Span::raw(" · "),
         Span::styled(w.step.title(), Style::new().bold()),
     ]);
-    if w.checklist_return.is_some() {
-        title.push(Span::styled("  (opened from another step)", DIM));
+    let title_width: usize = title.iter().map(Span::width).sum();
+    let profile = format!("profile {} ", w.profile_name);
+    let room = (area.width as usize).saturating_sub(title_width);
+    if let Some(from) = w.checklist_return {
+        // Less chrome first: the profile name goes before this note.
+        let note = match from.number() {
+            Some(n) => format!("  (opened from step {n})"),
+            None => "  (opened from Done)".to_string(),
+        };
+        if note.chars().count() <= room {
+            title.push(Span::styled(note, DIM));
+        }
     }
-    let profile = Line::from(vec![Span::styled(
-        format!("profile {} ", w.profile_name),
-        DIM,
-    )])
-    .alignment(Alignment::Right);
+    let used: usize = title.iter().map(Span::width).sum();
+    let show_profile = used + 2 + profile.chars().count() <= area.width as usize;
     let mut crumbs = vec![Span::raw(" ")];
     for (i, step) in Step::ALL.iter().take(Step::COUNT).enumerate() {
         if i > 0 {
             crumbs.push(Span::styled(" › ", DIM));
         }
-        let (mark, style) = if *step == w.step {
-            ("●", Style::new().fg(ACCENT).bold())
-        } else if *step < w.step {
-            ("✓", Style::new().fg(OK))
-        } else {
-            ("○", DIM)
+        let (mark, style) = match w.step_mark(*step) {
+            Mark::Current => ("●", Style::new().fg(ACCENT).bold()),
+            Mark::Done => ("✓", Style::new().fg(OK)),
+            Mark::Failed => ("✗", Style::new().fg(BAD)),
+            Mark::Skipped => ("–", Style::new().fg(WARN)),
+            Mark::Pending => ("○", DIM),
         };
         crumbs.push(Span::styled(format!("{mark} {}", step.short()), style));
     }
-    let [top, mid, _] = Layout::vertical([Constraint::Length(1); 3]).areas(area);
+    let rows = area.height.min(3);
+    let top = Rect { height: 1, ..area };
     frame.render_widget(Line::from(title), top);
-    if top.width > 70 {
-        frame.render_widget(profile, top);
+    if show_profile {
+        frame.render_widget(Line::styled(profile, DIM).alignment(Alignment::Right), top);
     }
+    if rows < 2 {
+        return;
+    }
+    let mid = Rect {
+        y: area.y + 1,
+        height: 1,
+        ..area
+    };
+    let crumbs_width: usize = crumbs.iter().map(Span::width).sum();
     frame.render_widget(Line::from(crumbs), mid);
-    if let Some(s) = &w.sandbox
-        && mid.width > 90
-    {
-        frame.render_widget(
-            Line::styled(
-                format!("simulated: scenario {} ", s.scenario),
-                Style::new().fg(WARN),
-            )
-            .alignment(Alignment::Right),
-            mid,
-        );
+    if let Some(s) = &w.sandbox {
+        let label = format!("simulated: scenario {} ", s.scenario);
+        if crumbs_width + 2 + label.chars().count() <= mid.width as usize {
+            frame.render_widget(
+                Line::styled(label, Style::new().fg(WARN)).alignment(Alignment::Right),
+                mid,
+            );
+        }
     }
 }
 
 /// The sandbox's panel under every screen: the simulated phone's inbox
 /// (and, on step 2, the sandbox account's settings to type).
 pub fn sandbox_panel(frame: &mut Frame, area: Rect, w: &Wizard) {
-    let lines = sandbox_lines(w);
     let block = Block::default()
         .borders(Borders::TOP)
         .border_style(Style::new().fg(WARN))
         .title(Line::styled(" Sandbox inbox ", Style::new().fg(WARN)));
-    frame.render_widget(
-        Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
-        area,
-    );
+    let inner = block.inner(area);
+    let lines = sandbox_fit(w, inner.width, inner.height);
+    frame.render_widget(block, area);
+    frame.render_widget(Paragraph::new(lines), inner);
 }
 
-/// How many rows the sandbox panel needs at `width` (its title included).
-pub fn sandbox_panel_height(w: &Wizard, width: u16) -> u16 {
-    // (word wrapping can need a row more than the estimate)
-    2 + wrapped_rows(&sandbox_lines(w), width)
+/// The sandbox panel's lines, wrapped, in at most `rows` rows: an empty
+/// inbox's line is the first thing to go.
+fn sandbox_fit(w: &Wizard, width: u16, rows: u16) -> Vec<Line<'static>> {
+    let mut lines = sandbox_lines(w);
+    let empty = w.sandbox.as_ref().is_some_and(|s| s.inbox.is_empty());
+    if empty && rows_for(&lines, width) > rows && lines.len() > 1 {
+        lines.pop();
+    }
+    let memory = w.sandbox.as_ref().is_some_and(|s| s.memory_only.is_some());
+    if memory && rows_for(&lines, width) > rows && w.step == crate::wizard::Step::Secrets {
+        // (step 2's own first line says where the secrets go)
+        lines.retain(|l| {
+            !l.spans
+                .iter()
+                .any(|s| s.content.starts_with("No OS keyring here"))
+        });
+    }
+    let wrapped = wrap::wrap(&lines, width);
+    if w.step == crate::wizard::Step::Secrets || wrapped.len() <= rows as usize {
+        // (step 2: the account to type comes first)
+        return wrapped;
+    }
+    // Short: the newest message (the last line) is what matters, from its
+    // start (who it went to).
+    let newest = lines.last().cloned().into_iter().collect::<Vec<_>>();
+    wrap::wrap(&newest, width)
+        .into_iter()
+        .take(rows as usize)
+        .collect()
+}
+
+/// How many rows the sandbox panel needs at `width` (its title included),
+/// given at most `max`.
+pub fn sandbox_panel_height(w: &Wizard, width: u16, max: u16) -> u16 {
+    (1 + sandbox_fit(w, width, max.saturating_sub(1)).len() as u16).min(max)
 }
 
 /// What the sandbox panel says.
@@ -124,8 +169,11 @@ fn sandbox_lines(w: &Wizard) -> Vec<Line<'static>> {
             Span::raw(text.join("  ")),
         ]));
     }
-    if let Some(why) = &s.memory_only {
-        lines.push(Line::styled(why.clone(), Style::new().fg(WARN)));
+    if s.memory_only.is_some() {
+        lines.push(Line::styled(
+            "No OS keyring here: secrets are kept in memory and gone when you quit.",
+            Style::new().fg(WARN),
+        ));
     }
     match s.inbox.last() {
         Some(d) => lines.push(Line::from(vec![
@@ -142,7 +190,7 @@ fn sandbox_lines(w: &Wizard) -> Vec<Line<'static>> {
             ),
         ])),
         None => lines.push(Line::styled(
-            "No message yet: what a simulated provider accepts arrives here. Nothing leaves this machine.",
+            "Empty: what a simulated provider accepts arrives here; nothing leaves this machine.",
             DIM,
         )),
     }
@@ -162,36 +210,131 @@ pub fn notice(frame: &mut Frame, area: Rect, notice: Option<&Notice>) {
         Span::styled(format!(" {mark} "), Style::new().fg(color).bold()),
         mark_area,
     );
-    frame.render_widget(
-        Paragraph::new(n.text.clone())
-            .style(Style::new().fg(color))
-            .wrap(Wrap { trim: true }),
-        text_area,
+    let lines = wrap::wrap(
+        &[Line::styled(n.text.clone(), Style::new().fg(color))],
+        text_area.width,
     );
+    frame.render_widget(Paragraph::new(lines), text_area);
+}
+
+/// How many rows a notice needs at `width` columns.
+pub fn notice_rows(n: &Notice, width: u16) -> u16 {
+    rows_for(&[Line::raw(n.text.clone())], width.saturating_sub(3))
 }
 
 pub fn footer(frame: &mut Frame, area: Rect, bindings: &[Binding]) {
-    // The last two bindings (help and quit) are always shown; the others
-    // fill the space that is left, most useful first.
+    let (line, _) = footer_line(bindings, area.width);
+    frame.render_widget(line, area);
+}
+
+/// The footer: the keys of the table that fit, in the table's order (most
+/// important first); help and quit always. When a key does not fit, help
+/// says "more keys" (the help lists every key). Also returns the bindings
+/// shown.
+pub fn footer_line(bindings: &[Binding], width: u16) -> (Line<'static>, Vec<Binding>) {
     let (main, fixed) = bindings.split_at(bindings.len().saturating_sub(2));
-    let width = |k: &Binding| k.keys.chars().count() + k.action.chars().count() + 3;
-    let mut room = (area.width as usize).saturating_sub(1 + fixed.iter().map(width).sum::<usize>());
-    let mut spans = vec![Span::raw(" ")];
-    let push = |spans: &mut Vec<Span<'static>>, k: &Binding| {
-        spans.push(Span::styled(k.keys, Style::new().fg(ACCENT).bold()));
-        spans.push(Span::raw(format!(" {}  ", k.action)));
+    let fixed: Vec<Binding> = fixed.iter().filter(|k| k.footer).cloned().collect();
+    let cost = |k: &Binding| k.keys.chars().count() + k.action.chars().count() + 3;
+    let more = ", more keys";
+    let all: usize = main.iter().filter(|k| k.footer).map(cost).sum();
+    let base = (width as usize).saturating_sub(1 + fixed.iter().map(cost).sum::<usize>());
+    // Room for "more keys" only when something will not fit anyway.
+    let mut room = if all <= base {
+        base
+    } else {
+        base.saturating_sub(more.len())
     };
-    for k in main {
-        if width(k) > room {
-            break;
+    let mut shown: Vec<Binding> = Vec::new();
+    let mut dropped = false;
+    for k in main.iter().filter(|k| k.footer) {
+        if dropped || cost(k) > room {
+            dropped = true;
+            continue;
         }
-        room -= width(k);
-        push(&mut spans, k);
+        room -= cost(k);
+        shown.push(k.clone());
     }
-    for k in fixed {
-        push(&mut spans, k);
+    let mut spans = vec![Span::raw(" ")];
+    for k in shown.iter().chain(&fixed) {
+        spans.push(Span::styled(k.keys, Style::new().fg(ACCENT).bold()));
+        let is_help = k.action == "help" && fixed.first() == Some(k) && k.keys != "Esc";
+        let action = if is_help && dropped {
+            "help, more keys".to_string()
+        } else {
+            k.action.to_string()
+        };
+        spans.push(Span::raw(format!(" {action}  ")));
     }
-    frame.render_widget(Line::from(spans), area);
+    shown.extend(fixed);
+    (Line::from(spans), shown)
+}
+
+/// A box that shows `lines` wrapped at its width (with a hanging indent);
+/// when they do not fit, its last row says "more ↓" and how to scroll, and
+/// `scroll` says how far it is scrolled (the largest useful offset is
+/// written back for the wizard to clamp to).
+pub fn scroll_box(
+    frame: &mut Frame,
+    area: Rect,
+    block: Block<'static>,
+    lines: Vec<Line<'static>>,
+    scroll: &crate::wizard::Scroll,
+) {
+    let inner = block.inner(area);
+    if inner.height == 0 || inner.width == 0 {
+        frame.render_widget(block, area);
+        return;
+    }
+    let wrapped = wrap::wrap(&lines, inner.width);
+    let total = wrapped.len() as u16;
+    if total <= inner.height {
+        scroll.limit.set(0);
+        frame.render_widget(block, area);
+        frame.render_widget(Paragraph::new(wrapped), inner);
+        return;
+    }
+    // What is above or below is said in the bottom border, or, for a box
+    // without one, on its last row.
+    let bottom_border = inner.bottom() < area.bottom();
+    let rows = if bottom_border {
+        inner.height
+    } else {
+        inner.height.saturating_sub(1).max(1)
+    };
+    let limit = total - rows;
+    scroll.limit.set(limit);
+    let offset = scroll.offset.min(limit);
+    let below = total - offset - rows;
+    let label = if below > 0 {
+        format!(" more ↓ {below} line{} · PgDn scrolls ", plural(below))
+    } else {
+        " end · PgUp scrolls back ".to_string()
+    };
+    let label = Line::styled(label, Style::new().fg(ACCENT)).alignment(Alignment::Right);
+    let shown: Vec<Line> = wrapped
+        .into_iter()
+        .skip(offset as usize)
+        .take(rows as usize)
+        .collect();
+    if bottom_border {
+        frame.render_widget(block.title_bottom(label), area);
+        frame.render_widget(Paragraph::new(shown), inner);
+        return;
+    }
+    frame.render_widget(block, area);
+    let [text, more] =
+        Layout::vertical([Constraint::Length(rows), Constraint::Length(1)]).areas(inner);
+    frame.render_widget(Paragraph::new(shown), text);
+    frame.render_widget(label, more);
+}
+
+fn plural(n: u16) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// How many rows `lines` need at `width` columns, wrapped as [`scroll_box`] does.
+pub fn rows_for(lines: &[Line<'static>], width: u16) -> u16 {
+    wrap::wrap(lines, width).len().min(u16::MAX as usize) as u16
 }
 
 /// A rectangle of at most `w` x `h` in the middle of `area`.
@@ -213,58 +356,94 @@ pub fn wrapped_rows(lines: &[Line], width: u16) -> u16 {
     rows.min(u16::MAX as usize) as u16
 }
 
-fn popup(frame: &mut Frame, area: Rect, title: &str, text: Text<'static>, w: u16) {
-    // Height after wrapping at the popup's inner width.
-    let h = wrapped_rows(&text.lines, w.min(area.width).saturating_sub(2)).saturating_add(2);
-    let r = centered(area, w, h);
+fn popup(frame: &mut Frame, area: Rect, title: &str, lines: Vec<Line<'static>>, w: u16) {
+    let width = w.min(area.width);
+    let lines = wrap::wrap(&lines, width.saturating_sub(2));
+    let h = (lines.len() as u16).saturating_add(2);
+    let r = centered(area, width, h);
     frame.render_widget(Clear, r);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_type(BorderType::Rounded)
         .border_style(Style::new().fg(ACCENT))
         .title(Line::from(format!(" {title} ")).bold());
-    frame.render_widget(
-        Paragraph::new(text).block(block).wrap(Wrap { trim: false }),
-        r,
-    );
+    frame.render_widget(Paragraph::new(lines).block(block), r);
 }
 
 pub fn help(frame: &mut Frame, area: Rect, w: &Wizard) {
-    let mut lines = vec![Line::from(super::screens::help_text(w.step)), Line::raw("")];
-    let row = |k: &Binding| {
-        Line::from(vec![
-            Span::styled(format!("  {:<14}", k.keys), Style::new().fg(ACCENT).bold()),
-            Span::raw(k.action),
-        ])
+    let width = 76.min(area.width.saturating_sub(2));
+    let inner = width.saturating_sub(2);
+    let mut lines = vec![Line::from(super::screens::help_text(w)), Line::raw("")];
+    // Key, then what it does; a long description continues under itself.
+    let mut row = |keys: &str, action: &str| {
+        let col = 16.min(inner / 2);
+        let text = wrap::wrap(
+            &[Line::raw(action.to_string())],
+            inner.saturating_sub(col).max(1),
+        );
+        for (i, part) in text.into_iter().enumerate() {
+            let mut spans = vec![Span::styled(
+                if i == 0 {
+                    format!("  {:<w$}", keys, w = col as usize - 2)
+                } else {
+                    " ".repeat(col as usize)
+                },
+                Style::new().fg(ACCENT).bold(),
+            )];
+            spans.extend(part.spans);
+            lines.push(Line::from(spans));
+        }
     };
-    lines.extend(keys::bindings(w).iter().map(row));
+    for k in keys::screen(w) {
+        row(k.keys, k.action);
+    }
     if w.has_text_fields() {
-        lines.extend(keys::EDITING.iter().map(row));
+        for (k, a) in keys::EDITING {
+            row(k, a);
+        }
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled(
-        "  Progress is saved at every step; quit any time and run sms-mfa again to resume.",
+        "Progress is saved at every step; quit any time and run sms-mfa again to resume.",
         DIM,
     ));
-    lines.push(Line::styled("  Esc closes this help.", DIM));
-    popup(frame, area, "Help", Text::from(lines), 76);
+    let needed = rows_for(&lines, inner) + 2;
+    let h = needed.min(area.height.saturating_sub(2)).max(3);
+    let r = centered(area, width, h);
+    frame.render_widget(Clear, r);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Rounded)
+        .border_style(Style::new().fg(ACCENT))
+        .title(Line::from(" Help ").bold())
+        .title_bottom(Line::from(" Esc closes this help ").bold().left_aligned());
+    scroll_box(frame, r, block, lines, &w.help_scroll);
 }
 
-pub fn confirm_quit(frame: &mut Frame, area: Rect, _w: &Wizard) {
-    let lines = vec![
-        Line::raw("What you typed on this step has not been saved yet"),
-        Line::raw("and would be lost."),
-        Line::raw(""),
-        Line::from(vec![
-            Span::styled("y", Style::new().fg(BAD).bold()),
-            Span::raw(" quit anyway    "),
-            Span::styled("n", Style::new().fg(OK).bold()),
-            Span::raw(" / "),
-            Span::styled("Esc", Style::new().fg(OK).bold()),
-            Span::raw(" keep editing"),
-        ]),
-    ];
-    popup(frame, area, "Quit without saving?", Text::from(lines), 56);
+pub fn confirm_quit(frame: &mut Frame, area: Rect, w: &Wizard) {
+    let mut lines = vec![Line::raw(
+        "Typed but not saved yet, and lost if you quit now:",
+    )];
+    for what in w.unsaved_inputs() {
+        lines.push(Line::raw(format!("• {what}")));
+    }
+    let saved = w.saved_inputs();
+    if !saved.is_empty() {
+        lines.push(Line::styled(
+            format!("Already saved, kept: {}.", saved.join(", ")),
+            DIM,
+        ));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::from(vec![
+        Span::styled("y", Style::new().fg(BAD).bold()),
+        Span::raw(" quit anyway    "),
+        Span::styled("n", Style::new().fg(OK).bold()),
+        Span::raw(" / "),
+        Span::styled("Esc", Style::new().fg(OK).bold()),
+        Span::raw(" keep editing"),
+    ]));
+    popup(frame, area, "Quit without saving?", lines, 60);
 }
 
 /// The mark and message of a field state.
@@ -277,6 +456,33 @@ pub fn state_line(state: &FieldState) -> Line<'static> {
             Line::styled(format!("✗ {m}"), Style::new().fg(BAD))
         }
     }
+}
+
+/// The mark and message of a field state on one row of `width` columns.
+/// An example that does not fit is left out whole (never cut into another
+/// value); other text is cut with "…" (the box below shows it whole).
+pub fn state_line_fit(state: &FieldState, width: u16) -> Line<'static> {
+    let line = state_line(state);
+    let width = width as usize;
+    if line.width() <= width {
+        return line;
+    }
+    let style = line.style;
+    let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+    if let Some(at) = text.find(", e.g. ") {
+        let short = format!("{}.", &text[..at]);
+        if Span::raw(short.as_str()).width() <= width {
+            return Line::styled(short, style);
+        }
+    }
+    let mut cut = String::new();
+    for c in text.chars() {
+        if Span::raw(format!("{cut}{c}…")).width() > width {
+            break;
+        }
+        cut.push(c);
+    }
+    Line::styled(format!("{cut}…"), style)
 }
 
 /// Draw a one-line text input in `area`; returns where the cursor goes
@@ -305,8 +511,15 @@ pub fn input(
         Style::new()
     };
     let (text, text_style) = if shown.is_empty() && !placeholder.is_empty() {
+        // An example that does not fit is left out, never cut into another
+        // value (the field's message and box say what is expected).
+        let fits = placeholder.chars().count() <= width;
         (
-            placeholder.chars().take(width).collect::<String>(),
+            if fits || !placeholder.starts_with("e.g. ") {
+                placeholder.chars().take(width).collect::<String>()
+            } else {
+                String::new()
+            },
             style.patch(DIM),
         )
     } else {
@@ -324,6 +537,15 @@ pub fn input(
         let x = (field.input.visual_cursor().saturating_sub(scroll)).min(width) as u16;
         Position::new(area.x + 1 + x, area.y)
     })
+}
+
+/// The rounded, dim box of the screens' guidance.
+pub fn titled_box(title: &str) -> Block<'static> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Rounded)
+        .border_style(DIM)
+        .title(Line::from(format!(" {title} ")))
 }
 
 /// A titled, wrapped paragraph in a rounded box.

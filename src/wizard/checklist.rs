@@ -80,7 +80,16 @@ impl Wizard {
         self.doctor.finished = true;
         self.doctor.found = found;
         self.doctor.slow.clear();
-        let s = doctor::Summary::of(&self.checks());
+        let checks = self.checks();
+        // Open on the first problem: that is what the user came for.
+        if let Some(i) = checks
+            .iter()
+            .position(|c| matches!(c.status, Status::Fail | Status::Error | Status::Warning))
+            && self.checklist_cursor == 0
+        {
+            self.checklist_cursor = i;
+        }
+        let s = doctor::Summary::of(&checks);
         self.notice(
             if s.fail > 0 { Level::Warn } else { Level::Info },
             if s.problems() == 0 {
@@ -102,6 +111,26 @@ impl Wizard {
             found.push(t);
         }
         let mut checks = doctor::assemble(self.checklist, &found);
+        for c in &mut checks {
+            // Inside the wizard a step is chosen, not a command-line flag.
+            c.evidence = c.evidence.replace(
+                "pick one in step 1, or pass --provider.",
+                "choose one in step 1.",
+            );
+            for (_, name) in &self.kept {
+                c.evidence = c.evidence.replace(
+                    &format!("{name} (keyring)"),
+                    &format!("{name} (memory, this session)"),
+                );
+            }
+            if let Some(s) = &self.sandbox {
+                // The sandbox says where its values really are.
+                if s.memory_only.is_some() {
+                    c.evidence = c.evidence.replace("(keyring)", "(memory)");
+                }
+                c.evidence = c.evidence.replace("(environment)", "(sandbox)");
+            }
+        }
         if self.sandbox.is_some() {
             // A shell command would act on the real provider or tenant.
             for c in &mut checks {
@@ -207,6 +236,20 @@ impl Wizard {
         vec![]
     }
 
+    /// The selected check's automatic fix, when it has one and its result
+    /// is in (what `a` does now).
+    pub fn selected_fix(&self) -> Option<FixAction> {
+        let checks = self.checks();
+        let check = checks.get(self.checklist_cursor)?;
+        if self.doctor.running.is_some() && !self.doctor.found.iter().any(|f| f.id == check.id) {
+            return None;
+        }
+        if check.status == Status::Pass {
+            return None;
+        }
+        check.remediation.as_ref()?.action
+    }
+
     /// `a`: do what fixes the selected check.
     fn apply_fix(&mut self) -> Vec<Effect> {
         let checks = self.checks();
@@ -235,9 +278,28 @@ impl Wizard {
             return vec![];
         };
         self.checklist_return = None;
+        if self.provider().is_none() && action != FixAction::Tenant {
+            let effects = self.go(Step::Provider);
+            self.notice(
+                Level::Info,
+                "Choose a provider first: this fix needs one (its settings, its test, its Action).",
+            );
+            return effects;
+        }
         match action {
             FixAction::Secrets => self.go(Step::Secrets),
-            FixAction::TestMessage => self.go(Step::TestMessage),
+            FixAction::TestMessage => {
+                let effects = self.go(Step::TestMessage);
+                // The recipient checks are about the recipient field.
+                self.test.focus = usize::from(!matches!(
+                    check.id.as_str(),
+                    "recipient-e164" | "trial-destination" | "test-message"
+                ));
+                if check.id == "test-message" {
+                    self.test.focus = usize::from(!self.test.recipient_state().blocks());
+                }
+                effects
+            }
             FixAction::Tenant => {
                 let effects = self.go(Step::Tenant);
                 self.tenant.editing = true;

@@ -214,7 +214,10 @@ impl SettingsForm {
                         env_var(&setting.name)
                     ))
                 }
-                Required::Yes => FieldState::Missing(format!("Required: {}.", setting.help)),
+                Required::Yes => FieldState::Missing(format!(
+                    "Required: {}.",
+                    setting.help.trim_end_matches('.')
+                )),
                 Required::OneOf(group) => {
                     let members: Vec<usize> = (0..provider.settings.len())
                         .filter(|&j| {

@@ -4,15 +4,17 @@
 
 mod checklist;
 mod form;
+mod progress;
 mod step;
 mod tenant;
 
 pub use checklist::{DoctorState, Row};
 pub use form::{FieldState, SettingsForm, Stored, TextField};
+pub use progress::SecretsAt;
 pub use step::Step;
 pub use tenant::{
     ApplyView, PlanView, RateLimit, TenantAnswer, TenantCall, TenantKey, TenantReport, TenantState,
-    TenantWork,
+    TenantWork, domain_host,
 };
 pub use tui_input::InputRequest;
 
@@ -53,6 +55,9 @@ pub enum Msg {
     Tick,
     /// Ask the keyring and the environment again (Ctrl-L on the secrets step).
     Reload,
+    /// The keyring cannot be reached: keep the typed secrets in memory for
+    /// this session only (Ctrl-S on the secrets step).
+    KeepInMemory,
     /// The runtime's answer to [`Effect::LoadSettings`]: per setting name,
     /// where its value comes from; the keyring's error if it failed.
     SettingsLoaded {
@@ -150,6 +155,8 @@ pub enum Effect {
         profile_name: String,
         provider: String,
         secrets: Vec<(String, Secret)>,
+        /// Keep them in memory for this session only (no keyring).
+        memory: bool,
     },
     /// Send a test message with the profile's settings; answered by
     /// [`Msg::TestSent`].
@@ -328,9 +335,10 @@ impl TestForm {
                 FieldState::Missing("Enter the phone number that should receive the test.".into())
             }
             "" => FieldState::Empty,
-            v => match validate::e164(v) {
-                Ok(_) => FieldState::Valid,
-                Err(e) => FieldState::Invalid(e),
+            v => match validate::e164_check(v) {
+                crate::providers::Validation::Ok => FieldState::Valid,
+                crate::providers::Validation::Warn(w) => FieldState::Warning(w),
+                crate::providers::Validation::Error(e) => FieldState::Invalid(e),
             },
         }
     }
@@ -345,6 +353,33 @@ impl TestForm {
             FieldState::Valid
         }
     }
+}
+
+/// A box's scroll position: the offset the wizard keeps, and the largest
+/// useful one, which the view writes when it draws (the wizard clamps to
+/// it, so scrolling back never takes extra presses).
+#[derive(Debug, Default)]
+pub struct Scroll {
+    pub offset: u16,
+    pub limit: std::cell::Cell<u16>,
+}
+
+impl Scroll {
+    pub fn by(&mut self, n: i32) {
+        let max = i32::from(self.limit.get());
+        self.offset = (i32::from(self.offset) + n).clamp(0, max.max(0)) as u16;
+    }
+}
+
+/// How a step stands, for the step bar and the Done screen (one source).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    Current,
+    Done,
+    Failed,
+    /// Passed without being done (a failed test skipped, no tenant check).
+    Skipped,
+    Pending,
 }
 
 /// The whole state of the wizard.
@@ -387,6 +422,17 @@ pub struct Wizard {
     /// Continue from step 2 once the keyring has said what it holds (the
     /// user asked while it was being asked).
     pub submit_when_loaded: bool,
+    /// The scroll of the screen's guidance box.
+    pub scroll: Scroll,
+    /// The scroll of the help overlay.
+    pub help_scroll: Scroll,
+    /// The furthest step reached this session (what was passed).
+    pub reached: Step,
+    /// Secrets kept in memory for this session only, as (provider, name):
+    /// the keyring could not be reached.
+    pub kept: Vec<(String, String)>,
+    /// The store in flight keeps in memory.
+    keeping: bool,
     /// Set when running in the sandbox (`--sandbox`).
     pub sandbox: Option<SandboxState>,
 }
@@ -460,6 +506,11 @@ impl Wizard {
                 scroll: 0,
             },
             submit_when_loaded: false,
+            scroll: Scroll::default(),
+            help_scroll: Scroll::default(),
+            reached: step,
+            kept: Vec::new(),
+            keeping: false,
             sandbox: None,
         };
         if let Some(i) = provider_index {
@@ -472,10 +523,12 @@ impl Wizard {
     /// stored for the chosen provider (or, on the tenant step, for the
     /// tenant connection, then check the tenant).
     pub fn start(&mut self) -> Vec<Effect> {
-        if self.step == Step::Tenant {
-            // Resuming on the tenant step: its connection is what matters.
+        if self.step == Step::Tenant && self.form.is_none() {
             return self.enter_tenant();
         }
+        // Resuming on the tenant step: what the provider's settings are
+        // first (the step bar and Done say whether they are complete), then
+        // the connection (see `settings_loaded`).
         let mut effects: Vec<Effect> = self.load().into_iter().collect();
         if self.step == Step::Checklist {
             // Resuming on the checklist: check at once.
@@ -532,9 +585,65 @@ impl Wizard {
 
     /// Typed input that quitting now would lose.
     pub fn unsaved_input(&self) -> bool {
-        self.form.as_ref().is_some_and(SettingsForm::unsaved)
+        !self.kept.is_empty()
+            || self.form.as_ref().is_some_and(SettingsForm::unsaved)
             || self.test.recipient.unsaved()
             || self.tenant.form.as_ref().is_some_and(SettingsForm::unsaved)
+    }
+
+    /// What quitting now would lose, by field: "Auth token (step 2)".
+    pub fn unsaved_inputs(&self) -> Vec<String> {
+        let mut v = Vec::new();
+        let mut form = |group: Option<&Provider>, f: Option<&SettingsForm>, step: usize| {
+            if let (Some(g), Some(f)) = (group, f) {
+                for (s, field) in g.settings.iter().zip(&f.fields) {
+                    if field.unsaved() {
+                        v.push(format!("{} (step {step})", s.label));
+                    }
+                }
+            }
+        };
+        form(self.provider(), self.form.as_ref(), 2);
+        form(self.catalog.tenant.as_ref(), self.tenant.form.as_ref(), 4);
+        if self.test.recipient.unsaved() {
+            v.push("Recipient (step 3)".to_string());
+        }
+        for (p, name) in &self.kept {
+            let label = self
+                .catalog
+                .get(p)
+                .and_then(|p| p.setting(name))
+                .map_or(name.as_str(), |s| s.label.as_str());
+            v.push(format!("{label} (kept in memory only, step 2)"));
+        }
+        v
+    }
+
+    /// Whether the secret `name` of `provider` is kept in memory only.
+    pub fn is_kept(&self, provider: &str, name: &str) -> bool {
+        self.kept.iter().any(|(p, n)| p == provider && n == name)
+    }
+
+    /// What is already saved (and stays) among the forms' fields.
+    pub fn saved_inputs(&self) -> Vec<String> {
+        let mut v = Vec::new();
+        let mut form = |group: Option<&Provider>, f: Option<&SettingsForm>| {
+            if let (Some(g), Some(f)) = (group, f) {
+                for (i, (s, field)) in g.settings.iter().zip(&f.fields).enumerate() {
+                    let kept = self.is_kept(&f.provider, &s.name);
+                    if (!field.unsaved() && field.saved.is_some())
+                        || (field.value().is_empty()
+                            && f.stored[i].source == Source::Keyring
+                            && !kept)
+                    {
+                        v.push(s.label.clone());
+                    }
+                }
+            }
+        };
+        form(self.provider(), self.form.as_ref());
+        form(self.catalog.tenant.as_ref(), self.tenant.form.as_ref());
+        v
     }
 
     /// Whether the settings of the chosen provider are complete and valid.
@@ -568,6 +677,7 @@ impl Wizard {
             step
         };
         self.step = step;
+        self.reached = self.reached.max(step);
         self.checklist_return = None;
         self.notice = None;
         self.submit_when_loaded = false;
@@ -727,8 +837,13 @@ impl Wizard {
                 };
             }
             Some(Overlay::Help) => {
-                if matches!(msg, Msg::Back | Msg::Help | Msg::Enter | Msg::Quit) {
-                    self.overlay = None;
+                match msg {
+                    Msg::Up => self.help_scroll.by(-1),
+                    Msg::Down => self.help_scroll.by(1),
+                    Msg::Scroll(n) => self.help_scroll.by(n),
+                    // (q and Ctrl-C close the help too: a second press quits)
+                    Msg::Back | Msg::Help | Msg::Enter | Msg::Quit => self.overlay = None,
+                    _ => {}
                 }
                 return vec![];
             }
@@ -744,9 +859,31 @@ impl Wizard {
             }
             None => {}
         }
+        if matches!(
+            msg,
+            Msg::Up
+                | Msg::Down
+                | Msg::NextField
+                | Msg::PrevField
+                | Msg::Enter
+                | Msg::Next
+                | Msg::Back
+                | Msg::OpenChecklist
+                | Msg::Fix
+                | Msg::Tenant(_)
+                | Msg::Reload
+        ) {
+            // The guidance box shows what the new selection is about.
+            self.scroll.offset = 0;
+        }
         match msg {
             Msg::Help => {
                 self.overlay = Some(Overlay::Help);
+                self.help_scroll.offset = 0;
+                vec![]
+            }
+            Msg::Scroll(n) => {
+                self.scroll.by(n);
                 vec![]
             }
             Msg::Quit => {
@@ -856,6 +993,7 @@ impl Wizard {
             );
         } else {
             self.overlay = Some(Overlay::Code);
+            self.notice = None;
             self.code_view.scroll = 0;
             // Once the tenant was checked, show the code for its trigger.
             if let Some(g) = self.tenant.generation() {
@@ -964,12 +1102,27 @@ impl Wizard {
             Err(e) => {
                 let text = match &e {
                     CallError::Setup(_) => {
-                        "Not sent: the settings are incomplete (below). Esc goes back to step 2."
+                        "Not sent: the settings are incomplete (see the preview). Esc goes back to step 2."
                             .to_string()
+                    }
+                    CallError::Failed(f)
+                        if f.class == crate::providers::outcome::ErrorClass::Network =>
+                    {
+                        format!(
+                            "No answer from {name} in time: the message may still arrive. Wait a minute before sending again."
+                        )
                     }
                     CallError::Failed(f) => format!("Not sent: {}.", f.class.title()),
                 };
-                self.notice(Level::Error, text);
+                let level = match &e {
+                    CallError::Failed(f)
+                        if f.class == crate::providers::outcome::ErrorClass::Network =>
+                    {
+                        Level::Warn
+                    }
+                    _ => Level::Error,
+                };
+                self.notice(level, text);
                 self.test.result = Some(SendResult::Failed(e));
                 vec![]
             }
@@ -1101,7 +1254,7 @@ impl Wizard {
             self.notice(
                 Level::Error,
                 format!(
-                    "Could not read the keyring ({}): what to do is below.",
+                    "Could not read the keyring ({}): what to do is in the box above.",
                     e.kind()
                 ),
             );
@@ -1118,6 +1271,10 @@ impl Wizard {
         if std::mem::take(&mut self.submit_when_loaded) && !failed && self.step == Step::Secrets {
             // Ctrl-N came while the keyring was asked: carry it out now.
             return self.submit_secrets();
+        }
+        if self.step == Step::Tenant && self.tenant.form.is_none() {
+            // Resumed on the tenant step: now its connection.
+            return self.enter_tenant();
         }
         vec![]
     }
@@ -1138,13 +1295,14 @@ impl Wizard {
         };
         self.busy = None;
         if let Err(e) = result {
+            self.keeping = false;
             self.keyring_error = Some(e.clone());
             self.notice(
                 Level::Error,
                 match e {
-                    StoreError::Timeout(_) => "The keyring did not confirm in time: the secrets may or may not be stored. Your input is still here; what to do is below.".to_string(),
+                    StoreError::Timeout(_) => "The keyring did not confirm in time: the secrets may or may not be stored. Your input is still here; what to do is in the box above.".to_string(),
                     _ => format!(
-                        "Not stored (keyring {}): your input is still here. What to do is below.",
+                        "Not stored (keyring {}): your input is still here. What to do is in the box above.",
                         e.kind()
                     ),
                 },
@@ -1154,18 +1312,33 @@ impl Wizard {
         self.keyring_error = None;
         if tenant {
             let effects = self.tenant_stored(&names);
-            self.notice(
-                Level::Info,
+            let text = if self
+                .sandbox
+                .as_ref()
+                .is_some_and(|s| s.memory_only.is_some())
+            {
+                "Stored the client secret in memory for this session (no keyring); checking the tenant…".to_string()
+            } else {
                 format!(
-                    "Stored the client secret in {} (service {}, user {}/auth0/NAME); checking the tenant…",
-                    self.secret_home(),
+                    "Stored the client secret in the OS keyring (service {}, user {}/auth0/NAME); checking the tenant…",
                     self.keyring_service(),
                     self.profile_name
-                ),
-            );
+                )
+            };
+            self.notice(Level::Info, text);
             return effects;
         }
-        let (Some(provider), Some(form)) = (self.provider(), self.form.as_mut()) else {
+        let Some(provider) = self.provider() else {
+            return vec![];
+        };
+        let keeping = std::mem::take(&mut self.keeping);
+        let id = provider.id.clone();
+        self.kept.retain(|(p, n)| !(p == &id && names.contains(n)));
+        if keeping {
+            self.kept
+                .extend(names.iter().map(|n| (id.clone(), n.clone())));
+        }
+        let Some(form) = self.form.as_mut() else {
             return vec![];
         };
         let mut shadowed = Vec::new();
@@ -1185,14 +1358,31 @@ impl Wizard {
         let mut effects = self.go(Step::TestMessage);
         effects.extend(self.check_credentials());
         let n = names.len();
-        let mut text = format!(
-            "Stored {n} secret{} in {} (service {}, user {}/{}/NAME).",
-            if n == 1 { "" } else { "s" },
-            self.secret_home(),
-            self.keyring_service(),
-            self.profile_name,
-            provider.id
-        );
+        let mut text = if keeping {
+            format!(
+                "Kept {n} secret{} in memory for this session only: nothing was written, and {} gone when you quit. The test, the checklist and the tenant fix use {}.",
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "it is" } else { "they are" },
+                if n == 1 { "it" } else { "them" }
+            )
+        } else if self
+            .sandbox
+            .as_ref()
+            .is_some_and(|s| s.memory_only.is_some())
+        {
+            format!(
+                "Stored {n} secret{} in memory for this session (no keyring): gone when you quit.",
+                if n == 1 { "" } else { "s" }
+            )
+        } else {
+            format!(
+                "Stored {n} secret{} in the OS keyring (service {}, user {}/{}/NAME).",
+                if n == 1 { "" } else { "s" },
+                self.keyring_service(),
+                self.profile_name,
+                provider.id
+            )
+        };
         if !shadowed.is_empty() {
             text.push_str(&format!(
                 " The environment still wins: {} is set.",
@@ -1285,9 +1475,15 @@ impl Wizard {
             ) => {}
             Msg::Up | Msg::PrevField => form.focus_prev(),
             Msg::Down | Msg::NextField => form.focus_next(),
-            Msg::Edit(req) => form.fields[form.focus].edit(req),
+            Msg::Edit(req) => {
+                form.fields[form.focus].edit(req);
+                self.refresh_attention();
+            }
             Msg::ToggleReveal if form.fields[form.focus].secret => form.reveal = !form.reveal,
             Msg::Reload if self.busy.is_none() => return self.load().into_iter().collect(),
+            Msg::KeepInMemory if self.keyring_error.is_some() => {
+                return self.submit_secrets_to(true);
+            }
             Msg::Enter => {
                 if form.focus + 1 < form.fields.len() {
                     form.focus_next();
@@ -1300,7 +1496,36 @@ impl Wizard {
         vec![]
     }
 
+    /// The "N fields need attention" notice follows the fields as they are
+    /// fixed, and goes once none needs attention.
+    fn refresh_attention(&mut self) {
+        let stale = self.notice.as_ref().is_some_and(|n| {
+            n.level == Level::Error && n.text.contains("attention before you can continue")
+        });
+        if !stale {
+            return;
+        }
+        let n = match (self.provider(), self.form.as_ref()) {
+            (Some(p), Some(f)) => f.blocking(p).len(),
+            _ => 0,
+        };
+        if n == 0 {
+            self.notice(
+                Level::Info,
+                "Every field is fine now: Ctrl-N (or Enter on the last field) saves and continues.",
+            );
+        } else {
+            self.notice(Level::Error, attention(n));
+        }
+    }
+
     fn submit_secrets(&mut self) -> Vec<Effect> {
+        self.submit_secrets_to(false)
+    }
+
+    /// Save the form: secrets to the keyring, or (`memory`) kept in memory
+    /// for this session.
+    fn submit_secrets_to(&mut self, memory: bool) -> Vec<Effect> {
         if matches!(
             self.busy,
             Some(Busy {
@@ -1328,13 +1553,7 @@ impl Wizard {
             form.show_missing = true;
             form.focus = first;
             form.reveal = false;
-            let n = blocking.len();
-            let text = format!(
-                "{n} field{} need{} attention before you can continue.",
-                if n == 1 { "" } else { "s" },
-                if n == 1 { "s" } else { "" }
-            );
-            self.notice(Level::Error, text);
+            self.notice(Level::Error, attention(blocking.len()));
             return vec![];
         }
         let (saved, secrets) = form.take_submitted(provider);
@@ -1355,6 +1574,7 @@ impl Wizard {
             ticks: 0,
         });
         self.notice = None;
+        self.keeping = memory;
         vec![
             self.save(),
             Effect::StoreSecrets {
@@ -1362,6 +1582,7 @@ impl Wizard {
                 profile_name: self.profile_name.clone(),
                 provider: provider.id.clone(),
                 secrets,
+                memory,
             },
         ]
     }
@@ -1448,6 +1669,15 @@ impl Wizard {
         effects.extend(self.go(Step::Tenant));
         effects
     }
+}
+
+/// "2 fields need attention before you can continue."
+fn attention(n: usize) -> String {
+    format!(
+        "{n} field{} need{} attention before you can continue.",
+        if n == 1 { "" } else { "s" },
+        if n == 1 { "s" } else { "" }
+    )
 }
 
 /// Move a list cursor up or down, wrapping at both ends.

@@ -115,6 +115,17 @@ impl TenantState {
 }
 
 impl Wizard {
+    /// Whether the keyring is being asked about the tenant connection.
+    pub fn loading_tenant(&self) -> bool {
+        matches!(
+            self.busy,
+            Some(Busy {
+                task: Task::LoadingTenant,
+                ..
+            })
+        )
+    }
+
     /// Whether the tenant connection has everything it needs.
     pub fn connection_complete(&self) -> bool {
         match (self.catalog.tenant.as_ref(), self.tenant.form.as_ref()) {
@@ -275,6 +286,7 @@ impl Wizard {
                 profile_name: self.profile_name.clone(),
                 provider: group.id.clone(),
                 secrets,
+                memory: false,
             },
         ]
     }
@@ -328,6 +340,31 @@ impl Wizard {
             }
             return vec![];
         }
+        if self.loading_tenant() && !self.tenant.editing {
+            // The connection is being read: the key waits for it.
+            let work = match msg {
+                Msg::Reload | Msg::Tenant(TenantKey::Check) => Some(TenantWork::Check),
+                Msg::Tenant(TenantKey::Plan) if self.provider().is_some() => Some(TenantWork::Plan),
+                Msg::Tenant(TenantKey::Try)
+                    if self.tenant.generation() == Some(Generation::UnifiedPhone)
+                        && !self.test.recipient_state().blocks()
+                        && !self.test.recipient.value().is_empty() =>
+                {
+                    Some(TenantWork::Try {
+                        to: self.test.recipient.value().to_string(),
+                    })
+                }
+                _ => None,
+            };
+            if let Some(work) = work {
+                self.tenant.then = Some(work);
+                self.notice(
+                    Level::Info,
+                    "Reading the connection from the keyring first; continuing by itself…",
+                );
+                return vec![];
+            }
+        }
         if self.tenant.editing {
             let Some(form) = self.tenant.form.as_mut() else {
                 return vec![];
@@ -335,7 +372,21 @@ impl Wizard {
             match msg {
                 Msg::Up | Msg::PrevField => form.focus_prev(),
                 Msg::Down | Msg::NextField => form.focus_next(),
-                Msg::Edit(req) => form.fields[form.focus].edit(req),
+                Msg::Edit(req) => {
+                    let field = &mut form.fields[form.focus];
+                    field.edit(req);
+                    let is_domain = self
+                        .catalog
+                        .tenant
+                        .as_ref()
+                        .and_then(|g| g.settings.get(form.focus))
+                        .is_some_and(|s| s.name == "AUTH0_DOMAIN");
+                    if is_domain && let Some(host) = domain_host(field.value()) {
+                        // A pasted URL: the host is what is meant.
+                        field.input = tui_input::Input::new(host.clone());
+                        self.notice(Level::Info, format!("Kept the domain {host} from the URL."));
+                    }
+                }
                 Msg::ToggleReveal if form.fields[form.focus].secret => form.reveal = !form.reveal,
                 Msg::Reload => return self.enter_tenant(),
                 Msg::Enter if form.focus + 1 < form.fields.len() => form.focus_next(),
@@ -540,4 +591,22 @@ impl Wizard {
             });
         }
     }
+}
+
+/// The tenant domain in a pasted URL (`https://acme.eu.auth0.com/`), or
+/// with a trailing slash: the host, once it is a whole *.auth0.com name.
+pub fn domain_host(value: &str) -> Option<String> {
+    let v = value.trim();
+    let lower = v.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"))
+        .unwrap_or(&lower);
+    let host = rest.trim_end_matches('/');
+    let whole = host.ends_with(".auth0.com")
+        && host.len() > ".auth0.com".len()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+    (whole && host != v).then(|| host.to_string())
 }

@@ -9,8 +9,8 @@ use crate::wizard::{Row, Wizard};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
-use ratatui::text::{Line, Span, Text};
-use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Wrap};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Paragraph};
 
 pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
     let rows = w.checklist_rows();
@@ -47,7 +47,9 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
             Layout::horizontal([Constraint::Length(width), Constraint::Min(0)]).areas(rest);
         (l, d)
     } else {
-        let height = (lines.len() as u16).min(rest.height.saturating_sub(5).max(rest.height / 2));
+        // Half for the list (it scrolls to the selection), half for what
+        // the selected check says.
+        let height = (lines.len() as u16).min(rest.height / 2);
         let [l, d] = Layout::vertical([Constraint::Length(height), Constraint::Min(0)]).areas(rest);
         (l, d)
     };
@@ -63,7 +65,8 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
         return;
     }
     let row = &rows[cursor];
-    frame.render_widget(details_pane(w, row, wide), details);
+    let (block, lines) = details_pane(w, row, wide);
+    widgets::scroll_box(frame, details, block, lines, &w.scroll);
 }
 
 fn summary_lines(w: &Wizard, rows: &[Row]) -> Vec<Line<'static>> {
@@ -162,7 +165,7 @@ fn row_line(w: &Wizard, row: &Row, selected: bool) -> Line<'static> {
     Line::from(vec![pointer, Span::styled(format!("{m} "), style), title])
 }
 
-fn details_pane(w: &Wizard, row: &Row, wide: bool) -> Paragraph<'static> {
+fn details_pane(w: &Wizard, row: &Row, wide: bool) -> (Block<'static>, Vec<Line<'static>>) {
     let c = &row.check;
     let item = w.checklist.get(&c.id);
     let (m, style) = mark(c.status);
@@ -232,9 +235,7 @@ fn details_pane(w: &Wizard, row: &Row, wide: bool) -> Paragraph<'static> {
         .border_type(BorderType::Plain)
         .border_style(DIM)
         .title(Line::from(format!(" {} · {} ", c.category.label(), c.id)).style(DIM));
-    Paragraph::new(Text::from(lines))
-        .block(block)
-        .wrap(Wrap { trim: false })
+    (block, lines)
 }
 
 fn guide_name(seed: &str) -> &'static str {

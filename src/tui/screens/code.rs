@@ -8,7 +8,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Style, Stylize};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 
 pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
     let r = Rect {
@@ -35,14 +35,24 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
             Span::raw(secrets.join(", ")),
         ]),
     ];
-    let about_height = widgets::wrapped_rows(&about_lines, inner.width) + 1;
-    let [about, code_area, keys] = Layout::vertical([
+    let about_height = widgets::rows_for(&about_lines, inner.width) + 1;
+    // What `w` did (or any notice) shows here, over the step's own line.
+    let notice_rows = w
+        .notice
+        .as_ref()
+        .map_or(0, |n| widgets::notice_rows(n, inner.width).min(3));
+    let [about, code_area, notice, keys] = Layout::vertical([
         Constraint::Length(about_height),
         Constraint::Min(1),
+        Constraint::Length(notice_rows),
         Constraint::Length(1),
     ])
     .areas(inner);
-    frame.render_widget(Paragraph::new(about_lines).wrap(Wrap { trim: true }), about);
+    widgets::notice(frame, notice, w.notice.as_ref());
+    frame.render_widget(
+        Paragraph::new(crate::tui::wrap::wrap(&about_lines, about.width)),
+        about,
+    );
     match w.code() {
         Some(Ok(code)) => {
             let total = code.lines().count();
@@ -57,7 +67,7 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
             frame.render_widget(
                 Line::styled(
                     format!(
-                        "{}-{shown_to}/{total} · ↑↓ PgUp PgDn · Tab other trigger · w write to file · Esc close",
+                        "{}-{shown_to}/{total} · ↑↓ PgUp PgDn · Tab other trigger · w write file · Esc close",
                         w.code_view.scroll as usize + 1
                     ),
                     DIM,

@@ -8,10 +8,29 @@ pub mod secrets;
 pub mod tenant;
 pub mod test_message;
 
-use crate::wizard::Step;
+use crate::wizard::{Step, Wizard};
 
 /// What a step is for, shown at the top of its help overlay.
-pub fn help_text(step: Step) -> &'static str {
+pub fn help_text(w: &Wizard) -> String {
+    if w.step == Step::Secrets {
+        return format!(
+            "Enter the provider's credentials. Each field is checked as you type; secret fields are masked (Ctrl-R shows the focused one while you type). On Enter at the last field (or Ctrl-N), secrets are stored in {} and the rest in the profile file. A stored secret is never shown again: leave the field empty to keep it, or type a new one. SMS_MFA_<NAME> in the environment wins over both. Ctrl-L asks the keyring again.",
+            match &w.sandbox {
+                Some(s) if s.memory_only.is_some() => {
+                    "memory for this session (the sandbox found no keyring)".to_string()
+                }
+                _ => format!(
+                    "the OS keyring (service {}, user {}/PROVIDER/NAME)",
+                    w.keyring_service(),
+                    w.profile_name
+                ),
+            }
+        );
+    }
+    static_help(w.step).to_string()
+}
+
+fn static_help(step: Step) -> &'static str {
     match step {
         Step::Provider => {
             "Choose the service that will deliver the MFA codes. Your choice decides which credentials the next step asks for and which code is generated for the tenant."

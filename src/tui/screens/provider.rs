@@ -5,7 +5,7 @@ use crate::wizard::Wizard;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
-use ratatui::text::{Line, Span, Text};
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
@@ -46,41 +46,67 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
     frame.render_widget(Paragraph::new(lines), list);
     if details.height >= 4 {
         let p = &w.catalog.providers[w.provider_cursor];
+        // What is needed: required settings, a one-of group as
+        // "X or Y"; optional ones apart.
+        use crate::providers::Required;
+        let mut needs: Vec<String> = Vec::new();
+        let mut optional: Vec<String> = Vec::new();
+        let mut groups: Vec<&str> = Vec::new();
+        for s in &p.settings {
+            match &s.required {
+                Required::Yes => needs.push(s.label.clone()),
+                Required::No => optional.push(s.label.trim_end_matches(" (optional)").to_string()),
+                Required::OneOf(g) if !groups.contains(&g.as_str()) => {
+                    groups.push(g);
+                    let members: Vec<String> = p
+                        .settings
+                        .iter()
+                        .filter(|m| m.required == Required::OneOf(g.clone()))
+                        .map(|m| format!("a {}", m.label))
+                        .collect();
+                    needs.push(members.join(" or "));
+                }
+                Required::OneOf(_) => {}
+            }
+        }
         let secrets: Vec<&str> = p
             .settings
             .iter()
             .filter(|s| s.secret)
-            .map(|s| s.name.as_str())
+            .map(|s| s.label.as_str())
             .collect();
-        let others: Vec<&str> = p
-            .settings
-            .iter()
-            .filter(|s| !s.secret)
-            .map(|s| s.name.as_str())
-            .collect();
-        let text = Text::from(vec![
+        let mut lines = vec![
             Line::from(vec![
                 Span::styled("Needs: ", Style::new().bold()),
-                Span::raw(others.join(", ")),
+                Span::raw(needs.join(", ")),
             ]),
             Line::from(vec![
                 Span::styled("Secret: ", Style::new().bold()),
                 Span::raw(secrets.join(", ")),
             ]),
-            Line::from(vec![
-                Span::styled("Console: ", Style::new().bold()),
-                Span::raw(p.console.clone()),
-            ]),
-        ]);
-        let h = details.height.min(5);
-        widgets::panel(
+        ];
+        if !optional.is_empty() {
+            lines.push(Line::from(vec![
+                Span::styled("Optional: ", Style::new().bold()),
+                Span::raw(optional.join(", ")),
+            ]));
+        }
+        lines.push(Line::from(vec![
+            Span::styled("Console: ", Style::new().bold()),
+            Span::raw(p.console.clone()),
+        ]));
+        let h = details
+            .height
+            .min(widgets::rows_for(&lines, details.width.saturating_sub(2)) + 2);
+        widgets::scroll_box(
             frame,
             Rect {
                 height: h,
                 ..details
             },
-            &p.name,
-            text,
+            widgets::titled_box(&p.name),
+            lines,
+            &w.scroll,
         );
     }
 }

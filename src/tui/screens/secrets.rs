@@ -1,12 +1,12 @@
 //! Step 2: the provider's settings and secrets.
 
 use crate::tui::fields;
-use crate::tui::widgets::{self, BAD, DIM, OK};
-use crate::wizard::{Busy, Task, Wizard};
+use crate::tui::widgets::{self, ACCENT, BAD, DIM, OK};
+use crate::wizard::{Busy, FieldState, Task, Wizard};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
-use ratatui::text::{Line, Span, Text};
+use ratatui::text::{Line, Span};
 
 use fields::FIELD_HEIGHT;
 
@@ -15,10 +15,16 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
         frame.render_widget(Line::raw("Choose a provider first (Esc)."), area);
         return;
     };
+    // The fields scroll (the focused one in view) before the guidance
+    // box gets less room than its text needs (up to 8 rows).
+    let (title, lines) = guidance(w, provider, form);
+    let wanted = (widgets::rows_for(&lines, area.width.saturating_sub(2)) + 2).min(8);
     let n = form.fields.len() as u16;
+    let room = area.height.saturating_sub(1 + wanted) / FIELD_HEIGHT;
+    let fields_h = n.min(room.max(1)) * FIELD_HEIGHT;
     let [intro, fields, help] = Layout::vertical([
         Constraint::Length(1),
-        Constraint::Length(n * FIELD_HEIGHT),
+        Constraint::Length(fields_h),
         Constraint::Min(0),
     ])
     .areas(area);
@@ -43,10 +49,15 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
         ),
         _ => {
             let mut spans = vec![
-                Span::raw("Credentials for "),
+                // (less chrome when narrow)
+                Span::raw(if area.width >= 78 {
+                    "Credentials for "
+                } else {
+                    ""
+                }),
                 Span::styled(provider.name.clone(), Style::new().bold()),
             ];
-            spans.extend(credential_status(w));
+            spans.extend(credential_status(w, area.width >= 78));
             Line::from(spans)
         }
     };
@@ -58,56 +69,109 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
             ..
         })
     );
-    fields::draw(
+    fields::draw(frame, fields, provider, form, loading, w);
+    if help.height < 3 {
+        return;
+    }
+    let h = help
+        .height
+        .min(widgets::rows_for(&lines, help.width.saturating_sub(2)) + 2);
+    widgets::scroll_box(
         frame,
-        fields,
-        provider,
-        form,
-        loading,
-        w.secret_home_short(),
+        Rect { height: h, ..help },
+        widgets::titled_box(&title),
+        lines,
+        &w.scroll,
     );
-    if let Some(e) = &w.keyring_error
-        && help.height >= 3
-    {
-        // When the keyring fails, what to do about it matters more than
-        // where to find a value.
-        widgets::panel(
-            frame,
-            Rect {
-                height: help.height.min(8),
-                ..help
-            },
-            e.title(),
-            Text::from(vec![
-                Line::raw(e.remedy()),
-                Line::styled("Ctrl-L checks again.", DIM),
-            ]),
-        );
-    } else if help.height >= 3 {
-        let setting = &provider.settings[form.focus];
-        let mut lines = vec![Line::raw(setting.help.clone())];
-        if setting.secret {
-            lines.push(Line::styled(
-                if form.reveal {
-                    "Shown while you type; Ctrl-R hides it."
-                } else {
-                    "Masked; Ctrl-R shows it while you type."
-                },
-                DIM,
-            ));
+}
+
+/// The guidance box: what to do about the keyring when it fails, else
+/// where to find the focused value (and what is wrong with it).
+fn guidance(
+    w: &Wizard,
+    provider: &crate::providers::Provider,
+    form: &crate::wizard::SettingsForm,
+) -> (String, Vec<Line<'static>>) {
+    match &w.keyring_error {
+        Some(e) => (e.title().to_string(), keyring_advice(w, e)),
+        None => {
+            let setting = &provider.settings[form.focus];
+            let mut lines = Vec::new();
+            let state = form.state(provider, form.focus);
+            if !matches!(state, FieldState::Valid | FieldState::Empty)
+                && !matches!(state, FieldState::Missing(_))
+            {
+                lines.push(widgets::state_line(&state));
+            }
+            lines.push(Line::raw(setting.help.clone()));
+            if setting.secret {
+                lines.push(Line::styled(
+                    if form.reveal {
+                        "Shown while you type; Ctrl-R hides it."
+                    } else {
+                        "Masked; Ctrl-R shows it while you type."
+                    },
+                    DIM,
+                ));
+            }
+            (format!("Where to find {}", setting.label), lines)
         }
-        let h = help.height.min(6);
-        widgets::panel(
-            frame,
-            Rect { height: h, ..help },
-            &format!("Where to find {}", setting.label),
-            Text::from(lines),
-        );
     }
 }
 
+/// What to do when the keyring fails, from where the user is: what works
+/// now, and the exact commands for a fresh start.
+fn keyring_advice(w: &Wizard, e: &crate::secrets::StoreError) -> Vec<Line<'static>> {
+    use crate::secrets::StoreError;
+    let cmd = |t: &str| Line::styled(format!("  {t}"), Style::new().fg(ACCENT));
+    let mut lines = Vec::new();
+    match e {
+        StoreError::Unavailable { .. } if w.sandbox.is_none() => {
+            lines.push(Line::from(vec![
+                Span::styled("Now: ", Style::new().bold()),
+                Span::raw(
+                    "Ctrl-S keeps what you type here in memory for this session only (nothing is written; gone when you quit), so the test, the checklist and the tenant fix work now.",
+                ),
+            ]));
+            lines.push(Line::from(vec![
+                Span::styled("For good: ", Style::new().bold()),
+                Span::raw(
+                "no Secret Service answers this process, and one started now in another shell would not reach it. Quit (Ctrl-C: the secrets typed here are lost, the rest is saved), then in this shell run:",
+                ),
+            ]));
+            lines.push(cmd("eval \"$(dbus-launch --sh-syntax)\""));
+            lines.push(cmd("gnome-keyring-daemon --unlock --components=secrets"));
+            lines.push(cmd("sms-mfa"));
+            lines.push(Line::raw(
+                "(the daemon reads the keyring password from standard input; Ctrl-D ends it). The wizard resumes at this step. Or set SMS_MFA_<NAME> in the environment before starting sms-mfa.",
+            ));
+        }
+        StoreError::Locked { .. } => {
+            if w.sandbox.is_none() {
+                lines.push(Line::raw(
+                    "Ctrl-S keeps what you type here in memory for this session only (gone when you quit). Or:",
+                ));
+            }
+            lines.push(Line::raw(
+                "Unlock the login keyring (Seahorse, or in another terminal of this session:",
+            ));
+            lines.push(cmd(
+                "gnome-keyring-daemon --replace --unlock --components=secrets",
+            ));
+            lines.push(Line::raw(
+                "with the password on standard input), then Ctrl-L here checks again; what you typed stays.",
+            ));
+        }
+        _ => {
+            lines.push(Line::raw(e.remedy()));
+            lines.push(Line::styled("Ctrl-L checks the keyring again.", DIM));
+        }
+    }
+    lines
+}
+
 /// What the provider said about the saved credentials, after the name.
-fn credential_status(w: &Wizard) -> Vec<Span<'static>> {
+fn credential_status(w: &Wizard, wide: bool) -> Vec<Span<'static>> {
     use crate::wizard::CallError;
     let checked = w
         .credentials
@@ -133,8 +197,19 @@ fn credential_status(w: &Wizard) -> Vec<Span<'static>> {
             ),
             Style::new().fg(BAD),
         )],
+        _ if w.keyring_error.is_some() => vec![Span::styled(
+            "  · the keyring cannot be reached",
+            Style::new().fg(BAD),
+        )],
         _ => vec![Span::styled(
-            format!("  · secrets go to {}", w.secret_home()),
+            format!(
+                "  · secrets go to {}",
+                if wide {
+                    w.secret_home()
+                } else {
+                    w.secret_home_short()
+                }
+            ),
             DIM,
         )],
     }

@@ -3,13 +3,13 @@
 
 use crate::auth0::inspect::{Generation, Status};
 use crate::auth0::{inspect, plan as fix};
-use crate::tui::fields;
 use crate::tui::widgets::{self, ACCENT, BAD, DIM, OK, WARN};
+use crate::tui::{fields, wrap};
 use crate::wizard::{Busy, Task, TenantWork, Wizard};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
-use ratatui::text::{Line, Span, Text};
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 const GRANT: &str = "Grant scopes in Dashboard > Applications > APIs > Auth0 Management API > Machine to Machine Applications (https://manage.auth0.com/#/apis).";
@@ -87,30 +87,81 @@ fn connection(frame: &mut Frame, area: Rect, w: &Wizard) {
             ..
         })
     );
-    fields::draw(frame, list, group, form, loading, w.secret_home_short());
+    fields::draw(frame, list, group, form, loading, w);
     if help.height >= 3 {
         let setting = &group.settings[form.focus];
-        let lines = vec![
-            Line::raw(setting.help.clone()),
-            Line::from(vec![
-                Span::styled("Check needs: ", Style::new().bold()),
-                Span::raw(inspect::SCOPES.join(" ")),
-            ]),
-            Line::from(vec![
-                Span::styled("Fix needs:   ", Style::new().bold()),
-                Span::raw(fix::WRITE_SCOPES.join(" ")),
-            ]),
-            Line::styled(GRANT, DIM),
-        ];
-        widgets::panel(
+        let mut lines = Vec::new();
+        let state = form.state(group, form.focus);
+        if !matches!(
+            state,
+            crate::wizard::FieldState::Valid | crate::wizard::FieldState::Empty
+        ) && !matches!(state, crate::wizard::FieldState::Missing(_))
+        {
+            lines.push(widgets::state_line(&state));
+        }
+        lines.push(Line::raw(setting.help.clone()));
+        let (read, write) = scopes(w.tenant.generation());
+        lines.push(Line::from(vec![
+            Span::styled("Check needs: ", Style::new().bold()),
+            Span::raw(read),
+        ]));
+        lines.push(Line::from(vec![
+            Span::styled("Fix needs: ", Style::new().bold()),
+            Span::raw(write),
+        ]));
+        lines.push(Line::styled(GRANT, DIM));
+        let h = help
+            .height
+            .min(widgets::rows_for(&lines, help.width.saturating_sub(2)) + 2);
+        widgets::scroll_box(
             frame,
-            Rect {
-                height: help.height.min(9),
-                ..help
-            },
-            &format!("Where to find {}", setting.label),
-            Text::from(lines),
+            Rect { height: h, ..help },
+            widgets::titled_box(&format!("Where to find {}", setting.label)),
+            lines,
+            &w.scroll,
         );
+    }
+}
+
+/// The scopes to grant, for the tenant's generation when it is known:
+/// Unified Phone Experience tenants have no hooks.
+fn scopes(g: Option<Generation>) -> (String, String) {
+    let hooks = |s: &&str| s.ends_with(":hooks");
+    match g {
+        Some(Generation::UnifiedPhone) => (
+            inspect::SCOPES
+                .iter()
+                .filter(|s| !hooks(s))
+                .copied()
+                .collect::<Vec<_>>()
+                .join(" "),
+            fix::WRITE_SCOPES
+                .iter()
+                .filter(|s| !hooks(s))
+                .copied()
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+        Some(_) => (inspect::SCOPES.join(" "), fix::WRITE_SCOPES.join(" ")),
+        None => {
+            let plain = |v: &[&str]| {
+                v.iter()
+                    .filter(|s| !hooks(s))
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
+            (
+                format!(
+                    "{} (and read:hooks on classic tenants)",
+                    plain(&inspect::SCOPES)
+                ),
+                format!(
+                    "{} (and update:hooks on classic tenants)",
+                    plain(&fix::WRITE_SCOPES)
+                ),
+            )
+        }
     }
 }
 
@@ -154,10 +205,15 @@ fn report(frame: &mut Frame, area: Rect, w: &Wizard) {
         }
     }
     match &w.tenant.tried {
-        Some(Ok(m)) => head.push(Line::styled(
-            format!("Auth0's test: accepted ({m}); the message should arrive within a minute."),
-            Style::new().fg(OK),
-        )),
+        Some(Ok(m)) => {
+            head.push(Line::styled(
+                format!("Auth0's test: accepted ({m}); the message should arrive within a minute."),
+                Style::new().fg(OK),
+            ));
+            if let Some(why) = tried_caveat(w) {
+                head.push(Line::styled(why, Style::new().fg(WARN)));
+            }
+        }
         Some(Err(e)) => head.push(Line::styled(
             format!("Auth0's test: {e}"),
             Style::new().fg(BAD),
@@ -202,14 +258,26 @@ fn report(frame: &mut Frame, area: Rect, w: &Wizard) {
         ]),
     );
     let n = r.findings.len() as u16;
-    let head_rows = widgets::wrapped_rows(&head, area.width).min(area.height / 3);
+    // The selected finding's box keeps five rows, the list (which scrolls
+    // to the selection) three; what happened (apply, Auth0's test) the rest.
+    let head_rows = widgets::rows_for(&head, area.width)
+        .min(area.height.saturating_sub(n.min(3) + 5))
+        .max(1);
+    let list_rows = n.min(area.height.saturating_sub(head_rows + 5)).max(1);
     let [top, list, details] = Layout::vertical([
         Constraint::Length(head_rows),
-        Constraint::Length(n),
+        Constraint::Length(list_rows),
         Constraint::Min(0),
     ])
     .areas(area);
-    frame.render_widget(Paragraph::new(head).wrap(Wrap { trim: true }), top);
+    let head = wrap::wrap(&head, top.width);
+    let cut = head.len() > top.height as usize;
+    let mut head: Vec<Line> = head.into_iter().take(top.height as usize).collect();
+    if cut && let Some(last) = head.last_mut() {
+        // (the full text of the apply is in the notice and the backup)
+        last.spans.push(Span::styled(" …", DIM));
+    }
+    frame.render_widget(Paragraph::new(head), top);
     let cursor = w.tenant_cursor.min(r.findings.len().saturating_sub(1));
     let lines: Vec<Line> = r
         .findings
@@ -231,28 +299,63 @@ fn report(frame: &mut Frame, area: Rect, w: &Wizard) {
             ])
         })
         .collect();
-    frame.render_widget(Paragraph::new(lines), list);
+    let offset = (cursor + 1).saturating_sub(list.height as usize) as u16;
+    frame.render_widget(Paragraph::new(lines).scroll((offset, 0)), list);
     if details.height >= 3
         && let Some(f) = r.findings.get(cursor)
     {
         let mut text = vec![Line::raw(f.detail.clone())];
+        if let Some(next) = next_step(f) {
+            text.push(Line::styled(next, Style::new().fg(ACCENT)));
+        }
         if !r.missing_scopes.is_empty() {
             text.push(Line::styled(
                 format!("The token lacks {}. {GRANT}", r.missing_scopes.join(", ")),
                 Style::new().fg(WARN),
             ));
         }
-        widgets::panel(
+        let h = details
+            .height
+            .min(widgets::rows_for(&text, details.width.saturating_sub(2)) + 2);
+        widgets::scroll_box(
             frame,
             Rect {
-                y: details.y + 1,
-                height: details.height.saturating_sub(1).min(8),
+                height: h,
                 ..details
             },
-            f.title,
-            Text::from(text),
+            widgets::titled_box(f.title),
+            text,
+            &w.scroll,
         );
     }
+}
+
+/// Why an accepted Auth0 test may still not arrive: Auth0 accepts the
+/// request before the Action runs; a trial account reaches only verified
+/// numbers.
+fn tried_caveat(w: &Wizard) -> Option<String> {
+    let trial = w
+        .credentials
+        .as_ref()
+        .and_then(|c| c.result.as_ref().ok())
+        .and_then(|r| r.trial)
+        .unwrap_or(false);
+    let to = w.test.recipient.value();
+    if trial {
+        return Some(format!(
+            "! A trial account delivers only to verified numbers: if nothing arrives, {to} is probably not one (verify it in the provider's console). Auth0's logs (failed SMS) carry the provider's error."
+        ));
+    }
+    Some(
+        "Accepted means Auth0 took the request; if nothing arrives, Auth0's logs (failed SMS) carry the provider's error."
+            .to_string(),
+    )
+}
+
+/// What the wizard does about a failed finding, in the wizard's words.
+fn next_step(f: &inspect::Finding) -> Option<&'static str> {
+    (f.status == Status::Fail)
+        .then_some("f plans the fix (nothing changes until you press y); from a shell, `sms-mfa tenant apply` does the same.")
 }
 
 fn plan(frame: &mut Frame, area: Rect, w: &Wizard, p: &crate::wizard::PlanView) {
@@ -300,5 +403,11 @@ fn plan(frame: &mut Frame, area: Rect, w: &Wizard, p: &crate::wizard::PlanView) 
             Style::new().fg(ACCENT),
         ));
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), area);
+    widgets::scroll_box(
+        frame,
+        area,
+        ratatui::widgets::Block::default(),
+        lines,
+        &w.scroll,
+    );
 }

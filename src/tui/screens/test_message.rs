@@ -1,14 +1,21 @@
 //! Step 3: the test message.
 
+use crate::providers::outcome::ErrorClass;
 use crate::tui::widgets::{self, ACCENT, BAD, DIM, OK, WARN};
 use crate::wizard::{Busy, CallError, FieldState, SendResult, Task, Wizard};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
-use ratatui::text::{Line, Span, Text};
+use ratatui::text::{Line, Span};
 
 pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
     let t = &w.test;
+    // Less chrome first: the blank rows between the fields go when short.
+    let gap = u16::from(area.height >= 22);
+    // Very short: a field's status row goes while it only says "fine".
+    let short = area.height < 14;
+    let r_rows = u16::from(!(short && t.recipient_state() == FieldState::Valid));
+    let m_rows = u16::from(!(short && t.text_state() == FieldState::Valid));
     let [
         r_label,
         r_input,
@@ -22,12 +29,12 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
     ] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
+        Constraint::Length(r_rows),
+        Constraint::Length(gap),
         Constraint::Length(1),
         Constraint::Length(1),
-        Constraint::Length(1),
-        Constraint::Length(1),
-        Constraint::Length(1),
-        Constraint::Length(1),
+        Constraint::Length(m_rows),
+        Constraint::Length(gap),
         Constraint::Min(0),
     ])
     .areas(area);
@@ -71,7 +78,10 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
     ) {
         frame.set_cursor_position(p);
     }
-    frame.render_widget(widgets::state_line(&t.recipient_state()), indent(r_msg));
+    frame.render_widget(
+        widgets::state_line_fit(&t.recipient_state(), indent(r_msg).width),
+        indent(r_msg),
+    );
     frame.render_widget(label("Message text", t.focus == 1), m_label);
     if let Some(p) = widgets::input(frame, indent(m_input), &t.text, t.focus == 1, false, "") {
         frame.set_cursor_position(p);
@@ -96,6 +106,7 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
             Some(c) => format!("{v} ({c})"),
             None => v.to_string(),
         },
+        (v, FieldState::Warning(_)) => v.to_string(),
         (v, _) => format!("{v} (not valid yet)"),
     };
     let busy_or_done = w.sending() || t.result.is_some();
@@ -105,6 +116,10 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
         Span::styled("  via ", Style::new().bold()),
         Span::raw(provider),
     ])];
+    if let FieldState::Warning(m) = t.recipient_state() {
+        // The whole warning (the field's row shows its start).
+        lines.push(Line::styled(format!("! {m}"), Style::new().fg(WARN)));
+    }
     if !busy_or_done {
         // Once there is a result it needs the room; the text is in its field.
         lines.push(Line::from(vec![
@@ -112,31 +127,34 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
             Span::raw(t.text.value().to_string()),
         ]));
     }
+    // What just happened first, then the credentials, then the notes.
+    lines.extend(result_lines(w));
+    lines.extend(credential_lines(w));
     if w.provider().is_some_and(|p| p.id == "twilio-verify") {
         lines.push(Line::styled(
             "Twilio Verify sends its own template with a code the wizard makes up, as Auth0 does; the text above is not used.",
             DIM,
         ));
     }
-    lines.extend(credential_lines(w));
-    lines.extend(result_lines(w));
     if !busy_or_done {
         lines.push(Line::styled(
             "Enter on the message sends it; Ctrl-N continues without sending.",
             DIM,
         ));
     }
+    // As tall as what it says; what does not fit scrolls.
     let h = preview
         .height
-        .min(widgets::wrapped_rows(&lines, preview.width.saturating_sub(2)) + 3);
-    widgets::panel(
+        .min(widgets::rows_for(&lines, preview.width.saturating_sub(2)) + 2);
+    widgets::scroll_box(
         frame,
         Rect {
             height: h,
             ..preview
         },
-        "Preview",
-        Text::from(lines),
+        widgets::titled_box("Preview"),
+        lines,
+        &w.scroll,
     );
 }
 
@@ -245,10 +263,6 @@ fn result_lines(w: &Wizard) -> Vec<Line<'static>> {
                 Span::styled(name, Style::new().fg(OK).bold()),
                 Span::raw(format!("  message id {}", accepted.id)),
             ]));
-            v.push(Line::styled(
-                "  Ctrl-O shows the Action code for the tenant, with the secrets it reads.",
-                Style::new().fg(ACCENT),
-            ));
             if let Some(code) = &accepted.code_sent {
                 v.push(Line::raw(format!("  The code sent was {code}.")));
             }
@@ -297,6 +311,10 @@ fn result_lines(w: &Wizard) -> Vec<Line<'static>> {
                     DIM,
                 ));
             }
+            v.push(Line::styled(
+                "  Ctrl-O shows the Action code for the tenant, with the secrets it reads.",
+                Style::new().fg(ACCENT),
+            ));
         }
         Some(SendResult::Failed(CallError::Setup(problems))) => {
             v.push(Line::styled(
@@ -306,6 +324,18 @@ fn result_lines(w: &Wizard) -> Vec<Line<'static>> {
             for p in problems {
                 v.push(Line::raw(format!("  - {p}")));
             }
+        }
+        Some(SendResult::Failed(CallError::Failed(f))) if f.class == ErrorClass::Network => {
+            // Nothing answered: the provider said nothing, and the request
+            // may still have reached it.
+            v.push(Line::styled(
+                format!("! No answer: {}", f.message),
+                Style::new().fg(WARN).bold(),
+            ));
+            v.push(Line::raw(format!(
+                "  {name} did not answer in time, so it is not known whether the message was sent: it may still arrive. Wait a minute before sending again."
+            )));
+            v.push(Line::raw(format!("  {}", f.hint())));
         }
         Some(SendResult::Failed(CallError::Failed(f))) => {
             v.push(Line::styled(
