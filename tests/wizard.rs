@@ -2533,3 +2533,29 @@ fn a_tenant_key_during_the_keyring_read_waits_for_it() {
         "the plan starts once the connection is read: {effects:?}"
     );
 }
+
+/// No keyring on step 4 either: Ctrl-S keeps the client secret in memory
+/// for this session (the footer offers it), and only then.
+#[test]
+fn no_keyring_keeps_the_client_secret_in_memory_on_step_4() {
+    let mut w = at_tenant_step();
+    let mut msgs = typed("acme.eu.auth0.com");
+    msgs.push(Msg::NextField);
+    msgs.extend(typed("AbCdEfGhIjKlMnOpQrStUvWxYz012345"));
+    msgs.push(Msg::NextField);
+    msgs.extend(typed("s3cr3t-client-secret-value-0123456789abcdefABCDEF"));
+    run(&mut w, msgs);
+    assert!(w.tenant.editing);
+    // With a keyring, Ctrl-S does nothing.
+    assert!(w.update(Msg::KeepInMemory).is_empty());
+    w.keyring_error = Some(StoreError::Unavailable {
+        detail: "no session bus".into(),
+    });
+    let e = w.update(Msg::KeepInMemory);
+    assert!(
+        e.iter().any(|e| matches!(e,
+            Effect::StoreSecrets { provider, memory: true, secrets, .. }
+            if provider == "auth0" && secrets[0].0 == "AUTH0_CLIENT_SECRET")),
+        "{e:?}"
+    );
+}

@@ -344,6 +344,15 @@ pub fn screen(w: &Wizard) -> Vec<Binding> {
                 },
             ));
             v.push(tab("move"));
+            // No keyring: the client secret kept in memory for this session.
+            if w.keyring_error.is_some() && w.sandbox.is_none() {
+                v.push(one(
+                    "Ctrl-S",
+                    "keep in memory",
+                    Key::ctrl('s'),
+                    Msg::KeepInMemory,
+                ));
+            }
             if w.tenant
                 .form
                 .as_ref()

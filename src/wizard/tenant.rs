@@ -244,6 +244,12 @@ impl Wizard {
     /// Save the connection (secrets to the keyring, the rest to the
     /// profile) and check.
     fn submit_connection(&mut self) -> Vec<Effect> {
+        self.submit_connection_to(false)
+    }
+
+    /// Save the connection; `memory`: its secret kept in memory for this
+    /// session only (Ctrl-S, when no keyring answers).
+    fn submit_connection_to(&mut self, memory: bool) -> Vec<Effect> {
         let (Some(group), Some(form)) = (self.catalog.tenant.as_ref(), self.tenant.form.as_mut())
         else {
             return vec![];
@@ -286,7 +292,7 @@ impl Wizard {
                 profile_name: self.profile_name.clone(),
                 provider: group.id.clone(),
                 secrets,
-                memory: false,
+                memory,
             },
         ]
     }
@@ -391,6 +397,9 @@ impl Wizard {
                 Msg::Reload => return self.enter_tenant(),
                 Msg::Enter if form.focus + 1 < form.fields.len() => form.focus_next(),
                 Msg::Enter => return self.submit_connection(),
+                Msg::KeepInMemory if self.keyring_error.is_some() => {
+                    return self.submit_connection_to(true);
+                }
                 _ => {}
             }
             return vec![];
