@@ -40,6 +40,17 @@ pub fn map(w: &Wizard, key: KeyEvent) -> Option<Msg> {
                 _ => None,
             };
         }
+        Some(Overlay::Deliveries) => {
+            return match key.code {
+                KeyCode::Esc | KeyCode::Char('d') => Some(Msg::Back),
+                KeyCode::Char('r') => Some(Msg::Reload),
+                KeyCode::Up | KeyCode::Char('k') => Some(Msg::Up),
+                KeyCode::Down | KeyCode::Char('j') => Some(Msg::Down),
+                KeyCode::Char('q') => Some(Msg::Quit),
+                KeyCode::Char('c') if ctrl => Some(Msg::Quit),
+                _ => None,
+            };
+        }
         Some(Overlay::ConfirmQuit) => {
             return match key.code {
                 KeyCode::Char('y' | 'Y') => Some(Msg::Answer(true)),
@@ -119,6 +130,7 @@ pub fn map(w: &Wizard, key: KeyEvent) -> Option<Msg> {
         match key.code {
             KeyCode::Char('r') => return Some(Msg::Reload),
             KeyCode::Char('a') => return Some(Msg::Fix),
+            KeyCode::Char('d') => return Some(Msg::OpenDeliveries),
             _ => {}
         }
     }
@@ -193,6 +205,7 @@ pub fn bindings(w: &Wizard) -> Vec<Binding> {
             v.push(b("↑↓", "select"));
             v.push(b("a", "apply the fix"));
             v.push(b("r", "check again"));
+            v.push(b("d", "recent deliveries"));
             v.push(b(
                 if detour { "Enter/Esc" } else { "Enter" },
                 if detour { "return" } else { "finish" },
