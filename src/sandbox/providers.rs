@@ -190,7 +190,8 @@ impl Providers {
             .map(|(i, p)| SimRecord {
                 provider: None,
                 id: None,
-                seq: i as u64 + 1,
+                // Apart from the ids of messages sent later (from 1).
+                seq: 0x5eed_0000 + i as u64,
                 to: p.to.clone(),
                 at: now - i64::from(p.minutes_ago) * 60,
                 outcome: p.outcome,

@@ -151,10 +151,11 @@ fn auth0_entry(e: &Event) -> Entry {
         id: e.log_id.clone(),
         state: None,
         code: e.code.clone(),
+        // A failure's text; a send request has nothing more to say.
         message: e
             .error
             .clone()
-            .or_else(|| (!e.description.is_empty()).then(|| e.description.clone())),
+            .or_else(|| (e.failure && !e.description.is_empty()).then(|| e.description.clone())),
         meaning: None,
         fix,
     }
