@@ -129,7 +129,7 @@ pub enum Command {
         /// Message text (Twilio Verify sends its own template with a generated code)
         #[arg(long, default_value = crate::wizard::DEFAULT_TEST_TEXT)]
         text: String,
-        /// Follow the delivery status for up to 30 s where the provider reports it (Twilio)
+        /// Follow the delivery status for up to 30 s (Twilio, Verify attempts, Infobip logs, Esendex headers, Vonage Reports API)
         #[arg(long)]
         follow: bool,
     },

@@ -944,3 +944,42 @@ mod trace_joined {
         );
     }
 }
+
+/// Step 3 follows delivery for every provider with a status API: the
+/// message just sent is found by its id (Twilio's message, Verify's
+/// attempts by `VerificationSid`, Infobip's logs by `messageId`, Esendex's
+/// `GET /v1.0/messageheaders/{id}`, Vonage's Reports API by `id`) and
+/// reads delivered.
+#[tokio::test]
+async fn a_sent_message_is_followed_to_delivered_by_every_provider() {
+    use sms_mfa::providers::delivery::{self, Query};
+    let sim = Providers::serve(Accounts::default(), None).await;
+    for p in ["twilio", "twilio-verify", "vonage", "infobip", "esendex"] {
+        let c = client(&sim, p);
+        let a = c
+            .send_test(&to("+14155550100"), "Your code is 1")
+            .await
+            .unwrap();
+        assert!(a.trackable, "{p}");
+        let d = c.delivery_status(&a.id).await.expect(p).unwrap();
+        assert!(d.final_ && d.delivered, "{p}: {d:?}");
+        // An id the provider does not know is not delivered.
+        let unknown = c
+            .delivery_status("00000000-0000-4000-8000-00000000ffff")
+            .await;
+        assert!(
+            !matches!(unknown, Some(Ok(ref d)) if d.delivered),
+            "{p}: {unknown:?}"
+        );
+        // And the message is among the records of the recipient.
+        let r = c
+            .delivery_records(&Query {
+                to: Some("+14155550100".into()),
+                since: delivery::now() - 60,
+                limit: 10,
+            })
+            .await
+            .unwrap();
+        assert_eq!(r.records.len(), 1, "{p}");
+    }
+}

@@ -1124,6 +1124,7 @@ fn esendex(c: &mut Call) -> Reply {
         }
         ("POST", "/v1.0/messagedispatcher") => esendex_dispatch(c),
         ("GET", "/v1.0/messageheaders") => esendex_headers(c),
+        ("GET", p) if p.starts_with("/v1.0/messageheaders/") => esendex_header(c),
         _ => Reply::text(404, "Not Found"),
     }
 }
@@ -1362,12 +1363,14 @@ fn verify_attempts(c: &mut Call) -> Reply {
         return twilio_error(404, 20404, "The requested resource /Services was not found");
     }
     let to = c.query("ChannelData.To");
+    let verification = c.query("VerificationSid");
     let since = c
         .query("DateCreatedAfter")
         .and_then(|d| crate::providers::delivery::parse_iso(&d));
     let all: Vec<&SimRecord> = records_of(c, "twilio-verify")
         .into_iter()
         .filter(|r| to.as_deref().is_none_or(|t| t == r.to))
+        .filter(|r| verification.is_none() || r.id == verification)
         .filter(|r| since.is_none_or(|s| r.at >= s))
         .collect();
     let size = query_usize(c, "PageSize", 50).clamp(1, 1000);
@@ -1408,11 +1411,13 @@ fn infobip_logs(c: &mut Call) -> Reply {
         return infobip_error(400, "E400", &problems.join("; "), vec![]);
     }
     let to = c.query("destination");
+    let message = c.query("messageId");
     let since = c
         .query("sentSince")
         .and_then(|d| crate::providers::delivery::parse_iso(&d));
     let all: Vec<&SimRecord> = records_of(c, "infobip")
         .into_iter()
+        .filter(|r| message.is_none() || r.id == message)
         .filter(|r| {
             to.as_deref()
                 .is_none_or(|t| t == r.to.trim_start_matches('+'))
@@ -1476,22 +1481,50 @@ fn esendex_headers(c: &mut Call) -> Reply {
         all.len()
     );
     for r in &items {
-        let (status, code, text) = outcome_codes("esendex", r.outcome);
-        let id = r.id.clone().unwrap_or_else(|| guid(r.seq));
-        let date = format!("{}.000Z", &crate::providers::delivery::rfc3339(r.at)[..19]);
-        let failure = match (code, text) {
-            (Some(code), Some(text)) => format!(
-                "<failurereason><code>{code}</code><description>{text}</description><permanentfailure>true</permanentfailure></failurereason>"
-            ),
-            _ => String::new(),
-        };
-        xml.push_str(&format!(
-            r#"<messageheader id="{id}" uri="/v1.0/messageheaders/{id}"><reference>{ESENDEX_ACCOUNT}</reference><status>{status}</status><sentat>{date}</sentat><laststatusat>{date}</laststatusat><submittedat>{date}</submittedat><type>SMS</type><to><phonenumber>{}</phonenumber></to><from><phonenumber>sms-mfa</phonenumber></from><summary>Your code is 123456</summary><body uri="/v1.0/messageheaders/{id}/body"/><direction>Outbound</direction><parts>1</parts><username>{ESENDEX_USER}</username>{failure}</messageheader>"#,
-            r.to.trim_start_matches('+')
-        ));
+        xml.push_str(&esendex_header_xml(r));
     }
     xml.push_str("</messageheaders>");
     Reply::xml(200, xml)
+}
+
+/// One message header, as the list and `GET /v1.0/messageheaders/{id}`
+/// show it.
+fn esendex_header_xml(r: &SimRecord) -> String {
+    let (status, code, text) = outcome_codes("esendex", r.outcome);
+    let id = r.id.clone().unwrap_or_else(|| guid(r.seq));
+    let date = format!("{}.000Z", &crate::providers::delivery::rfc3339(r.at)[..19]);
+    let failure = match (code, text) {
+        (Some(code), Some(text)) => format!(
+            "<failurereason><code>{code}</code><description>{text}</description><permanentfailure>true</permanentfailure></failurereason>"
+        ),
+        _ => String::new(),
+    };
+    format!(
+        r#"<messageheader id="{id}" uri="/v1.0/messageheaders/{id}"><reference>{ESENDEX_ACCOUNT}</reference><status>{status}</status><sentat>{date}</sentat><laststatusat>{date}</laststatusat><submittedat>{date}</submittedat><type>SMS</type><to><phonenumber>{}</phonenumber></to><from><phonenumber>sms-mfa</phonenumber></from><summary>Your code is 123456</summary><body uri="/v1.0/messageheaders/{id}/body"/><direction>Outbound</direction><parts>1</parts><username>{ESENDEX_USER}</username>{failure}</messageheader>"#,
+        r.to.trim_start_matches('+')
+    )
+}
+
+/// `GET /v1.0/messageheaders/{id}`: one message's header (XML).
+fn esendex_header(c: &mut Call) -> Reply {
+    let id = c.segment(2).to_string();
+    match records_of(c, "esendex")
+        .into_iter()
+        .find(|r| r.id.as_deref() == Some(id.as_str()) || guid(r.seq) == id)
+    {
+        Some(r) => Reply::xml(
+            200,
+            format!(
+                r#"<?xml version="1.0" encoding="utf-8"?>{}"#,
+                esendex_header_xml(r).replacen(
+                    "<messageheader ",
+                    r#"<messageheader xmlns="http://api.esendex.com/ns/" "#,
+                    1
+                )
+            ),
+        ),
+        None => Reply::text(404, "Not Found"),
+    }
 }
 
 fn vonage_records(c: &mut Call) -> Reply {
@@ -1505,13 +1538,21 @@ fn vonage_records(c: &mut Call) -> Reply {
         c.query(n)
             .and_then(|d| crate::providers::delivery::parse_iso(&d))
     };
-    let (Some(from), Some(until)) = (time("date_start"), time("date_end")) else {
+    // By id: no dates (the spec: "If you specify `id`, you must not
+    // specify `status`, `date_start` or `date_end`").
+    let by_id = c.query("id");
+    let (from, until) = match (&by_id, time("date_start"), time("date_end")) {
+        (Some(_), None, None) => (i64::MIN, i64::MAX),
+        (None, Some(f), Some(u)) => (f, u),
+        _ => (0, -1),
+    };
+    if until < from {
         return Reply::json(
             422,
             json!({"title": "Unprocessable entity", "invalid_parameters": [{"reason": "Missing required parameter", "name": "date_end"}]}),
         );
-    };
-    if until - from > 86_400 || c.query("product").as_deref() != Some("SMS") {
+    }
+    if (by_id.is_none() && until - from > 86_400) || c.query("product").as_deref() != Some("SMS") {
         return Reply::json(
             422,
             json!({"type": "https://developer.nexmo.com/api-errors/reports#invalid-filter", "title": "Invalid filter", "detail": "date_end must be no more than 24 hours after date_start"}),
@@ -1520,6 +1561,7 @@ fn vonage_records(c: &mut Call) -> Reply {
     let records: Vec<Value> = records_of(c, "vonage")
         .into_iter()
         .filter(|r| r.at >= from && r.at < until)
+        .filter(|r| by_id.is_none() || r.id == by_id)
         .map(|r| {
             let (status, code, text) = outcome_codes("vonage", r.outcome);
             json!({

@@ -205,11 +205,11 @@ pub fn bindings(w: &Wizard) -> Vec<Binding> {
             v.push(b("↑↓", "select"));
             v.push(b("a", "apply the fix"));
             v.push(b("r", "check again"));
-            v.push(b("d", "recent deliveries"));
             v.push(b(
                 if detour { "Enter/Esc" } else { "Enter" },
                 if detour { "return" } else { "finish" },
             ));
+            v.push(b("d", "recent deliveries"));
         }
         Step::Done => v.push(b("Enter", "quit")),
     }

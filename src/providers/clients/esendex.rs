@@ -5,7 +5,7 @@ use super::{Api, Recipient, Settings, SetupError, SmsClient};
 use crate::providers::delivery::{
     CannotLook, MAX_RECORDS, PAGE_SIZE, Query, Record, Records, State, parse_time, plus,
 };
-use crate::providers::outcome::{Accepted, CredentialReport, Failure};
+use crate::providers::outcome::{Accepted, CredentialReport, Delivery, Failure};
 use serde_json::json;
 
 pub struct Esendex {
@@ -126,9 +126,53 @@ impl SmsClient for Esendex {
         Ok(Accepted {
             id,
             status: Some("submitted".into()),
-            trackable: false,
+            // One message's header carries its status.
+            trackable: true,
             code_sent: None,
         })
+    }
+
+    /// `GET /v1.0/messageheaders/{id}`: the message's header, its status.
+    async fn delivery_status(&self, id: &str) -> Option<Result<Delivery, Failure>> {
+        const WHAT: &str = "the message header (GET /v1.0/messageheaders/ID)";
+        let req = self
+            .api
+            .http
+            .client
+            .get(self.api.url(&format!(
+                "/v1.0/messageheaders/{}",
+                crate::http::segment(id)
+            )))
+            .basic_auth(&self.user, Some(&self.password))
+            .header("Accept", "application/xml");
+        let found = async {
+            let (status, body) = self
+                .api
+                .http
+                .call(req)
+                .await
+                .map_err(|f| self.api.cannot(WHAT, f))?;
+            if status != 200 {
+                return Err(self.api.cannot(WHAT, self.failure(status, &body)));
+            }
+            let (list, _) = headers(&body);
+            let records = list
+                .into_iter()
+                .map(|h| {
+                    let at = tag(h, "sentat")
+                        .as_deref()
+                        .and_then(parse_time)
+                        .unwrap_or(0);
+                    self.record(h, tag(h, "phonenumber").unwrap_or_default(), at)
+                })
+                .collect();
+            Ok(Records {
+                records,
+                truncated: false,
+            })
+        }
+        .await;
+        Some(super::status_of(found))
     }
 }
 
@@ -195,6 +239,32 @@ fn esendex_state(status: &str) -> State {
 }
 
 impl Esendex {
+    /// One message header as a record.
+    fn record(&self, h: &str, to: String, at: i64) -> Record {
+        let status = tag(h, "status").unwrap_or_else(|| "Unknown".into());
+        let state = esendex_state(&status);
+        let reason = tag(h, "failurereason").map(|r| {
+            let code = tag(&r, "code");
+            let text = tag(&r, "description").unwrap_or(r.clone());
+            match code {
+                Some(c) => format!("[{c}] {text}"),
+                None => text,
+            }
+        });
+        let code = (state == State::Failed).then(|| format!("status {status}"));
+        Record::mapped(
+            &self.api.p.errors,
+            &self.api.p.id,
+            attribute(h, "id").unwrap_or_default(),
+            plus(&to),
+            at,
+            status,
+            state,
+            code,
+            reason,
+        )
+    }
+
     /// `GET /v1.0/messageheaders?startIndex=…&count=…&accountreference=…`
     /// (newest first), the recipient and time filtered here: the list has
     /// no recipient filter.
@@ -250,28 +320,7 @@ impl Esendex {
                     truncated = true;
                     break 'pages;
                 }
-                let status = tag(h, "status").unwrap_or_else(|| "Unknown".into());
-                let state = esendex_state(&status);
-                let reason = tag(h, "failurereason").map(|r| {
-                    let code = tag(&r, "code");
-                    let text = tag(&r, "description").unwrap_or(r.clone());
-                    match code {
-                        Some(c) => format!("[{c}] {text}"),
-                        None => text,
-                    }
-                });
-                let code = (state == State::Failed).then(|| format!("status {status}"));
-                out.push(Record::mapped(
-                    &self.api.p.errors,
-                    &self.api.p.id,
-                    attribute(h, "id").unwrap_or_default(),
-                    plus(&to),
-                    at,
-                    status,
-                    state,
-                    code,
-                    reason,
-                ));
+                out.push(self.record(h, to, at));
             }
             start += n;
             if n < PAGE_SIZE || total.is_some_and(|t| start >= t) {

@@ -6,7 +6,7 @@ use crate::providers::delivery::{
     CannotLook, MAX_RECORDS, PAGE_SIZE, Query, Record, Records, State, digits, parse_time, plus,
     rfc3339,
 };
-use crate::providers::outcome::{Accepted, CredentialReport, Failure};
+use crate::providers::outcome::{Accepted, CredentialReport, Delivery, Failure};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -179,9 +179,16 @@ impl SmsClient for Infobip {
         Ok(Accepted {
             id: m.message_id.unwrap_or_default(),
             status: m.status.group_name.or(m.status.name),
-            trackable: false,
+            // Its log carries the status (GET /sms/3/logs?messageId=).
+            trackable: true,
             code_sent: None,
         })
+    }
+
+    async fn delivery_status(&self, id: &str) -> Option<Result<Delivery, Failure>> {
+        Some(super::status_of(
+            self.logs(&super::by_id_query(), Some(id)).await,
+        ))
     }
 }
 
@@ -241,6 +248,11 @@ impl Infobip {
     /// taking them would steal them from whoever else fetches them; the
     /// logs carry the same status and error.
     pub async fn delivery_records(&self, q: &Query) -> Result<Records, CannotLook> {
+        self.logs(q, None).await
+    }
+
+    /// The logs, of one message (`messageId`) or all.
+    async fn logs(&self, q: &Query, message: Option<&str>) -> Result<Records, CannotLook> {
         const WHAT: &str = "the SMS logs (GET /sms/3/logs)";
         let since = q.since.max(crate::providers::delivery::now() - LOGS_KEPT);
         let mut out = Vec::new();
@@ -257,6 +269,9 @@ impl Infobip {
             }
             if let Some(c) = &cursor {
                 params.push(("cursor", c.clone()));
+            }
+            if let Some(m) = message {
+                params.push(("messageId", m.to_string()));
             }
             let req = self
                 .api

@@ -471,6 +471,48 @@ impl Api {
     }
 }
 
+/// One record as a delivery status (step 3 and `send-test --follow`).
+fn delivery_of(r: &super::delivery::Record) -> Delivery {
+    use super::delivery::State;
+    Delivery {
+        status: r.status.clone(),
+        final_: r.state != State::Pending,
+        delivered: r.state == State::Delivered,
+        error_code: r.code.clone(),
+        error_message: r.message.clone().or_else(|| r.meaning.clone()),
+    }
+}
+
+/// The latest record of a lookup by message id as a status; no record yet
+/// is `pending`, and a look that failed is the failure.
+fn status_of(found: Result<Records, CannotLook>) -> Result<Delivery, Failure> {
+    match found {
+        Ok(r) => Ok(r.records.first().map(delivery_of).unwrap_or(Delivery {
+            status: "pending".into(),
+            final_: false,
+            delivered: false,
+            error_code: None,
+            error_message: None,
+        })),
+        Err(c) => Err(Failure {
+            class: super::outcome::ErrorClass::Rejected,
+            code: None,
+            message: c.reason,
+            meaning: Some(c.fix),
+            http_status: None,
+        }),
+    }
+}
+
+/// A query for one message: any recipient, the last two days.
+fn by_id_query() -> Query {
+    Query {
+        to: None,
+        since: super::delivery::now() - 2 * 86_400,
+        limit: 10,
+    }
+}
+
 /// The first 200 characters of a body, on one line.
 fn excerpt(body: &str) -> String {
     let one_line: String = body.split_whitespace().collect::<Vec<_>>().join(" ");

@@ -7,7 +7,7 @@ use super::{Api, Recipient, Settings, SetupError, SmsClient, random_code};
 use crate::providers::delivery::{
     CannotLook, MAX_RECORDS, PAGE_SIZE, Query, Record, Records, State, parse_time, plus, rfc3339,
 };
-use crate::providers::outcome::{Accepted, CredentialReport, Failure};
+use crate::providers::outcome::{Accepted, CredentialReport, Delivery, Failure};
 use serde::Deserialize;
 
 pub struct TwilioVerify {
@@ -101,9 +101,16 @@ impl SmsClient for TwilioVerify {
         Ok(Accepted {
             id: v.sid,
             status: v.status,
-            trackable: false,
+            // Its attempts carry the SMS's status (Verify Attempts API).
+            trackable: true,
             code_sent: Some(code),
         })
+    }
+
+    async fn delivery_status(&self, id: &str) -> Option<Result<Delivery, Failure>> {
+        Some(super::status_of(
+            self.attempts(&super::by_id_query(), Some(id)).await,
+        ))
     }
 }
 
@@ -137,6 +144,11 @@ impl TwilioVerify {
     /// `GET /v2/Attempts?VerifyServiceSid=…&Channel=sms&ChannelData.To=…&DateCreatedAfter=…`,
     /// following `meta.next_page_url` until the limit.
     pub async fn delivery_records(&self, q: &Query) -> Result<Records, CannotLook> {
+        self.attempts(q, None).await
+    }
+
+    /// The attempts, of one verification (`VerificationSid`) or all.
+    async fn attempts(&self, q: &Query, verification: Option<&str>) -> Result<Records, CannotLook> {
         const WHAT: &str = "the verification attempts (Verify Attempts)";
         let mut params = vec![
             ("VerifyServiceSid", self.service.clone()),
@@ -146,6 +158,9 @@ impl TwilioVerify {
         ];
         if let Some(to) = &q.to {
             params.push(("ChannelData.To", to.clone()));
+        }
+        if let Some(v) = verification {
+            params.push(("VerificationSid", v.to_string()));
         }
         let mut next = Some(self.api.url("/v2/Attempts"));
         let mut first = true;
