@@ -97,7 +97,7 @@ pub struct Cli {
     #[arg(long, global = true, default_value = "info", value_parser = ["error", "warn", "info", "debug", "trace"])]
     pub log_level: String,
 
-    /// Run against simulated provider and Auth0 APIs on this machine: the wizard, or doctor, send-test, check-credentials and tenant check/apply/try. No provider account, no tenant, nothing leaves the machine
+    /// Run against simulated provider and Auth0 APIs on this machine: the wizard, or doctor, send-test, check-credentials, trace, logs and tenant check/apply/try. No provider account, no tenant, nothing leaves the machine
     #[arg(long)]
     pub sandbox: bool,
 
@@ -129,7 +129,7 @@ pub enum Command {
         /// Message text (Twilio Verify sends its own template with a generated code)
         #[arg(long, default_value = crate::wizard::DEFAULT_TEST_TEXT)]
         text: String,
-        /// Follow the delivery status for up to 30 s where the provider reports it (Twilio)
+        /// Follow the delivery status for up to 30 s (Twilio, Verify attempts, Infobip logs, Esendex headers, Vonage Reports API)
         #[arg(long)]
         follow: bool,
     },
@@ -162,6 +162,42 @@ pub enum Command {
         /// Show the evidence of every check, passed and skipped ones too
         #[arg(long, short)]
         verbose: bool,
+    },
+    /// Trace messages from Auth0's log to the handset: the tenant's SMS log events and the provider's delivery records, joined into one timeline
+    #[command(
+        after_help = "Reads the provider's delivery records (Twilio Messages, Verify attempts, Infobip logs, Esendex message headers, Vonage's Reports API) with the profile's settings, and the tenant's SMS log events with the Auth0 connection, for one recipient (--to) or the latest failures of every recipient. Nothing is sent and nothing is changed.\nExit codes: 0 the latest message was delivered (without --to: no failures), 1 it was not, or nothing was found (without --to: failures found), 2 cannot look (settings, credentials, a key without the right to read the records)."
+    )]
+    Trace {
+        /// The recipient, in E.164 form (default: the latest failures across all recipients)
+        #[arg(long)]
+        to: Option<String>,
+        /// How far back to look: 30m, 2h, 1d (at most 30d)
+        #[arg(long, default_value = "24h", value_name = "DURATION")]
+        since: String,
+        /// Provider id (default: the profile's chosen provider)
+        #[arg(long, value_parser = providers())]
+        provider: Option<String>,
+        /// Records to read per side, at most 1000
+        #[arg(long, default_value_t = crate::providers::delivery::DEFAULT_RECORDS)]
+        limit: usize,
+    },
+    /// The tenant's SMS-related log events (sends and failures), with the provider's error text pulled out; --follow keeps polling
+    #[command(
+        after_help = "Like `auth0 logs tail`, filtered to phone delivery: gd_send_sms, gd_send_sms_failure, gd_send_voice, gd_send_voice_failure, fn and the phone Action's actions_execution_failed. --follow polls every --every seconds (at least 2, within the Management API's rate limit; a 429 is waited out) until Ctrl-C, or for --for seconds.\nExit codes: 0 read, 2 cannot read (connection, scope)."
+    )]
+    Logs {
+        /// How far back the first read goes: 30m, 2h, 1d
+        #[arg(long, default_value = "1h", value_name = "DURATION")]
+        since: String,
+        /// Keep polling for new events
+        #[arg(long)]
+        follow: bool,
+        /// Seconds between polls with --follow (at least 2)
+        #[arg(long, default_value_t = 5, value_name = "SECONDS")]
+        every: u64,
+        /// With --follow, stop after this many seconds (default: until interrupted)
+        #[arg(long = "for", value_name = "SECONDS")]
+        for_secs: Option<u64>,
     },
     /// Where you stand, in a few lines: the profile, the provider and where each of its settings comes from, the tenant connection, and the last check
     #[command(

@@ -19,5 +19,6 @@ pub mod sandbox;
 pub mod sanitize;
 pub mod secrets;
 pub mod signals;
+pub mod trace;
 pub mod tui;
 pub mod wizard;

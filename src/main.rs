@@ -40,6 +40,8 @@ fn main() -> ExitCode {
                 | Command::SendTest { .. }
                 | Command::CheckCredentials { .. }
                 | Command::Tenant(_)
+                | Command::Trace { .. }
+                | Command::Logs { .. }
         )
     );
     if cli.sandbox && cli.command.is_some() && !sandboxed {
@@ -48,7 +50,7 @@ fn main() -> ExitCode {
         return ExitCode::from(refuse(
             cli.json,
             "usage",
-            "--sandbox takes the wizard, doctor, send-test, check-credentials and tenant check/apply/try; this command works on real settings only. Nothing was run.",
+            "--sandbox takes the wizard, doctor, send-test, check-credentials, trace, logs and tenant check/apply/try; this command works on real settings only. Nothing was run.",
         ));
     }
     if let Err(e) = config::check_profile_name(&cli.profile) {
@@ -367,6 +369,7 @@ impl Setup {
         };
         let chosen = match cmd {
             Command::Doctor { provider, .. }
+            | Command::Trace { provider, .. }
             | Command::Tenant(TenantCommand::Apply { provider, .. }) => provider.clone(),
             Command::SendTest { provider, .. } | Command::CheckCredentials { provider, .. } => {
                 Some(provider.clone())
@@ -491,6 +494,36 @@ fn async_command(cli: &Cli, runtime: &tokio::runtime::Runtime, setup: &Setup, cm
                         slow_after: sms_mfa::doctor::SLOW_AFTER,
                     };
                     commands::doctor::run(&ctx, out, err, args).await
+                }
+                Command::Trace {
+                    to,
+                    since,
+                    provider,
+                    limit,
+                } => {
+                    let args = commands::trace::Args {
+                        to: to.as_deref(),
+                        since,
+                        provider: provider.as_deref(),
+                        limit: *limit,
+                        json,
+                    };
+                    commands::trace::run(&ctx, out, err, args).await
+                }
+                Command::Logs {
+                    since,
+                    follow,
+                    every,
+                    for_secs,
+                } => {
+                    let args = commands::trace::LogsArgs {
+                        since,
+                        follow: *follow,
+                        every: std::time::Duration::from_secs(*every),
+                        for_: for_secs.map(std::time::Duration::from_secs),
+                        json,
+                    };
+                    commands::trace::logs(&ctx, out, err, args).await
                 }
                 _ => unreachable!("not an async command"),
             }

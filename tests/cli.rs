@@ -317,6 +317,25 @@ fn json_fields_are_exactly_the_readmes() {
             .contains("onExecuteCustomPhoneProvider")
     );
     assert_eq!(v["secrets"][0], "VONAGE_API_KEY");
+    let v = check(
+        "trace",
+        &[
+            "--sandbox",
+            "--scenario",
+            "failure-logs",
+            "trace",
+            "--provider",
+            "twilio",
+            "--to",
+            "+14155550100",
+            "--json",
+        ],
+    );
+    assert_eq!(v["verdict"], "not-delivered", "{v}");
+    check(
+        "logs",
+        &["--sandbox", "--scenario", "failure-logs", "logs", "--json"],
+    );
     check("secrets list", &["secrets", "list", "--json"]);
     check("secrets check", &["secrets", "check", "--json"]);
     check("status", &["status", "--json"]);
@@ -724,4 +743,112 @@ fn ctrl_d_at_the_hidden_prompt_is_no_value() {
     s.send("\x04");
     assert_eq!(s.wait_exit(), 2);
     assert!(s.screen().contains("no value was given"), "{}", s.screen());
+}
+
+/// `trace` and `logs` in the sandbox: the scenarios' past messages
+/// (assets/scenarios.toml `history`) joined with the simulated tenant's
+/// log, and the exit codes of the README's row.
+#[test]
+fn trace_and_logs_in_the_sandbox() {
+    let home = tempfile::tempdir().unwrap();
+    let trace = |scenario: &str, extra: &[&str]| {
+        let mut args = vec![
+            "--sandbox",
+            "--scenario",
+            scenario,
+            "trace",
+            "--provider",
+            "twilio",
+        ];
+        args.extend_from_slice(extra);
+        run(home.path(), &args)
+    };
+    // The latest message to this number was undelivered (30003), and one
+    // send before it never reached Twilio.
+    let r = trace("failure-logs", &["--to", "+14155550100"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    for want in [
+        "Auth0 asked for an MFA code by SMS",
+        "code 30003: Unreachable destination handset",
+        "said: Unreachable destination handset",
+        "the code never reached the provider",
+        "The latest message was not delivered.",
+    ] {
+        assert!(r.stdout.contains(want), "{want}: {}", r.stdout);
+    }
+    // Every recipient: the failures only, each with its number and code.
+    let r = trace("failure-logs", &[]);
+    assert_eq!(r.code, 1, "{r:?}");
+    for want in ["+14155550123", "code 30007", "+14155550188", "code 21610"] {
+        assert!(r.stdout.contains(want), "{want}: {}", r.stdout);
+    }
+    assert!(!r.stdout.contains("(delivered)"), "{}", r.stdout);
+    // Delivered: exit 0.
+    let r = trace("trial-account", &["--to", "+447911123456"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    // The trial refusal happened before Twilio: Auth0's side says why.
+    let r = trace("trial-account", &["--to", "+14155550100", "--json"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    let v = json(&r);
+    assert_eq!(v["findings"][0]["kind"], "failed-before-provider", "{v}");
+    assert_eq!(v["timeline"][0]["code"], "21608", "{v}");
+    // Cannot look: no provider settings outside the sandbox.
+    let r = run(
+        home.path(),
+        &["trace", "--provider", "twilio", "--to", "+14155550100"],
+    );
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stdout.contains("Could not look"), "{r:?}");
+    // A bad duration is a usage error.
+    let r = run(home.path(), &["--sandbox", "trace", "--since", "soon"]);
+    assert_eq!(r.code, 2, "{r:?}");
+
+    // logs: the tenant's SMS events, oldest first, with the provider's text.
+    let r = run(
+        home.path(),
+        &[
+            "--sandbox",
+            "--scenario",
+            "trial-account",
+            "logs",
+            "--since",
+            "2h",
+        ],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{r:?}");
+    assert!(lines[0].contains("gd_send_sms +447911123456"), "{r:?}");
+    assert!(
+        lines[1].contains("fn +14155550100") && lines[1].contains("[21608]"),
+        "{r:?}"
+    );
+    // --follow is bounded by --for, polling within the rate limit.
+    let t0 = std::time::Instant::now();
+    let r = run(
+        home.path(),
+        &[
+            "--sandbox",
+            "--scenario",
+            "trial-account",
+            "logs",
+            "--follow",
+            "--every",
+            "2",
+            "--for",
+            "3",
+            "--json",
+        ],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        t0.elapsed() >= std::time::Duration::from_secs(3),
+        "it followed"
+    );
+    let v = json(&r);
+    assert_eq!(
+        v["events"].as_array().unwrap().len(),
+        2,
+        "each event once: {v}"
+    );
 }

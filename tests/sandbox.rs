@@ -199,7 +199,14 @@ async fn every_scenario_is_served_and_checked() {
             .map(|f| f.id)
             .collect();
         let expect: &[&str] = match sc.name.as_str() {
-            "new-tenant" | "trial-account" => &["sms-enabled", "provider-custom", "one-live-code"],
+            "new-tenant" => &["sms-enabled", "provider-custom", "one-live-code"],
+            // Its history: a code refused with 21608 (Auth0's `fn` entry).
+            "trial-account" => &[
+                "sms-enabled",
+                "provider-custom",
+                "one-live-code",
+                "failure-logs",
+            ],
             "classic-hook" => &["secret-names", "hooks-end-of-life"],
             "broken-three-ways" => &["sms-enabled", "provider-custom", "secret-names"],
             "factor-disabled" => &["sms-enabled"],
@@ -335,4 +342,46 @@ fn headless_commands_run_against_the_simulations_and_touch_nothing_real() {
         !home.path().join("data/sms-mfa/backups").exists(),
         "no backup of a simulated tenant among the real ones"
     );
+}
+
+/// A failed delivery of the failure-logs scenario (Twilio 30003, ten
+/// minutes before the sandbox started) in step 5's recent-deliveries check
+/// and in the "Recent deliveries" view (`d`), with its meaning and fix.
+#[test]
+fn a_failed_delivery_shows_in_the_checklist_and_the_trace_view() {
+    let (_home, mut s) = sandbox(&["--scenario", "failure-logs"]);
+    onboard_provider(&s, "twilio");
+    s.wait_for("Step 4 of 5");
+    s.send("c");
+    s.wait_for("Step 5 of 5");
+    s.wait_for_within("problems found", walk::SLOW);
+    // The row: a warning (the test message after it was delivered).
+    s.wait_for("The provider delivered the recent messages");
+    // Its details: select it.
+    let mut found = false;
+    for _ in 0..30 {
+        if s.screen().contains("[30003]") {
+            found = true;
+            break;
+        }
+        s.send(common::DOWN);
+        std::thread::sleep(std::time::Duration::from_millis(150));
+    }
+    assert!(found, "the check's evidence names 30003: {}", s.screen());
+    // The details pane (beside the list): the meaning and the fix.
+    s.wait_for("[30003]: Unreachable destination");
+    s.wait_for("Fix: Ask the user to check the phone is on");
+    // The trace of step 3's recipient.
+    s.send("d");
+    s.wait_for("Recent deliveries · +14155550100");
+    s.wait_for_within("code 30003: Unreachable destination handset", walk::SLOW);
+    s.wait_for("the code never");
+    s.wait_for("→ Ask the user to check the phone is on");
+    // Refreshable, and Esc returns to the checklist.
+    s.send("r");
+    s.wait_for_within("code 30003", walk::SLOW);
+    s.send(common::ESC);
+    s.wait_gone("Recent deliveries ·");
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
 }

@@ -755,3 +755,231 @@ async fn env_and_credentials_configure_every_client_as_the_wizard_resolves_them(
         assert!(r.usable, "{id}: {r:?}");
     }
 }
+
+// ---- `sms-mfa trace`: both sides joined, against the simulations ----
+//
+// The provider side is the simulated providers' delivery records (each in
+// its vendor's list shape, see src/sandbox/providers.rs), the tenant side
+// the simulated Management API's `GET /logs` with the matching events
+// (`history_logs`).
+
+mod trace_joined {
+    use sms_mfa::auth0::Connection;
+    use sms_mfa::providers::Catalog;
+    use sms_mfa::providers::clients::{Client, Http, Settings};
+    use sms_mfa::providers::delivery::{self, Query};
+    use sms_mfa::sandbox::providers::{Accounts, Outcome, Past, Providers, credentials};
+    use sms_mfa::sandbox::{auth0, scenario};
+    use sms_mfa::secrets::Value;
+    use sms_mfa::trace::{self, Trace, Verdict};
+    use std::time::Duration;
+
+    const TO: &str = "+14155550100";
+
+    fn past(m: u32, outcome: Outcome) -> Past {
+        Past {
+            to: TO.into(),
+            minutes_ago: m,
+            outcome,
+            code: None,
+            message: None,
+        }
+    }
+
+    fn client_for(provider: &str, base: &str) -> Client {
+        let mut s = Settings::default();
+        let p = Catalog::builtin().get(provider).unwrap();
+        s.insert(
+            p.base_setting.as_deref().unwrap(),
+            Value::Plain(base.into()),
+        );
+        for (k, v) in credentials(provider) {
+            s.insert(k, Value::Plain(v.into()));
+        }
+        Client::new(Catalog::builtin(), provider, &s, Http::new()).unwrap()
+    }
+
+    async fn traced_with(
+        provider: &str,
+        history: Vec<Past>,
+        to: Option<&str>,
+        base: Option<String>,
+    ) -> Trace {
+        let mut tenant = auth0::Tenant::fresh_upe();
+        tenant.logs = serde_json::Value::Array(scenario::history_logs(&history));
+        let fake = auth0::serve(tenant, Duration::ZERO).await;
+        let sim = Providers::serve(
+            Accounts {
+                history,
+                ..Accounts::default()
+            },
+            None,
+        )
+        .await;
+        let c = client_for(provider, &base.unwrap_or_else(|| sim.uri()));
+        let conn = Connection::with_token(fake.uri(), auth0::TOKEN.into());
+        let q = Query {
+            to: to.map(str::to_string),
+            since: delivery::now() - 3600,
+            limit: 200,
+        };
+        trace::gather(Ok(&c), Ok(&conn), &q).await
+    }
+
+    async fn traced(provider: &str, history: Vec<Past>) -> Trace {
+        traced_with(provider, history, Some(TO), None).await
+    }
+
+    #[tokio::test]
+    async fn delivered_for_every_provider() {
+        for p in ["twilio", "twilio-verify", "vonage", "infobip", "esendex"] {
+            let t = traced(p, vec![past(5, Outcome::Delivered)]).await;
+            assert_eq!(t.verdict, Verdict::Delivered, "{p}: {t:#?}");
+            assert_eq!(t.verdict.exit_code(), 0);
+            let sources: Vec<&str> = t.timeline.iter().map(|e| e.source.as_str()).collect();
+            assert_eq!(sources, ["auth0", p], "{p}: Auth0's request first");
+            assert!(t.findings.is_empty(), "{p}: {:?}", t.findings);
+        }
+    }
+
+    #[tokio::test]
+    async fn undelivered_with_a_carrier_code() {
+        let t = traced(
+            "twilio",
+            vec![past(30, Outcome::Delivered), past(5, Outcome::Filtered)],
+        )
+        .await;
+        assert_eq!(t.verdict, Verdict::NotDelivered);
+        assert_eq!(t.verdict.exit_code(), 1);
+        let f = t.findings.iter().find(|f| f.kind == "undelivered").unwrap();
+        assert!(f.text.contains("[30007]"), "{f:?}");
+        assert!(f.fix.contains("Register the sender"), "{f:?}");
+        let last = t.timeline.last().unwrap();
+        assert_eq!(
+            last.message.as_deref(),
+            Some("Message filtered"),
+            "the provider's text kept"
+        );
+        let text = trace::text(&t);
+        assert!(text.contains("code 30007: Message filtered"), "{text}");
+    }
+
+    #[tokio::test]
+    async fn auth0_logged_a_send_and_the_provider_has_nothing() {
+        let t = traced(
+            "infobip",
+            vec![past(30, Outcome::Delivered), past(5, Outcome::NeverReached)],
+        )
+        .await;
+        assert_eq!(t.verdict, Verdict::NotDelivered, "{t:#?}");
+        let f: Vec<&str> = t.findings.iter().map(|f| f.kind.as_str()).collect();
+        assert_eq!(f, ["never-reached-provider"]);
+        assert!(t.findings[0].fix.contains("Action"));
+    }
+
+    #[tokio::test]
+    async fn an_action_failure_before_the_provider() {
+        let mut p = past(5, Outcome::ActionFailed);
+        p.code = Some("21608".into());
+        p.message = Some("The number +14155550100 is unverified.".into());
+        let t = traced("twilio", vec![p]).await;
+        assert_eq!(t.verdict, Verdict::NotDelivered, "{t:#?}");
+        let f = &t.findings[0];
+        assert_eq!(f.kind, "failed-before-provider");
+        assert!(f.text.contains("is unverified"), "{f:?}");
+        assert_eq!(t.timeline[0].code.as_deref(), Some("21608"));
+    }
+
+    #[tokio::test]
+    async fn a_provider_that_cannot_list_says_so() {
+        use wiremock::matchers::{method, path};
+        use wiremock::{Mock, MockServer, ResponseTemplate};
+        let refusing = MockServer::start().await;
+        // Infobip's spec: GET /sms/3/logs needs sms:logs:read (x-scopes);
+        // a sending key gets the ApiError403 body.
+        Mock::given(method("GET"))
+            .and(path("/sms/3/logs"))
+            .respond_with(ResponseTemplate::new(403).set_body_json(serde_json::json!({
+                "errorCode": "E403", "description": "Forbidden", "violations": [], "resources": []})))
+            .mount(&refusing)
+            .await;
+        let t = traced_with(
+            "infobip",
+            vec![past(5, Outcome::Delivered)],
+            Some(TO),
+            Some(refusing.uri()),
+        )
+        .await;
+        assert_eq!(t.verdict, Verdict::CannotLook);
+        assert_eq!(t.verdict.exit_code(), 2);
+        let f = &t.findings[0];
+        assert_eq!(f.kind, "cannot-look");
+        assert!(f.text.contains("sms:logs:read"), "{f:?}");
+        // Auth0's side is still shown.
+        assert_eq!(t.timeline.len(), 1);
+        assert!(trace::text(&t).contains("Could not look at the provider's records"));
+    }
+
+    #[tokio::test]
+    async fn without_a_recipient_the_latest_failures_of_everyone() {
+        let mut other = past(20, Outcome::Unreachable);
+        other.to = "+14155550123".into();
+        let t = traced_with(
+            "esendex",
+            vec![
+                past(40, Outcome::Delivered),
+                other,
+                past(10, Outcome::Filtered),
+            ],
+            None,
+            None,
+        )
+        .await;
+        assert_eq!(t.verdict, Verdict::NotDelivered);
+        let tos: Vec<Option<&str>> = t.timeline.iter().map(|e| e.to.as_deref()).collect();
+        assert_eq!(
+            tos,
+            [Some("+14155550123"), Some(TO)],
+            "failures only, oldest first"
+        );
+    }
+}
+
+/// Step 3 follows delivery for every provider with a status API: the
+/// message just sent is found by its id (Twilio's message, Verify's
+/// attempts by `VerificationSid`, Infobip's logs by `messageId`, Esendex's
+/// `GET /v1.0/messageheaders/{id}`, Vonage's Reports API by `id`) and
+/// reads delivered.
+#[tokio::test]
+async fn a_sent_message_is_followed_to_delivered_by_every_provider() {
+    use sms_mfa::providers::delivery::{self, Query};
+    let sim = Providers::serve(Accounts::default(), None).await;
+    for p in ["twilio", "twilio-verify", "vonage", "infobip", "esendex"] {
+        let c = client(&sim, p);
+        let a = c
+            .send_test(&to("+14155550100"), "Your code is 1")
+            .await
+            .unwrap();
+        assert!(a.trackable, "{p}");
+        let d = c.delivery_status(&a.id).await.expect(p).unwrap();
+        assert!(d.final_ && d.delivered, "{p}: {d:?}");
+        // An id the provider does not know is not delivered.
+        let unknown = c
+            .delivery_status("00000000-0000-4000-8000-00000000ffff")
+            .await;
+        assert!(
+            !matches!(unknown, Some(Ok(ref d)) if d.delivered),
+            "{p}: {unknown:?}"
+        );
+        // And the message is among the records of the recipient.
+        let r = c
+            .delivery_records(&Query {
+                to: Some("+14155550100".into()),
+                since: delivery::now() - 60,
+                limit: 10,
+            })
+            .await
+            .unwrap();
+        assert_eq!(r.records.len(), 1, "{p}");
+    }
+}

@@ -524,3 +524,83 @@ async fn tenant_check_against_an_endless_answer_stays_small() {
     assert!(r.stderr.contains("larger than 1 MiB"), "{r:?}");
     assert!(r.peak_kib < 64 * 1024, "peak {} KiB", r.peak_kib);
 }
+
+/// The tenant's side of `trace`: SMS log events read with the `q` Lucene
+/// search (types and a date range), 100 a page until a short page, the
+/// recipient found in `details`, and a 429 waited out (`Retry-After`, the
+/// Management API's rate-limit answer) before the same page is asked again.
+#[tokio::test]
+async fn sms_events_are_searched_paged_and_wait_out_the_rate_limit() {
+    use sms_mfa::auth0::{Connection, events};
+    use sms_mfa::providers::delivery;
+    let server = MockServer::start().await;
+    let now = delivery::now();
+    let entry = |i: i64, to: &str| {
+        json!({"log_id": format!("l{i}"), "type": "gd_send_sms", "description": "MFA SMS sent",
+            "date": delivery::rfc3339(now - 60 - i), "details": {"to": to}})
+    };
+    Mock::given(method("GET"))
+        .and(path("/api/v2/logs"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "1"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    let first: Vec<Value> = (0..100)
+        .map(|i| {
+            entry(
+                i,
+                if i % 2 == 0 {
+                    "+14155550100"
+                } else {
+                    "+14155550123"
+                },
+            )
+        })
+        .collect();
+    let second: Vec<Value> = (100..130).map(|i| entry(i, "+14155550100")).collect();
+    Mock::given(method("GET"))
+        .and(path("/api/v2/logs"))
+        .and(wiremock::matchers::query_param("page", "1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(Value::Array(second)))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v2/logs"))
+        .and(wiremock::matchers::query_param("page", "0"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(Value::Array(first)))
+        .mount(&server)
+        .await;
+    let conn = Connection::with_token(server.uri(), "t".into());
+    let t0 = std::time::Instant::now();
+    let got = events::read(&conn, Some("+14155550100"), now - 3600, 200)
+        .await
+        .unwrap();
+    assert!(
+        t0.elapsed() >= std::time::Duration::from_secs(1),
+        "waited out the 429"
+    );
+    assert_eq!(got.events.len(), 50 + 30, "the recipient's only");
+    assert!(
+        got.events.windows(2).all(|w| w[0].at >= w[1].at),
+        "newest first"
+    );
+    let reqs = server.received_requests().await.unwrap();
+    assert_eq!(reqs.len(), 3, "the 429, then two pages");
+    let q: Vec<(String, String)> = reqs[1].url.query_pairs().into_owned().collect();
+    let lucene = &q.iter().find(|(k, _)| k == "q").unwrap().1;
+    assert!(
+        lucene.starts_with("type:(gd_send_sms OR gd_send_sms_failure"),
+        "{lucene}"
+    );
+    assert!(
+        lucene.contains(&format!(
+            "AND date:[{} TO *]",
+            delivery::rfc3339(now - 3600)
+        )),
+        "{lucene}"
+    );
+    assert!(q.contains(&("per_page".into(), "100".into())), "{q:?}");
+    for r in &reqs {
+        common::spec::check("auth0.logs", r);
+    }
+}

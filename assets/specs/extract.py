@@ -97,12 +97,15 @@ out = {
         "twilio.message": operation(twilio, "/2010-04-01/Accounts/{AccountSid}/Messages/{Sid}.json", "get"),
         "twilio.incoming-numbers": operation(twilio, "/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers.json", "get", query=True),
         "twilio.caller-ids": operation(twilio, "/2010-04-01/Accounts/{AccountSid}/OutgoingCallerIds.json", "get", query=True),
+        "twilio.messages": operation(twilio, "/2010-04-01/Accounts/{AccountSid}/Messages.json", "get", query=True),
         "twilio-verify.send": operation(verify, "/v2/Services/{ServiceSid}/Verifications", "post", form),
         "twilio-verify.service": operation(verify, "/v2/Services/{Sid}", "get"),
+        "twilio-verify.attempts": operation(verify, "/v2/Attempts", "get", query=True),
         # The Vonage SMS server is https://rest.nexmo.com/sms: the wire path is /sms/json.
         "vonage.send": dict(operation(vsms, "/{format}", "post", form), path="/sms/json"),
         "vonage.balance": operation(vacc, "/account/get-balance", "get", query=True),
         "infobip.send": operation(infobip, "/sms/3/messages", "post", "application/json"),
+        "infobip.logs": operation(infobip, "/sms/3/logs", "get", query=True),
         # The token request is one branch of a oneOf: the client-credentials grant.
         "auth0.token": operation(authn, "/oauth/token", "post", form,
                                  schema={"$ref": "#/components/schemas/ClientCredentialsGrant"}),

@@ -2,6 +2,7 @@
 //! respect the rate limit, and Auth0's error bodies kept as they are.
 //! [`inspect`] reads the tenant's SMS factor with it.
 
+pub mod events;
 pub mod inspect;
 pub mod plan;
 

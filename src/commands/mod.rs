@@ -8,6 +8,7 @@ pub mod provider;
 pub mod secrets;
 pub mod status;
 pub mod tenant;
+pub mod trace;
 
 /// Exit codes of every command.
 pub const OK: u8 = 0;

@@ -10,6 +10,7 @@
 //! never stops the others. A group still running after
 //! [`SLOW_AFTER`] says so through [`Event::Slow`].
 
+pub mod deliveries;
 pub mod report;
 
 use crate::auth0::{self, Overrides, inspect};
@@ -288,12 +289,13 @@ pub enum Event {
 pub type Sink = Arc<dyn Fn(Event) + Send + Sync>;
 
 /// The ids each group of checks answers.
-pub const PROVIDER_IDS: [&str; 5] = [
+pub const PROVIDER_IDS: [&str; 6] = [
     "settings-complete",
     "credentials-valid",
     "trial-destination",
     "verify-custom-codes",
     "sender-owned",
+    deliveries::ID,
 ];
 /// The tenant's: the inspection's findings, the generation being part of
 /// the connection check.
@@ -425,11 +427,6 @@ fn local_checks(p: &Prepared) -> Vec<Found> {
     vec![
         e164,
         found(
-            "provider-logs",
-            Status::Skipped,
-            "Look by hand: no provider API for its message logs is used here.",
-        ),
-        found(
             "test-message",
             Status::Skipped,
             "The doctor sends no message (it costs money and reaches a phone): `sms-mfa send-test --to NUMBER` does.",
@@ -529,13 +526,17 @@ async fn provider_checks(p: &Prepared, catalog: &'static Catalog, http: Http) ->
         .recipient
         .as_deref()
         .and_then(|r| Recipient::parse(r).ok());
-    let (credentials, sender, destination) =
-        futures::join!(client.check_credentials(), client.sender_owned(), async {
+    let (credentials, sender, destination, deliveries) = futures::join!(
+        client.check_credentials(),
+        client.sender_owned(),
+        async {
             match &recipient {
                 Some(r) => Some(client.destination_verified(r).await),
                 None => None,
             }
-        });
+        },
+        deliveries::check(&client, recipient.as_ref().map(|r| r.e164()))
+    );
     vec![
         complete,
         credentials_valid(&credentials),
@@ -549,6 +550,14 @@ async fn provider_checks(p: &Prepared, catalog: &'static Catalog, http: Http) ->
                 "Skipped: the provider refused the credentials.",
             ),
             _ => sender_owned(&sender),
+        },
+        match &credentials {
+            Err(f) if f.class == crate::providers::outcome::ErrorClass::Authentication => found(
+                deliveries::ID,
+                Status::Skipped,
+                "Skipped: the provider refused the credentials.",
+            ),
+            _ => deliveries,
         },
     ]
 }

@@ -143,6 +143,8 @@ struct RawError {
     code: String,
     class: String,
     meaning: String,
+    #[serde(default)]
+    fix: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -260,6 +262,7 @@ fn parse_provider(p: RawProvider) -> Result<Provider, CatalogError> {
             code: e.code,
             class,
             meaning: e.meaning,
+            fix: e.fix,
         });
     }
     Ok(Provider {

@@ -120,6 +120,15 @@ pub struct KnownError {
     pub class: ErrorClass,
     /// What it means for the user.
     pub meaning: String,
+    /// What to do about it, when more precise than the class's hint.
+    pub fix: Option<String>,
+}
+
+impl KnownError {
+    /// What to do: the code's own fix, else its class's hint.
+    pub fn fix(&self) -> &str {
+        self.fix.as_deref().unwrap_or(self.class.hint())
+    }
 }
 
 /// A failed call, classified. The provider's own code and message are

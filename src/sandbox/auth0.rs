@@ -272,7 +272,7 @@ fn no_deployed_action() -> (u16, Value) {
 }
 
 /// `GET /logs`: `q` is a Lucene query (a subset here: `type:X`,
-/// `type:(X OR Y)`, terms joined by AND); `search` alone is the spec's
+/// `type:(X OR Y)`, ranges `date:[X TO *]`, terms joined by AND); `search` alone is the spec's
 /// starts-with search on client_name, connection and user_name; paged with
 /// `per_page`, newest first for `sort=date:-1`.
 fn logs(all: &Value, query: &BTreeMap<String, String>) -> Value {
@@ -322,6 +322,34 @@ fn lucene(q: &str, entry: &Value) -> bool {
             return false;
         };
         let field = field.trim().trim_start_matches("AND ").trim();
+        if let Some(inner) = after.strip_prefix('[') {
+            // A range, `date:[FROM TO UNTIL]` with `*` for open (docs "Log
+            // Search Query Syntax"); times compared as times.
+            let Some((range, after)) = inner.split_once(']') else {
+                return false;
+            };
+            let Some((from, until)) = range.split_once(" TO ") else {
+                return false;
+            };
+            let mut v = entry;
+            for part in field.split('.') {
+                v = &v[part];
+            }
+            let text = v.as_str().unwrap_or_default();
+            let time = crate::providers::delivery::parse_iso;
+            let cmp = |a: &str, b: &str| match (time(a), time(b)) {
+                (Some(x), Some(y)) => x.cmp(&y),
+                _ => a.cmp(b),
+            };
+            let (from, until) = (from.trim(), until.trim());
+            if (from != "*" && cmp(text, from).is_lt())
+                || (until != "*" && cmp(text, until).is_gt())
+            {
+                return false;
+            }
+            rest = after.trim();
+            continue;
+        }
         let (values, after) = if let Some(inner) = after.strip_prefix('(') {
             let Some((inside, after)) = inner.split_once(')') else {
                 return false;

@@ -71,6 +71,66 @@ pub struct Accounts {
     pub custom_codes: bool,
     /// The balance Vonage and Infobip report.
     pub balance: f64,
+    /// Messages sent before the sandbox started: what every provider's
+    /// delivery records show (and the tenant's log, see
+    /// `Scenario::tenant`).
+    pub history: Vec<Past>,
+}
+
+/// A message of the scenario's past.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Past {
+    /// The recipient, E.164.
+    pub to: String,
+    /// How long before the sandbox started.
+    pub minutes_ago: u32,
+    pub outcome: Outcome,
+    /// `action-failed`: the error code and text the tenant's log carries.
+    #[serde(default)]
+    pub code: Option<String>,
+    #[serde(default)]
+    pub message: Option<String>,
+}
+
+/// What became of a past message. The codes each provider reports for
+/// them are in [`outcome_codes`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    Delivered,
+    /// The handset is off or out of coverage (Twilio 30003).
+    Unreachable,
+    /// The carrier filtered it (Twilio 30007).
+    Filtered,
+    /// The recipient replied STOP (Twilio 21610).
+    OptedOut,
+    /// Auth0 logged a send, and the provider never got it.
+    NeverReached,
+    /// The Action failed before calling the provider (Auth0 logs the
+    /// failure; the provider has no record).
+    ActionFailed,
+}
+
+impl Outcome {
+    /// Whether the provider has a record of it.
+    pub fn reached_provider(self) -> bool {
+        !matches!(self, Outcome::NeverReached | Outcome::ActionFailed)
+    }
+}
+
+/// A message the simulated providers have a record of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimRecord {
+    /// The provider that took it (None: the scenario's past, in every
+    /// provider's records).
+    pub provider: Option<&'static str>,
+    pub id: Option<String>,
+    pub seq: u64,
+    pub to: String,
+    /// Seconds since the UNIX epoch.
+    pub at: i64,
+    pub outcome: Outcome,
 }
 
 impl Default for Accounts {
@@ -81,6 +141,7 @@ impl Default for Accounts {
             insufficient_funds: Vec::new(),
             custom_codes: true,
             balance: 25.0,
+            history: Vec::new(),
         }
     }
 }
@@ -107,6 +168,8 @@ pub type OnDelivery = Arc<dyn Fn(Delivered) + Send + Sync>;
 pub struct State {
     pub accounts: Accounts,
     pub inbox: Vec<Delivered>,
+    /// Every message's delivery record, oldest first.
+    pub records: Vec<SimRecord>,
 }
 
 /// The running simulation.
@@ -118,16 +181,44 @@ pub struct Providers {
 impl Providers {
     /// Serve every provider's API on one loopback port.
     pub async fn serve(accounts: Accounts, on_delivery: Option<OnDelivery>) -> Providers {
+        Providers::serve_with_delay(accounts, on_delivery, std::time::Duration::ZERO).await
+    }
+
+    /// The same, every answer `delay` late.
+    pub async fn serve_with_delay(
+        accounts: Accounts,
+        on_delivery: Option<OnDelivery>,
+        delay: std::time::Duration,
+    ) -> Providers {
         let server = MockServer::start().await;
+        let now = crate::providers::delivery::now();
+        let mut records: Vec<SimRecord> = accounts
+            .history
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.outcome.reached_provider())
+            .map(|(i, p)| SimRecord {
+                provider: None,
+                id: None,
+                // Apart from the ids of messages sent later (from 1).
+                seq: 0x5eed_0000 + i as u64,
+                to: p.to.clone(),
+                at: now - i64::from(p.minutes_ago) * 60,
+                outcome: p.outcome,
+            })
+            .collect();
+        records.sort_by_key(|r| r.at);
         let state = Arc::new(Mutex::new(State {
             accounts,
             inbox: Vec::new(),
+            records,
         }));
         Mock::given(wiremock::matchers::any())
             .respond_with(Responder {
                 state: state.clone(),
                 on_delivery,
                 next_id: AtomicU64::new(1),
+                delay,
             })
             .mount(&server)
             .await;
@@ -242,6 +333,8 @@ struct Responder {
     state: Arc<Mutex<State>>,
     on_delivery: Option<OnDelivery>,
     next_id: AtomicU64,
+    /// Added to every answer (benchmarks: a far-away API).
+    delay: std::time::Duration,
 }
 
 impl Respond for Responder {
@@ -254,12 +347,25 @@ impl Respond for Responder {
                 method: req.method.as_str(),
                 accounts: &state.accounts,
                 inbox: &state.inbox,
+                records: &state.records,
                 next_id: &self.next_id,
                 accepted: Vec::new(),
             };
             let reply = answer(&mut call);
             let accepted = call.accepted;
             state.inbox.extend(accepted.iter().cloned());
+            let now = crate::providers::delivery::now();
+            for d in &accepted {
+                let seq = state.records.len() as u64 + 1000;
+                state.records.push(SimRecord {
+                    provider: Some(d.provider),
+                    id: Some(d.id.clone()),
+                    seq,
+                    to: d.to.clone(),
+                    at: now,
+                    outcome: Outcome::Delivered,
+                });
+            }
             (reply, accepted)
         };
         // Outside the lock: the listener may look at the inbox.
@@ -268,11 +374,14 @@ impl Respond for Responder {
                 tell(d);
             }
         }
-        reply.template()
+        reply.template().set_delay(self.delay)
     }
 }
 
 fn answer(c: &mut Call) -> Reply {
+    if c.path == "/v2/reports/records" {
+        return vonage_records(c);
+    }
     match provider_of(c.path) {
         Some("twilio") => twilio(c),
         Some("twilio-verify") => twilio_verify(c),
@@ -344,6 +453,8 @@ struct Call<'a> {
     accounts: &'a Accounts,
     /// What was accepted before this request.
     inbox: &'a [Delivered],
+    /// Every message's delivery record.
+    records: &'a [SimRecord],
     next_id: &'a AtomicU64,
     /// What this request has accepted.
     accepted: Vec<Delivered>,
@@ -601,6 +712,7 @@ fn twilio(c: &mut Call) -> Reply {
             }
         }
         "twilio.send" => twilio_send(c),
+        "twilio.messages" => twilio_messages(c),
         _ => twilio_not_found(c.path),
     }
 }
@@ -677,6 +789,9 @@ fn twilio_verify(c: &mut Call) -> Reply {
     let Some(op) = c.op() else {
         return twilio_not_found(c.path);
     };
+    if op == "twilio-verify.attempts" {
+        return verify_attempts(c);
+    }
     // /v2/Services/{Sid}[/Verifications]
     if c.segment(2) != VERIFY_SERVICE {
         return twilio_not_found(c.path);
@@ -895,6 +1010,7 @@ fn infobip(c: &mut Call) -> Reply {
     }
     match c.op() {
         Some("infobip.send") => infobip_send(c),
+        Some("infobip.logs") => infobip_logs(c),
         _ => infobip_error(404, "E404", "Requested resource not found.", vec![]),
     }
 }
@@ -1017,6 +1133,8 @@ fn esendex(c: &mut Call) -> Reply {
             }
         }
         ("POST", "/v1.0/messagedispatcher") => esendex_dispatch(c),
+        ("GET", "/v1.0/messageheaders") => esendex_headers(c),
+        ("GET", p) if p.starts_with("/v1.0/messageheaders/") => esendex_header(c),
         _ => Reply::text(404, "Not Found"),
     }
 }
@@ -1098,4 +1216,385 @@ fn esendex_dispatch(c: &mut Call) -> Reply {
             ),
         )
     }
+}
+
+// ---- Delivery records (`sms-mfa trace`) ----
+//
+// Each provider's list endpoint over the same records, in its own shape:
+// Twilio's Messages list (twilio_api_v2010.json, `ListMessageResponse`,
+// paged with `Page`/`PageSize` and `next_page_uri`), Verify's Attempts
+// (twilio_verify_v2.json, `ListVerificationAttemptResponse`, `meta`),
+// Infobip's `GET /sms/3/logs` (infobip_sms.json,
+// `LogResponseSmsLogSmsMessageContent`, cursor paging), Esendex's message
+// headers (the Esendex REST API reference, "Message Headers", XML) and
+// Vonage's synchronous Reports API (github:Nexmo/api-specification
+// `definitions/reports.yml`, `GET /v2/reports/records`, 24 hours at most
+// per request). The codes each reports per outcome: Twilio's error
+// dictionary (30003, 30007, 21610), Infobip's "Response status and error
+// codes", Esendex's status words, Vonage's delivery-receipt error codes.
+
+/// What `provider` reports for an outcome: (status, code, text).
+pub fn outcome_codes(
+    provider: &str,
+    outcome: Outcome,
+) -> (&'static str, Option<&'static str>, Option<&'static str>) {
+    match (provider, outcome) {
+        ("twilio" | "twilio-verify", Outcome::Delivered) => ("delivered", None, None),
+        ("twilio" | "twilio-verify", Outcome::Unreachable) => (
+            "undelivered",
+            Some("30003"),
+            Some("Unreachable destination handset"),
+        ),
+        ("twilio" | "twilio-verify", Outcome::Filtered) => {
+            ("undelivered", Some("30007"), Some("Message filtered"))
+        }
+        ("twilio" | "twilio-verify", _) => (
+            "failed",
+            Some("21610"),
+            Some("Attempt to send to unsubscribed recipient"),
+        ),
+        ("esendex", Outcome::Delivered) => ("Delivered", None, None),
+        ("esendex", Outcome::Unreachable) => ("Expired", None, None),
+        ("esendex", Outcome::Filtered) => ("Rejected", None, None),
+        ("esendex", _) => ("Failed", None, None),
+        ("vonage", Outcome::Delivered) => ("delivered", Some("0"), Some("Delivered")),
+        ("vonage", Outcome::Unreachable) => {
+            ("failed", Some("2"), Some("Absent Subscriber Temporary"))
+        }
+        ("vonage", Outcome::Filtered) => ("rejected", Some("6"), Some("Anti-Spam Rejection")),
+        ("vonage", _) => ("failed", Some("4"), Some("Call barred by user")),
+        (_, _) => ("unknown", None, None),
+    }
+}
+
+/// The records `provider` has, newest first.
+fn records_of<'a>(c: &'a Call, provider: &str) -> Vec<&'a SimRecord> {
+    let mut v: Vec<&SimRecord> = c
+        .records
+        .iter()
+        .filter(|r| r.provider.is_none_or(|p| p == provider))
+        .collect();
+    v.sort_by(|a, b| b.at.cmp(&a.at).then(b.seq.cmp(&a.seq)));
+    v
+}
+
+/// `Mon, 23 Nov 2026 10:00:00 +0000`.
+fn rfc2822(t: i64) -> String {
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let iso = crate::providers::delivery::rfc3339(t);
+    let month: usize = iso[5..7].parse().unwrap_or(1);
+    format!(
+        "{}, {} {} {} {} +0000",
+        DAYS[t.div_euclid(86_400).rem_euclid(7) as usize],
+        &iso[8..10],
+        MONTHS[month - 1],
+        &iso[..4],
+        &iso[11..19]
+    )
+}
+
+/// Page `items` with `page` and `size`: (this page, whether more follow).
+fn page_of<T: Clone>(items: &[T], page: usize, size: usize) -> (Vec<T>, bool) {
+    let start = page.saturating_mul(size).min(items.len());
+    let end = start.saturating_add(size).min(items.len());
+    (items[start..end].to_vec(), end < items.len())
+}
+
+fn query_usize(c: &Call, name: &str, default: usize) -> usize {
+    c.query(name)
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// The request's query with `Page` and `PageToken` set to the next page.
+fn next_query(c: &Call, page: usize) -> String {
+    let mut ser = url::form_urlencoded::Serializer::new(String::new());
+    for (k, v) in c.req.url.query_pairs() {
+        if k != "Page" && k != "PageToken" {
+            ser.append_pair(&k, &v);
+        }
+    }
+    ser.append_pair("Page", &page.to_string());
+    ser.append_pair("PageToken", &format!("PA{page}"));
+    ser.finish()
+}
+
+fn twilio_messages(c: &mut Call) -> Reply {
+    let to = c.query("To");
+    let since = c
+        .query("DateSent>")
+        .and_then(|d| crate::providers::delivery::parse_iso(&d));
+    let all: Vec<&SimRecord> = records_of(c, "twilio")
+        .into_iter()
+        .filter(|r| to.as_deref().is_none_or(|t| t == r.to))
+        .filter(|r| since.is_none_or(|s| r.at >= s))
+        .collect();
+    let size = query_usize(c, "PageSize", 50).clamp(1, 1000);
+    let page = query_usize(c, "Page", 0);
+    let (items, more) = page_of(&all, page, size);
+    let messages: Vec<Value> = items
+        .iter()
+        .map(|r| {
+            let (status, code, text) = outcome_codes("twilio", r.outcome);
+            let sid = r.id.clone().unwrap_or_else(|| format!("SM{:032x}", r.seq));
+            let date = rfc2822(r.at);
+            json!({
+                "account_sid": TWILIO_SID, "api_version": "2010-04-01", "body": "Your code is 123456",
+                "date_created": date, "date_updated": date, "date_sent": date,
+                "direction": "outbound-api",
+                "error_code": code.and_then(|c| c.parse::<u32>().ok()),
+                "error_message": text,
+                "from": TWILIO_NUMBER, "messaging_service_sid": null, "num_media": "0",
+                "num_segments": "1", "price": null, "price_unit": "USD", "sid": sid,
+                "status": status, "to": r.to,
+                "uri": format!("/2010-04-01/Accounts/{TWILIO_SID}/Messages/{sid}.json"),
+            })
+        })
+        .collect();
+    let uri = format!("{}?{}", c.path, c.req.url.query().unwrap_or(""));
+    let next = more.then(|| format!("{}?{}", c.path, next_query(c, page + 1)));
+    Reply::json(
+        200,
+        json!({
+            "messages": messages, "page": page, "page_size": size,
+            "start": page * size, "end": (page * size + items.len()).saturating_sub(1),
+            "first_page_uri": uri, "next_page_uri": next, "previous_page_uri": null, "uri": uri,
+        }),
+    )
+}
+
+fn verify_attempts(c: &mut Call) -> Reply {
+    if c.query("VerifyServiceSid")
+        .is_some_and(|s| s != VERIFY_SERVICE)
+    {
+        return twilio_error(404, 20404, "The requested resource /Services was not found");
+    }
+    let to = c.query("ChannelData.To");
+    let verification = c.query("VerificationSid");
+    let since = c
+        .query("DateCreatedAfter")
+        .and_then(|d| crate::providers::delivery::parse_iso(&d));
+    let all: Vec<&SimRecord> = records_of(c, "twilio-verify")
+        .into_iter()
+        .filter(|r| to.as_deref().is_none_or(|t| t == r.to))
+        .filter(|r| verification.is_none() || r.id == verification)
+        .filter(|r| since.is_none_or(|s| r.at >= s))
+        .collect();
+    let size = query_usize(c, "PageSize", 50).clamp(1, 1000);
+    let page = query_usize(c, "Page", 0);
+    let (items, more) = page_of(&all, page, size);
+    let attempts: Vec<Value> = items
+        .iter()
+        .map(|r| {
+            let (status, code, _) = outcome_codes("twilio-verify", r.outcome);
+            let date = crate::providers::delivery::rfc3339(r.at);
+            json!({
+                "sid": format!("VL{:032x}", r.seq), "account_sid": TWILIO_SID,
+                "service_sid": VERIFY_SERVICE,
+                "verification_sid": r.id.clone().unwrap_or_else(|| format!("VE{:032x}", r.seq)),
+                "date_created": date, "date_updated": date,
+                "conversion_status": "unconverted", "channel": "sms", "price": null,
+                "channel_data": {"to": r.to, "status": status, "error_code": code},
+                "url": format!("https://verify.twilio.com/v2/Attempts/VL{:032x}", r.seq),
+            })
+        })
+        .collect();
+    let base = "https://verify.twilio.com/v2/Attempts";
+    let url = format!("{base}?{}", c.req.url.query().unwrap_or(""));
+    let next = more.then(|| format!("{base}?{}", next_query(c, page + 1)));
+    Reply::json(
+        200,
+        json!({
+            "attempts": attempts,
+            "meta": {"page": page, "page_size": size, "first_page_url": url,
+                "previous_page_url": null, "url": url, "next_page_url": next, "key": "attempts"},
+        }),
+    )
+}
+
+fn infobip_logs(c: &mut Call) -> Reply {
+    let problems = spec::problems("infobip.logs", c.req);
+    if !problems.is_empty() {
+        return infobip_error(400, "E400", &problems.join("; "), vec![]);
+    }
+    let to = c.query("destination");
+    let message = c.query("messageId");
+    let since = c
+        .query("sentSince")
+        .and_then(|d| crate::providers::delivery::parse_iso(&d));
+    let all: Vec<&SimRecord> = records_of(c, "infobip")
+        .into_iter()
+        .filter(|r| message.is_none() || r.id == message)
+        .filter(|r| {
+            to.as_deref()
+                .is_none_or(|t| t == r.to.trim_start_matches('+'))
+        })
+        .filter(|r| since.is_none_or(|s| r.at >= s))
+        .collect();
+    let size = query_usize(c, "limit", 50).clamp(1, 1000);
+    // The cursor is opaque to clients; here it is the offset.
+    let offset = query_usize(c, "cursor", 0);
+    let (items, more) = page_of(&all[offset.min(all.len())..], 0, size);
+    let results: Vec<Value> = items
+        .iter()
+        .map(|r| {
+            let (status, error) = match r.outcome {
+                Outcome::Delivered => (
+                    json!({"groupId": 3, "groupName": "DELIVERED", "id": 5, "name": "DELIVERED_TO_HANDSET", "description": "Message delivered to handset"}),
+                    json!({"groupId": 0, "groupName": "OK", "id": 0, "name": "NO_ERROR", "description": "No Error", "permanent": false}),
+                ),
+                Outcome::Unreachable => (
+                    json!({"groupId": 2, "groupName": "UNDELIVERABLE", "id": 9, "name": "UNDELIVERABLE_NOT_DELIVERED", "description": "Message sent not delivered"}),
+                    json!({"groupId": 1, "groupName": "HANDSET_ERRORS", "id": 27, "name": "EC_ABSENT_SUBSCRIBER", "description": "Absent Subscriber", "permanent": false}),
+                ),
+                Outcome::Filtered => (
+                    json!({"groupId": 2, "groupName": "UNDELIVERABLE", "id": 4, "name": "UNDELIVERABLE_REJECTED_OPERATOR", "description": "Message rejected by operator"}),
+                    json!({"groupId": 0, "groupName": "OK", "id": 0, "name": "NO_ERROR", "description": "No Error", "permanent": false}),
+                ),
+                _ => (
+                    json!({"groupId": 5, "groupName": "REJECTED", "id": 14, "name": "REJECTED_DESTINATION_BLOCKLISTED", "description": "Destination is on a blocklist"}),
+                    json!({"groupId": 0, "groupName": "OK", "id": 0, "name": "NO_ERROR", "description": "No Error", "permanent": false}),
+                ),
+            };
+            let date = format!(
+                "{}.000+0000",
+                &crate::providers::delivery::rfc3339(r.at)[..19]
+            );
+            json!({
+                "sender": "InfoSMS", "destination": r.to.trim_start_matches('+'),
+                "bulkId": null,
+                "messageId": r.id.clone().unwrap_or_else(|| guid(r.seq)),
+                "sentAt": date, "doneAt": date, "messageCount": 1,
+                "price": {"pricePerMessage": 0.01, "currency": "EUR"},
+                "status": status, "error": error,
+            })
+        })
+        .collect();
+    let next = more.then(|| (offset + items.len()).to_string());
+    Reply::json(
+        200,
+        json!({"results": results, "cursor": {"limit": size, "nextCursor": next}}),
+    )
+}
+
+fn esendex_headers(c: &mut Call) -> Reply {
+    let start = query_usize(c, "startIndex", 0);
+    let count = query_usize(c, "count", 15).clamp(1, 1000);
+    let all = records_of(c, "esendex");
+    let (items, _) = page_of(&all[start.min(all.len())..], 0, count);
+    let mut xml = format!(
+        r#"<?xml version="1.0" encoding="utf-8"?><messageheaders startindex="{start}" count="{}" totalcount="{}" xmlns="http://api.esendex.com/ns/">"#,
+        items.len(),
+        all.len()
+    );
+    for r in &items {
+        xml.push_str(&esendex_header_xml(r));
+    }
+    xml.push_str("</messageheaders>");
+    Reply::xml(200, xml)
+}
+
+/// One message header, as the list and `GET /v1.0/messageheaders/{id}`
+/// show it.
+fn esendex_header_xml(r: &SimRecord) -> String {
+    let (status, code, text) = outcome_codes("esendex", r.outcome);
+    let id = r.id.clone().unwrap_or_else(|| guid(r.seq));
+    let date = format!("{}.000Z", &crate::providers::delivery::rfc3339(r.at)[..19]);
+    let failure = match (code, text) {
+        (Some(code), Some(text)) => format!(
+            "<failurereason><code>{code}</code><description>{text}</description><permanentfailure>true</permanentfailure></failurereason>"
+        ),
+        _ => String::new(),
+    };
+    format!(
+        r#"<messageheader id="{id}" uri="/v1.0/messageheaders/{id}"><reference>{ESENDEX_ACCOUNT}</reference><status>{status}</status><sentat>{date}</sentat><laststatusat>{date}</laststatusat><submittedat>{date}</submittedat><type>SMS</type><to><phonenumber>{}</phonenumber></to><from><phonenumber>sms-mfa</phonenumber></from><summary>Your code is 123456</summary><body uri="/v1.0/messageheaders/{id}/body"/><direction>Outbound</direction><parts>1</parts><username>{ESENDEX_USER}</username>{failure}</messageheader>"#,
+        r.to.trim_start_matches('+')
+    )
+}
+
+/// `GET /v1.0/messageheaders/{id}`: one message's header (XML).
+fn esendex_header(c: &mut Call) -> Reply {
+    let id = c.segment(2).to_string();
+    match records_of(c, "esendex")
+        .into_iter()
+        .find(|r| r.id.as_deref() == Some(id.as_str()) || guid(r.seq) == id)
+    {
+        Some(r) => Reply::xml(
+            200,
+            format!(
+                r#"<?xml version="1.0" encoding="utf-8"?>{}"#,
+                esendex_header_xml(r).replacen(
+                    "<messageheader ",
+                    r#"<messageheader xmlns="http://api.esendex.com/ns/" "#,
+                    1
+                )
+            ),
+        ),
+        None => Reply::text(404, "Not Found"),
+    }
+}
+
+fn vonage_records(c: &mut Call) -> Reply {
+    if !c.basic_auth(VONAGE_KEY, VONAGE_SECRET) {
+        return Reply::json(
+            401,
+            json!({"type": "https://developer.nexmo.com/api-errors#unauthorized", "title": "Unauthorized", "detail": "You did not provide correct credentials."}),
+        );
+    }
+    let time = |n: &str| {
+        c.query(n)
+            .and_then(|d| crate::providers::delivery::parse_iso(&d))
+    };
+    // By id: no dates (the spec: "If you specify `id`, you must not
+    // specify `status`, `date_start` or `date_end`").
+    let by_id = c.query("id");
+    let (from, until) = match (&by_id, time("date_start"), time("date_end")) {
+        (Some(_), None, None) => (i64::MIN, i64::MAX),
+        (None, Some(f), Some(u)) => (f, u),
+        _ => (0, -1),
+    };
+    if until < from {
+        return Reply::json(
+            422,
+            json!({"title": "Unprocessable entity", "invalid_parameters": [{"reason": "Missing required parameter", "name": "date_end"}]}),
+        );
+    }
+    if (by_id.is_none() && until - from > 86_400) || c.query("product").as_deref() != Some("SMS") {
+        return Reply::json(
+            422,
+            json!({"type": "https://developer.nexmo.com/api-errors/reports#invalid-filter", "title": "Invalid filter", "detail": "date_end must be no more than 24 hours after date_start"}),
+        );
+    }
+    let records: Vec<Value> = records_of(c, "vonage")
+        .into_iter()
+        .filter(|r| r.at >= from && r.at < until)
+        .filter(|r| by_id.is_none() || r.id == by_id)
+        .map(|r| {
+            let (status, code, text) = outcome_codes("vonage", r.outcome);
+            json!({
+                "account_id": VONAGE_KEY,
+                "message_id": r.id.clone().unwrap_or_else(|| guid(r.seq)),
+                "client_ref": null, "direction": "outbound",
+                "from": VONAGE_FROM.trim_start_matches('+'),
+                "to": r.to.trim_start_matches('+'),
+                "date_received": crate::providers::delivery::rfc3339(r.at),
+                "date_finalized": crate::providers::delivery::rfc3339(r.at),
+                "status": status, "error_code": code, "error_code_description": text,
+                "currency": "EUR", "total_price": "0.0114",
+            })
+        })
+        .collect();
+    Reply::json(
+        200,
+        json!({
+            "_links": {"self": {"href": format!("https://api.nexmo.com{}?{}", c.path, c.req.url.query().unwrap_or(""))}},
+            "request_id": "00000000-0000-4000-8000-000000000000",
+            "request_status": "SUCCESS", "account_id": VONAGE_KEY,
+            "product": "SMS", "direction": "outbound", "include_message": false,
+            "show_concatenated": false, "items_count": records.len(), "records": records,
+        }),
+    )
 }

@@ -2,7 +2,7 @@
 //! simulated tenant's state and the simulated provider accounts.
 
 use super::auth0;
-use super::providers::Accounts;
+use super::providers::{Accounts, Outcome, Past};
 use crate::codegen::{self, Target};
 use crate::providers::Catalog;
 use serde::Deserialize;
@@ -266,6 +266,36 @@ impl Scenario {
                 })
                 .collect(),
         );
+        if let Value::Array(logs) = &mut t.logs {
+            logs.extend(history_logs(&self.accounts.history));
+        }
         t
     }
+}
+
+/// The tenant's side of the accounts' past messages: a send request for
+/// each (`gd_send_sms`, "MFA SMS sent", with `details.to`), or the failure
+/// an Action that never reached the provider leaves (`fn` with
+/// `details.to` and the provider's error: docs "Log Event Type Codes",
+/// ../shared/reference/AUTH0.md). Dated from now.
+pub fn history_logs(history: &[Past]) -> Vec<Value> {
+    let now = crate::providers::delivery::now();
+    history
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let at = now - i64::from(p.minutes_ago) * 60;
+            let date = format!("{}.000Z", &crate::providers::delivery::rfc3339(at)[..19]);
+            if p.outcome == Outcome::ActionFailed {
+                json!({"log_id": format!("sandbox-history-{i}"), "date": date, "type": "fn",
+                    "description": "Failed to send SMS",
+                    "details": {"notification_type": "sms", "to": p.to,
+                        "provider_error": {"errorCode": p.code, "message": p.message}}})
+            } else {
+                json!({"log_id": format!("sandbox-history-{i}"), "date": date,
+                    "type": "gd_send_sms", "description": "MFA SMS sent",
+                    "details": {"to": p.to}})
+            }
+        })
+        .collect()
 }

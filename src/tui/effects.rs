@@ -9,6 +9,7 @@ use crate::wizard::{CallError, Effect, Msg, ProviderCall, Stored};
 use std::sync::Arc;
 
 mod tenant;
+mod trace;
 
 /// Looks an environment variable up (the process environment, or a map in tests).
 pub type Env = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
@@ -92,6 +93,10 @@ pub async fn perform(effect: Effect, services: &Services) -> Option<Msg> {
                 Err(e) => crate::doctor::keyring_failed(&e),
             };
             Some(Msg::DoctorDone { op, found })
+        }
+        Effect::Trace { op, call, to } => {
+            let result = trace::perform(services, op, call, to).await;
+            Some(Msg::TraceDone { op, result })
         }
         Effect::WriteCode { file_name, code } => {
             let dir = services.paths.data_dir.join("code");

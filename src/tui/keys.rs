@@ -187,6 +187,19 @@ pub fn bindings(w: &Wizard) -> Vec<Binding> {
             ),
             one("Ctrl-C", "quit", Key::ctrl('c'), Msg::Quit),
         ],
+        Some(Overlay::Deliveries) => vec![
+            one("r", "refresh", Key::ch('r'), Msg::Reload),
+            updown("select", false),
+            b(
+                "Esc",
+                "close",
+                vec![
+                    (Key::plain(KeyCode::Esc), Msg::Back),
+                    (Key::ch('d'), Msg::Back),
+                ],
+            ),
+            quit_key(false),
+        ],
         Some(Overlay::ConfirmQuit) => vec![
             b(
                 "y",
@@ -440,6 +453,12 @@ pub fn screen(w: &Wizard) -> Vec<Binding> {
             }
             v.push(updown("select", false));
             v.push(b("r", "check again", vec![(Key::ch('r'), Msg::Reload)]));
+            v.push(one(
+                "d",
+                "recent deliveries",
+                Key::ch('d'),
+                Msg::OpenDeliveries,
+            ));
         }
         Step::Done => v.push(enter("quit")),
     }

@@ -71,6 +71,7 @@ pub fn draw(frame: &mut Frame, w: &Wizard) {
         Some(Overlay::Help) => widgets::help(frame, area, w),
         Some(Overlay::ConfirmQuit) => widgets::confirm_quit(frame, area, w),
         Some(Overlay::Code) => screens::code::draw(frame, area, w),
+        Some(Overlay::Deliveries) => screens::deliveries::draw(frame, area, w),
         None => {}
     }
     // Last: the key table can depend on what the boxes found (whether the

@@ -3,6 +3,7 @@
 //! [`Effect`]s the runtime must carry out (which answer with more `Msg`s).
 
 mod checklist;
+mod deliveries;
 mod form;
 mod progress;
 mod step;
@@ -116,6 +117,14 @@ pub enum Msg {
         op: u64,
         found: Vec<crate::doctor::Found>,
     },
+    /// `d` on the checklist: the "Recent deliveries" view (the trace of
+    /// step 3's recipient).
+    OpenDeliveries,
+    /// The runtime's answer to [`Effect::Trace`].
+    TraceDone {
+        op: u64,
+        result: Result<crate::trace::Trace, String>,
+    },
     /// Auth0's rate limit: the work of `op` waits `secs` seconds.
     RateLimited {
         op: u64,
@@ -197,6 +206,14 @@ pub enum Effect {
         op: u64,
         call: TenantCall,
     },
+    /// Trace the messages to `to` (every recipient's failures without
+    /// one): the provider's delivery records and the tenant's log, joined;
+    /// answered by [`Msg::TraceDone`].
+    Trace {
+        op: u64,
+        call: TenantCall,
+        to: Option<String>,
+    },
     /// Write generated code to `file_name` in the data directory's `code/`;
     /// answered by [`Msg::CodeWritten`].
     WriteCode {
@@ -216,7 +233,8 @@ impl Effect {
             | Effect::PollDelivery { op, .. }
             | Effect::CheckCredentials { op, .. }
             | Effect::Tenant { op, .. }
-            | Effect::Doctor { op, .. } => Some(*op),
+            | Effect::Doctor { op, .. }
+            | Effect::Trace { op, .. } => Some(*op),
             Effect::SaveProfile { .. }
             | Effect::Cancel { .. }
             | Effect::WriteCode { .. }
@@ -293,6 +311,8 @@ pub enum Overlay {
     ConfirmQuit,
     /// The generated Action code (see [`Wizard::code_view`]).
     Code,
+    /// Recent deliveries: the trace of step 3's recipient.
+    Deliveries,
 }
 
 /// The code view: which trigger's Action, scrolled how far.
@@ -402,6 +422,8 @@ pub struct Wizard {
     pub checklist_cursor: usize,
     /// The checklist's checks (step 5).
     pub doctor: DoctorState,
+    /// The "Recent deliveries" view.
+    pub deliveries: deliveries::DeliveriesState,
     /// Set when the checklist was opened as a detour: where Esc returns to.
     pub checklist_return: Option<Step>,
     pub overlay: Option<Overlay>,
@@ -489,6 +511,7 @@ impl Wizard {
             tenant: TenantState::default(),
             checklist_cursor: 0,
             doctor: DoctorState::default(),
+            deliveries: Default::default(),
             checklist_return: None,
             overlay: None,
             notice: notice.map(|text| Notice {
@@ -809,7 +832,15 @@ impl Wizard {
             }
             return vec![];
         }
+        if let Msg::TraceDone { op, result } = msg {
+            self.trace_done(op, result);
+            return vec![];
+        }
+        if self.overlay == Some(Overlay::Deliveries) {
+            return self.deliveries_msg(msg);
+        }
         match self.overlay {
+            Some(Overlay::Deliveries) => unreachable!("answered above"),
             Some(Overlay::Code) => {
                 return match msg {
                     Msg::Back | Msg::OpenCode => {
@@ -895,6 +926,7 @@ impl Wizard {
                 }
             }
             Msg::OpenCode => self.open_code(),
+            Msg::OpenDeliveries if self.step == Step::Checklist => self.open_deliveries(),
             Msg::OpenChecklist if self.storing() => {
                 self.notice(
                     Level::Info,

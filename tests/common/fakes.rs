@@ -103,6 +103,45 @@ pub async fn happy_fake(provider: &str) -> MockServer {
         .respond_with(ResponseTemplate::new(200).set_body_json(check))
         .mount(&server)
         .await;
+    // The delivery records (doctor's recent-deliveries check): an account
+    // with no messages yet, in each list's documented shape (Twilio's
+    // ListMessageResponse and ListVerificationAttemptResponse, Infobip's
+    // GET /sms/3/logs, Vonage's Reports API, Esendex's message headers).
+    let (list_path, list) = match provider {
+        "twilio" => (
+            r"^/2010-04-01/Accounts/AC[0-9a-f]{32}/Messages\.json$",
+            ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!({"messages": [], "next_page_uri": null})),
+        ),
+        "twilio-verify" => (
+            r"^/v2/Attempts$",
+            ResponseTemplate::new(200).set_body_json(
+                serde_json::json!({"attempts": [], "meta": {"next_page_url": null}}),
+            ),
+        ),
+        "vonage" => (
+            r"^/v2/reports/records$",
+            ResponseTemplate::new(200).set_body_json(
+                serde_json::json!({"request_status": "SUCCESS", "items_count": 0, "records": []}),
+            ),
+        ),
+        "infobip" => (
+            r"^/sms/3/logs$",
+            ResponseTemplate::new(200).set_body_json(serde_json::json!({"results": []})),
+        ),
+        _ => (
+            r"^/v1\.0/messageheaders$",
+            ResponseTemplate::new(200).set_body_raw(
+                r#"<?xml version="1.0" encoding="utf-8"?><messageheaders startindex="0" count="0" totalcount="0" xmlns="http://api.esendex.com/ns/"></messageheaders>"#,
+                "application/xml",
+            ),
+        ),
+    };
+    Mock::given(method("GET"))
+        .and(path_regex(list_path))
+        .respond_with(list)
+        .mount(&server)
+        .await;
     server
 }
 

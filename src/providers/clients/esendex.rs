@@ -2,7 +2,10 @@
 //! username and password (or API token), and the account reference.
 
 use super::{Api, Recipient, Settings, SetupError, SmsClient};
-use crate::providers::outcome::{Accepted, CredentialReport, Failure};
+use crate::providers::delivery::{
+    CannotLook, MAX_RECORDS, PAGE_SIZE, Query, Record, Records, State, parse_time, plus,
+};
+use crate::providers::outcome::{Accepted, CredentialReport, Delivery, Failure};
 use serde_json::json;
 
 pub struct Esendex {
@@ -123,8 +126,210 @@ impl SmsClient for Esendex {
         Ok(Accepted {
             id,
             status: Some("submitted".into()),
-            trackable: false,
+            // One message's header carries its status.
+            trackable: true,
             code_sent: None,
+        })
+    }
+
+    /// `GET /v1.0/messageheaders/{id}`: the message's header, its status.
+    async fn delivery_status(&self, id: &str) -> Option<Result<Delivery, Failure>> {
+        const WHAT: &str = "the message header (GET /v1.0/messageheaders/ID)";
+        let req = self
+            .api
+            .http
+            .client
+            .get(self.api.url(&format!(
+                "/v1.0/messageheaders/{}",
+                crate::http::segment(id)
+            )))
+            .basic_auth(&self.user, Some(&self.password))
+            .header("Accept", "application/xml");
+        let found = async {
+            let (status, body) = self
+                .api
+                .http
+                .call(req)
+                .await
+                .map_err(|f| self.api.cannot(WHAT, f))?;
+            if status != 200 {
+                return Err(self.api.cannot(WHAT, self.failure(status, &body)));
+            }
+            let (list, _) = headers(&body);
+            let records = list
+                .into_iter()
+                .map(|h| {
+                    let at = tag(h, "sentat")
+                        .as_deref()
+                        .and_then(parse_time)
+                        .unwrap_or(0);
+                    self.record(h, tag(h, "phonenumber").unwrap_or_default(), at)
+                })
+                .collect();
+            Ok(Records {
+                records,
+                truncated: false,
+            })
+        }
+        .await;
+        Some(super::status_of(found))
+    }
+}
+
+/// The text of the first `<name>…</name>` in `xml` (no attributes on it,
+/// entities for &, <, > and quotes decoded).
+fn tag(xml: &str, name: &str) -> Option<String> {
+    let open = format!("<{name}>");
+    let start = xml.find(&open)? + open.len();
+    let end = xml[start..].find(&format!("</{name}>"))?;
+    Some(
+        xml[start..start + end]
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&apos;", "'")
+            .replace("&amp;", "&")
+            .trim()
+            .to_string(),
+    )
+}
+
+/// An attribute of the first element in `xml`: `name="value"`.
+fn attribute(xml: &str, name: &str) -> Option<String> {
+    let key = format!(" {name}=\"");
+    let head = &xml[..xml.find('>')?];
+    let start = head.find(&key)? + key.len();
+    let end = head[start..].find('"')?;
+    Some(head[start..start + end].to_string())
+}
+
+/// The `<messageheader>` elements of a `GET /v1.0/messageheaders` answer
+/// (Esendex REST API reference, "Message Headers": `id` attribute,
+/// `status`, `sentat`/`submittedat`/`laststatusat`, `to/phonenumber`,
+/// `direction`, and for a failed message `failurereason` with `code` and
+/// `description`), and the `totalcount` of the list.
+fn headers(xml: &str) -> (Vec<&str>, Option<usize>) {
+    let total = xml
+        .find("<messageheaders")
+        .and_then(|i| attribute(&xml[i..], "totalcount"))
+        .and_then(|t| t.parse().ok());
+    let mut out = Vec::new();
+    let mut rest = xml;
+    while let Some(at) = rest.find("<messageheader ") {
+        let block = &rest[at..];
+        let end = block
+            .find("</messageheader>")
+            .map(|e| e + "</messageheader>".len())
+            .or_else(|| block.find("/>").map(|e| e + 2))
+            .unwrap_or(block.len());
+        out.push(&block[..end]);
+        rest = &block[end..];
+    }
+    (out, total)
+}
+
+/// Esendex's status words (Message Headers reference: Submitted, Sent,
+/// Delivered, Failed, Expired, Rejected, Scheduled, Acknowledged…).
+fn esendex_state(status: &str) -> State {
+    match status.to_ascii_lowercase().as_str() {
+        "delivered" | "acknowledged" => State::Delivered,
+        "failed" | "expired" | "rejected" => State::Failed,
+        _ => State::Pending,
+    }
+}
+
+impl Esendex {
+    /// One message header as a record.
+    fn record(&self, h: &str, to: String, at: i64) -> Record {
+        let status = tag(h, "status").unwrap_or_else(|| "Unknown".into());
+        let state = esendex_state(&status);
+        let reason = tag(h, "failurereason").map(|r| {
+            let code = tag(&r, "code");
+            let text = tag(&r, "description").unwrap_or(r.clone());
+            match code {
+                Some(c) => format!("[{c}] {text}"),
+                None => text,
+            }
+        });
+        let code = (state == State::Failed).then(|| format!("status {status}"));
+        Record::mapped(
+            &self.api.p.errors,
+            &self.api.p.id,
+            attribute(h, "id").unwrap_or_default(),
+            plus(&to),
+            at,
+            status,
+            state,
+            code,
+            reason,
+        )
+    }
+
+    /// `GET /v1.0/messageheaders?startIndex=…&count=…&accountreference=…`
+    /// (newest first), the recipient and time filtered here: the list has
+    /// no recipient filter.
+    pub async fn delivery_records(&self, q: &Query) -> Result<Records, CannotLook> {
+        const WHAT: &str = "the message headers (GET /v1.0/messageheaders)";
+        let mut out = Vec::new();
+        let mut truncated = false;
+        let mut start = 0usize;
+        'pages: for _ in 0..MAX_RECORDS / PAGE_SIZE {
+            let req = self
+                .api
+                .http
+                .client
+                .get(self.api.url("/v1.0/messageheaders"))
+                .query(&[
+                    ("startIndex", start.to_string()),
+                    ("count", PAGE_SIZE.to_string()),
+                    ("accountreference", self.account.clone()),
+                ])
+                .basic_auth(&self.user, Some(&self.password))
+                .header("Accept", "application/xml");
+            let (status, body) = self
+                .api
+                .http
+                .call(req)
+                .await
+                .map_err(|f| self.api.cannot(WHAT, f))?;
+            if status != 200 {
+                return Err(self.api.cannot(WHAT, self.failure(status, &body)));
+            }
+            if !body.contains("<messageheaders") {
+                return Err(self.api.cannot(WHAT, self.api.unexpected(status, &body)));
+            }
+            let (list, total) = headers(&body);
+            let n = list.len();
+            for h in list {
+                if tag(h, "direction").is_some_and(|d| d.eq_ignore_ascii_case("inbound")) {
+                    continue;
+                }
+                let at = ["sentat", "submittedat", "laststatusat"]
+                    .iter()
+                    .find_map(|t| tag(h, t).as_deref().and_then(parse_time))
+                    .unwrap_or(0);
+                if at < q.since {
+                    // Newest first: the rest is older still.
+                    break 'pages;
+                }
+                let to = tag(h, "phonenumber").unwrap_or_default();
+                if !q.wants(&to) {
+                    continue;
+                }
+                if out.len() >= q.limit() {
+                    truncated = true;
+                    break 'pages;
+                }
+                out.push(self.record(h, to, at));
+            }
+            start += n;
+            if n < PAGE_SIZE || total.is_some_and(|t| start >= t) {
+                break;
+            }
+        }
+        Ok(Records {
+            records: out,
+            truncated,
         })
     }
 }

@@ -8,6 +8,7 @@ mod twilio;
 mod twilio_verify;
 mod vonage;
 
+use super::delivery::{CannotLook, Query, Records};
 use super::outcome::{Accepted, CredentialReport, Delivery, Failure, Ownership, Told, classify};
 use super::validate::{Validation, https_url};
 use super::{Catalog, Provider, Required};
@@ -354,6 +355,30 @@ impl Client {
         api.p.name.as_str()
     }
 
+    /// The provider's records of recent messages (newest first), paged
+    /// and bounded by `q.limit`; or why they cannot be read.
+    pub async fn delivery_records(&self, q: &Query) -> Result<Records, CannotLook> {
+        match self {
+            Client::Twilio(c) => c.delivery_records(q).await,
+            Client::TwilioVerify(c) => c.delivery_records(q).await,
+            Client::Vonage(c) => c.delivery_records(q).await,
+            Client::Infobip(c) => c.delivery_records(q).await,
+            Client::Esendex(c) => c.delivery_records(q).await,
+        }
+    }
+
+    /// The provider's catalog id.
+    pub fn id(&self) -> &'static str {
+        let api = match self {
+            Client::Twilio(c) => &c.api,
+            Client::TwilioVerify(c) => &c.api,
+            Client::Vonage(c) => &c.api,
+            Client::Infobip(c) => &c.api,
+            Client::Esendex(c) => &c.api,
+        };
+        api.p.id.as_str()
+    }
+
     pub async fn delivery_status(&self, id: &str) -> Option<Result<Delivery, Failure>> {
         match self {
             Client::Twilio(c) => c.delivery_status(id).await,
@@ -394,6 +419,92 @@ impl Api {
             f.class = super::outcome::ErrorClass::ProviderError;
         }
         f
+    }
+}
+
+impl Api {
+    /// A look that failed: the provider's refusal (or the network), said
+    /// with what to do. A 401/403 on a list endpoint is the key lacking
+    /// the right to read it.
+    fn cannot(&self, what: &str, f: Failure) -> CannotLook {
+        let code = f.code.as_deref().unwrap_or("no code");
+        let reason = format!(
+            "{} did not let sms-mfa read {what}: [{code}] {}",
+            self.p.name, f.message
+        );
+        let fix = match f.http_status {
+            Some(401 | 403) => format!(
+                "Use credentials that may read {what} (see the provider's console), or read them in {}.",
+                self.p.console
+            ),
+            _ => f.hint().to_string(),
+        };
+        CannotLook {
+            provider: self.p.id.clone(),
+            reason,
+            fix,
+        }
+    }
+
+    /// A next-page link from an answer, on this client's own host: a path
+    /// (`/2010-04-01/…`) or an absolute URL whose path and query are kept,
+    /// so that paging never leaves the configured base URL.
+    fn next_page(&self, link: &str) -> Option<String> {
+        if link.is_empty() {
+            return None;
+        }
+        if link.starts_with('/') && !link.starts_with("//") {
+            return Some(self.url(link));
+        }
+        let u = url::Url::parse(link).ok()?;
+        let mut rest = u.path().to_string();
+        if let Some(q) = u.query() {
+            rest.push('?');
+            rest.push_str(q);
+        }
+        Some(self.url(&rest))
+    }
+}
+
+/// One record as a delivery status (step 3 and `send-test --follow`).
+fn delivery_of(r: &super::delivery::Record) -> Delivery {
+    use super::delivery::State;
+    Delivery {
+        status: r.status.clone(),
+        final_: r.state != State::Pending,
+        delivered: r.state == State::Delivered,
+        error_code: r.code.clone(),
+        error_message: r.message.clone().or_else(|| r.meaning.clone()),
+    }
+}
+
+/// The latest record of a lookup by message id as a status; no record yet
+/// is `pending`, and a look that failed is the failure.
+fn status_of(found: Result<Records, CannotLook>) -> Result<Delivery, Failure> {
+    match found {
+        Ok(r) => Ok(r.records.first().map(delivery_of).unwrap_or(Delivery {
+            status: "pending".into(),
+            final_: false,
+            delivered: false,
+            error_code: None,
+            error_message: None,
+        })),
+        Err(c) => Err(Failure {
+            class: super::outcome::ErrorClass::Rejected,
+            code: None,
+            message: c.reason,
+            meaning: Some(c.fix),
+            http_status: None,
+        }),
+    }
+}
+
+/// A query for one message: any recipient, the last two days.
+fn by_id_query() -> Query {
+    Query {
+        to: None,
+        since: super::delivery::now() - 2 * 86_400,
+        limit: 10,
     }
 }
 

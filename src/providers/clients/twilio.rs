@@ -2,6 +2,9 @@
 //! form-encoded, HTTP Basic with the Account SID and auth token.
 
 use super::{Api, Recipient, Settings, SetupError, SmsClient};
+use crate::providers::delivery::{
+    CannotLook, MAX_RECORDS, PAGE_SIZE, Query, Record, Records, State, day, parse_time, plus,
+};
 use crate::providers::outcome::{Accepted, CredentialReport, Delivery, Failure, Ownership, Told};
 use serde::Deserialize;
 
@@ -261,5 +264,140 @@ impl SmsClient for Twilio {
         }
         .await;
         Some(result)
+    }
+}
+
+/// One page of the Messages list (`ListMessageResponse` in Twilio's
+/// OpenAPI spec: `messages`, `next_page_uri`).
+#[derive(Deserialize)]
+struct MessagePage {
+    #[serde(default)]
+    messages: Vec<ListedMessage>,
+    next_page_uri: Option<String>,
+}
+
+/// The fields of `api.v2010.account.message` a record needs.
+#[derive(Deserialize)]
+struct ListedMessage {
+    sid: String,
+    to: Option<String>,
+    status: Option<String>,
+    error_code: Option<serde_json::Value>,
+    error_message: Option<String>,
+    date_sent: Option<String>,
+    date_created: Option<String>,
+    direction: Option<String>,
+}
+
+/// Twilio's `error_code`: a number, a string, or null.
+pub(super) fn code_text(v: Option<&serde_json::Value>) -> Option<String> {
+    match v {
+        Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+        Some(serde_json::Value::String(s)) if !s.is_empty() => Some(s.clone()),
+        _ => None,
+    }
+}
+
+/// A Twilio message status (`message_enum_status` in the spec) as a state.
+pub(super) fn twilio_state(status: &str) -> State {
+    match status {
+        "delivered" | "read" => State::Delivered,
+        "undelivered" | "failed" | "canceled" => State::Failed,
+        _ => State::Pending,
+    }
+}
+
+impl Twilio {
+    /// `GET Messages.json?To=…&DateSent>=DAY&PageSize=…`, following
+    /// `next_page_uri` until the limit (Twilio's spec: the list is newest
+    /// first; `DateSent>` takes a day, so earlier messages of that day are
+    /// dropped here).
+    pub async fn delivery_records(&self, q: &Query) -> Result<Records, CannotLook> {
+        const WHAT: &str = "the message list (Messages.json)";
+        let mut params = vec![
+            ("PageSize", PAGE_SIZE.min(q.limit()).to_string()),
+            ("DateSent>", day(q.since)),
+        ];
+        if let Some(to) = &q.to {
+            params.push(("To", to.clone()));
+        }
+        let mut next = Some(self.account_url("/Messages.json"));
+        let mut first = true;
+        let mut out = Vec::new();
+        let mut truncated = false;
+        let mut pages = 0;
+        while let Some(url) = next.take() {
+            pages += 1;
+            let mut req = self
+                .api
+                .http
+                .client
+                .get(url)
+                .basic_auth(&self.sid, Some(&self.token));
+            if first {
+                req = req.query(&params);
+                first = false;
+            }
+            let (status, body) = self
+                .api
+                .http
+                .call(req)
+                .await
+                .map_err(|f| self.api.cannot(WHAT, f))?;
+            if status != 200 {
+                return Err(self
+                    .api
+                    .cannot(WHAT, twilio_failure(&self.api, status, &body)));
+            }
+            let page: MessagePage = serde_json::from_str(&body)
+                .map_err(|_| self.api.cannot(WHAT, self.api.unexpected(status, &body)))?;
+            for m in page.messages {
+                if m.direction
+                    .as_deref()
+                    .is_some_and(|d| d.starts_with("inbound"))
+                {
+                    continue;
+                }
+                let to = m.to.unwrap_or_default();
+                let at = m
+                    .date_sent
+                    .as_deref()
+                    .or(m.date_created.as_deref())
+                    .and_then(parse_time)
+                    .unwrap_or(0);
+                if at < q.since || !q.wants(&to) {
+                    continue;
+                }
+                if out.len() >= q.limit() {
+                    truncated = true;
+                    break;
+                }
+                let status = m.status.unwrap_or_else(|| "unknown".into());
+                let state = twilio_state(&status);
+                out.push(Record::mapped(
+                    &self.api.p.errors,
+                    &self.api.p.id,
+                    m.sid,
+                    plus(&to),
+                    at,
+                    status,
+                    state,
+                    code_text(m.error_code.as_ref()),
+                    m.error_message,
+                ));
+            }
+            if truncated || pages >= MAX_RECORDS / PAGE_SIZE {
+                truncated |= page.next_page_uri.is_some();
+                break;
+            }
+            next = page
+                .next_page_uri
+                .as_deref()
+                .and_then(|u| self.api.next_page(u));
+        }
+        Ok(Records {
+            records: out,
+            truncated,
+        })
     }
 }

@@ -50,7 +50,11 @@ async fn settings(
     .map_err(|e| format!("the keyring: {e}"))?
 }
 
-async fn connect(s: &Services, op: u64, resolved: &[Resolved]) -> Result<Connection, String> {
+pub(super) async fn connect(
+    s: &Services,
+    op: u64,
+    resolved: &[Resolved],
+) -> Result<Connection, String> {
     let Some(group) = s.catalog.tenant.as_ref() else {
         return Err("this build has no tenant settings".into());
     };

@@ -2,6 +2,7 @@
 
 pub mod checklist;
 pub mod code;
+pub mod deliveries;
 pub mod done;
 pub mod provider;
 pub mod secrets;

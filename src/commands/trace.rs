@@ -1,0 +1,327 @@
+//! `sms-mfa trace` and `sms-mfa logs`: what happened to the messages,
+//! from Auth0's log to the handset, for a shell.
+
+use super::USAGE;
+use super::provider::Context;
+use crate::auth0::events::{self, Event};
+use crate::auth0::{self, Connection};
+use crate::config;
+use crate::providers::clients::{self, Client, Recipient, Settings};
+use crate::providers::delivery::{self, CannotLook, Query, clock};
+use crate::secrets;
+use crate::trace::{self, Trace};
+use serde_json::json;
+use std::io::{self, Write};
+use std::time::Duration;
+
+/// The provider's client with the profile's settings, or why there is none.
+pub fn provider_client(ctx: &Context<'_>, provider: Option<&str>) -> Result<Client, CannotLook> {
+    let loaded = config::load(ctx.paths, ctx.profile);
+    let Some(id) = provider
+        .map(str::to_string)
+        .or(loaded.profile.provider.clone())
+    else {
+        return Err(CannotLook {
+            provider: "no provider".into(),
+            reason: "no provider is chosen for this profile".into(),
+            fix: "Give --provider ID, or choose one in the wizard (step 1).".into(),
+        });
+    };
+    let Some(p) = ctx.catalog.get(&id) else {
+        return Err(CannotLook {
+            provider: id.clone(),
+            reason: format!("unknown provider {id:?}"),
+            fix: format!(
+                "Use one of: {}.",
+                ctx.catalog
+                    .providers
+                    .iter()
+                    .map(|p| p.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        });
+    };
+    let resolved = secrets::resolve(ctx.profile, &loaded.profile, p, ctx.store, ctx.env);
+    let unusable = |reason: String| CannotLook {
+        provider: p.id.clone(),
+        reason,
+        fix: format!("See `sms-mfa secrets list --provider {}`.", p.id),
+    };
+    clients::check_settings(p, &resolved)
+        .map_err(|e| unusable(format!("the settings of {} are not usable: {e}", p.name)))?;
+    let settings = Settings::from_resolved(resolved);
+    Client::new(ctx.catalog, &p.id, &settings, ctx.http.clone())
+        .map_err(|e| unusable(e.to_string()))
+}
+
+/// The tenant connection with the profile's settings, or why there is none.
+pub async fn tenant(ctx: &Context<'_>) -> Result<Connection, String> {
+    let loaded = config::load(ctx.paths, ctx.profile);
+    let group = ctx
+        .catalog
+        .tenant
+        .as_ref()
+        .ok_or_else(|| "this build has no tenant settings".to_string())?;
+    let resolved = secrets::resolve(ctx.profile, &loaded.profile, group, ctx.store, ctx.env);
+    auth0::open(group, &resolved, auth0::Overrides::from_env(ctx.env))
+        .await
+        .map(|c| {
+            c.on_rate_limit(|wait, path| {
+                eprintln!(
+                    "sms-mfa: Auth0 rate limit on {path}: waiting {} s",
+                    wait.as_secs()
+                );
+            })
+        })
+        .map_err(|e| {
+            let mut s = e.title;
+            for d in e.details {
+                s.push(' ');
+                s.push_str(&d);
+            }
+            s
+        })
+}
+
+/// The arguments of `trace`.
+pub struct Args<'a> {
+    pub to: Option<&'a str>,
+    pub since: &'a str,
+    pub provider: Option<&'a str>,
+    pub limit: usize,
+    pub json: bool,
+}
+
+/// The JSON of a trace (the README's field table lists these keys).
+pub fn to_json(t: &Trace) -> serde_json::Value {
+    let entry = |e: &trace::Entry| {
+        json!({
+            "at": delivery::rfc3339(e.at),
+            "source": e.source,
+            "what": e.what,
+            "to": e.to,
+            "id": e.id,
+            "state": e.state,
+            "code": e.code,
+            "message": e.message,
+            "meaning": e.meaning,
+            "fix": e.fix,
+        })
+    };
+    let side = |read: bool, truncated: bool, count: usize, reason: Option<(&str, &str)>| {
+        json!({
+            "read": read,
+            "count": count,
+            "truncated": truncated,
+            "reason": reason.map(|r| r.0),
+            "fix": reason.map(|r| r.1),
+        })
+    };
+    let provider = match &t.provider_side {
+        trace::Side::Read(r) => side(true, r.truncated, r.records.len(), None),
+        trace::Side::CannotLook { reason, fix } => side(false, false, 0, Some((reason, fix))),
+    };
+    let tenant = match &t.auth0_side {
+        trace::Side::Read(r) => side(true, r.truncated, r.events.len(), None),
+        trace::Side::CannotLook { reason, fix } => side(false, false, 0, Some((reason, fix))),
+    };
+    json!({
+        "to": t.to,
+        "since": delivery::rfc3339(t.since),
+        "provider": t.provider,
+        "verdict": t.verdict,
+        "timeline": t.timeline.iter().map(entry).collect::<Vec<_>>(),
+        "findings": t.findings.iter().map(|f| json!({
+            "kind": f.kind,
+            "at": f.at.map(delivery::rfc3339),
+            "text": f.text,
+            "fix": f.fix,
+        })).collect::<Vec<_>>(),
+        "provider_records": provider,
+        "auth0_events": tenant,
+    })
+}
+
+/// `trace`.
+pub async fn run(
+    ctx: &Context<'_>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    args: Args<'_>,
+) -> io::Result<u8> {
+    let since = match delivery::parse_duration(args.since) {
+        Ok(s) => delivery::now() - s,
+        Err(e) => {
+            writeln!(err, "sms-mfa: --since {e}")?;
+            return Ok(USAGE);
+        }
+    };
+    let to = match args.to.map(Recipient::parse).transpose() {
+        Ok(r) => r.map(|r| r.e164().to_string()),
+        Err(e) => {
+            writeln!(err, "sms-mfa: --to: {e}")?;
+            return Ok(USAGE);
+        }
+    };
+    if let Some(p) = args.provider
+        && ctx.catalog.get(p).is_none()
+    {
+        let ids = ctx.catalog.providers.iter().map(|p| p.id.as_str());
+        return super::unknown_provider(err, p, ids);
+    }
+    let q = Query {
+        to,
+        since,
+        limit: args.limit,
+    };
+    let client = provider_client(ctx, args.provider);
+    let conn = tenant(ctx).await;
+    let t = trace::gather(
+        client.as_ref().map_err(Clone::clone),
+        conn.as_ref().map_err(Clone::clone),
+        &q,
+    )
+    .await;
+    if args.json {
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&to_json(&t)).unwrap_or_default()
+        )?;
+    } else {
+        write!(out, "{}", trace::text(&t))?;
+    }
+    Ok(t.verdict.exit_code())
+}
+
+/// The arguments of `logs`.
+pub struct LogsArgs<'a> {
+    pub since: &'a str,
+    pub follow: bool,
+    pub every: Duration,
+    /// Stop following after this long (None: until interrupted).
+    pub for_: Option<Duration>,
+    pub json: bool,
+}
+
+/// The shortest poll interval: Auth0's Management API allows a few
+/// requests a second on the smallest plans ("Management API Endpoint
+/// Rate Limits"); one `GET /logs` every 2 s stays far inside that, and a
+/// 429 is waited out by the connection.
+pub const MIN_EVERY: Duration = Duration::from_secs(2);
+
+fn event_json(e: &Event) -> serde_json::Value {
+    json!({
+        "at": delivery::rfc3339(e.at),
+        "type": e.kind,
+        "to": e.to,
+        "failure": e.failure,
+        "description": e.description,
+        "code": e.code,
+        "error": e.error,
+        "log_id": e.log_id,
+    })
+}
+
+fn event_line(e: &Event) -> String {
+    format!(
+        "{} {} {} {}{}{}",
+        delivery::rfc3339(e.at),
+        e.kind,
+        e.to.as_deref().unwrap_or("-"),
+        e.description,
+        e.code
+            .as_deref()
+            .map(|c| format!(" [{c}]"))
+            .unwrap_or_default(),
+        e.error
+            .as_deref()
+            .map(|m| format!(": {m}"))
+            .unwrap_or_default(),
+    )
+}
+
+/// `logs [--follow]`.
+pub async fn logs(
+    ctx: &Context<'_>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    args: LogsArgs<'_>,
+) -> io::Result<u8> {
+    let mut since = match delivery::parse_duration(args.since) {
+        Ok(s) => delivery::now() - s,
+        Err(e) => {
+            writeln!(err, "sms-mfa: --since {e}")?;
+            return Ok(USAGE);
+        }
+    };
+    let conn = match tenant(ctx).await {
+        Ok(c) => c,
+        Err(e) => {
+            writeln!(err, "sms-mfa: {e}")?;
+            return Ok(USAGE);
+        }
+    };
+    let every = args.every.max(MIN_EVERY);
+    let started = tokio::time::Instant::now();
+    let mut seen = std::collections::HashSet::new();
+    let mut all = Vec::new();
+    loop {
+        let read = match events::read(&conn, None, since, events::MAX_EVENTS).await {
+            Ok(r) => r,
+            Err(u) => {
+                writeln!(err, "sms-mfa: cannot read the tenant's logs: {u}")?;
+                return Ok(USAGE);
+            }
+        };
+        // Oldest first, each event once.
+        for e in read.events.into_iter().rev() {
+            if !seen.insert(e.log_id.clone()) {
+                continue;
+            }
+            since = since.max(e.at);
+            if args.json {
+                all.push(event_json(&e));
+            } else {
+                writeln!(out, "{}", event_line(&e))?;
+                out.flush()?;
+            }
+        }
+        if !args.follow {
+            break;
+        }
+        let left = args.for_.map(|f| f.saturating_sub(started.elapsed()));
+        if left.is_some_and(|l| l.is_zero()) {
+            break;
+        }
+        let nap = left.map_or(every, |l| l.min(every));
+        tokio::select! {
+            _ = tokio::time::sleep(nap) => {}
+            _ = tokio::signal::ctrl_c() => break,
+        }
+    }
+    if args.json {
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&json!({"events": all})).unwrap_or_default()
+        )?;
+    }
+    Ok(super::OK)
+}
+
+/// One provider record as a line (the wizard and doctor show these).
+pub fn record_line(r: &delivery::Record) -> String {
+    format!(
+        "{} {} {} {}{}",
+        clock(r.at),
+        r.to,
+        r.status,
+        r.code
+            .as_deref()
+            .map(|c| format!("[{c}] "))
+            .unwrap_or_default(),
+        r.meaning.as_deref().or(r.message.as_deref()).unwrap_or("")
+    )
+}
