@@ -1917,3 +1917,98 @@ fn a_test_result_does_not_outlive_its_provider_or_settings() {
     assert_eq!(w.step, Step::TestMessage);
     assert!(!w.test_accepted());
 }
+
+/// Step 4's quick way in (issue 20): Ctrl-P, the domain as pasted, one
+/// token; the plan first, `y` connects, and the token is in no effect's
+/// Debug print; after connecting the connection is loaded and checked.
+#[test]
+fn a_pasted_token_connects_the_tenant_after_the_plan() {
+    use sms_mfa::wizard::{ConnectAnswer, ConnectView};
+    let mut w = at_tenant_step();
+    assert!(w.tenant.editing);
+    run(&mut w, [Msg::ConnectOpen]);
+    assert!(w.tenant.connect.is_some());
+    assert!(w.typing(), "the token form has the keyboard");
+    const PASTED: &str = "eyJhbGciOiJSUzI1NiJ9.eyJzY29wZSI6InJlYWQ6Y2xpZW50cyJ9.c2lnbmF0dXJl";
+    let mut msgs = typed("https://ACME.eu.auth0.com/");
+    msgs.push(Msg::Enter);
+    msgs.extend(typed(PASTED));
+    msgs.push(Msg::Enter);
+    let effects = run(&mut w, msgs);
+    let (op, domain, apply) = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Connect {
+                op, domain, apply, ..
+            } => Some((*op, domain.clone(), *apply)),
+            _ => None,
+        })
+        .expect("a connect effect");
+    assert_eq!((domain.as_str(), apply), ("acme.eu.auth0.com", false));
+    assert!(!format!("{effects:?}").contains(PASTED), "the token in a Debug print");
+    assert!(!format!("{:?}", w.tenant.connect).contains(PASTED));
+    let view = ConnectView {
+        domain: "acme.eu.auth0.com".into(),
+        generation: inspect::Generation::UnifiedPhone,
+        scopes: vec!["read:actions".into()],
+        lines: vec!["Create application 'sms-mfa'".into()],
+        notes: vec![],
+    };
+    run(
+        &mut w,
+        [Msg::ConnectDone {
+            op,
+            result: Ok(ConnectAnswer::Planned(view)),
+        }],
+    );
+    assert!(w.tenant.connect.as_ref().unwrap().plan.is_some());
+    assert!(!w.typing(), "y is a key now, not text");
+    let effects = run(&mut w, [Msg::Tenant(TenantKey::Apply)]);
+    let op = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Connect { op, apply: true, .. } => Some(*op),
+            _ => None,
+        })
+        .expect("apply");
+    let effects = run(
+        &mut w,
+        [Msg::ConnectDone {
+            op,
+            result: Ok(ConnectAnswer::Connected {
+                domain: "acme.eu.auth0.com".into(),
+                client_id: "SmsMfaApp00000000000000000000001".into(),
+                applied: vec!["a".into(), "b".into()],
+            }),
+        }],
+    );
+    assert!(w.tenant.connect.is_none(), "the token field is gone");
+    assert_eq!(
+        w.profile.settings["auth0"]["AUTH0_CLIENT_ID"],
+        "SmsMfaApp00000000000000000000001"
+    );
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::LoadSettings { provider, .. } if provider == "auth0")),
+        "{effects:?}"
+    );
+
+    // Esc on the form goes to the client id and secret form instead.
+    let mut w = at_tenant_step();
+    run(&mut w, [Msg::ConnectOpen, Msg::Back]);
+    assert!(w.tenant.connect.is_none());
+    assert!(w.tenant.editing);
+    assert_eq!(w.step, Step::Tenant);
+    // A custom domain is explained and nothing is asked.
+    run(&mut w, [Msg::ConnectOpen]);
+    let mut msgs = typed("login.acme.com");
+    msgs.push(Msg::NextField);
+    msgs.extend(typed("x.y.z"));
+    msgs.push(Msg::Enter);
+    let effects = run(&mut w, msgs);
+    assert!(!effects.iter().any(|e| matches!(e, Effect::Connect { .. })));
+    assert!(
+        w.tenant.connect.as_ref().unwrap().error.as_deref().unwrap().contains("custom domain")
+    );
+}

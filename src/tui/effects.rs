@@ -8,6 +8,7 @@ use crate::secrets::{self, SecretStore, StoreError};
 use crate::wizard::{CallError, Effect, Msg, ProviderCall, Stored};
 use std::sync::Arc;
 
+mod connect;
 mod tenant;
 
 /// Looks an environment variable up (the process environment, or a map in tests).
@@ -53,6 +54,19 @@ pub async fn perform(effect: Effect, services: &Services) -> Option<Msg> {
                 tracing::warn!(error = %e, "tenant work failed");
             }
             Some(Msg::TenantDone { op, result })
+        }
+        Effect::Connect {
+            op,
+            profile_name,
+            domain,
+            token,
+            apply,
+        } => {
+            let result = connect::perform(services, profile_name, domain, token, apply).await;
+            if let Err(e) = &result {
+                tracing::warn!(error = %e, "tenant connect failed");
+            }
+            Some(Msg::ConnectDone { op, result })
         }
         Effect::Doctor { op, call } => {
             let s = services.clone();

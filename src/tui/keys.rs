@@ -66,6 +66,7 @@ pub fn map(w: &Wizard, key: KeyEvent) -> Option<Msg> {
             KeyCode::Char('n') => return Some(Msg::Next),
             KeyCode::Char('t') => return Some(Msg::OpenChecklist),
             KeyCode::Char('o') => return Some(Msg::OpenCode),
+            KeyCode::Char('p') if w.step == Step::Tenant => return Some(Msg::ConnectOpen),
             _ => {}
         }
     }
@@ -168,7 +169,17 @@ pub fn bindings(w: &Wizard) -> Vec<Binding> {
             v.push(b("Tab", "move"));
             v.push(b("Ctrl-N", "continue"));
         }
+        Step::Tenant if w.tenant.connect.as_ref().is_some_and(|c| c.plan.is_some()) => {
+            v.push(b("y", "connect"));
+            v.push(b("Esc", "close the plan"));
+        }
+        Step::Tenant if w.tenant.connect.is_some() => {
+            v.push(b("Enter", "next/plan"));
+            v.push(b("Tab", "move"));
+            v.push(b("Esc", "client id and secret instead"));
+        }
         Step::Tenant if w.tenant.editing => {
+            v.push(b("Ctrl-P", "paste a token instead"));
             v.push(b("Enter", "next/check"));
             v.push(b("Tab", "move"));
             v.push(b("Ctrl-N", "save & check"));

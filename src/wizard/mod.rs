@@ -3,11 +3,13 @@
 //! [`Effect`]s the runtime must carry out (which answer with more `Msg`s).
 
 mod checklist;
+mod connect;
 mod form;
 mod step;
 mod tenant;
 
 pub use checklist::{DoctorState, Row};
+pub use connect::{ConnectAnswer, ConnectForm, ConnectView};
 pub use form::{FieldState, SettingsForm, Stored, TextField};
 pub use step::Step;
 pub use tenant::{
@@ -117,6 +119,13 @@ pub enum Msg {
         secs: u64,
         path: String,
     },
+    /// Ctrl-P on step 4's connection form: connect with a pasted token.
+    ConnectOpen,
+    /// The runtime's answer to [`Effect::Connect`].
+    ConnectDone {
+        op: u64,
+        result: Result<ConnectAnswer, String>,
+    },
 }
 
 /// Why a provider call did not happen or did not succeed.
@@ -196,6 +205,16 @@ pub enum Effect {
         file_name: String,
         code: String,
     },
+    /// `tenant connect` with a pasted token (used for this call only):
+    /// plan, or with `apply` make the plan; answered by
+    /// [`Msg::ConnectDone`].
+    Connect {
+        op: u64,
+        profile_name: String,
+        domain: String,
+        token: Secret,
+        apply: bool,
+    },
     Quit,
 }
 
@@ -209,6 +228,7 @@ impl Effect {
             | Effect::PollDelivery { op, .. }
             | Effect::CheckCredentials { op, .. }
             | Effect::Tenant { op, .. }
+            | Effect::Connect { op, .. }
             | Effect::Doctor { op, .. } => Some(*op),
             Effect::SaveProfile { .. }
             | Effect::Cancel { .. }
@@ -255,6 +275,8 @@ pub enum Task {
     StoringTenant(Vec<String>),
     /// Working on the tenant.
     Tenant(TenantWork),
+    /// `tenant connect` with the pasted token (true: applying).
+    Connecting(bool),
 }
 
 /// What became of the last test message.
@@ -528,6 +550,8 @@ impl Wizard {
     pub fn has_text_fields(&self) -> bool {
         matches!(self.step, Step::Secrets | Step::TestMessage)
             || (self.step == Step::Tenant && self.tenant.editing)
+            || (self.step == Step::Tenant
+                && self.tenant.connect.as_ref().is_some_and(|c| c.plan.is_none()))
     }
 
     /// Typed input that quitting now would lose.
@@ -658,6 +682,7 @@ impl Wizard {
                 error,
             } => return self.settings_loaded(op, settings, error),
             Msg::TenantDone { op, result } => return self.tenant_done(op, result),
+            Msg::ConnectDone { op, result } => return self.connect_done(op, result),
             Msg::RateLimited { op, secs, path } => {
                 self.rate_limited(op, secs, path);
                 return vec![];
@@ -813,7 +838,12 @@ impl Wizard {
     pub fn cancellable(&self) -> bool {
         match &self.busy {
             Some(Busy {
-                task: Task::Storing(_) | Task::Sending | Task::StoringTenant(_) | Task::Tenant(_),
+                task:
+                    Task::Storing(_)
+                    | Task::Sending
+                    | Task::StoringTenant(_)
+                    | Task::Tenant(_)
+                    | Task::Connecting(_),
                 ..
             }) => true,
             Some(Busy {
@@ -1049,6 +1079,9 @@ impl Wizard {
                 "Stopped waiting. If Auth0 had already accepted the test, the message may still arrive."
             }
             Task::Tenant(_) => "Stopped. r checks the tenant again.",
+            Task::Connecting(_) => {
+                "Stopped waiting. What Auth0 had already made stays; Enter plans again from what is there."
+            }
         };
         self.tenant.rate_limit = None;
         self.notice(Level::Info, text);
@@ -1214,7 +1247,7 @@ impl Wizard {
             self.step = from;
             return vec![];
         }
-        if self.step == Step::Tenant && self.tenant_back() {
+        if self.step == Step::Tenant && (self.connect_back() || self.tenant_back()) {
             return vec![];
         }
         match self.step.prev() {

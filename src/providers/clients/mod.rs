@@ -4,6 +4,7 @@
 
 mod esendex;
 mod infobip;
+mod senders;
 mod twilio;
 mod twilio_verify;
 mod vonage;
@@ -17,6 +18,8 @@ use std::future::Future;
 use std::time::Duration;
 
 pub use crate::http::{CONNECT_TIMEOUT, REQUEST_TIMEOUT};
+pub use senders::{Choice, ListError, Senders, list_senders};
+use esendex::references as esendex_references;
 
 /// What every provider client can do.
 pub trait SmsClient {

@@ -24,7 +24,9 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
 }
 
 fn body(frame: &mut Frame, area: Rect, w: &Wizard) {
-    if w.tenant.editing {
+    if let Some(c) = &w.tenant.connect {
+        super::connect::draw(frame, area, w, c);
+    } else if w.tenant.editing {
         connection(frame, area, w);
     } else if let Some(p) = &w.tenant.plan {
         plan(frame, area, w, p);
@@ -71,9 +73,9 @@ fn connection(frame: &mut Frame, area: Rect, w: &Wizard) {
     .areas(area);
     frame.render_widget(
         Paragraph::new(Line::from(vec![
-            Span::styled("Connect to the tenant", Style::new().bold()),
+            Span::styled("Ctrl-P: paste one token", Style::new().bold()),
             Span::styled(
-                " with a Machine to Machine application authorized for the Auth0 Management API (or set SMS_MFA_AUTH0_TOKEN).",
+                " and sms-mfa makes its own application (quickest). Or a Machine to Machine application authorized for the Auth0 Management API (or SMS_MFA_AUTH0_TOKEN):",
                 DIM,
             ),
         ]))
@@ -90,15 +92,23 @@ fn connection(frame: &mut Frame, area: Rect, w: &Wizard) {
     fields::draw(frame, list, group, form, loading, w.secret_home_short());
     if help.height >= 3 {
         let setting = &group.settings[form.focus];
+        // Per generation once known (no hook scopes on Unified Phone
+        // Experience tenants); before the first check, every one.
+        let (read, write) = match w.tenant.generation() {
+            Some(g) => crate::auth0::connect::scopes(g)
+                .into_iter()
+                .partition::<Vec<_>, _>(|s| s.starts_with("read:")),
+            None => (inspect::SCOPES.to_vec(), fix::WRITE_SCOPES.to_vec()),
+        };
         let lines = vec![
             Line::raw(setting.help.clone()),
             Line::from(vec![
                 Span::styled("Check needs: ", Style::new().bold()),
-                Span::raw(inspect::SCOPES.join(" ")),
+                Span::raw(read.join(" ")),
             ]),
             Line::from(vec![
                 Span::styled("Fix needs:   ", Style::new().bold()),
-                Span::raw(fix::WRITE_SCOPES.join(" ")),
+                Span::raw(write.join(" ")),
             ]),
             Line::styled(GRANT, DIM),
         ];
