@@ -359,9 +359,7 @@ impl Setup {
             | Command::Tenant(TenantCommand::Apply { provider, .. }) => provider.clone(),
             Command::SendTest { provider, .. }
             | Command::CheckCredentials { provider, .. }
-            | Command::ListSenders { provider, .. } => {
-                Some(provider.clone())
-            }
+            | Command::ListSenders { provider, .. } => Some(provider.clone()),
             _ => None,
         };
         let profile = config::Profile {

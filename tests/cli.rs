@@ -320,7 +320,13 @@ fn json_fields_are_exactly_the_readmes() {
     );
     let v = check(
         "list-senders",
-        &["--sandbox", "list-senders", "--provider", "twilio", "--json"],
+        &[
+            "--sandbox",
+            "list-senders",
+            "--provider",
+            "twilio",
+            "--json",
+        ],
     );
     assert_eq!(v["choices"][0]["value"], "+15005550006", "{v}");
     let r = sms_mfa(

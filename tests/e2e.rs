@@ -481,11 +481,16 @@ async fn a_new_user_connects_the_tenant_by_pasting_one_token() {
         profile.settings["auth0"]["AUTH0_CLIENT_ID"],
         t.clients[0]["client_id"].as_str().unwrap()
     );
-    assert!(t.sms_enabled, "the fix was applied with the new application");
+    assert!(
+        t.sms_enabled,
+        "the fix was applied with the new application"
+    );
     let payload = token.split('.').nth(1).unwrap();
     let needle = &payload[..32];
     assert!(
-        !transcript.windows(needle.len()).any(|w| w == needle.as_bytes()),
+        !transcript
+            .windows(needle.len())
+            .any(|w| w == needle.as_bytes()),
         "the token was drawn"
     );
     let mut stack = vec![home.clone()];

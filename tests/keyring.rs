@@ -789,7 +789,14 @@ fn tenant_connect_forgets_the_pasted_token() {
     let mut processes = Vec::new();
 
     let mut s = Session::spawn_with(
-        &["--log-level", "trace", "tenant", "connect", "--domain", "https://acme.eu.auth0.com/"],
+        &[
+            "--log-level",
+            "trace",
+            "tenant",
+            "connect",
+            "--domain",
+            "https://acme.eu.auth0.com/",
+        ],
         &h,
         100,
         30,
@@ -801,7 +808,11 @@ fn tenant_connect_forgets_the_pasted_token() {
     processes.extend(grep_processes(&needle[..24]));
     s.send(ENTER);
     s.wait_for("Make these changes? [y/N]");
-    assert!(s.screen().contains("Create application 'sms-mfa'"), "{}", s.screen());
+    assert!(
+        s.screen().contains("Create application 'sms-mfa'"),
+        "{}",
+        s.screen()
+    );
     processes.extend(grep_processes(&needle[..24]));
     s.send("y\r");
     s.wait_for("Connected");
@@ -834,7 +845,10 @@ fn tenant_connect_forgets_the_pasted_token() {
             assert!(!screen.contains(n), "screen {i} shows it:\n{screen}");
         }
         for t in &transcripts {
-            assert!(!t.windows(n.len()).any(|w| w == n.as_bytes()), "a frame drew it");
+            assert!(
+                !t.windows(n.len()).any(|w| w == n.as_bytes()),
+                "a frame drew it"
+            );
         }
     }
     assert!(

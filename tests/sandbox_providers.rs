@@ -787,8 +787,15 @@ async fn each_provider_lists_what_the_account_may_send_from() {
         ]
     );
     let services = picked(&t, "TWILIO_MESSAGING_SERVICE_SID");
-    assert_eq!(services, [("MG0123456789abcdef0123456789abcdef".to_string(), true)]);
-    let mg = t.choices.iter().find(|c| c.setting == "TWILIO_MESSAGING_SERVICE_SID").unwrap();
+    assert_eq!(
+        services,
+        [("MG0123456789abcdef0123456789abcdef".to_string(), true)]
+    );
+    let mg = t
+        .choices
+        .iter()
+        .find(|c| c.setting == "TWILIO_MESSAGING_SERVICE_SID")
+        .unwrap();
     assert_eq!(mg.note.as_deref(), Some("sends from +15005550006"));
     // A listed SMS number sends; the voice-only one is refused by Twilio too.
     let ok = client_with(&sim, "twilio", "TWILIO_PHONE_NUMBER", "+15005550008");
@@ -802,26 +809,50 @@ async fn each_provider_lists_what_the_account_may_send_from() {
     assert_eq!(verify[0], (VA.to_string(), true));
     assert!(!verify[1].1, "custom codes off: {verify:?}");
     let off = &v.choices[1];
-    assert!(off.note.as_deref().unwrap().contains("custom codes are off"), "{off:?}");
+    assert!(
+        off.note
+            .as_deref()
+            .unwrap()
+            .contains("custom codes are off"),
+        "{off:?}"
+    );
     // Picking it anyway: the send with Auth0's code is refused (60204).
-    let c = client_with(&sim, "twilio-verify", "TWILIO_VERIFY_SERVICE_SID", &off.value);
+    let c = client_with(
+        &sim,
+        "twilio-verify",
+        "TWILIO_VERIFY_SERVICE_SID",
+        &off.value,
+    );
     assert_code(&c.send_test(&to(TO), TEXT).await.unwrap_err(), "60204");
 
     let vn = list("vonage").await.unwrap();
     assert_eq!(
         picked(&vn, "VONAGE_FROM_NUMBER"),
-        [("+14155550199".to_string(), true), ("+447700900123".to_string(), false)]
+        [
+            ("+14155550199".to_string(), true),
+            ("+447700900123".to_string(), false)
+        ]
     );
     let e = list("esendex").await.unwrap();
-    assert_eq!(picked(&e, "ESENDEX_ACCOUNT"), [("EX0000001".to_string(), true)]);
+    assert_eq!(
+        picked(&e, "ESENDEX_ACCOUNT"),
+        [("EX0000001".to_string(), true)]
+    );
     let i = list("infobip").await.unwrap();
     assert!(i.choices.is_empty());
-    assert!(i.notes[0].contains("no documented endpoint"), "{:?}", i.notes);
+    assert!(
+        i.notes[0].contains("no documented endpoint"),
+        "{:?}",
+        i.notes
+    );
     assert_requests_follow_the_specs(&sim).await;
 
     // Credentials the provider refuses: its error, classified.
     let mut s = settings(&sim, "twilio");
-    s.insert("TWILIO_AUTH_TOKEN", Value::Plain("00000000000000000000000000000000".into()));
+    s.insert(
+        "TWILIO_AUTH_TOKEN",
+        Value::Plain("00000000000000000000000000000000".into()),
+    );
     match list_senders(Catalog::builtin(), "twilio", &s, Http::new()).await {
         Err(ListError::Provider(f)) => assert_eq!(f.class, ErrorClass::Authentication, "{f:?}"),
         other => panic!("{other:?}"),

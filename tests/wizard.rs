@@ -1945,7 +1945,10 @@ fn a_pasted_token_connects_the_tenant_after_the_plan() {
         })
         .expect("a connect effect");
     assert_eq!((domain.as_str(), apply), ("acme.eu.auth0.com", false));
-    assert!(!format!("{effects:?}").contains(PASTED), "the token in a Debug print");
+    assert!(
+        !format!("{effects:?}").contains(PASTED),
+        "the token in a Debug print"
+    );
     assert!(!format!("{:?}", w.tenant.connect).contains(PASTED));
     let view = ConnectView {
         domain: "acme.eu.auth0.com".into(),
@@ -1967,7 +1970,9 @@ fn a_pasted_token_connects_the_tenant_after_the_plan() {
     let op = effects
         .iter()
         .find_map(|e| match e {
-            Effect::Connect { op, apply: true, .. } => Some(*op),
+            Effect::Connect {
+                op, apply: true, ..
+            } => Some(*op),
             _ => None,
         })
         .expect("apply");
@@ -2009,6 +2014,13 @@ fn a_pasted_token_connects_the_tenant_after_the_plan() {
     let effects = run(&mut w, msgs);
     assert!(!effects.iter().any(|e| matches!(e, Effect::Connect { .. })));
     assert!(
-        w.tenant.connect.as_ref().unwrap().error.as_deref().unwrap().contains("custom domain")
+        w.tenant
+            .connect
+            .as_ref()
+            .unwrap()
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("custom domain")
     );
 }

@@ -200,7 +200,10 @@ pub struct Found {
 fn list<'a>(v: &'a Value, key: &str) -> Vec<&'a Value> {
     match v {
         Value::Array(a) => a.iter().collect(),
-        other => other[key].as_array().map(|a| a.iter().collect()).unwrap_or_default(),
+        other => other[key]
+            .as_array()
+            .map(|a| a.iter().collect())
+            .unwrap_or_default(),
     }
 }
 
@@ -326,10 +329,14 @@ impl Plan {
                 format!("Correct the application's scopes: {}", parts.join("; "))
             }
             Change::RotateSecret { why, .. } => {
-                format!("Rotate the application's secret and store the new one in the keyring ({why})")
+                format!(
+                    "Rotate the application's secret and store the new one in the keyring ({why})"
+                )
             }
             Change::SaveProfile { domain, client_id } => {
-                format!("Save the tenant domain {domain} and the client id {client_id} in the profile")
+                format!(
+                    "Save the tenant domain {domain} and the client id {client_id} in the profile"
+                )
             }
         }
     }
@@ -412,7 +419,10 @@ pub fn plan(domain: &str, found: &Found, local: &Local, rotate: bool) -> Plan {
             });
         }
     } else if rotate {
-        notes.push("--rotate-secret: there is no application yet; its first secret is made with it.".into());
+        notes.push(
+            "--rotate-secret: there is no application yet; its first secret is made with it."
+                .into(),
+        );
     }
     if found.same_name > 1 {
         notes.push(format!(
@@ -459,11 +469,7 @@ impl Outcome {
     }
 }
 
-fn store_secret(
-    store: &dyn SecretStore,
-    profile: &str,
-    answer: &Value,
-) -> Result<(), String> {
+fn store_secret(store: &dyn SecretStore, profile: &str, answer: &Value) -> Result<(), String> {
     let secret = answer["client_secret"]
         .as_str()
         .filter(|s| !s.is_empty())
@@ -566,7 +572,10 @@ pub async fn execute(
             Ok(()) => out.applied.push(plan.describe(c)),
             Err(e) => {
                 out.failed = Some((plan.describe(c), e));
-                out.not_applied = plan.changes[i + 1..].iter().map(|c| plan.describe(c)).collect();
+                out.not_applied = plan.changes[i + 1..]
+                    .iter()
+                    .map(|c| plan.describe(c))
+                    .collect();
                 break;
             }
         }
@@ -611,7 +620,10 @@ pub async fn disconnect(
         )
         .await
         .map_err(|e| (done.clone(), format!("{e}. {}", e.hint())))?;
-        done.push(format!("Deleted application '{}' ({})", a.name, a.client_id));
+        done.push(format!(
+            "Deleted application '{}' ({})",
+            a.name, a.client_id
+        ));
     }
     match store.delete(&entry_user(profile, GROUP, "AUTH0_CLIENT_SECRET")) {
         Ok(true) => done.push("Deleted the client secret from the keyring".into()),
@@ -678,15 +690,39 @@ mod tests {
             "http://acme.eu.auth0.com",
             "acme.eu.auth0.com.",
         ] {
-            assert_eq!(canonical_domain(ok).as_deref(), Ok("acme.eu.auth0.com"), "{ok}");
+            assert_eq!(
+                canonical_domain(ok).as_deref(),
+                Ok("acme.eu.auth0.com"),
+                "{ok}"
+            );
         }
-        assert!(matches!(canonical_domain("login.acme.com"), Err(DomainError::Custom(_))));
-        assert!(matches!(canonical_domain("https://login.acme.com/"), Err(DomainError::Custom(_))));
-        assert!(matches!(canonical_domain("auth0.com"), Err(DomainError::Custom(_))));
+        assert!(matches!(
+            canonical_domain("login.acme.com"),
+            Err(DomainError::Custom(_))
+        ));
+        assert!(matches!(
+            canonical_domain("https://login.acme.com/"),
+            Err(DomainError::Custom(_))
+        ));
+        assert!(matches!(
+            canonical_domain("auth0.com"),
+            Err(DomainError::Custom(_))
+        ));
         assert_eq!(canonical_domain("  "), Err(DomainError::Empty));
-        assert!(matches!(canonical_domain("acme eu"), Err(DomainError::Invalid(_))));
-        assert!(matches!(canonical_domain("user@acme.auth0.com"), Err(DomainError::Invalid(_))));
-        assert!(canonical_domain("login.acme.com").unwrap_err().to_string().contains("custom domain"));
+        assert!(matches!(
+            canonical_domain("acme eu"),
+            Err(DomainError::Invalid(_))
+        ));
+        assert!(matches!(
+            canonical_domain("user@acme.auth0.com"),
+            Err(DomainError::Invalid(_))
+        ));
+        assert!(
+            canonical_domain("login.acme.com")
+                .unwrap_err()
+                .to_string()
+                .contains("custom domain")
+        );
     }
 
     #[test]
@@ -704,7 +740,10 @@ mod tests {
         // {"scope":"read:clients create:clients"}
         let t = "eyJhbGciOiJSUzI1NiJ9.eyJzY29wZSI6InJlYWQ6Y2xpZW50cyBjcmVhdGU6Y2xpZW50cyJ9.sig";
         let s = token_scopes(t).unwrap();
-        assert_eq!(s.into_iter().collect::<Vec<_>>(), ["create:clients", "read:clients"]);
+        assert_eq!(
+            s.into_iter().collect::<Vec<_>>(),
+            ["create:clients", "read:clients"]
+        );
         assert_eq!(token_scopes("opaque-token"), None);
     }
 
@@ -743,7 +782,15 @@ mod tests {
             secret_stored: true,
         };
         let all = scopes(Generation::UnifiedPhone);
-        assert!(plan("acme.auth0.com", &found(true, Some(all.clone())), &ours, false).is_empty());
+        assert!(
+            plan(
+                "acme.auth0.com",
+                &found(true, Some(all.clone())),
+                &ours,
+                false
+            )
+            .is_empty()
+        );
         let mut extra = all.clone();
         extra.push("read:hooks");
         extra.retain(|s| *s != "read:logs");
@@ -756,10 +803,20 @@ mod tests {
                 remove: vec!["read:hooks".into()]
             }]
         );
-        let p = plan("acme.auth0.com", &found(true, Some(all.clone())), &ours, true);
+        let p = plan(
+            "acme.auth0.com",
+            &found(true, Some(all.clone())),
+            &ours,
+            true,
+        );
         assert!(matches!(p.changes[..], [Change::RotateSecret { .. }]));
         assert!(needs(&p).contains(&ROTATE_NEEDS));
-        let p = plan("acme.auth0.com", &found(true, Some(all)), &Local::default(), false);
+        let p = plan(
+            "acme.auth0.com",
+            &found(true, Some(all)),
+            &Local::default(),
+            false,
+        );
         assert!(matches!(
             p.changes[..],
             [Change::RotateSecret { .. }, Change::SaveProfile { .. }]

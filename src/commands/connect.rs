@@ -32,16 +32,22 @@ pub struct Args<'a> {
 }
 
 /// The domain: `--domain`, else the profile's (or SMS_MFA_AUTH0_DOMAIN).
-fn domain(ctx: &Context<'_>, given: Option<&str>, err: &mut dyn Write) -> io::Result<Result<String, u8>> {
+fn domain(
+    ctx: &Context<'_>,
+    given: Option<&str>,
+    err: &mut dyn Write,
+) -> io::Result<Result<String, u8>> {
     let stored = || {
-        (ctx.env)("SMS_MFA_AUTH0_DOMAIN").filter(|v| !v.is_empty()).or_else(|| {
-            config::load(ctx.paths, ctx.profile)
-                .profile
-                .settings
-                .get(c::GROUP)
-                .and_then(|m| m.get("AUTH0_DOMAIN"))
-                .cloned()
-        })
+        (ctx.env)("SMS_MFA_AUTH0_DOMAIN")
+            .filter(|v| !v.is_empty())
+            .or_else(|| {
+                config::load(ctx.paths, ctx.profile)
+                    .profile
+                    .settings
+                    .get(c::GROUP)
+                    .and_then(|m| m.get("AUTH0_DOMAIN"))
+                    .cloned()
+            })
     };
     let Some(raw) = given.map(str::to_string).or_else(stored) else {
         writeln!(
@@ -131,7 +137,11 @@ pub async fn connect(ctx: &Context<'_>, io: &mut Io<'_>, args: Args<'_>) -> io::
     let found = match c::observe(&conn, &domain, local.client_id.as_deref()).await {
         Ok(f) => f,
         Err(e) => {
-            writeln!(io.err, "sms-mfa: could not read the tenant: {e}. {}", e.hint())?;
+            writeln!(
+                io.err,
+                "sms-mfa: could not read the tenant: {e}. {}",
+                e.hint()
+            )?;
             return Ok(USAGE);
         }
     };
@@ -162,7 +172,12 @@ pub async fn connect(ctx: &Context<'_>, io: &mut Io<'_>, args: Args<'_>) -> io::
         })
     };
     if !args.json {
-        writeln!(io.out, "Tenant {} · {}", plan.domain, plan.generation.label())?;
+        writeln!(
+            io.out,
+            "Tenant {} · {}",
+            plan.domain,
+            plan.generation.label()
+        )?;
         if plan.is_empty() {
             writeln!(
                 io.out,
@@ -187,8 +202,7 @@ pub async fn connect(ctx: &Context<'_>, io: &mut Io<'_>, args: Args<'_>) -> io::
         }
         return Ok(OK);
     }
-    let go = args.apply
-        || (!args.json && (io.confirm)("Make these changes?") == Some(true));
+    let go = args.apply || (!args.json && (io.confirm)("Make these changes?") == Some(true));
     if !go {
         if args.json {
             writeln!(io.out, "{}", serde_json::to_string_pretty(&doc(None))?)?;
@@ -203,7 +217,11 @@ pub async fn connect(ctx: &Context<'_>, io: &mut Io<'_>, args: Args<'_>) -> io::
     let outcome = c::execute(&conn, &plan, ctx.paths, ctx.profile, ctx.store).await;
     drop(conn); // the token is forgotten
     if args.json {
-        writeln!(io.out, "{}", serde_json::to_string_pretty(&doc(Some(&outcome)))?)?;
+        writeln!(
+            io.out,
+            "{}",
+            serde_json::to_string_pretty(&doc(Some(&outcome)))?
+        )?;
     } else {
         for a in &outcome.applied {
             writeln!(io.out, "✓ {a}")?;
@@ -258,7 +276,11 @@ pub async fn disconnect(ctx: &Context<'_>, io: &mut Io<'_>, args: Args<'_>) -> i
     let found = match c::observe(&conn, &domain, local.client_id.as_deref()).await {
         Ok(f) => f,
         Err(e) => {
-            writeln!(io.err, "sms-mfa: could not read the tenant: {e}. {}", e.hint())?;
+            writeln!(
+                io.err,
+                "sms-mfa: could not read the tenant: {e}. {}",
+                e.hint()
+            )?;
             return Ok(USAGE);
         }
     };
@@ -282,11 +304,19 @@ pub async fn disconnect(ctx: &Context<'_>, io: &mut Io<'_>, args: Args<'_>) -> i
     if !args.json {
         writeln!(io.out, "Tenant {domain}")?;
         if nothing {
-            writeln!(io.out, "Nothing to remove: no application '{}' and no stored secret.", c::APP_NAME)?;
+            writeln!(
+                io.out,
+                "Nothing to remove: no application '{}' and no stored secret.",
+                c::APP_NAME
+            )?;
         } else {
             writeln!(io.out, "Plan:")?;
             if let Some(a) = &removal.app {
-                writeln!(io.out, "  - delete application '{}' ({}) and its Management API grant", a.name, a.client_id)?;
+                writeln!(
+                    io.out,
+                    "  - delete application '{}' ({}) and its Management API grant",
+                    a.name, a.client_id
+                )?;
             }
             if removal.secret_stored {
                 writeln!(io.out, "  - delete its client secret from the keyring")?;
@@ -295,14 +325,22 @@ pub async fn disconnect(ctx: &Context<'_>, io: &mut Io<'_>, args: Args<'_>) -> i
     }
     if nothing {
         if args.json {
-            writeln!(io.out, "{}", serde_json::to_string_pretty(&doc(None, None))?)?;
+            writeln!(
+                io.out,
+                "{}",
+                serde_json::to_string_pretty(&doc(None, None))?
+            )?;
         }
         return Ok(OK);
     }
     let go = args.apply || (!args.json && (io.confirm)("Delete them?") == Some(true));
     if !go {
         if args.json {
-            writeln!(io.out, "{}", serde_json::to_string_pretty(&doc(None, None))?)?;
+            writeln!(
+                io.out,
+                "{}",
+                serde_json::to_string_pretty(&doc(None, None))?
+            )?;
         } else {
             writeln!(
                 io.out,
@@ -318,7 +356,11 @@ pub async fn disconnect(ctx: &Context<'_>, io: &mut Io<'_>, args: Args<'_>) -> i
         Err((d, e)) => (d.clone(), Some(e.as_str())),
     };
     if args.json {
-        writeln!(io.out, "{}", serde_json::to_string_pretty(&doc(Some(&done), error))?)?;
+        writeln!(
+            io.out,
+            "{}",
+            serde_json::to_string_pretty(&doc(Some(&done), error))?
+        )?;
     } else {
         for d in &done {
             writeln!(io.out, "✓ {d}")?;

@@ -18,7 +18,10 @@ pub struct Known {
 }
 
 fn known_file(paths: &Paths, profile: &str) -> std::path::PathBuf {
-    paths.data_dir.join("tenants").join(format!("{profile}.json"))
+    paths
+        .data_dir
+        .join("tenants")
+        .join(format!("{profile}.json"))
 }
 
 /// Remember the tenant's generation for `profiles` (best effort).

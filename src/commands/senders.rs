@@ -54,7 +54,12 @@ pub async fn run(
         return Ok(if failure.is_some() { FAILURE } else { OK });
     }
     if let Some(f) = &failure {
-        writeln!(out, "✗ {} could not list the senders: {}.", p.name, f.class.title())?;
+        writeln!(
+            out,
+            "✗ {} could not list the senders: {}.",
+            p.name,
+            f.class.title()
+        )?;
         writeln!(out, "  {}", f.hint())?;
         writeln!(
             out,
@@ -62,7 +67,11 @@ pub async fn run(
             f.code.as_deref().unwrap_or("no code"),
             f.message
         )?;
-        writeln!(out, "  Any value can still be stored by hand: sms-mfa secrets set {} NAME", p.id)?;
+        writeln!(
+            out,
+            "  Any value can still be stored by hand: sms-mfa secrets set {} NAME",
+            p.id
+        )?;
         return Ok(FAILURE);
     }
     let s = senders.unwrap_or_else(|| clients::Senders {
@@ -77,7 +86,11 @@ pub async fn run(
             last = &c.setting;
         }
         let mark = if c.usable { "✓" } else { "✗" };
-        let note = c.note.as_deref().map(|n| format!(" — {n}")).unwrap_or_default();
+        let note = c
+            .note
+            .as_deref()
+            .map(|n| format!(" — {n}"))
+            .unwrap_or_default();
         writeln!(out, "  {mark} {}  {}{note}", c.value, c.label)?;
     }
     if s.choices.is_empty() && s.notes.is_empty() {

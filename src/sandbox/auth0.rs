@@ -847,12 +847,21 @@ impl Responder {
                     .get("page")
                     .and_then(|p| p.parse::<usize>().ok())
                     .unwrap_or(0);
-                let list: Vec<Value> = list.into_iter().skip(page * per_page).take(per_page).collect();
+                let list: Vec<Value> = list
+                    .into_iter()
+                    .skip(page * per_page)
+                    .take(per_page)
+                    .collect();
                 (200, Value::Array(list))
             }
             "auth0.client" => match t.clients.iter().find(|c| c["client_id"] == seg[1]) {
                 Some(c) => (200, client_public(c)),
-                None => error(404, "Not Found", "The client does not exist", Some("inexistent_client")),
+                None => error(
+                    404,
+                    "Not Found",
+                    "The client does not exist",
+                    Some("inexistent_client"),
+                ),
             },
             "auth0.clients.post" => {
                 t.clock += 1;
@@ -864,7 +873,12 @@ impl Responder {
                 c["tenant"] = json!("acme");
                 c["is_first_party"] = json!(true);
                 if c.get("grant_types").is_none() {
-                    c["grant_types"] = json!(["authorization_code", "implicit", "refresh_token", "client_credentials"]);
+                    c["grant_types"] = json!([
+                        "authorization_code",
+                        "implicit",
+                        "refresh_token",
+                        "client_credentials"
+                    ]);
                 }
                 c["_secret"] = json!(secret);
                 t.clients.push(c.clone());
@@ -882,7 +896,12 @@ impl Responder {
                         shown["client_secret"] = json!(secret);
                         (200, shown)
                     }
-                    None => error(404, "Not Found", "The client does not exist", Some("inexistent_client")),
+                    None => error(
+                        404,
+                        "Not Found",
+                        "The client does not exist",
+                        Some("inexistent_client"),
+                    ),
                 }
             }
             "auth0.client.delete" => {
@@ -895,20 +914,43 @@ impl Responder {
                 let list: Vec<Value> = t
                     .grants
                     .iter()
-                    .filter(|g| query.get("client_id").is_none_or(|c| g["client_id"] == c.as_str()))
-                    .filter(|g| query.get("audience").is_none_or(|a| g["audience"] == a.as_str()))
+                    .filter(|g| {
+                        query
+                            .get("client_id")
+                            .is_none_or(|c| g["client_id"] == c.as_str())
+                    })
+                    .filter(|g| {
+                        query
+                            .get("audience")
+                            .is_none_or(|a| g["audience"] == a.as_str())
+                    })
                     .cloned()
                     .collect();
                 (200, Value::Array(list))
             }
             "auth0.client-grants.post" => {
-                if !t.clients.iter().any(|c| c["client_id"] == body["client_id"]) {
-                    return error(404, "Not Found", "The client does not exist", Some("inexistent_client"));
+                if !t
+                    .clients
+                    .iter()
+                    .any(|c| c["client_id"] == body["client_id"])
+                {
+                    return error(
+                        404,
+                        "Not Found",
+                        "The client does not exist",
+                        Some("inexistent_client"),
+                    );
                 }
                 if let Some(bad) = body["scope"].as_array().into_iter().flatten().find(|s| {
-                    !s.as_str().is_some_and(|s| spec::management_scopes().contains(s))
+                    !s.as_str()
+                        .is_some_and(|s| spec::management_scopes().contains(s))
                 }) {
-                    return error(400, "Bad Request", &format!("Scope {bad} is not defined for this API"), Some("invalid_body"));
+                    return error(
+                        400,
+                        "Bad Request",
+                        &format!("Scope {bad} is not defined for this API"),
+                        Some("invalid_body"),
+                    );
                 }
                 t.clock += 1;
                 let g = json!({"id": format!("cgr_{:016}", t.clock), "client_id": body["client_id"],
@@ -918,9 +960,15 @@ impl Responder {
             }
             "auth0.client-grant.patch" => {
                 if let Some(bad) = body["scope"].as_array().into_iter().flatten().find(|s| {
-                    !s.as_str().is_some_and(|s| spec::management_scopes().contains(s))
+                    !s.as_str()
+                        .is_some_and(|s| spec::management_scopes().contains(s))
                 }) {
-                    return error(400, "Bad Request", &format!("Scope {bad} is not defined for this API"), Some("invalid_body"));
+                    return error(
+                        400,
+                        "Bad Request",
+                        &format!("Scope {bad} is not defined for this API"),
+                        Some("invalid_body"),
+                    );
                 }
                 match t.grants.iter_mut().find(|g| g["id"] == seg[1]) {
                     Some(g) => {
@@ -929,7 +977,12 @@ impl Responder {
                         }
                         (200, g.clone())
                     }
-                    None => error(404, "Not Found", "The grant does not exist", Some("inexistent_client_grant")),
+                    None => error(
+                        404,
+                        "Not Found",
+                        "The grant does not exist",
+                        Some("inexistent_client_grant"),
+                    ),
                 }
             }
             "auth0.client-grant.delete" => {
@@ -950,7 +1003,10 @@ fn made_id(n: u64) -> String {
 }
 
 fn made_secret(n: u64) -> String {
-    format!("s{n:015}-{}", "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-")
+    format!(
+        "s{n:015}-{}",
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-"
+    )
 }
 
 /// The scopes of client `id`'s grants, space-separated.
@@ -1000,7 +1056,10 @@ pub fn explorer_token_with_id(scopes: &str, jti: &str) -> String {
 /// Every scope the API Explorer token of the sandbox carries: all the
 /// Management API's (the explorer token has all scopes).
 pub fn explorer_token_all() -> String {
-    let all: Vec<&str> = spec::management_scopes().iter().map(String::as_str).collect();
+    let all: Vec<&str> = spec::management_scopes()
+        .iter()
+        .map(String::as_str)
+        .collect();
     explorer_token(&all.join(" "))
 }
 
@@ -1008,7 +1067,11 @@ fn base64url(bytes: &[u8]) -> String {
     const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..=chunk.len() {
             out.push(A[((n >> (18 - 6 * i)) & 63) as usize] as char);

@@ -693,7 +693,11 @@ fn twilio_verify(c: &mut Call) -> Reply {
     if op == "twilio-verify.services" {
         let problems = spec::problems(op, c.req);
         if !problems.is_empty() {
-            return twilio_error(400, 60200, format!("Invalid parameter: {}", problems.join("; ")));
+            return twilio_error(
+                400,
+                60200,
+                format!("Invalid parameter: {}", problems.join("; ")),
+            );
         }
         let services: Vec<Value> = [VERIFY_SERVICE, VERIFY_NO_CUSTOM]
             .iter()
@@ -757,12 +761,18 @@ fn twilio_messaging(c: &mut Call) -> Reply {
     };
     let problems = spec::problems(op, c.req);
     if !problems.is_empty() {
-        return twilio_error(400, 20001, format!("Unknown parameters: {}", problems.join("; ")));
+        return twilio_error(
+            400,
+            20001,
+            format!("Unknown parameters: {}", problems.join("; ")),
+        );
     }
-    let meta = |key: &str| json!({"page": 0, "page_size": 50, "previous_page_url": null,
+    let meta = |key: &str| {
+        json!({"page": 0, "page_size": 50, "previous_page_url": null,
         "next_page_url": null, "key": key,
         "first_page_url": format!("https://messaging.twilio.com{}?PageSize=50&Page=0", c.path),
-        "url": format!("https://messaging.twilio.com{}?PageSize=50&Page=0", c.path)});
+        "url": format!("https://messaging.twilio.com{}?PageSize=50&Page=0", c.path)})
+    };
     match op {
         "twilio-messaging.services" => Reply::json(
             200,
@@ -773,15 +783,17 @@ fn twilio_messaging(c: &mut Call) -> Reply {
                 "url": format!("https://messaging.twilio.com/v1/Services/{TWILIO_MESSAGING_SERVICE}"),
             }], "meta": meta("services")}),
         ),
-        "twilio-messaging.phone-numbers" if c.segment(2) == TWILIO_MESSAGING_SERVICE => Reply::json(
-            200,
-            json!({"phone_numbers": [{
+        "twilio-messaging.phone-numbers" if c.segment(2) == TWILIO_MESSAGING_SERVICE => {
+            Reply::json(
+                200,
+                json!({"phone_numbers": [{
                 "sid": "PN0123456789abcdef0123456789abcde0", "account_sid": TWILIO_SID,
                 "service_sid": TWILIO_MESSAGING_SERVICE, "phone_number": TWILIO_NUMBER,
                 "country_code": "US", "capabilities": ["SMS", "Voice"],
                 "date_created": TWILIO_DATE, "date_updated": TWILIO_DATE,
             }], "meta": meta("phone_numbers")}),
-        ),
+            )
+        }
         _ => twilio_not_found(c.path),
     }
 }

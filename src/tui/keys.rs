@@ -179,7 +179,7 @@ pub fn bindings(w: &Wizard) -> Vec<Binding> {
             v.push(b("Esc", "client id and secret instead"));
         }
         Step::Tenant if w.tenant.editing => {
-            v.push(b("Ctrl-P", "paste a token instead"));
+            v.push(b("Ctrl-P", "paste token"));
             v.push(b("Enter", "next/check"));
             v.push(b("Tab", "move"));
             v.push(b("Ctrl-N", "save & check"));

@@ -4,10 +4,10 @@
 //! cleared from the form as it goes; the plan is shown and made on `y`.
 //! Pure: the work is [`Effect::Connect`], answered by [`Msg::ConnectDone`].
 
+use super::TextField;
 use super::{Busy, Effect, Level, Msg, Task, TenantKey, Wizard};
 use crate::auth0::inspect::Generation;
 use crate::secrets::Secret;
-use super::TextField;
 
 /// The pasted-token form and, once read, the plan.
 #[derive(Debug)]
@@ -74,13 +74,14 @@ impl Wizard {
             }
             form.token = TextField::new(&crate::sandbox::auth0::explorer_token_all(), true);
             form.focus = 1;
+
+            self.notice(
+                Level::Info,
+                "Sandbox: the simulated tenant's API Explorer token is filled in; Enter shows the plan.",
+            );
         }
         self.tenant.connect = Some(form);
         self.tenant.editing = false;
-        self.notice(
-            Level::Info,
-            "Paste a Management API token: Dashboard > Applications > APIs > Auth0 Management API > API Explorer.",
-        );
         vec![]
     }
 
@@ -196,6 +197,10 @@ impl Wizard {
             }
             Ok(ConnectAnswer::Planned(v)) => {
                 c.plan = Some(v);
+                self.notice(
+                    Level::Info,
+                    "The plan: y makes these changes on the tenant; Esc closes it.",
+                );
                 vec![]
             }
             Ok(ConnectAnswer::Connected {

@@ -551,7 +551,11 @@ impl Wizard {
         matches!(self.step, Step::Secrets | Step::TestMessage)
             || (self.step == Step::Tenant && self.tenant.editing)
             || (self.step == Step::Tenant
-                && self.tenant.connect.as_ref().is_some_and(|c| c.plan.is_none()))
+                && self
+                    .tenant
+                    .connect
+                    .as_ref()
+                    .is_some_and(|c| c.plan.is_none()))
     }
 
     /// Typed input that quitting now would lose.

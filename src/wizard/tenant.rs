@@ -319,7 +319,13 @@ impl Wizard {
 
     pub(super) fn update_tenant(&mut self, msg: Msg) -> Vec<Effect> {
         if self.tenant.connect.is_some() {
-            if matches!(self.busy, Some(Busy { task: Task::Connecting(_), .. })) {
+            if matches!(
+                self.busy,
+                Some(Busy {
+                    task: Task::Connecting(_),
+                    ..
+                })
+            ) {
                 return vec![];
             }
             return self.update_connect(msg);

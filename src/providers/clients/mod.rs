@@ -18,8 +18,8 @@ use std::future::Future;
 use std::time::Duration;
 
 pub use crate::http::{CONNECT_TIMEOUT, REQUEST_TIMEOUT};
-pub use senders::{Choice, ListError, Senders, list_senders};
 use esendex::references as esendex_references;
+pub use senders::{Choice, ListError, Senders, list_senders};
 
 /// What every provider client can do.
 pub trait SmsClient {

@@ -21,9 +21,11 @@ pub(super) async fn perform(
     drop(token);
     let local = {
         let (paths, store, name) = (s.paths.clone(), s.store.clone(), profile_name.clone());
-        timed(secrets::TIMEOUT * 2, move || c::Local::read(&paths, &name, &*store))
-            .await
-            .map_err(|e| format!("the keyring: {e}"))?
+        timed(secrets::TIMEOUT * 2, move || {
+            c::Local::read(&paths, &name, &*store)
+        })
+        .await
+        .map_err(|e| format!("the keyring: {e}"))?
     };
     let missing = c::lacking(&conn, &c::CONNECT_NEEDS);
     if !missing.is_empty() {

@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Paragraph, Wrap};
 
 /// Where the token comes from, as the screen says it.
-pub const WHERE: &str = "Dashboard > Applications > APIs > Auth0 Management API > API Explorer: copy the token. It is used once to make sms-mfa's own application and never stored.";
+pub const WHERE: &str = "Dashboard > Applications > APIs > Auth0 Management API > API Explorer: copy the token. Used once, never stored.";
 
 pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard, c: &ConnectForm) {
     let busy = match &w.busy {
@@ -72,10 +72,7 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard, c: &ConnectForm) {
         Paragraph::new(vec![
             Line::from(vec![
                 Span::styled("Connect with one pasted token", Style::new().bold()),
-                Span::styled(
-                    " (Esc: enter an existing application's client id and secret instead)",
-                    DIM,
-                ),
+                Span::styled(" (Esc: a client id and secret instead)", DIM),
             ]),
             Line::raw(WHERE),
         ])
@@ -88,7 +85,10 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard, c: &ConnectForm) {
             Span::styled(t, Style::new().bold()),
         ])
     };
-    frame.render_widget(label("Tenant domain (a pasted https://…/ works)", c.focus == 0), d_label);
+    frame.render_widget(
+        label("Tenant domain (a pasted https://…/ works)", c.focus == 0),
+        d_label,
+    );
     let mut cursor = widgets::input(
         frame,
         Rect {
@@ -102,7 +102,10 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard, c: &ConnectForm) {
         false,
         "acme.eu.auth0.com",
     );
-    frame.render_widget(label("Management API token (hidden)", c.focus == 1), t_label);
+    frame.render_widget(
+        label("Management API token (hidden)", c.focus == 1),
+        t_label,
+    );
     let token_cursor = widgets::input(
         frame,
         Rect {

@@ -73,9 +73,12 @@ fn connection(frame: &mut Frame, area: Rect, w: &Wizard) {
     .areas(area);
     frame.render_widget(
         Paragraph::new(Line::from(vec![
-            Span::styled("Ctrl-P: paste one token", Style::new().bold()),
             Span::styled(
-                " and sms-mfa makes its own application (quickest). Or a Machine to Machine application authorized for the Auth0 Management API (or SMS_MFA_AUTH0_TOKEN):",
+                "Ctrl-P: paste one Management API token and sms-mfa makes its own application.",
+                Style::new().bold(),
+            ),
+            Span::styled(
+                " Or use an existing Machine to Machine application (or SMS_MFA_AUTH0_TOKEN):",
                 DIM,
             ),
         ]))
