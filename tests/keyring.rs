@@ -832,6 +832,13 @@ fn tenant_connect_forgets_the_pasted_token() {
     assert_eq!(json(&r)["missing_scopes"], serde_json::json!([]), "{r:?}");
     assert_eq!(json(&r)["generation"], "unified-phone", "{r:?}");
     screens.push(r.stdout + &r.stderr);
+    // `profiles` lists it with the tenant and the generation seen.
+    let r = sms_mfa(&h, &["profiles", "--json"], "", &bus);
+    let v = json(&r);
+    assert_eq!(v[0]["name"], "default", "{r:?}");
+    assert_eq!(v[0]["tenant"], "acme.eu.auth0.com", "{r:?}");
+    assert_eq!(v[0]["generation"], "Unified Phone Experience", "{r:?}");
+    assert_eq!(v[0]["last_check"]["command"], "tenant check", "{r:?}");
 
     let r = sms_mfa(&h, &["tenant", "disconnect", "--apply"], &token, &bus);
     assert_eq!(r.code, 0, "{r:?}");

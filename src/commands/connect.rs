@@ -67,16 +67,27 @@ fn domain(
 
 /// The pasted token (SMS_MFA_AUTH0_TOKEN, else what `read_token` gives),
 /// as a connection to the tenant.
-fn token(ctx: &Context<'_>, io: &mut Io<'_>, domain: &str) -> io::Result<Result<Connection, u8>> {
-    let raw = match (ctx.env)("SMS_MFA_AUTH0_TOKEN").filter(|v| !v.is_empty()) {
+fn token(
+    ctx: &Context<'_>,
+    io: &mut Io<'_>,
+    domain: &str,
+    json: bool,
+) -> io::Result<Result<Connection, u8>> {
+    let from_env = (ctx.env)("SMS_MFA_AUTH0_TOKEN").filter(|v| !v.is_empty());
+    let raw = match from_env {
         Some(t) => zeroize::Zeroizing::new(t),
-        None => match (io.read_token)() {
-            Ok(t) => zeroize::Zeroizing::new(t),
-            Err(e) => {
-                writeln!(io.err, "sms-mfa: {e}")?;
-                return Ok(Err(USAGE));
+        None => {
+            if !json {
+                writeln!(io.err, "{WHERE}")?;
             }
-        },
+            match (io.read_token)() {
+                Ok(t) => zeroize::Zeroizing::new(t),
+                Err(e) => {
+                    writeln!(io.err, "sms-mfa: {e}")?;
+                    return Ok(Err(USAGE));
+                }
+            }
+        }
     };
     let token = match PastedToken::parse(&raw) {
         Ok(t) => t,
@@ -119,10 +130,7 @@ pub async fn connect(ctx: &Context<'_>, io: &mut Io<'_>, args: Args<'_>) -> io::
             return Ok(FAILURE);
         }
     };
-    if !args.json {
-        writeln!(io.err, "{WHERE}")?;
-    }
-    let conn = match token(ctx, io, &domain)? {
+    let conn = match token(ctx, io, &domain, args.json)? {
         Ok(c) => c,
         Err(code) => return Ok(code),
     };
@@ -262,10 +270,7 @@ pub async fn disconnect(ctx: &Context<'_>, io: &mut Io<'_>, args: Args<'_>) -> i
             return Ok(FAILURE);
         }
     };
-    if !args.json {
-        writeln!(io.err, "{WHERE}")?;
-    }
-    let conn = match token(ctx, io, &domain)? {
+    let conn = match token(ctx, io, &domain, args.json)? {
         Ok(c) => c,
         Err(code) => return Ok(code),
     };
