@@ -67,6 +67,7 @@ pub fn map(w: &Wizard, key: KeyEvent) -> Option<Msg> {
             KeyCode::Char('t') => return Some(Msg::OpenChecklist),
             KeyCode::Char('o') => return Some(Msg::OpenCode),
             KeyCode::Char('p') if w.step == Step::Tenant => return Some(Msg::ConnectOpen),
+            KeyCode::Char('f') if w.step == Step::Secrets => return Some(Msg::Pick),
             _ => {}
         }
     }
@@ -159,7 +160,14 @@ pub fn bindings(w: &Wizard) -> Vec<Binding> {
             v.push(b("↑↓", "choose"));
             v.push(b("Enter", "select"));
         }
+        Step::Secrets if w.picker.is_some() => {
+            v.push(b("↑↓", "choose"));
+            v.push(b("Enter", "take it"));
+            v.push(b("Ctrl-F", "list again"));
+            v.push(b("Esc", "close"));
+        }
         Step::Secrets => {
+            v.push(b("Ctrl-F", "pick from the account"));
             v.push(b("Enter", "next"));
             v.push(b("Tab", "move"));
             v.push(b("Ctrl-N", "continue"));

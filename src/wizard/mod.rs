@@ -5,12 +5,14 @@
 mod checklist;
 mod connect;
 mod form;
+mod picker;
 mod step;
 mod tenant;
 
 pub use checklist::{DoctorState, Row};
 pub use connect::{ConnectAnswer, ConnectForm, ConnectView};
 pub use form::{FieldState, SettingsForm, Stored, TextField};
+pub use picker::{PICKABLE, Picker};
 pub use step::Step;
 pub use tenant::{
     ApplyView, PlanView, RateLimit, TenantAnswer, TenantCall, TenantKey, TenantReport, TenantState,
@@ -121,6 +123,13 @@ pub enum Msg {
     },
     /// Ctrl-P on step 4's connection form: connect with a pasted token.
     ConnectOpen,
+    /// Ctrl-F on step 2: list the account's values for the focused field.
+    Pick,
+    /// The runtime's answer to [`Effect::ListSenders`].
+    SendersListed {
+        op: u64,
+        result: Result<crate::providers::clients::Senders, String>,
+    },
     /// The runtime's answer to [`Effect::Connect`].
     ConnectDone {
         op: u64,
@@ -205,6 +214,13 @@ pub enum Effect {
         file_name: String,
         code: String,
     },
+    /// List what the account may send from, with the settings of `call`
+    /// and the values typed so far; answered by [`Msg::SendersListed`].
+    ListSenders {
+        op: u64,
+        call: ProviderCall,
+        typed: Vec<(String, Secret)>,
+    },
     /// `tenant connect` with a pasted token (used for this call only):
     /// plan, or with `apply` make the plan; answered by
     /// [`Msg::ConnectDone`].
@@ -229,6 +245,7 @@ impl Effect {
             | Effect::CheckCredentials { op, .. }
             | Effect::Tenant { op, .. }
             | Effect::Connect { op, .. }
+            | Effect::ListSenders { op, .. }
             | Effect::Doctor { op, .. } => Some(*op),
             Effect::SaveProfile { .. }
             | Effect::Cancel { .. }
@@ -411,6 +428,8 @@ pub struct Wizard {
     pub submit_when_loaded: bool,
     /// Set when running in the sandbox (`--sandbox`).
     pub sandbox: Option<SandboxState>,
+    /// Step 2's list of the account's values for a field (Ctrl-F).
+    pub picker: Option<Picker>,
 }
 
 /// The sandbox, as the screens show it.
@@ -482,6 +501,7 @@ impl Wizard {
                 scroll: 0,
             },
             submit_when_loaded: false,
+            picker: None,
             sandbox: None,
         };
         if let Some(i) = provider_index {
@@ -687,6 +707,10 @@ impl Wizard {
             } => return self.settings_loaded(op, settings, error),
             Msg::TenantDone { op, result } => return self.tenant_done(op, result),
             Msg::ConnectDone { op, result } => return self.connect_done(op, result),
+            Msg::SendersListed { op, result } => {
+                self.senders_listed(op, result);
+                return vec![];
+            }
             Msg::RateLimited { op, secs, path } => {
                 self.rate_limited(op, secs, path);
                 return vec![];
@@ -807,6 +831,15 @@ impl Wizard {
                     return self.run_doctor();
                 }
                 vec![]
+            }
+            _ if self.picker.is_some()
+                && self.step == Step::Secrets
+                && matches!(
+                    msg,
+                    Msg::Up | Msg::Down | Msg::Enter | Msg::Back | Msg::Pick
+                ) =>
+            {
+                self.update_picker(msg)
             }
             Msg::Back if self.cancellable() => self.cancel(),
             Msg::Back => self.back(),
@@ -1325,6 +1358,7 @@ impl Wizard {
             Msg::Edit(req) => form.fields[form.focus].edit(req),
             Msg::ToggleReveal if form.fields[form.focus].secret => form.reveal = !form.reveal,
             Msg::Reload if self.busy.is_none() => return self.load().into_iter().collect(),
+            Msg::Pick => return self.open_picker(),
             Msg::Enter => {
                 if form.focus + 1 < form.fields.len() {
                     form.focus_next();

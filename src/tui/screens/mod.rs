@@ -4,6 +4,7 @@ pub mod checklist;
 pub mod code;
 pub mod connect;
 pub mod done;
+pub mod picker;
 pub mod provider;
 pub mod secrets;
 pub mod tenant;
