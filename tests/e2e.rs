@@ -427,8 +427,9 @@ async fn sigterm_during_an_apply_is_told_on_the_next_start() {
     .unwrap();
 }
 
-/// Issue 20: a new user on a fresh profile reaches a checked (and fixed)
-/// tenant by pasting only a token in step 4: sms-mfa's own application is
+/// Issue 20: a new user on a fresh profile types two credentials, picks
+/// the number from the account's list in step 2, and reaches a checked (and
+/// fixed) tenant by pasting only a token in step 4: sms-mfa's own application is
 /// made with its grant, its secret lands in the real keyring, and the
 /// pasted token is in no file and was never drawn.
 #[tokio::test]
@@ -442,7 +443,29 @@ async fn a_new_user_connects_the_tenant_by_pasting_one_token() {
     let h = home.clone();
     let transcript = tokio::task::spawn_blocking(move || {
         let mut s = spawn(&h, &env);
-        walk::onboard_provider(&s, "twilio", "in the OS keyring (service sms-mfa,");
+        // Step 2: two credentials typed, the number picked from the list.
+        s.wait_for("Step 1 of 5");
+        s.send(ENTER); // Twilio Programmable SMS
+        s.wait_for("Step 2 of 5");
+        let creds = providers::credentials("twilio");
+        s.send(creds[0].1);
+        s.send(TAB);
+        s.send(creds[1].1);
+        s.send(TAB);
+        s.send("\x06"); // Ctrl-F
+        s.wait_for("TWILIO_PHONE_NUMBER from the account");
+        s.wait_for_within("Second SMS number", walk::SLOW);
+        assert!(s.screen().contains("not SMS-capable"), "{}", s.screen());
+        s.send(common::DOWN);
+        s.send(common::DOWN);
+        s.send(ENTER);
+        s.wait_gone("TWILIO_PHONE_NUMBER from the account");
+        assert!(s.screen().contains("[+15005550008"), "{}", s.screen());
+        s.send(common::CTRL_N);
+        s.wait_for_wrapped("in the OS keyring (service sms-mfa,");
+        walk::send_test_message(&s);
+        s.wait_for_within("Accepted by", walk::SLOW);
+        s.send(common::CTRL_N);
         s.wait_for("Step 4 of 5");
         s.wait_for("Tenant domain");
         s.wait_for("Ctrl-P");

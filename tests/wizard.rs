@@ -2024,3 +2024,97 @@ fn a_pasted_token_connects_the_tenant_after_the_plan() {
             .contains("custom domain")
     );
 }
+
+/// Step 2's picker (issue 20): Ctrl-F on the From number asks for the
+/// account's values with what is typed (the token masked in Debug), Enter
+/// fills the field, an unusable choice is taken with the reason said, and a
+/// field no API lists says so.
+#[test]
+fn ctrl_f_lists_the_accounts_values_and_enter_fills_the_field() {
+    use sms_mfa::providers::clients::{Choice, Senders};
+    let mut w = fresh();
+    run(&mut w, [Msg::Enter]);
+    let mut msgs = typed(SID);
+    msgs.push(Msg::NextField);
+    msgs.extend(typed(TOKEN));
+    msgs.push(Msg::NextField);
+    run(&mut w, msgs);
+    let effects = run(&mut w, [Msg::Pick]);
+    let (op, typed_names) = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::ListSenders { op, typed, call } => {
+                assert_eq!(call.provider, "twilio");
+                Some((
+                    *op,
+                    typed.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>(),
+                ))
+            }
+            _ => None,
+        })
+        .expect("a listing");
+    assert_eq!(typed_names, ["TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN"]);
+    assert!(
+        !format!("{effects:?}").contains(TOKEN),
+        "the token in a Debug print"
+    );
+    let choice = |v: &str, usable: bool| Choice {
+        setting: "TWILIO_PHONE_NUMBER".into(),
+        value: v.into(),
+        label: "n".into(),
+        usable,
+        note: (!usable).then(|| "not SMS-capable".into()),
+    };
+    w.update(Msg::SendersListed {
+        op,
+        result: Ok(Senders {
+            provider: "twilio".into(),
+            choices: vec![choice("+15005550007", false), choice("+15005550006", true)],
+            notes: vec![],
+        }),
+    });
+    let p = w.picker.clone().unwrap();
+    assert_eq!(p.cursor, 1, "the first usable one is preselected");
+    run(&mut w, [Msg::Enter]);
+    assert!(w.picker.is_none());
+    assert_eq!(w.form.as_ref().unwrap().fields[2].value(), "+15005550006");
+    assert_eq!(w.step, Step::Secrets);
+    // The unusable one: taken, with the reason.
+    run(&mut w, [Msg::Pick]);
+    let op = w.picker.as_ref().unwrap().op;
+    w.update(Msg::SendersListed {
+        op,
+        result: Ok(Senders {
+            provider: "twilio".into(),
+            choices: vec![choice("+15005550007", false)],
+            notes: vec![],
+        }),
+    });
+    run(&mut w, [Msg::Enter]);
+    assert_eq!(w.form.as_ref().unwrap().fields[2].value(), "+15005550007");
+    assert!(w.notice.as_ref().unwrap().text.contains("not SMS-capable"));
+    // Esc closes the list without going back a step; a stale answer is ignored.
+    run(&mut w, [Msg::Pick, Msg::Back]);
+    assert!(w.picker.is_none());
+    assert_eq!(w.step, Step::Secrets);
+    w.update(Msg::SendersListed {
+        op: 1,
+        result: Err("late".into()),
+    });
+    assert!(w.picker.is_none());
+    // The Account SID is typed, not listed.
+    run(&mut w, [Msg::Up, Msg::Up]);
+    let effects = run(&mut w, [Msg::Pick]);
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::ListSenders { .. }))
+    );
+    assert!(
+        w.notice
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("TWILIO_PHONE_NUMBER")
+    );
+}
