@@ -167,10 +167,17 @@ pub fn bindings(w: &Wizard) -> Vec<Binding> {
             v.push(b("Esc", "close"));
         }
         Step::Secrets => {
-            v.push(b("Ctrl-F", "pick from the account"));
             v.push(b("Enter", "next"));
             v.push(b("Tab", "move"));
             v.push(b("Ctrl-N", "continue"));
+            let pickable = w.provider().is_some_and(|p| {
+                p.settings
+                    .iter()
+                    .any(|s| crate::wizard::PICKABLE.contains(&s.name.as_str()))
+            });
+            if pickable {
+                v.push(b("Ctrl-F", "pick"));
+            }
         }
         Step::TestMessage => {
             v.push(b("Enter", "next/send"));
