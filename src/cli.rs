@@ -204,6 +204,11 @@ pub enum Command {
         after_help = "Reads only: nothing is sent, nothing on the tenant is asked. Exit codes: 0 ready (the provider's settings complete and a tenant connection), 1 not set up yet (partly or at all), 2 usage."
     )]
     Status,
+    /// List the profiles on this machine: each one's tenant domain and generation, provider, step and last check
+    #[command(
+        after_help = "Continue with one: sms-mfa --profile NAME (or SMS_MFA_PROFILE=NAME); a new name starts a new profile. The current profile is marked *. Reads only. Exit code: 0."
+    )]
+    Profiles,
     /// Print a shell completion script: bash, zsh, fish, elvish or powershell
     #[command(
         after_help = "Install, for example:\n  bash:       sms-mfa completions bash > ~/.local/share/bash-completion/completions/sms-mfa\n  zsh:        sms-mfa completions zsh > \"${fpath[1]}/_sms-mfa\"\n  fish:       sms-mfa completions fish > ~/.config/fish/completions/sms-mfa.fish\n  elvish:     sms-mfa completions elvish >> ~/.config/elvish/rc.elv\n  powershell: sms-mfa completions powershell >> $PROFILE"
@@ -215,6 +220,16 @@ pub enum Command {
     /// Print the manual page (roff) covering every subcommand
     #[command(after_help = "Read it with: sms-mfa man | man -l -")]
     Man,
+    /// List what the provider account may send from (numbers, Messaging Services, Verify services, account references), with its credentials
+    #[command(
+        name = "list-senders",
+        after_help = "Twilio: the SMS-capable numbers and the Messaging Services with their senders; Twilio Verify: the Verify services and whether custom codes are on (Auth0's code needs them); Vonage: the numbers and their features; Esendex: the account references; Infobip: nothing (no documented endpoint), type the sender by hand.\nExit codes: 0 listed, 1 the provider refused or failed, 2 unknown provider or missing credentials."
+    )]
+    ListSenders {
+        /// Provider id
+        #[arg(long, value_parser = providers())]
+        provider: String,
+    },
     /// Check the provider credentials without sending anything
     #[command(
         name = "check-credentials",
@@ -243,6 +258,33 @@ pub enum TenantCommand {
         #[arg(long, value_parser = providers())]
         provider: Option<String>,
         /// Make the changes (without it: a dry run that only reads)
+        #[arg(long)]
+        apply: bool,
+    },
+    /// Connect sms-mfa to the tenant with one pasted Management API token: it makes (or corrects) its own Machine to Machine application with exactly the scopes it needs
+    #[command(
+        after_help = "The token: Auth0 Dashboard > Applications > APIs > Auth0 Management API > API Explorer. It is read from SMS_MFA_AUTH0_TOKEN, else standard input (a hidden prompt on a terminal), used for this run only and never stored.\nThe plan: create application 'sms-mfa' (non_interactive, client credentials) and grant it the scopes tenant check/apply/try use on this tenant's generation (no hook scopes on Unified Phone Experience tenants); store its secret in the keyring and the domain and client id in the profile. Run again, it only corrects the grant's scopes. Shown first; made on y or with --apply.\nExit codes: 0 connected (or nothing to change), 1 changes pending (dry run) or a change failed, 2 cannot plan (domain, token, scopes, network)."
+    )]
+    Connect {
+        /// The tenant's domain, as pasted (https://acme.eu.auth0.com/ works); default: the profile's
+        #[arg(long)]
+        domain: Option<String>,
+        /// Make the changes without asking (without it: the plan, and a question on a terminal)
+        #[arg(long)]
+        apply: bool,
+        /// Also rotate the application's secret and store the new one in the keyring
+        #[arg(long)]
+        rotate_secret: bool,
+    },
+    /// Delete sms-mfa's application (and its grant) from the tenant and its secret from the keyring
+    #[command(
+        after_help = "Needs a pasted Management API token, as tenant connect does. Shown first; done on y or with --apply.\nExit codes: 0 removed (or nothing there), 1 not confirmed or a step failed, 2 cannot start (domain, token, scopes, network)."
+    )]
+    Disconnect {
+        /// The tenant's domain (default: the profile's)
+        #[arg(long)]
+        domain: Option<String>,
+        /// Remove without asking
         #[arg(long)]
         apply: bool,
     },

@@ -39,6 +39,7 @@ fn main() -> ExitCode {
             Command::Doctor { .. }
                 | Command::SendTest { .. }
                 | Command::CheckCredentials { .. }
+                | Command::ListSenders { .. }
                 | Command::Tenant(_)
                 | Command::Trace { .. }
                 | Command::Logs { .. }
@@ -50,7 +51,7 @@ fn main() -> ExitCode {
         return ExitCode::from(refuse(
             cli.json,
             "usage",
-            "--sandbox takes the wizard, doctor, send-test, check-credentials, trace, logs and tenant check/apply/try; this command works on real settings only. Nothing was run.",
+            "--sandbox takes the wizard, doctor, send-test, check-credentials, list-senders, trace, logs and tenant check/apply/try/connect/disconnect; this command works on real settings only. Nothing was run.",
         ));
     }
     if let Err(e) = config::check_profile_name(&cli.profile) {
@@ -102,6 +103,9 @@ fn main() -> ExitCode {
         }),
         Some(Command::Status) => headless(&cli, |out, _| {
             commands::status::run(&settings, out, cli.json)
+        }),
+        Some(Command::Profiles) => headless(&cli, |out, _| {
+            commands::profiles::run(&paths, &cli.profile, out, cli.json)
         }),
         Some(Command::Code { provider, target }) => {
             let profile = config::load(&paths, &cli.profile);
@@ -371,9 +375,9 @@ impl Setup {
             Command::Doctor { provider, .. }
             | Command::Trace { provider, .. }
             | Command::Tenant(TenantCommand::Apply { provider, .. }) => provider.clone(),
-            Command::SendTest { provider, .. } | Command::CheckCredentials { provider, .. } => {
-                Some(provider.clone())
-            }
+            Command::SendTest { provider, .. }
+            | Command::CheckCredentials { provider, .. }
+            | Command::ListSenders { provider, .. } => Some(provider.clone()),
             _ => None,
         };
         let profile = config::Profile {
@@ -396,6 +400,19 @@ impl Setup {
             for (k, v) in sms_mfa::sandbox::providers::credentials(&p.id) {
                 overlay.insert(secrets::env_var(k), v.to_string());
             }
+        }
+        if matches!(
+            cmd,
+            Command::Tenant(TenantCommand::Connect { .. } | TenantCommand::Disconnect { .. })
+        ) {
+            // The simulated tenant's API Explorer token is "pasted"; the
+            // application it makes is what the profile keeps.
+            overlay.insert(
+                "SMS_MFA_AUTH0_TOKEN".into(),
+                sms_mfa::sandbox::auth0::explorer_token_all(),
+            );
+            overlay.remove("SMS_MFA_AUTH0_CLIENT_ID");
+            overlay.remove("SMS_MFA_AUTH0_CLIENT_SECRET");
         }
         if !cli.quiet {
             eprintln!(
@@ -424,6 +441,7 @@ impl Setup {
 /// `send-test`, `check-credentials`, `doctor` and `tenant …`, on a small
 /// async runtime.
 fn async_command(cli: &Cli, runtime: &tokio::runtime::Runtime, setup: &Setup, cmd: &Command) -> u8 {
+    let no_input = output::no_input(cli.no_input, &*setup.env);
     let colour = matches!(
         cmd,
         Command::Doctor { .. } | Command::Tenant(TenantCommand::Check)
@@ -450,6 +468,44 @@ fn async_command(cli: &Cli, runtime: &tokio::runtime::Runtime, setup: &Setup, cm
                     }
                     TenantCommand::Try { to } => {
                         commands::tenant::try_send(&ctx, to, json, out, err).await
+                    }
+                    TenantCommand::Connect {
+                        domain,
+                        apply,
+                        rotate_secret,
+                    } => {
+                        let mut read = || read_token(no_input);
+                        let mut ask = |q: &str| confirm(q, no_input);
+                        let mut io = commands::connect::Io {
+                            out,
+                            err,
+                            read_token: &mut read,
+                            confirm: &mut ask,
+                        };
+                        let args = commands::connect::Args {
+                            domain: domain.as_deref(),
+                            apply: *apply,
+                            rotate_secret: *rotate_secret,
+                            json,
+                        };
+                        commands::connect::connect(&ctx, &mut io, args).await
+                    }
+                    TenantCommand::Disconnect { domain, apply } => {
+                        let mut read = || read_token(no_input);
+                        let mut ask = |q: &str| confirm(q, no_input);
+                        let mut io = commands::connect::Io {
+                            out,
+                            err,
+                            read_token: &mut read,
+                            confirm: &mut ask,
+                        };
+                        let args = commands::connect::Args {
+                            domain: domain.as_deref(),
+                            apply: *apply,
+                            rotate_secret: false,
+                            json,
+                        };
+                        commands::connect::disconnect(&ctx, &mut io, args).await
                     }
                 };
             }
@@ -479,6 +535,9 @@ fn async_command(cli: &Cli, runtime: &tokio::runtime::Runtime, setup: &Setup, cm
                 }
                 Command::CheckCredentials { provider } => {
                     commands::provider::check_credentials(&ctx, out, err, provider, json).await
+                }
+                Command::ListSenders { provider } => {
+                    commands::senders::run(&ctx, out, err, provider, json).await
                 }
                 Command::Doctor {
                     provider,
@@ -735,6 +794,40 @@ fn sandbox(
     });
     runtime.shutdown_timeout(std::time::Duration::from_millis(200));
     exit_code(result)
+}
+
+/// The Management API token for `tenant connect`: a hidden prompt on a
+/// terminal, else one line of standard input. Never an argument, never
+/// echoed.
+fn read_token(no_input: bool) -> std::io::Result<String> {
+    if std::io::stdin().is_terminal() {
+        if no_input {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::WouldBlock,
+                "tenant connect would prompt for the token, and --no-input (or CI=true) forbids it. Pipe it in (printf %s \"$TOKEN\" | sms-mfa tenant connect ...) or set SMS_MFA_AUTH0_TOKEN.",
+            ));
+        }
+        return rpassword::prompt_password("Management API token (hidden): ");
+    }
+    let mut text = String::new();
+    std::io::stdin()
+        .lock()
+        .take(64 * 1024)
+        .read_to_string(&mut text)?;
+    Ok(text)
+}
+
+/// Ask `question` [y/N] on the terminal; None when there is none to ask
+/// on (or --no-input).
+fn confirm(question: &str, no_input: bool) -> Option<bool> {
+    if no_input || !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    eprint!("{question} [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).ok()?;
+    Some(line.trim().eq_ignore_ascii_case("y"))
 }
 
 /// How long `--no-input` waits for a value on standard input.

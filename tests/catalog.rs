@@ -295,7 +295,15 @@ fn the_tenant_group_keeps_only_the_client_secret_secret() {
     assert_eq!(secret, ["AUTH0_CLIENT_SECRET"]);
     let domain = t.setting("AUTH0_DOMAIN").unwrap();
     assert!(!validate(domain, "acme.eu.auth0.com").is_error());
-    assert!(validate(domain, "https://acme.eu.auth0.com").is_error());
+    // A pasted URL of the domain is taken (stored as the domain itself).
+    assert_eq!(
+        validate(domain, "https://acme.eu.auth0.com/"),
+        Validation::Warn("Stored as acme.eu.auth0.com.".into())
+    );
+    assert_eq!(
+        sms_mfa::providers::validate::normalize(domain, "https://acme.eu.auth0.com/"),
+        "acme.eu.auth0.com"
+    );
     assert!(
         validate(domain, "login.acme.com").is_error(),
         "custom domains do not serve the Management API"

@@ -336,6 +336,37 @@ fn json_fields_are_exactly_the_readmes() {
         "logs",
         &["--sandbox", "--scenario", "failure-logs", "logs", "--json"],
     );
+    let v = check(
+        "tenant connect",
+        &["--sandbox", "tenant", "connect", "--apply", "--json"],
+    );
+    assert_eq!(v["applied"]["failed"], Value::Null, "{v}");
+    assert_eq!(v["scopes"].as_array().unwrap().len(), 11, "{v}");
+    check(
+        "tenant disconnect",
+        &["--sandbox", "tenant", "disconnect", "--json"],
+    );
+    let v = check(
+        "list-senders",
+        &[
+            "--sandbox",
+            "list-senders",
+            "--provider",
+            "twilio",
+            "--json",
+        ],
+    );
+    assert_eq!(v["choices"][0]["value"], "+15005550006", "{v}");
+    let r = sms_mfa(
+        home.path(),
+        &["secrets", "set", "twilio", "TWILIO_ACCOUNT_SID"],
+        "AC0123456789abcdef0123456789abcdef",
+        &[],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    let v = check("profiles", &["profiles", "--json"]);
+    assert_eq!(v[0]["name"], "default", "{v}");
+    assert_eq!(v[0]["current"], true, "{v}");
     check("secrets list", &["secrets", "list", "--json"]);
     check("secrets check", &["secrets", "check", "--json"]);
     check("status", &["status", "--json"]);

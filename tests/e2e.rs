@@ -426,3 +426,109 @@ async fn sigterm_during_an_apply_is_told_on_the_next_start() {
     .await
     .unwrap();
 }
+
+/// Issue 20: a new user on a fresh profile types two credentials, picks
+/// the number from the account's list in step 2, and reaches a checked (and
+/// fixed) tenant by pasting only a token in step 4: sms-mfa's own application is
+/// made with its grant, its secret lands in the real keyring, and the
+/// pasted token is in no file and was never drawn.
+#[tokio::test]
+async fn a_new_user_connects_the_tenant_by_pasting_one_token() {
+    let m = Machine::new(Tenant::fresh_upe()).await;
+    m.tenant.state.lock().unwrap().policies = serde_json::json!(["all-applications"]);
+    let home = m.keyring.home();
+    let env = m.env();
+    let token = auth0::explorer_token(&sms_mfa::auth0::connect::CONNECT_NEEDS.join(" "));
+    let t = token.clone();
+    let h = home.clone();
+    let transcript = tokio::task::spawn_blocking(move || {
+        let mut s = spawn(&h, &env);
+        // Step 2: two credentials typed, the number picked from the list.
+        s.wait_for("Step 1 of 5");
+        s.send(ENTER); // Twilio Programmable SMS
+        s.wait_for("Step 2 of 5");
+        let creds = providers::credentials("twilio");
+        s.send(creds[0].1);
+        s.send(TAB);
+        s.send(creds[1].1);
+        s.send(TAB);
+        s.send("\x06"); // Ctrl-F
+        s.wait_for("TWILIO_PHONE_NUMBER from the account");
+        s.wait_for_within("Second SMS number", walk::SLOW);
+        assert!(s.screen().contains("not SMS-capable"), "{}", s.screen());
+        s.send(common::DOWN);
+        s.send(common::DOWN);
+        s.send(ENTER);
+        s.wait_gone("TWILIO_PHONE_NUMBER from the account");
+        assert!(s.screen().contains("[+15005550008"), "{}", s.screen());
+        s.send(common::CTRL_N);
+        s.wait_for_wrapped("in the OS keyring (service sms-mfa,");
+        walk::send_test_message(&s);
+        s.wait_for_within("Accepted by", walk::SLOW);
+        s.send(common::CTRL_N);
+        s.wait_for("Step 4 of 5");
+        s.wait_for("Tenant domain");
+        s.wait_for("Ctrl-P");
+        s.send("\x10"); // Ctrl-P
+        s.wait_for("Connect with one pasted token");
+        s.wait_for("API Explorer");
+        s.send("https://acme.eu.auth0.com/");
+        s.send(ENTER);
+        s.send(&t);
+        s.send(ENTER);
+        s.wait_for_within("Create application 'sms-mfa'", walk::SLOW);
+        s.wait_for("these 11 scopes");
+        s.send("y");
+        walk::fix_tenant_and_finish(&s);
+        s.send("q");
+        assert_eq!(s.wait_exit(), 0);
+        s.transcript()
+    })
+    .await
+    .unwrap();
+    let t = m.tenant.tenant();
+    assert_eq!((t.clients.len(), t.grants.len()), (1, 1));
+    assert_eq!(
+        m.keyring
+            .lookup("default/auth0/AUTH0_CLIENT_SECRET")
+            .as_deref(),
+        t.clients[0]["_secret"].as_str()
+    );
+    let paths = Paths {
+        config_dir: home.join("config/sms-mfa"),
+        data_dir: home.join("data/sms-mfa"),
+    };
+    let profile = config::load(&paths, "default").profile;
+    assert_eq!(profile.settings["auth0"]["AUTH0_DOMAIN"], DOMAIN);
+    assert_eq!(
+        profile.settings["auth0"]["AUTH0_CLIENT_ID"],
+        t.clients[0]["client_id"].as_str().unwrap()
+    );
+    assert!(
+        t.sms_enabled,
+        "the fix was applied with the new application"
+    );
+    let payload = token.split('.').nth(1).unwrap();
+    let needle = &payload[..32];
+    assert!(
+        !transcript
+            .windows(needle.len())
+            .any(|w| w == needle.as_bytes()),
+        "the token was drawn"
+    );
+    let mut stack = vec![home.clone()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if let Ok(bytes) = std::fs::read(&p) {
+                assert!(
+                    !bytes.windows(needle.len()).any(|w| w == needle.as_bytes()),
+                    "{} holds the token",
+                    p.display()
+                );
+            }
+        }
+    }
+}

@@ -209,8 +209,8 @@ fn invalid_input_is_refused_with_exit_2_and_nothing_is_stored() {
         ),
         (
             ["secrets", "set", "auth0", "AUTH0_DOMAIN"],
-            "https://acme.eu.auth0.com",
-            "without https://",
+            "https://login.acme.com/",
+            "custom domain",
         ),
     ] {
         let r = sms_mfa(h, &args, input, &env(&k));
@@ -759,4 +759,108 @@ fn parallel_secrets_set_on_one_profile_keep_every_setting() {
             "{p} {name} kept: {text}"
         );
     }
+}
+
+/// `tenant connect`: the pasted Management API token (a random canary in
+/// it) is read at a hidden prompt, used, and found in no file, log, frame,
+/// output or process argument; the application's secret lands in the real
+/// keyring. Then `tenant disconnect`, with the token piped in, removes it.
+#[test]
+fn tenant_connect_forgets_the_pasted_token() {
+    use sms_mfa::sandbox::auth0::{self, Tenant};
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let fake = rt.block_on(auth0::serve(Tenant::fresh_upe(), Duration::ZERO));
+    let k = TestKeyring::unlocked();
+    let h = k.home();
+    let canary = random_token();
+    let all: Vec<String> = sms_mfa::sandbox::spec::management_scopes()
+        .iter()
+        .cloned()
+        .collect();
+    let token = auth0::explorer_token_with_id(&all.join(" "), &canary);
+    // The canary as it appears in the token (base64url of the payload).
+    let needle = token.split('.').nth(1).unwrap().to_string();
+    let mut bus = k.env();
+    bus.push(("SMS_MFA_AUTH0_BASE_URL", fake.uri()));
+    let env: Vec<(&str, &str)> = bus.iter().map(|(a, b)| (*a, b.as_str())).collect();
+    let mut processes = Vec::new();
+
+    let mut s = Session::spawn_with(
+        &[
+            "--log-level",
+            "trace",
+            "tenant",
+            "connect",
+            "--domain",
+            "https://acme.eu.auth0.com/",
+        ],
+        &h,
+        100,
+        30,
+        &env,
+    );
+    s.wait_for("API Explorer");
+    s.wait_for("Management API token (hidden)");
+    s.send(&token);
+    processes.extend(grep_processes(&needle[..24]));
+    s.send(ENTER);
+    s.wait_for("Make these changes? [y/N]");
+    assert!(
+        s.screen().contains("Create application 'sms-mfa'"),
+        "{}",
+        s.screen()
+    );
+    processes.extend(grep_processes(&needle[..24]));
+    s.send("y\r");
+    s.wait_for("Connected");
+    assert_eq!(s.wait_exit(), 0, "{}", s.screen());
+    let mut screens = vec![s.screen()];
+    let transcripts = [s.transcript()];
+    let t = fake.tenant();
+    assert_eq!(t.clients.len(), 1);
+    assert_eq!(
+        k.lookup("default/auth0/AUTH0_CLIENT_SECRET").as_deref(),
+        t.clients[0]["_secret"].as_str(),
+        "the application's secret is in the keyring"
+    );
+
+    // The stored connection works: tenant check with no token at all.
+    let r = sms_mfa(&h, &["tenant", "check", "--json"], "", &bus);
+    assert_eq!(json(&r)["missing_scopes"], serde_json::json!([]), "{r:?}");
+    assert_eq!(json(&r)["generation"], "unified-phone", "{r:?}");
+    screens.push(r.stdout + &r.stderr);
+    // `profiles` lists it with the tenant and the generation seen.
+    let r = sms_mfa(&h, &["profiles", "--json"], "", &bus);
+    let v = json(&r);
+    assert_eq!(v[0]["name"], "default", "{r:?}");
+    assert_eq!(v[0]["tenant"], "acme.eu.auth0.com", "{r:?}");
+    assert_eq!(v[0]["generation"], "Unified Phone Experience", "{r:?}");
+    assert_eq!(v[0]["last_check"]["command"], "tenant check", "{r:?}");
+
+    let r = sms_mfa(&h, &["tenant", "disconnect", "--apply"], &token, &bus);
+    assert_eq!(r.code, 0, "{r:?}");
+    screens.push(r.stdout + &r.stderr);
+    assert_eq!(fake.tenant().clients.len(), 0);
+    assert_eq!(k.lookup("default/auth0/AUTH0_CLIENT_SECRET"), None);
+
+    for n in [needle.as_str(), &needle[..24], canary.as_str()] {
+        assert_eq!(grep_tree(&h, n), Vec::<String>::new(), "a file holds it");
+        for (i, screen) in screens.iter().enumerate() {
+            assert!(!screen.contains(n), "screen {i} shows it:\n{screen}");
+        }
+        for t in &transcripts {
+            assert!(
+                !t.windows(n.len()).any(|w| w == n.as_bytes()),
+                "a frame drew it"
+            );
+        }
+    }
+    assert!(
+        h.join("data/sms-mfa/logs/sms-mfa.log").exists(),
+        "the log was written (and searched)"
+    );
+    assert_eq!(processes, Vec::<String>::new());
 }

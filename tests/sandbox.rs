@@ -385,3 +385,62 @@ fn a_failed_delivery_shows_in_the_checklist_and_the_trace_view() {
     s.send("q");
     assert_eq!(s.wait_exit(), 0);
 }
+
+/// Issue 20 in the sandbox: Twilio Verify's services picked from the list
+/// in step 2 (Ctrl-F). The one without custom codes says why it will not
+/// work, and is refused by the test message; the one with them sends. Then
+/// step 4's token form (Ctrl-P) connects the simulated tenant.
+#[test]
+fn verify_services_are_picked_from_the_list_and_the_tenant_connected_with_a_token() {
+    use common::{CTRL_N, DOWN, ENTER, ESC, TAB};
+    let (_home, mut s) = sandbox(&[]);
+    s.wait_for("Step 1 of 5");
+    s.send(DOWN); // Twilio Verify
+    s.send(ENTER);
+    s.wait_for("Step 2 of 5");
+    let creds = sms_mfa::sandbox::providers::credentials("twilio-verify");
+    s.send(creds[0].1);
+    s.send(TAB);
+    s.send(creds[1].1);
+    s.send(TAB);
+    s.send("\x06"); // Ctrl-F
+    s.wait_for("TWILIO_VERIFY_SERVICE_SID from the account");
+    s.wait_for_wrapped("custom codes are off");
+    s.send(DOWN);
+    s.send(ENTER);
+    s.wait_for_wrapped("will not work: custom codes are off");
+    assert!(
+        s.screen().contains("[VAfedcba9876543210fedcba9876543210"),
+        "{}",
+        s.screen()
+    );
+    s.send(CTRL_N);
+    walk::send_test_message(&s);
+    s.wait_for_within("60204", walk::SLOW);
+    // Back to step 2: the service with custom codes, picked.
+    s.send(ESC);
+    s.wait_for("Step 2 of 5");
+    s.send("\x06");
+    s.wait_for("TWILIO_VERIFY_SERVICE_SID from the account");
+    s.send(ENTER); // the first usable one is preselected
+    s.wait_until("the service with custom codes", |t| {
+        t.contains("[VA0123456789abcdef0123456789abcdef")
+    });
+    s.send(CTRL_N);
+    s.wait_for("Step 3 of 5");
+    s.send(ENTER);
+    s.send(ENTER);
+    s.wait_for_within("Accepted by", walk::SLOW);
+    s.send(CTRL_N);
+    s.wait_for("Step 4 of 5");
+    s.wait_for_within("problem", walk::SLOW);
+    s.send("e");
+    s.send("\x10"); // Ctrl-P: the sandbox fills in its token
+    s.wait_for("Connect with one pasted token");
+    s.send(ENTER);
+    s.wait_for_within("Create application 'sms-mfa'", walk::SLOW);
+    s.send("y");
+    s.wait_for_within("f plan", walk::SLOW);
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+}

@@ -983,3 +983,114 @@ async fn a_sent_message_is_followed_to_delivered_by_every_provider() {
         assert_eq!(r.records.len(), 1, "{p}");
     }
 }
+
+/// Pick, not paste (issue 20): each provider's listing against the
+/// simulated accounts, every request within the specs, and the choices
+/// what the account has: SMS-capable numbers usable and a voice-only one
+/// not; the Messaging Service with its sender; the Verify service without
+/// custom codes marked unusable with the reason.
+#[tokio::test]
+async fn each_provider_lists_what_the_account_may_send_from() {
+    use sms_mfa::providers::clients::{ListError, list_senders};
+    let (sim, _) = serve(Accounts::default()).await;
+    let list = |id: &'static str| {
+        let s = settings(&sim, id);
+        async move { list_senders(Catalog::builtin(), id, &s, Http::new()).await }
+    };
+    let picked = |s: &sms_mfa::providers::clients::Senders, setting: &str| -> Vec<(String, bool)> {
+        s.choices
+            .iter()
+            .filter(|c| c.setting == setting)
+            .map(|c| (c.value.clone(), c.usable))
+            .collect()
+    };
+
+    let t = list("twilio").await.unwrap();
+    assert_eq!(
+        picked(&t, "TWILIO_PHONE_NUMBER"),
+        [
+            ("+15005550006".to_string(), true),
+            ("+15005550007".to_string(), false),
+            ("+15005550008".to_string(), true)
+        ]
+    );
+    let services = picked(&t, "TWILIO_MESSAGING_SERVICE_SID");
+    assert_eq!(
+        services,
+        [("MG0123456789abcdef0123456789abcdef".to_string(), true)]
+    );
+    let mg = t
+        .choices
+        .iter()
+        .find(|c| c.setting == "TWILIO_MESSAGING_SERVICE_SID")
+        .unwrap();
+    assert_eq!(mg.note.as_deref(), Some("sends from +15005550006"));
+    // A listed SMS number sends; the voice-only one is refused by Twilio too.
+    let ok = client_with(&sim, "twilio", "TWILIO_PHONE_NUMBER", "+15005550008");
+    assert!(ok.send_test(&to(TO), TEXT).await.is_ok());
+    let voice = client_with(&sim, "twilio", "TWILIO_PHONE_NUMBER", "+15005550007");
+    assert_code(&voice.send_test(&to(TO), TEXT).await.unwrap_err(), "21606");
+
+    let v = list("twilio-verify").await.unwrap();
+    let verify = picked(&v, "TWILIO_VERIFY_SERVICE_SID");
+    assert_eq!(verify.len(), 2);
+    assert_eq!(verify[0], (VA.to_string(), true));
+    assert!(!verify[1].1, "custom codes off: {verify:?}");
+    let off = &v.choices[1];
+    assert!(
+        off.note
+            .as_deref()
+            .unwrap()
+            .contains("custom codes are off"),
+        "{off:?}"
+    );
+    // Picking it anyway: the send with Auth0's code is refused (60204).
+    let c = client_with(
+        &sim,
+        "twilio-verify",
+        "TWILIO_VERIFY_SERVICE_SID",
+        &off.value,
+    );
+    assert_code(&c.send_test(&to(TO), TEXT).await.unwrap_err(), "60204");
+
+    let vn = list("vonage").await.unwrap();
+    assert_eq!(
+        picked(&vn, "VONAGE_FROM_NUMBER"),
+        [
+            ("+14155550199".to_string(), true),
+            ("+447700900123".to_string(), false)
+        ]
+    );
+    let e = list("esendex").await.unwrap();
+    assert_eq!(
+        picked(&e, "ESENDEX_ACCOUNT"),
+        [("EX0000001".to_string(), true)]
+    );
+    let i = list("infobip").await.unwrap();
+    assert!(i.choices.is_empty());
+    assert!(
+        i.notes[0].contains("no documented endpoint"),
+        "{:?}",
+        i.notes
+    );
+    assert_requests_follow_the_specs(&sim).await;
+
+    // Credentials the provider refuses: its error, classified.
+    let mut s = settings(&sim, "twilio");
+    s.insert(
+        "TWILIO_AUTH_TOKEN",
+        Value::Plain("00000000000000000000000000000000".into()),
+    );
+    match list_senders(Catalog::builtin(), "twilio", &s, Http::new()).await {
+        Err(ListError::Provider(f)) => assert_eq!(f.class, ErrorClass::Authentication, "{f:?}"),
+        other => panic!("{other:?}"),
+    }
+    // No credentials: a settings error, nothing asked.
+    let before = sim.server.received_requests().await.unwrap().len();
+    let bare = Settings::default();
+    assert!(matches!(
+        list_senders(Catalog::builtin(), "vonage", &bare, Http::new()).await,
+        Err(ListError::Settings(_))
+    ));
+    assert_eq!(sim.server.received_requests().await.unwrap().len(), before);
+}

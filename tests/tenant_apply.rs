@@ -1515,3 +1515,410 @@ async fn a_second_signal_abandons_the_change_in_progress() {
     assert!(!kinds.contains(&"create-action".to_string()), "{kinds:?}");
     assert!(kinds.contains(&"update-action".to_string()), "{kinds:?}");
 }
+
+// ---- tenant connect / disconnect (issue 20) ----
+
+mod connect {
+    use super::auth0::{self, Tenant};
+    use serde_json::Value;
+    use sms_mfa::auth0::connect as c;
+    use sms_mfa::auth0::inspect::Generation;
+    use sms_mfa::commands::{self, connect as cmd};
+    use sms_mfa::config::Paths;
+    use sms_mfa::providers::Catalog;
+    use sms_mfa::sandbox::spec;
+    use sms_mfa::secrets::{MemoryStore, SecretStore, entry_user};
+    use std::collections::{BTreeMap, BTreeSet};
+    use std::time::Duration;
+
+    const SECRET_USER: &str = "default/auth0/AUTH0_CLIENT_SECRET";
+
+    struct Run {
+        code: u8,
+        out: String,
+        err: String,
+        doc: Value,
+    }
+
+    /// `tenant connect` (or `disconnect`) in-process against `fake`, with
+    /// `token` pasted on standard input.
+    async fn run(
+        fake: &auth0::Fake,
+        dir: &std::path::Path,
+        store: &MemoryStore,
+        token: &str,
+        disconnect: bool,
+        apply: bool,
+        rotate: bool,
+    ) -> Run {
+        run_on(
+            fake,
+            dir,
+            store,
+            token,
+            "https://acme.eu.auth0.com/",
+            disconnect,
+            apply,
+            rotate,
+        )
+        .await
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn run_on(
+        fake: &auth0::Fake,
+        dir: &std::path::Path,
+        store: &MemoryStore,
+        token: &str,
+        domain: &str,
+        disconnect: bool,
+        apply: bool,
+        rotate: bool,
+    ) -> Run {
+        let paths = Paths {
+            config_dir: dir.join("config"),
+            data_dir: dir.join("data"),
+        };
+        let mut env: BTreeMap<String, String> = BTreeMap::new();
+        env.insert("SMS_MFA_AUTH0_BASE_URL".into(), fake.uri());
+        let env = move |n: &str| env.get(n).cloned();
+        let ctx = commands::tenant::Context {
+            paths: &paths,
+            profile: "default",
+            catalog: Catalog::builtin(),
+            store,
+            env: &env,
+        };
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let token = token.to_string();
+        let mut read = || Ok(token.clone());
+        let mut confirm = |_: &str| None;
+        let mut io = cmd::Io {
+            out: &mut out,
+            err: &mut err,
+            read_token: &mut read,
+            confirm: &mut confirm,
+        };
+        let args = cmd::Args {
+            domain: Some(domain),
+            apply,
+            rotate_secret: rotate,
+            json: true,
+        };
+        let code = if disconnect {
+            cmd::disconnect(&ctx, &mut io, args).await.unwrap()
+        } else {
+            cmd::connect(&ctx, &mut io, args).await.unwrap()
+        };
+        let out = String::from_utf8(out).unwrap();
+        Run {
+            code,
+            doc: serde_json::from_str(&out).unwrap_or(Value::Null),
+            out,
+            err: String::from_utf8(err).unwrap(),
+        }
+    }
+
+    fn all() -> String {
+        auth0::explorer_token_all()
+    }
+
+    /// The scopes granted for generation `g` are exactly those the
+    /// operations check, plan, apply and try call need, as the Management
+    /// API's specification names them (assets/specs/requests.json).
+    fn assert_exact_per_spec(g: Generation, granted: &BTreeSet<String>) {
+        let mut needed = BTreeSet::new();
+        for op in c::operations(g) {
+            let rule: Vec<String> = spec::rule(op)["scopes"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{op} has no scopes in the spec"))
+                .iter()
+                .map(|s| s.as_str().unwrap().to_string())
+                .collect();
+            let covered: Vec<&String> = rule.iter().filter(|s| granted.contains(*s)).collect();
+            assert!(!covered.is_empty(), "{g:?}: {op} needs one of {rule:?}");
+            needed.insert(covered[0].clone());
+        }
+        assert_eq!(
+            &needed, granted,
+            "{g:?}: no scope more than the operations use"
+        );
+    }
+
+    #[tokio::test]
+    async fn connect_on_each_generation_makes_one_app_with_exactly_its_scopes_then_writes_nothing()
+    {
+        for (tenant, g) in [
+            (Tenant::fresh_upe(), Generation::UnifiedPhone),
+            (
+                super::Tenant::classic_with_hook("module.exports = () => {}"),
+                Generation::Classic,
+            ),
+        ] {
+            let fake = auth0::serve(tenant, Duration::ZERO).await;
+            let dir = tempfile::tempdir().unwrap();
+            let store = MemoryStore::new();
+            // The plan first: nothing written.
+            let r = run(&fake, dir.path(), &store, &all(), false, false, false).await;
+            assert_eq!(r.code, 1, "{}{}", r.out, r.err);
+            let kinds: Vec<&str> = r.doc["changes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["kind"].as_str().unwrap())
+                .collect();
+            assert_eq!(kinds, ["create_app", "create_grant"], "{:#}", r.doc);
+            assert_eq!(r.doc["applied"], Value::Null);
+            assert!(fake.writes().await.is_empty());
+            assert!(
+                r.doc["changes"][1]["description"]
+                    .as_str()
+                    .unwrap()
+                    .contains(&format!("these {} scopes", c::scopes(g).len()))
+            );
+
+            let r = run(&fake, dir.path(), &store, &all(), false, true, false).await;
+            assert_eq!(r.code, 0, "{}{}", r.out, r.err);
+            let writes = fake.writes().await;
+            let ops: Vec<&str> = writes.iter().map(|w| w.0.as_str()).collect();
+            assert_eq!(ops, ["auth0.clients.post", "auth0.client-grants.post"]);
+            let app = &writes[0].3;
+            assert_eq!(app["name"], "sms-mfa");
+            assert_eq!(app["app_type"], "non_interactive");
+            assert_eq!(
+                app["grant_types"],
+                serde_json::json!(["client_credentials"])
+            );
+            let grant = &writes[1].3;
+            assert_eq!(grant["audience"], "https://acme.eu.auth0.com/api/v2/");
+            let granted: BTreeSet<String> = grant["scope"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s.as_str().unwrap().to_string())
+                .collect();
+            assert_exact_per_spec(g, &granted);
+            if g == Generation::UnifiedPhone {
+                assert!(!granted.iter().any(|s| s.contains("hooks")), "{granted:?}");
+            }
+            let t = fake.tenant();
+            assert_eq!((t.clients.len(), t.grants.len()), (1, 1));
+            let id = t.clients[0]["client_id"].as_str().unwrap().to_string();
+            // The secret is in the keyring, the domain and id in the profile.
+            let secret = store
+                .get(SECRET_USER)
+                .unwrap()
+                .map(|s| secrecy::ExposeSecret::expose_secret(&s).to_string());
+            assert_eq!(secret.as_deref(), t.clients[0]["_secret"].as_str());
+            let profile = sms_mfa::config::load(
+                &Paths {
+                    config_dir: dir.path().join("config"),
+                    data_dir: dir.path().join("data"),
+                },
+                "default",
+            )
+            .profile;
+            assert_eq!(
+                profile.settings["auth0"]["AUTH0_DOMAIN"],
+                "acme.eu.auth0.com"
+            );
+            assert_eq!(profile.settings["auth0"]["AUTH0_CLIENT_ID"], id);
+
+            // The application's own token reads the tenant with no scope missing.
+            let conn = sms_mfa::auth0::Connection::connect(
+                fake.uri(),
+                "acme.eu.auth0.com",
+                &id,
+                secret.as_deref().unwrap(),
+            )
+            .await
+            .unwrap();
+            let report = sms_mfa::auth0::inspect::inspect(&conn, None).await;
+            assert_eq!(report.generation, Some(g));
+            assert_eq!(
+                sms_mfa::auth0::inspect::missing_scopes(&conn, report.generation),
+                Vec::<&str>::new()
+            );
+
+            // Again: nothing to change, nothing written.
+            let before = fake.writes().await.len();
+            let r = run(&fake, dir.path(), &store, &all(), false, true, false).await;
+            assert_eq!(r.code, 0, "{}{}", r.out, r.err);
+            assert_eq!(r.doc["changes"], serde_json::json!([]));
+            assert_eq!(
+                fake.writes().await.len(),
+                before,
+                "the second run writes nothing"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn a_grant_with_other_scopes_is_corrected_in_place() {
+        let fake = auth0::serve(Tenant::fresh_upe(), Duration::ZERO).await;
+        let dir = tempfile::tempdir().unwrap();
+        let store = MemoryStore::new();
+        assert_eq!(
+            run(&fake, dir.path(), &store, &all(), false, true, false)
+                .await
+                .code,
+            0
+        );
+        {
+            let mut t = fake.state.lock().unwrap();
+            t.grants[0]["scope"] = serde_json::json!(["read:hooks", "read:tenant_settings"]);
+        }
+        let before = fake.writes().await.len();
+        let r = run(&fake, dir.path(), &store, &all(), false, true, false).await;
+        assert_eq!(r.code, 0, "{}{}", r.out, r.err);
+        let writes = fake.writes().await;
+        assert_eq!(writes.len(), before + 1);
+        assert_eq!(writes[before].0, "auth0.client-grant.patch");
+        assert_eq!(
+            r.doc["changes"][0]["remove"],
+            serde_json::json!(["read:hooks"])
+        );
+        let granted: BTreeSet<String> = fake.tenant().grants[0]["scope"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap().to_string())
+            .collect();
+        assert_exact_per_spec(Generation::UnifiedPhone, &granted);
+        assert_eq!(fake.tenant().clients.len(), 1, "no second application");
+    }
+
+    #[tokio::test]
+    async fn a_token_lacking_a_scope_is_reported_before_anything_is_written() {
+        let fake = auth0::serve(Tenant::fresh_upe(), Duration::ZERO).await;
+        let dir = tempfile::tempdir().unwrap();
+        let store = MemoryStore::new();
+        let lacking = c::CONNECT_NEEDS
+            .iter()
+            .filter(|s| **s != "create:client_grants")
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let r = run(
+            &fake,
+            dir.path(),
+            &store,
+            &auth0::explorer_token(&lacking),
+            false,
+            true,
+            false,
+        )
+        .await;
+        assert_eq!(r.code, 2, "{}{}", r.out, r.err);
+        assert!(r.err.contains("create:client_grants"), "{}", r.err);
+        assert!(fake.writes().await.is_empty());
+        assert!(fake.calls().await.is_empty(), "not even a read");
+        assert_eq!(store.get(SECRET_USER).unwrap().map(|_| ()), None);
+        // Rotating needs update:client_keys too.
+        let r = run(
+            &fake,
+            dir.path(),
+            &store,
+            &auth0::explorer_token(&c::CONNECT_NEEDS.join(" ")),
+            false,
+            true,
+            true,
+        )
+        .await;
+        assert_eq!(r.code, 2);
+        assert!(r.err.contains("update:client_keys"), "{}", r.err);
+        assert!(fake.writes().await.is_empty());
+    }
+
+    #[tokio::test]
+    async fn rotate_secret_updates_the_keyring_and_disconnect_removes_both() {
+        let fake = auth0::serve(Tenant::fresh_upe(), Duration::ZERO).await;
+        let dir = tempfile::tempdir().unwrap();
+        let store = MemoryStore::new();
+        assert_eq!(
+            run(&fake, dir.path(), &store, &all(), false, true, false)
+                .await
+                .code,
+            0
+        );
+        let first = store
+            .get(SECRET_USER)
+            .unwrap()
+            .map(|s| secrecy::ExposeSecret::expose_secret(&s).to_string())
+            .unwrap();
+        let r = run(&fake, dir.path(), &store, &all(), false, true, true).await;
+        assert_eq!(r.code, 0, "{}{}", r.out, r.err);
+        let second = store
+            .get(SECRET_USER)
+            .unwrap()
+            .map(|s| secrecy::ExposeSecret::expose_secret(&s).to_string())
+            .unwrap();
+        assert_ne!(first, second);
+        assert_eq!(
+            fake.tenant().clients[0]["_secret"].as_str(),
+            Some(second.as_str())
+        );
+        assert_eq!(
+            fake.writes().await.last().unwrap().0,
+            "auth0.client.rotate-secret"
+        );
+
+        // Disconnect: the plan first, then both removed.
+        let r = run(&fake, dir.path(), &store, &all(), true, false, false).await;
+        assert_eq!(r.code, 1, "{}{}", r.out, r.err);
+        assert_eq!(fake.tenant().clients.len(), 1);
+        let r = run(&fake, dir.path(), &store, &all(), true, true, false).await;
+        assert_eq!(r.code, 0, "{}{}", r.out, r.err);
+        let t = fake.tenant();
+        assert_eq!((t.clients.len(), t.grants.len()), (0, 0));
+        assert_eq!(store.get(SECRET_USER).unwrap().map(|_| ()), None);
+        assert_eq!(
+            entry_user("default", "auth0", "AUTH0_CLIENT_SECRET"),
+            SECRET_USER
+        );
+        // And again: nothing there, nothing written.
+        let before = fake.writes().await.len();
+        let r = run(&fake, dir.path(), &store, &all(), true, true, false).await;
+        assert_eq!(r.code, 0);
+        assert_eq!(fake.writes().await.len(), before);
+    }
+
+    #[tokio::test]
+    async fn a_custom_domain_is_explained_and_nothing_is_asked() {
+        let fake = auth0::serve(Tenant::fresh_upe(), Duration::ZERO).await;
+        let dir = tempfile::tempdir().unwrap();
+        let store = MemoryStore::new();
+        let r = run_on(
+            &fake,
+            dir.path(),
+            &store,
+            &all(),
+            "https://login.acme.com/",
+            false,
+            true,
+            false,
+        )
+        .await;
+        assert_eq!(r.code, 2, "{}{}", r.out, r.err);
+        assert!(
+            r.err.contains("custom domain") && r.err.contains("auth0.com"),
+            "{}",
+            r.err
+        );
+        assert!(fake.calls().await.is_empty());
+        // A pasted URL of the canonical domain is taken as it is.
+        let r = run_on(
+            &fake,
+            dir.path(),
+            &store,
+            &all(),
+            " HTTPS://ACME.eu.auth0.com/ ",
+            false,
+            false,
+            false,
+        )
+        .await;
+        assert_eq!(r.code, 1, "{}{}", r.out, r.err);
+        assert_eq!(r.doc["tenant"], "acme.eu.auth0.com");
+    }
+}

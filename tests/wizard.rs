@@ -2559,3 +2559,204 @@ fn no_keyring_keeps_the_client_secret_in_memory_on_step_4() {
         "{e:?}"
     );
 }
+
+/// Step 4's quick way in (issue 20): Ctrl-P, the domain as pasted, one
+/// token; the plan first, `y` connects, and the token is in no effect's
+/// Debug print; after connecting the connection is loaded and checked.
+#[test]
+fn a_pasted_token_connects_the_tenant_after_the_plan() {
+    use sms_mfa::wizard::{ConnectAnswer, ConnectView};
+    let mut w = at_tenant_step();
+    assert!(w.tenant.editing);
+    run(&mut w, [Msg::ConnectOpen]);
+    assert!(w.tenant.connect.is_some());
+    assert!(w.typing(), "the token form has the keyboard");
+    const PASTED: &str = "eyJhbGciOiJSUzI1NiJ9.eyJzY29wZSI6InJlYWQ6Y2xpZW50cyJ9.c2lnbmF0dXJl";
+    let mut msgs = typed("https://ACME.eu.auth0.com/");
+    msgs.push(Msg::Enter);
+    msgs.extend(typed(PASTED));
+    msgs.push(Msg::Enter);
+    let effects = run(&mut w, msgs);
+    let (op, domain, apply) = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Connect {
+                op, domain, apply, ..
+            } => Some((*op, domain.clone(), *apply)),
+            _ => None,
+        })
+        .expect("a connect effect");
+    assert_eq!((domain.as_str(), apply), ("acme.eu.auth0.com", false));
+    assert!(
+        !format!("{effects:?}").contains(PASTED),
+        "the token in a Debug print"
+    );
+    assert!(!format!("{:?}", w.tenant.connect).contains(PASTED));
+    let view = ConnectView {
+        domain: "acme.eu.auth0.com".into(),
+        generation: inspect::Generation::UnifiedPhone,
+        scopes: vec!["read:actions".into()],
+        lines: vec!["Create application 'sms-mfa'".into()],
+        notes: vec![],
+    };
+    run(
+        &mut w,
+        [Msg::ConnectDone {
+            op,
+            result: Ok(ConnectAnswer::Planned(view)),
+        }],
+    );
+    assert!(w.tenant.connect.as_ref().unwrap().plan.is_some());
+    assert!(!w.typing(), "y is a key now, not text");
+    let effects = run(&mut w, [Msg::Tenant(TenantKey::Apply)]);
+    let op = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::Connect {
+                op, apply: true, ..
+            } => Some(*op),
+            _ => None,
+        })
+        .expect("apply");
+    let effects = run(
+        &mut w,
+        [Msg::ConnectDone {
+            op,
+            result: Ok(ConnectAnswer::Connected {
+                domain: "acme.eu.auth0.com".into(),
+                client_id: "SmsMfaApp00000000000000000000001".into(),
+                applied: vec!["a".into(), "b".into()],
+            }),
+        }],
+    );
+    assert!(w.tenant.connect.is_none(), "the token field is gone");
+    assert_eq!(
+        w.profile.settings["auth0"]["AUTH0_CLIENT_ID"],
+        "SmsMfaApp00000000000000000000001"
+    );
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::LoadSettings { provider, .. } if provider == "auth0")),
+        "{effects:?}"
+    );
+
+    // Esc on the form goes to the client id and secret form instead.
+    let mut w = at_tenant_step();
+    run(&mut w, [Msg::ConnectOpen, Msg::Back]);
+    assert!(w.tenant.connect.is_none());
+    assert!(w.tenant.editing);
+    assert_eq!(w.step, Step::Tenant);
+    // A custom domain is explained and nothing is asked.
+    run(&mut w, [Msg::ConnectOpen]);
+    let mut msgs = typed("login.acme.com");
+    msgs.push(Msg::NextField);
+    msgs.extend(typed("x.y.z"));
+    msgs.push(Msg::Enter);
+    let effects = run(&mut w, msgs);
+    assert!(!effects.iter().any(|e| matches!(e, Effect::Connect { .. })));
+    assert!(
+        w.tenant
+            .connect
+            .as_ref()
+            .unwrap()
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("custom domain")
+    );
+}
+
+/// Step 2's picker (issue 20): Ctrl-F on the From number asks for the
+/// account's values with what is typed (the token masked in Debug), Enter
+/// fills the field, an unusable choice is taken with the reason said, and a
+/// field no API lists says so.
+#[test]
+fn ctrl_f_lists_the_accounts_values_and_enter_fills_the_field() {
+    use sms_mfa::providers::clients::{Choice, Senders};
+    let mut w = fresh();
+    run(&mut w, [Msg::Enter]);
+    let mut msgs = typed(SID);
+    msgs.push(Msg::NextField);
+    msgs.extend(typed(TOKEN));
+    msgs.push(Msg::NextField);
+    run(&mut w, msgs);
+    let effects = run(&mut w, [Msg::Pick]);
+    let (op, typed_names) = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::ListSenders { op, typed, call } => {
+                assert_eq!(call.provider, "twilio");
+                Some((
+                    *op,
+                    typed.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>(),
+                ))
+            }
+            _ => None,
+        })
+        .expect("a listing");
+    assert_eq!(typed_names, ["TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN"]);
+    assert!(
+        !format!("{effects:?}").contains(TOKEN),
+        "the token in a Debug print"
+    );
+    let choice = |v: &str, usable: bool| Choice {
+        setting: "TWILIO_PHONE_NUMBER".into(),
+        value: v.into(),
+        label: "n".into(),
+        usable,
+        note: (!usable).then(|| "not SMS-capable".into()),
+    };
+    w.update(Msg::SendersListed {
+        op,
+        result: Ok(Senders {
+            provider: "twilio".into(),
+            choices: vec![choice("+15005550007", false), choice("+15005550006", true)],
+            notes: vec![],
+        }),
+    });
+    let p = w.picker.clone().unwrap();
+    assert_eq!(p.cursor, 1, "the first usable one is preselected");
+    run(&mut w, [Msg::Enter]);
+    assert!(w.picker.is_none());
+    assert_eq!(w.form.as_ref().unwrap().fields[2].value(), "+15005550006");
+    assert_eq!(w.step, Step::Secrets);
+    // The unusable one: taken, with the reason.
+    run(&mut w, [Msg::Pick]);
+    let op = w.picker.as_ref().unwrap().op;
+    w.update(Msg::SendersListed {
+        op,
+        result: Ok(Senders {
+            provider: "twilio".into(),
+            choices: vec![choice("+15005550007", false)],
+            notes: vec![],
+        }),
+    });
+    run(&mut w, [Msg::Enter]);
+    assert_eq!(w.form.as_ref().unwrap().fields[2].value(), "+15005550007");
+    assert!(w.notice.as_ref().unwrap().text.contains("not SMS-capable"));
+    // Esc closes the list without going back a step; a stale answer is ignored.
+    run(&mut w, [Msg::Pick, Msg::Back]);
+    assert!(w.picker.is_none());
+    assert_eq!(w.step, Step::Secrets);
+    w.update(Msg::SendersListed {
+        op: 1,
+        result: Err("late".into()),
+    });
+    assert!(w.picker.is_none());
+    // The Account SID is typed, not listed.
+    run(&mut w, [Msg::Up, Msg::Up]);
+    let effects = run(&mut w, [Msg::Pick]);
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::ListSenders { .. }))
+    );
+    assert!(
+        w.notice
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("TWILIO_PHONE_NUMBER")
+    );
+}

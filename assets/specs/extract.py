@@ -101,6 +101,7 @@ out = {
         "twilio-verify.send": operation(verify, "/v2/Services/{ServiceSid}/Verifications", "post", form),
         "twilio-verify.service": operation(verify, "/v2/Services/{Sid}", "get"),
         "twilio-verify.attempts": operation(verify, "/v2/Attempts", "get", query=True),
+        "twilio-verify.services": operation(verify, "/v2/Services", "get", query=True),
         # The Vonage SMS server is https://rest.nexmo.com/sms: the wire path is /sms/json.
         "vonage.send": dict(operation(vsms, "/{format}", "post", form), path="/sms/json"),
         "vonage.balance": operation(vacc, "/account/get-balance", "get", query=True),
@@ -111,6 +112,16 @@ out = {
                                  schema={"$ref": "#/components/schemas/ClientCredentialsGrant"}),
     },
 }
+# Twilio Messaging v1 (server https://messaging.twilio.com) is not among
+# ../shared/specs: these two rules are copied by hand from twilio-oai's
+# spec/json/twilio_messaging_v1.json (commit d50069b), paths /v1/Services
+# and /v1/Services/{ServiceSid}/PhoneNumbers, GET, query PageSize, Page,
+# PageToken; the answers hold `services` and `phone_numbers` with `meta`.
+for name, path in [("services", "/v1/Services"), ("phone-numbers", "/v1/Services/{ServiceSid}/PhoneNumbers")]:
+    out["operations"]["twilio-messaging." + name] = {
+        "method": "GET", "path": path,
+        "query": {"allowed": ["Page", "PageSize", "PageToken"], "required": []},
+    }
 # The Management API's server is https://{tenantDomain}/api/v2: the wire
 # paths carry the /api/v2 prefix.
 json_ = "application/json"
@@ -141,6 +152,17 @@ for name, path, method, ct, query in [
     ("phone-provider.try", "/branding/phone/providers/{id}/try", "post", json_, False),
     ("phone-templates", "/branding/phone/templates", "get", None, True),
     ("logs", "/logs", "get", None, True),
+    # `tenant connect` / `tenant disconnect`: sms-mfa's own Machine to
+    # Machine application and its grant on the Management API.
+    ("clients", "/clients", "get", None, True),
+    ("clients.post", "/clients", "post", json_, False),
+    ("client", "/clients/{id}", "get", None, True),
+    ("client.delete", "/clients/{id}", "delete", None, False),
+    ("client.rotate-secret", "/clients/{id}/rotate-secret", "post", None, False),
+    ("client-grants", "/client-grants", "get", None, True),
+    ("client-grants.post", "/client-grants", "post", json_, False),
+    ("client-grant.patch", "/client-grants/{id}", "patch", json_, False),
+    ("client-grant.delete", "/client-grants/{id}", "delete", None, False),
 ]:
     op = operation(mgmt, path, method, ct, query)
     op["path"] = "/api/v2" + path
@@ -151,5 +173,14 @@ for name, path, method, ct, query in [
         # Using Management API" and go-auth0's management.Query do.
         op["query"]["allowed"] = sorted(op["query"]["allowed"] + ["q"])
     out["operations"]["auth0." + name] = op
+# Every scope the Management API defines (on any operation): what a client
+# grant may hold; the simulated tenant refuses any other.
+out["auth0_scopes"] = sorted({
+    s
+    for item in mgmt["paths"].values()
+    for m, op in item.items() if isinstance(op, dict)
+    for sec in op.get("security", [])
+    for s in sec.get("oAuth2ClientCredentials", [])
+})
 json.dump(out, sys.stdout, indent=1, sort_keys=True)
 print()

@@ -82,16 +82,16 @@ pub const SCOPES: [&str; 7] = [
     "read:logs",
 ];
 
-/// The scopes of [`SCOPES`] the token lacks (hooks exist only on classic
-/// tenants, so `read:hooks` is not needed on the others).
+/// The scopes of [`SCOPES`] the token lacks for a tenant of `generation`
+/// (hooks exist only on classic tenants, phone providers only on Unified
+/// Phone Experience ones: [`super::connect::scopes`]).
 pub fn missing_scopes(conn: &Connection, generation: Option<Generation>) -> Vec<&'static str> {
+    let needed = generation.map(super::connect::scopes);
     SCOPES
         .iter()
         .copied()
-        .filter(|s| {
-            !(conn.has_scope(s)
-                || (generation == Some(Generation::UnifiedPhone) && *s == "read:hooks"))
-        })
+        .filter(|s| needed.as_ref().is_none_or(|n| n.contains(s)))
+        .filter(|s| !conn.has_scope(s))
         .collect()
 }
 

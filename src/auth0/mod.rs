@@ -2,6 +2,7 @@
 //! respect the rate limit, and Auth0's error bodies kept as they are.
 //! [`inspect`] reads the tenant's SMS factor with it.
 
+pub mod connect;
 pub mod events;
 pub mod inspect;
 pub mod plan;
@@ -177,7 +178,9 @@ pub async fn open(
             .map(|v| v.expose().to_string())
     };
     let fail = |title: String, details: Vec<String>| Err(OpenError { title, details });
-    let domain = get("AUTH0_DOMAIN");
+    // A pasted https://acme.eu.auth0.com/ (in the environment, say) is
+    // the domain acme.eu.auth0.com.
+    let domain = get("AUTH0_DOMAIN").map(|d| connect::canonical_domain(&d).unwrap_or(d));
     let base_override = env.base_url;
     let base = match base_url(domain.as_deref().unwrap_or(""), base_override.as_deref()) {
         Ok(b) => b,

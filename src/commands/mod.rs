@@ -2,10 +2,13 @@
 //! and CI, with `--json` output and documented exit codes.
 
 pub mod code;
+pub mod connect;
 pub mod doctor;
 pub mod output;
+pub mod profiles;
 pub mod provider;
 pub mod secrets;
+pub mod senders;
 pub mod status;
 pub mod tenant;
 pub mod trace;

@@ -117,6 +117,10 @@ fn set(ctx: &Context, io: &mut Io, provider: &str, name: &str) -> io::Result<u8>
         .unwrap_or(&raw);
     let value = SecretString::from(value.to_string());
     drop(raw);
+    let value = SecretString::from(crate::providers::validate::normalize(
+        s,
+        secrecy::ExposeSecret::expose_secret(&value),
+    ));
     let v = secrecy::ExposeSecret::expose_secret(&value);
     if v.is_empty() {
         writeln!(

@@ -79,6 +79,15 @@ pub async fn check(
         .map(|f| f.id.to_string())
         .collect();
     super::status::record(ctx.paths, ctx.profile, "tenant check", code, problems);
+    if let Some(g) = report.generation {
+        let domain = profile
+            .settings
+            .get("auth0")
+            .and_then(|m| m.get("AUTH0_DOMAIN"))
+            .cloned()
+            .unwrap_or_else(|| conn.base.trim_start_matches("https://").to_string());
+        super::profiles::remember(ctx.paths, ctx.profile, &domain, g.label());
+    }
     if json {
         let doc = json!({
             "generation": report.generation,

@@ -97,6 +97,9 @@ pub enum Format {
         host_suffix: Option<String>,
     },
     Text,
+    /// The tenant's canonical `*.auth0.com` domain; a pasted URL of it is
+    /// accepted (and stored as the domain), a custom domain explained.
+    TenantDomain,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -213,6 +216,7 @@ fn parse_provider(p: RawProvider) -> Result<Provider, CatalogError> {
             "e164" => Format::E164,
             "sender" => Format::Sender,
             "text" => Format::Text,
+            "tenant-domain" => Format::TenantDomain,
             "https-url" => Format::HttpsUrl {
                 host_suffix: s.host_suffix.clone(),
             },

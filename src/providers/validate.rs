@@ -25,6 +25,75 @@ impl Validation {
     }
 }
 
+/// What is stored for a value as typed or pasted: the tenant domain's
+/// canonical form (a pasted `https://acme.eu.auth0.com/` is stored as
+/// `acme.eu.auth0.com`); every other value as it is.
+pub fn normalize(setting: &Setting, value: &str) -> String {
+    match setting.format {
+        Format::TenantDomain => canonical_domain(value).unwrap_or_else(|_| value.to_string()),
+        _ => value.to_string(),
+    }
+}
+
+/// Why a pasted domain cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DomainError {
+    Empty,
+    /// Not `*.auth0.com`: likely a custom domain.
+    Custom(String),
+    Invalid(String),
+}
+
+impl std::fmt::Display for DomainError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DomainError::Empty => f.write_str("no tenant domain given (like acme.eu.auth0.com)"),
+            DomainError::Custom(h) => write!(
+                f,
+                "{h} looks like a custom domain: the Management API answers only on the tenant's canonical domain, like acme.eu.auth0.com. Find it under Dashboard > Settings > General, or as the Domain of any application"
+            ),
+            DomainError::Invalid(h) => write!(
+                f,
+                "{h:?} is not a tenant domain: give it like acme.eu.auth0.com (a pasted https://acme.eu.auth0.com/ works too)"
+            ),
+        }
+    }
+}
+
+/// The tenant's canonical domain from what users paste:
+/// `https://acme.eu.auth0.com/`, `acme.eu.auth0.com`, `ACME.eu.auth0.com`,
+/// `https://acme.eu.auth0.com/api/v2/`.
+pub fn canonical_domain(input: &str) -> Result<String, DomainError> {
+    let t = input.trim();
+    if t.is_empty() {
+        return Err(DomainError::Empty);
+    }
+    let lower = t.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"))
+        .unwrap_or(&lower);
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = host.trim_end_matches('.');
+    let label_ok = |l: &str| {
+        !l.is_empty()
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    };
+    if host.contains(':') || host.contains('@') || !host.split('.').all(label_ok) {
+        return Err(DomainError::Invalid(t.to_string()));
+    }
+    if !host.contains('.') {
+        return Err(DomainError::Invalid(t.to_string()));
+    }
+    match host.strip_suffix(".auth0.com") {
+        Some(name) if !name.is_empty() => Ok(host.to_string()),
+        _ => Err(DomainError::Custom(host.to_string())),
+    }
+}
+
 /// Validate a non-empty value. (Whether an empty value is allowed depends on
 /// the other settings, see `Required`; the form decides that.)
 pub fn validate(setting: &Setting, value: &str) -> Validation {
@@ -53,6 +122,11 @@ pub fn validate(setting: &Setting, value: &str) -> Validation {
         Format::Sender => sender(value),
         Format::HttpsUrl { host_suffix } => https_url(value, host_suffix.as_deref()),
         Format::Text => Validation::Ok,
+        Format::TenantDomain => match canonical_domain(value) {
+            Ok(d) if d == value => Validation::Ok,
+            Ok(d) => Validation::Warn(format!("Stored as {d}.")),
+            Err(e) => Validation::Error(format!("{e}.")),
+        },
     }
 }
 

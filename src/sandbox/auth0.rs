@@ -76,6 +76,11 @@ pub struct Tenant {
     /// Bodies of `try` requests Auth0 accepted.
     pub tries: Vec<Value>,
     pub clock: u64,
+    /// Applications (`_secret` private: the answer shows `client_secret`
+    /// only when it is made or rotated).
+    pub clients: Vec<Value>,
+    /// Client grants.
+    pub grants: Vec<Value>,
 }
 
 impl Tenant {
@@ -100,6 +105,8 @@ impl Tenant {
             fail: None,
             tries: vec![],
             clock: 0,
+            clients: vec![],
+            grants: vec![],
         }
     }
 
@@ -455,7 +462,23 @@ impl Responder {
             let form: BTreeMap<String, String> = url::form_urlencoded::parse(&req.body)
                 .into_owned()
                 .collect();
-            if form.get("client_secret").map(String::as_str) != Some(CLIENT_SECRET) {
+            let id = form.get("client_id").map(String::as_str).unwrap_or("");
+            let secret = form.get("client_secret").map(String::as_str).unwrap_or("");
+            let made = t
+                .clients
+                .iter()
+                .any(|c| c["client_id"] == id && c["_secret"] == secret);
+            if made {
+                // A token for an application `tenant connect` made: its
+                // grant's scopes (Auth0 docs "Get Access Tokens": the
+                // token's scope is what the client grant allows).
+                let scope = grant_scopes(&t, id);
+                return (
+                    200,
+                    json!({"access_token": format!("{MADE_PREFIX}{id}"), "expires_in": 86400, "scope": scope, "token_type": "Bearer"}),
+                );
+            }
+            if secret != CLIENT_SECRET {
                 return (
                     401,
                     json!({"error": "access_denied", "error_description": "Unauthorized"}),
@@ -469,21 +492,30 @@ impl Responder {
         let Some(op) = spec::find("auth0.", &method, &path) else {
             return error(404, "Not Found", "Not Found", None);
         };
-        let authorized = req
+        let bearer = req
             .headers
             .get("authorization")
             .and_then(|h| h.to_str().ok())
-            == Some(&format!("Bearer {TOKEN}"));
-        if !authorized {
+            .and_then(|h| h.strip_prefix("Bearer "))
+            .unwrap_or("");
+        let granted: String = if bearer == TOKEN {
+            t.scopes.clone()
+        } else if let Some(id) = bearer.strip_prefix(MADE_PREFIX)
+            && t.clients.iter().any(|c| c["client_id"] == id)
+        {
+            grant_scopes(&t, id)
+        } else if let Some(s) = explorer_scopes(bearer) {
+            s
+        } else {
             return error(401, "Unauthorized", "Invalid token", None);
-        }
+        };
         let scopes: Vec<&str> = spec::rule(op)["scopes"]
             .as_array()
             .into_iter()
             .flatten()
             .filter_map(|s| s.as_str())
             .collect();
-        if !scopes.iter().any(|s| t.scopes.split(' ').any(|g| g == *s)) {
+        if !scopes.iter().any(|s| granted.split(' ').any(|g| g == *s)) {
             return error(
                 403,
                 "Forbidden",
@@ -827,7 +859,251 @@ impl Responder {
                 t.tries.push(body);
                 (202, json!({"code": 202, "message": "Notification sent"}))
             }
+            "auth0.clients" => {
+                let app_type = query.get("app_type");
+                let list: Vec<Value> = t
+                    .clients
+                    .iter()
+                    .filter(|c| app_type.is_none_or(|a| c["app_type"] == a.as_str()))
+                    .map(client_public)
+                    .collect();
+                let per_page = query
+                    .get("per_page")
+                    .and_then(|p| p.parse::<usize>().ok())
+                    .unwrap_or(50);
+                let page = query
+                    .get("page")
+                    .and_then(|p| p.parse::<usize>().ok())
+                    .unwrap_or(0);
+                let list: Vec<Value> = list
+                    .into_iter()
+                    .skip(page * per_page)
+                    .take(per_page)
+                    .collect();
+                (200, Value::Array(list))
+            }
+            "auth0.client" => match t.clients.iter().find(|c| c["client_id"] == seg[1]) {
+                Some(c) => (200, client_public(c)),
+                None => error(
+                    404,
+                    "Not Found",
+                    "The client does not exist",
+                    Some("inexistent_client"),
+                ),
+            },
+            "auth0.clients.post" => {
+                t.clock += 1;
+                let n = t.clock;
+                let id = made_id(n);
+                let secret = made_secret(n);
+                let mut c = body.clone();
+                c["client_id"] = json!(id);
+                c["tenant"] = json!("acme");
+                c["is_first_party"] = json!(true);
+                if c.get("grant_types").is_none() {
+                    c["grant_types"] = json!([
+                        "authorization_code",
+                        "implicit",
+                        "refresh_token",
+                        "client_credentials"
+                    ]);
+                }
+                c["_secret"] = json!(secret);
+                t.clients.push(c.clone());
+                let mut shown = client_public(&c);
+                shown["client_secret"] = json!(secret);
+                (201, shown)
+            }
+            "auth0.client.rotate-secret" => {
+                t.clock += 1;
+                let secret = made_secret(t.clock);
+                match t.clients.iter_mut().find(|c| c["client_id"] == seg[1]) {
+                    Some(c) => {
+                        c["_secret"] = json!(secret);
+                        let mut shown = client_public(c);
+                        shown["client_secret"] = json!(secret);
+                        (200, shown)
+                    }
+                    None => error(
+                        404,
+                        "Not Found",
+                        "The client does not exist",
+                        Some("inexistent_client"),
+                    ),
+                }
+            }
+            "auth0.client.delete" => {
+                // Deleting twice answers 204 both times (go-auth0
+                // TestClient_Delete.yaml).
+                t.clients.retain(|c| c["client_id"] != seg[1]);
+                (204, Value::Null)
+            }
+            "auth0.client-grants" => {
+                let list: Vec<Value> = t
+                    .grants
+                    .iter()
+                    .filter(|g| {
+                        query
+                            .get("client_id")
+                            .is_none_or(|c| g["client_id"] == c.as_str())
+                    })
+                    .filter(|g| {
+                        query
+                            .get("audience")
+                            .is_none_or(|a| g["audience"] == a.as_str())
+                    })
+                    .cloned()
+                    .collect();
+                (200, Value::Array(list))
+            }
+            "auth0.client-grants.post" => {
+                if !t
+                    .clients
+                    .iter()
+                    .any(|c| c["client_id"] == body["client_id"])
+                {
+                    return error(
+                        404,
+                        "Not Found",
+                        "The client does not exist",
+                        Some("inexistent_client"),
+                    );
+                }
+                if let Some(bad) = body["scope"].as_array().into_iter().flatten().find(|s| {
+                    !s.as_str()
+                        .is_some_and(|s| spec::management_scopes().contains(s))
+                }) {
+                    return error(
+                        400,
+                        "Bad Request",
+                        &format!("Scope {bad} is not defined for this API"),
+                        Some("invalid_body"),
+                    );
+                }
+                t.clock += 1;
+                let g = json!({"id": format!("cgr_{:016}", t.clock), "client_id": body["client_id"],
+                    "audience": body["audience"], "scope": body["scope"]});
+                t.grants.push(g.clone());
+                (201, g)
+            }
+            "auth0.client-grant.patch" => {
+                if let Some(bad) = body["scope"].as_array().into_iter().flatten().find(|s| {
+                    !s.as_str()
+                        .is_some_and(|s| spec::management_scopes().contains(s))
+                }) {
+                    return error(
+                        400,
+                        "Bad Request",
+                        &format!("Scope {bad} is not defined for this API"),
+                        Some("invalid_body"),
+                    );
+                }
+                match t.grants.iter_mut().find(|g| g["id"] == seg[1]) {
+                    Some(g) => {
+                        if let Some(s) = body.get("scope") {
+                            g["scope"] = s.clone();
+                        }
+                        (200, g.clone())
+                    }
+                    None => error(
+                        404,
+                        "Not Found",
+                        "The grant does not exist",
+                        Some("inexistent_client_grant"),
+                    ),
+                }
+            }
+            "auth0.client-grant.delete" => {
+                t.grants.retain(|g| g["id"] != seg[1]);
+                (204, Value::Null)
+            }
             _ => error(404, "Not Found", "Not Found", None),
         }
     }
+}
+
+/// What the tokens of the applications `tenant connect` makes look like here.
+const MADE_PREFIX: &str = "tok-made-";
+
+/// A made application's client id: 32 letters and digits, as Auth0's are.
+fn made_id(n: u64) -> String {
+    format!("SmsMfaApp{n:023}")
+}
+
+fn made_secret(n: u64) -> String {
+    format!(
+        "s{n:015}-{}",
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-"
+    )
+}
+
+/// The scopes of client `id`'s grants, space-separated.
+fn grant_scopes(t: &Tenant, id: &str) -> String {
+    t.grants
+        .iter()
+        .filter(|g| g["client_id"] == id)
+        .flat_map(|g| g["scope"].as_array().cloned().unwrap_or_default())
+        .filter_map(|s| s.as_str().map(str::to_string))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A client as the API lists it: never its secret.
+fn client_public(c: &Value) -> Value {
+    let mut c = public(c);
+    if let Some(o) = c.as_object_mut() {
+        o.remove("client_secret");
+    }
+    c
+}
+
+/// The scopes of an API Explorer token (a JWT whose payload has `scope`,
+/// Auth0 docs "Get Management API Access Tokens for Testing" and "Access
+/// Token Profiles"); None for anything else.
+fn explorer_scopes(bearer: &str) -> Option<String> {
+    let s = crate::auth0::connect::token_scopes(bearer)?;
+    Some(s.into_iter().collect::<Vec<_>>().join(" "))
+}
+
+/// An API Explorer token for this simulation, carrying `scopes` (an
+/// unsigned JWT: the simulation reads only its payload).
+pub fn explorer_token(scopes: &str) -> String {
+    explorer_token_with_id(scopes, "sandbox")
+}
+
+/// [`explorer_token`] with this `jti` (a canary for the tests).
+pub fn explorer_token_with_id(scopes: &str, jti: &str) -> String {
+    let payload = json!({"iss": "https://sms-mfa-sandbox.us.auth0.com/", "aud": "https://sms-mfa-sandbox.us.auth0.com/api/v2/",
+        "gty": "client-credentials", "scope": scopes, "jti": jti});
+    format!(
+        "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.{}.sandbox",
+        base64url(payload.to_string().as_bytes())
+    )
+}
+
+/// Every scope the API Explorer token of the sandbox carries: all the
+/// Management API's (the explorer token has all scopes).
+pub fn explorer_token_all() -> String {
+    let all: Vec<&str> = spec::management_scopes()
+        .iter()
+        .map(String::as_str)
+        .collect();
+    explorer_token(&all.join(" "))
+}
+
+fn base64url(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..=chunk.len() {
+            out.push(A[((n >> (18 - 6 * i)) & 63) as usize] as char);
+        }
+    }
+    out
 }

@@ -7,9 +7,10 @@
 //!
 //! | provider | simulated |
 //! | --- | --- |
-//! | Twilio 2010-04-01 | `GET Accounts/{Sid}.json`, `POST Messages.json`, `GET Messages/{Sid}.json` (accepted messages are `delivered`), `GET IncomingPhoneNumbers.json` (the sandbox's one SMS-capable number), `GET OutgoingCallerIds.json` (`Accounts::verified`) |
-//! | Twilio Verify v2 | `GET Services/{Sid}`, `POST Services/{Sid}/Verifications` (`Channel=sms`, `CustomCode`) |
-//! | Vonage | `GET /account/get-balance`, `POST /sms/json` (always HTTP 200, a status per message) |
+//! | Twilio 2010-04-01 | `GET Accounts/{Sid}.json`, `POST Messages.json`, `GET Messages/{Sid}.json` (accepted messages are `delivered`), `GET IncomingPhoneNumbers.json` (three numbers, one of them voice only), `GET OutgoingCallerIds.json` (`Accounts::verified`) |
+//! | Twilio Messaging v1 | `GET /v1/Services`, `GET /v1/Services/{Sid}/PhoneNumbers` (one service, sending from the first number) |
+//! | Twilio Verify v2 | `GET Services` (two: one with custom codes off), `GET Services/{Sid}`, `POST Services/{Sid}/Verifications` (`Channel=sms`, `CustomCode`) |
+//! | Vonage | `GET /account/get-balance`, `GET /account/numbers` (two numbers, one without SMS), `POST /sms/json` (always HTTP 200, a status per message) |
 //! | Infobip | `GET /account/1/balance`, `POST /sms/3/messages` (`Authorization: App KEY`; HTTP 200 may carry REJECTED) |
 //! | Esendex | `GET /v1.0/accounts`, `POST /v1.0/messagedispatcher` (JSON) |
 //!
@@ -262,6 +263,21 @@ const TWILIO_NUMBER: &str = "+15005550006";
 /// The account's one Messaging Service; it sends from `TWILIO_NUMBER`.
 const TWILIO_MESSAGING_SERVICE: &str = "MG0123456789abcdef0123456789abcdef";
 const VERIFY_SERVICE: &str = "VA0123456789abcdef0123456789abcdef";
+/// A second Verify service, custom codes off (Verify v2 `custom_code_enabled`
+/// false): picking it in step 2 shows why it cannot carry Auth0's code.
+const VERIFY_NO_CUSTOM: &str = "VAfedcba9876543210fedcba9876543210";
+/// The account's numbers, as IncomingPhoneNumbers lists them: (number,
+/// friendly name, SMS-capable). Sends are taken from the SMS-capable ones.
+const TWILIO_NUMBERS: [(&str, &str, bool); 3] = [
+    (TWILIO_NUMBER, "sms-mfa sandbox", true),
+    ("+15005550007", "Support line (voice only)", false),
+    ("+15005550008", "Second SMS number", true),
+];
+/// Vonage's numbers (`/account/numbers`): (msisdn, country, features).
+const VONAGE_NUMBERS: [(&str, &str, &[&str]); 2] = [
+    ("14155550199", "US", &["VOICE", "SMS"]),
+    ("447700900123", "GB", &["VOICE"]),
+];
 const VONAGE_KEY: &str = "abcd1234";
 const VONAGE_SECRET: &str = "s3cr3tValue";
 const VONAGE_FROM: &str = "+14155550199";
@@ -310,7 +326,8 @@ pub fn credentials(provider: &str) -> Vec<(&'static str, &'static str)> {
 /// The catalog id of the provider whose API `path` belongs to.
 pub fn provider_of(path: &str) -> Option<&'static str> {
     match path {
-        "/sms/json" | "/account/get-balance" => Some("vonage"),
+        "/sms/json" | "/account/get-balance" | "/account/numbers" => Some("vonage"),
+        p if p.starts_with("/v1/Services") => Some("twilio-messaging"),
         p if p.starts_with("/2010-04-01/") => Some("twilio"),
         p if p.starts_with("/v2/") => Some("twilio-verify"),
         p if p.starts_with("/sms/") || p.starts_with("/account/1/") => Some("infobip"),
@@ -385,6 +402,7 @@ fn answer(c: &mut Call) -> Reply {
     match provider_of(c.path) {
         Some("twilio") => twilio(c),
         Some("twilio-verify") => twilio_verify(c),
+        Some("twilio-messaging") => twilio_messaging(c),
         Some("vonage") => vonage(c),
         Some("infobip") => infobip(c),
         Some("esendex") => esendex(c),
@@ -670,14 +688,15 @@ fn twilio(c: &mut Call) -> Reply {
         ),
         "twilio.incoming-numbers" => {
             let want = c.query("PhoneNumber");
-            let items = [TWILIO_NUMBER]
+            let items = TWILIO_NUMBERS
                 .iter()
-                .filter(|n| want.as_deref().is_none_or(|w| w == **n))
-                .map(|n| {
+                .filter(|(n, _, _)| want.as_deref().is_none_or(|w| w == *n))
+                .enumerate()
+                .map(|(i, (n, name, sms))| {
                     json!({
-                        "sid": "PN0123456789abcdef0123456789abcdef", "account_sid": TWILIO_SID,
-                        "phone_number": n, "friendly_name": "sms-mfa sandbox",
-                        "capabilities": {"voice": true, "sms": true, "mms": true, "fax": false},
+                        "sid": format!("PN0123456789abcdef0123456789abcde{i}"), "account_sid": TWILIO_SID,
+                        "phone_number": n, "friendly_name": name,
+                        "capabilities": {"voice": true, "sms": sms, "mms": sms, "fax": false},
                     })
                 })
                 .collect();
@@ -728,7 +747,11 @@ fn twilio_send(c: &mut Call) -> Reply {
             );
         }
         (Some(_), _) => TWILIO_NUMBER.to_string(),
-        (None, Some(from)) if from != TWILIO_NUMBER => {
+        (None, Some(from))
+            if !TWILIO_NUMBERS
+                .iter()
+                .any(|(n, _, sms)| *sms && *n == from.as_str()) =>
+        {
             return twilio_error(
                 400,
                 21606,
@@ -792,8 +815,30 @@ fn twilio_verify(c: &mut Call) -> Reply {
     if op == "twilio-verify.attempts" {
         return verify_attempts(c);
     }
+    if op == "twilio-verify.services" {
+        let problems = spec::problems(op, c.req);
+        if !problems.is_empty() {
+            return twilio_error(
+                400,
+                60200,
+                format!("Invalid parameter: {}", problems.join("; ")),
+            );
+        }
+        let services: Vec<Value> = [VERIFY_SERVICE, VERIFY_NO_CUSTOM]
+            .iter()
+            .map(|sid| verify_service(c, sid))
+            .collect();
+        return Reply::json(
+            200,
+            json!({"services": services, "meta": {"page": 0, "page_size": 50,
+                "first_page_url": "https://verify.twilio.com/v2/Services?PageSize=50&Page=0",
+                "previous_page_url": null, "next_page_url": null, "key": "services",
+                "url": "https://verify.twilio.com/v2/Services?PageSize=50&Page=0"}}),
+        );
+    }
     // /v2/Services/{Sid}[/Verifications]
-    if c.segment(2) != VERIFY_SERVICE {
+    let service = c.segment(2).to_string();
+    if service != VERIFY_SERVICE && service != VERIFY_NO_CUSTOM {
         return twilio_not_found(c.path);
     }
     let problems = spec::problems(op, c.req);
@@ -805,24 +850,80 @@ fn twilio_verify(c: &mut Call) -> Reply {
         );
     }
     match op {
-        "twilio-verify.service" => Reply::json(
-            200,
-            json!({
-                "sid": VERIFY_SERVICE, "account_sid": TWILIO_SID,
-                "friendly_name": "sms-mfa sandbox", "code_length": 6,
-                "custom_code_enabled": c.accounts.custom_codes,
-                "lookup_enabled": false, "skip_sms_to_landlines": false,
-                "do_not_share_warning_enabled": false, "psd2_enabled": false,
-                "date_created": "2026-11-23T10:00:00Z", "date_updated": "2026-11-23T10:00:00Z",
-                "url": format!("https://verify.twilio.com/v2/Services/{VERIFY_SERVICE}"),
-            }),
-        ),
-        "twilio-verify.send" => verify_send(c),
+        "twilio-verify.service" => Reply::json(200, verify_service(c, &service)),
+        "twilio-verify.send" => verify_send(c, &service),
         _ => twilio_not_found(c.path),
     }
 }
 
-fn verify_send(c: &mut Call) -> Reply {
+/// A Verify service as `GET /v2/Services/{Sid}` shows it
+/// (twilio_verify_v2.json `verify.v2.service`).
+fn verify_service(c: &Call, sid: &str) -> Value {
+    let (name, custom) = if sid == VERIFY_SERVICE {
+        ("sms-mfa sandbox", c.accounts.custom_codes)
+    } else {
+        ("Login codes (custom codes off)", false)
+    };
+    json!({
+        "sid": sid, "account_sid": TWILIO_SID,
+        "friendly_name": name, "code_length": 6,
+        "custom_code_enabled": custom,
+        "lookup_enabled": false, "skip_sms_to_landlines": false,
+        "do_not_share_warning_enabled": false, "psd2_enabled": false,
+        "date_created": "2026-11-23T10:00:00Z", "date_updated": "2026-11-23T10:00:00Z",
+        "url": format!("https://verify.twilio.com/v2/Services/{sid}"),
+    })
+}
+
+// ---- Twilio Messaging v1 (twilio-oai spec/json/twilio_messaging_v1.json) ----
+
+fn twilio_messaging(c: &mut Call) -> Reply {
+    if !c.basic_auth(TWILIO_SID, TWILIO_TOKEN) {
+        return twilio_unauthenticated();
+    }
+    let Some(op) = c.op() else {
+        return twilio_not_found(c.path);
+    };
+    let problems = spec::problems(op, c.req);
+    if !problems.is_empty() {
+        return twilio_error(
+            400,
+            20001,
+            format!("Unknown parameters: {}", problems.join("; ")),
+        );
+    }
+    let meta = |key: &str| {
+        json!({"page": 0, "page_size": 50, "previous_page_url": null,
+        "next_page_url": null, "key": key,
+        "first_page_url": format!("https://messaging.twilio.com{}?PageSize=50&Page=0", c.path),
+        "url": format!("https://messaging.twilio.com{}?PageSize=50&Page=0", c.path)})
+    };
+    match op {
+        "twilio-messaging.services" => Reply::json(
+            200,
+            json!({"services": [{
+                "sid": TWILIO_MESSAGING_SERVICE, "account_sid": TWILIO_SID,
+                "friendly_name": "sms-mfa sandbox service", "usecase": "notifications",
+                "sticky_sender": true, "date_created": TWILIO_DATE, "date_updated": TWILIO_DATE,
+                "url": format!("https://messaging.twilio.com/v1/Services/{TWILIO_MESSAGING_SERVICE}"),
+            }], "meta": meta("services")}),
+        ),
+        "twilio-messaging.phone-numbers" if c.segment(2) == TWILIO_MESSAGING_SERVICE => {
+            Reply::json(
+                200,
+                json!({"phone_numbers": [{
+                "sid": "PN0123456789abcdef0123456789abcde0", "account_sid": TWILIO_SID,
+                "service_sid": TWILIO_MESSAGING_SERVICE, "phone_number": TWILIO_NUMBER,
+                "country_code": "US", "capabilities": ["SMS", "Voice"],
+                "date_created": TWILIO_DATE, "date_updated": TWILIO_DATE,
+            }], "meta": meta("phone_numbers")}),
+            )
+        }
+        _ => twilio_not_found(c.path),
+    }
+}
+
+fn verify_send(c: &mut Call, service: &str) -> Reply {
     let raw_to = c.field("To").unwrap_or_default();
     let Ok(to) = e164(&raw_to) else {
         return twilio_error(400, 60200, format!("Invalid parameter `To`: {raw_to}"));
@@ -837,7 +938,8 @@ fn verify_send(c: &mut Call) -> Reply {
         );
     }
     let custom = c.field("CustomCode");
-    if custom.is_some() && !c.accounts.custom_codes {
+    let allowed = service == VERIFY_SERVICE && c.accounts.custom_codes;
+    if custom.is_some() && !allowed {
         return twilio_error(403, 60204, "Custom code not allowed");
     }
     if let Some(code) = &custom
@@ -864,13 +966,13 @@ fn verify_send(c: &mut Call) -> Reply {
     Reply::json(
         201,
         json!({
-            "sid": sid, "service_sid": VERIFY_SERVICE, "account_sid": TWILIO_SID,
+            "sid": sid, "service_sid": service, "account_sid": TWILIO_SID,
             "to": to, "channel": "sms", "status": "pending", "valid": false,
             "lookup": {}, "amount": null, "payee": null,
             "send_code_attempts": [{"attempt_sid": format!("VL{:032x}", c.new_id()),
                 "channel": "sms", "time": "2026-11-23T10:00:00.000Z"}],
             "date_created": "2026-11-23T10:00:00Z", "date_updated": "2026-11-23T10:00:00Z",
-            "url": format!("https://verify.twilio.com/v2/Services/{VERIFY_SERVICE}/Verifications/{sid}"),
+            "url": format!("https://verify.twilio.com/v2/Services/{service}/Verifications/{sid}"),
         }),
     )
 }
@@ -894,6 +996,24 @@ fn vonage_account_error(status: u16, label: impl Into<String>) -> Reply {
 }
 
 fn vonage(c: &mut Call) -> Reply {
+    if c.path == "/account/numbers" {
+        // No spec among ../shared/specs: the Vonage Numbers API reference
+        // ("List the numbers you own": GET /account/numbers with api_key
+        // and api_secret; `{count, numbers: [{country, msisdn, type,
+        // features}]}`; 401 on bad credentials).
+        let authenticated = c.query("api_key").as_deref() == Some(VONAGE_KEY)
+            && c.query("api_secret").as_deref() == Some(VONAGE_SECRET);
+        if !authenticated {
+            return vonage_account_error(401, "authentication failed");
+        }
+        let numbers: Vec<Value> = VONAGE_NUMBERS
+            .iter()
+            .map(|(msisdn, country, features)| {
+                json!({"country": country, "msisdn": msisdn, "type": "mobile-lvn", "features": features})
+            })
+            .collect();
+        return Reply::json(200, json!({"count": numbers.len(), "numbers": numbers}));
+    }
     match c.op() {
         Some("vonage.balance") => {
             let authenticated = c.query("api_key").as_deref() == Some(VONAGE_KEY)

@@ -98,6 +98,12 @@ fn check_json(op: &str, prefix: &str, value: &Value, nested: &Value, problems: &
     }
 }
 
+/// Every scope the Management API's specification defines.
+pub fn management_scopes() -> &'static BTreeSet<String> {
+    static ALL: std::sync::OnceLock<BTreeSet<String>> = std::sync::OnceLock::new();
+    ALL.get_or_init(|| names(&rules()["auth0_scopes"]))
+}
+
 /// The spec rule of operation `op`.
 pub fn rule(op: &str) -> &'static Value {
     &rules()["operations"][op]

@@ -8,6 +8,7 @@ use crate::secrets::{self, SecretStore, StoreError};
 use crate::wizard::{CallError, Effect, Msg, ProviderCall, Stored};
 use std::sync::Arc;
 
+mod connect;
 mod tenant;
 mod trace;
 
@@ -57,6 +58,60 @@ pub async fn perform(effect: Effect, services: &Services) -> Option<Msg> {
                 tracing::warn!(error = %e, "tenant work failed");
             }
             Some(Msg::TenantDone { op, result })
+        }
+        Effect::Connect {
+            op,
+            profile_name,
+            domain,
+            token,
+            apply,
+        } => {
+            let result = connect::perform(services, profile_name, domain, token, apply).await;
+            if let Err(e) = &result {
+                tracing::warn!(error = %e, "tenant connect failed");
+            }
+            Some(Msg::ConnectDone { op, result })
+        }
+        Effect::ListSenders { op, call, typed } => {
+            let s = services.clone();
+            let provider = call.provider.clone();
+            let settings = timed(secrets::TIMEOUT * 4, move || {
+                let Some(p) = s.catalog.get(&call.provider) else {
+                    return Ok(Settings::default());
+                };
+                let resolved =
+                    secrets::resolve(&call.profile_name, &call.profile, p, &*s.store, &*s.env);
+                let mut settings = Settings::from_resolved(resolved);
+                // What is typed wins over what is stored (the environment
+                // still wins over both when set, as everywhere).
+                for (name, value) in typed {
+                    if (s.env)(&secrets::env_var(&name)).is_none() {
+                        settings.insert(
+                            &name,
+                            crate::secrets::Value::Secret(value.as_secret_string().clone()),
+                        );
+                    }
+                }
+                Ok(settings)
+            })
+            .await;
+            let result = match settings {
+                Err(e) => Err(format!("the keyring: {e}")),
+                Ok(settings) => clients::list_senders(
+                    services.catalog,
+                    &provider,
+                    &settings,
+                    services.http.clone(),
+                )
+                .await
+                .map_err(|e| match e {
+                    clients::ListError::Settings(e) => format!("{e}: type the credentials first"),
+                    clients::ListError::Provider(f) => {
+                        format!("{}: {} ({})", f.class.title(), f.message, f.hint())
+                    }
+                }),
+            };
+            Some(Msg::SendersListed { op, result })
         }
         Effect::Doctor { op, call } => {
             let s = services.clone();

@@ -281,6 +281,13 @@ pub fn screen(w: &Wizard) -> Vec<Binding> {
             v.push(updown("choose", false));
         }
         Step::Secrets if storing => {}
+        // A list of the account's numbers or services (Ctrl-F).
+        Step::Secrets if w.picker.is_some() => {
+            v.push(enter("take it"));
+            v.push(updown("choose", true));
+            v.push(one("Ctrl-F", "list again", Key::ctrl('f'), Msg::Pick));
+            v.push(one("Esc", "close", Key::plain(KeyCode::Esc), Msg::Back));
+        }
         Step::Secrets => {
             let last = w
                 .form
@@ -313,6 +320,19 @@ pub fn screen(w: &Wizard) -> Vec<Binding> {
             save.footer = !refused;
             v.push(save);
             v.push(tab("move"));
+            let pickable = w.provider().is_some_and(|p| {
+                p.settings
+                    .iter()
+                    .any(|s| crate::wizard::PICKABLE.contains(&s.name.as_str()))
+            });
+            if pickable {
+                v.push(one(
+                    "Ctrl-F",
+                    "pick from the account",
+                    Key::ctrl('f'),
+                    Msg::Pick,
+                ));
+            }
             if w.form.as_ref().is_some_and(|f| f.fields[f.focus].secret) {
                 v.push(one("Ctrl-R", "reveal", Key::ctrl('r'), Msg::ToggleReveal));
             }
@@ -342,7 +362,38 @@ pub fn screen(w: &Wizard) -> Vec<Binding> {
         // Esc only. A quick keyring read lets the keys through (they wait
         // for it).
         Step::Tenant if w.busy.is_some() && !w.loading_tenant() => {}
+        // The pasted-token connection (Ctrl-P): its plan, then its form.
+        Step::Tenant if w.tenant.connect.as_ref().is_some_and(|c| c.plan.is_some()) => {
+            v.push(one(
+                "y",
+                "connect",
+                Key::ch('y'),
+                Msg::Tenant(TenantKey::Apply),
+            ));
+            v.push(one(
+                "Esc",
+                "close the plan",
+                Key::plain(KeyCode::Esc),
+                Msg::Back,
+            ));
+        }
+        Step::Tenant if w.tenant.connect.is_some() => {
+            v.push(enter("next / plan"));
+            v.push(tab("move"));
+            v.push(one(
+                "Esc",
+                "client id and secret instead",
+                Key::plain(KeyCode::Esc),
+                Msg::Back,
+            ));
+        }
         Step::Tenant if w.tenant.editing => {
+            v.push(one(
+                "Ctrl-P",
+                "paste a token",
+                Key::ctrl('p'),
+                Msg::ConnectOpen,
+            ));
             let last = w
                 .tenant
                 .form
@@ -466,7 +517,10 @@ pub fn screen(w: &Wizard) -> Vec<Binding> {
         v.push(one("Ctrl-O", "Action code", Key::ctrl('o'), Msg::OpenCode));
     }
     let plan_open = w.step == Step::Tenant && w.tenant.plan.is_some() && !w.tenant.editing;
-    if !w.cancellable() && w.step != Step::Provider && !detour && !plan_open {
+    // Esc is taken by these: it closes them.
+    let own_esc = (w.step == Step::Secrets && w.picker.is_some())
+        || (w.step == Step::Tenant && w.tenant.connect.is_some());
+    if !w.cancellable() && w.step != Step::Provider && !detour && !plan_open && !own_esc {
         v.push(one("Esc", "back", Key::plain(KeyCode::Esc), Msg::Back));
     }
     if w.step != Step::Checklist && !storing {

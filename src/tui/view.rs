@@ -60,7 +60,12 @@ pub fn draw(frame: &mut Frame, w: &Wizard) {
     };
     match w.step {
         Step::Provider => screens::provider::draw(frame, body, w),
-        Step::Secrets => screens::secrets::draw(frame, body, w),
+        Step::Secrets => {
+            screens::secrets::draw(frame, body, w);
+            if let Some(p) = &w.picker {
+                screens::picker::draw(frame, body, w, p);
+            }
+        }
         Step::TestMessage => screens::test_message::draw(frame, body, w),
         Step::Tenant => screens::tenant::draw(frame, body, w),
         Step::Checklist => screens::checklist::draw(frame, body, w),

@@ -154,7 +154,11 @@ impl SettingsForm {
                     crate::secrets::Secret::new(field.value()),
                 ));
             } else {
-                saved.insert(setting.name.clone(), field.value().to_string());
+                let value = crate::providers::validate::normalize(setting, field.value());
+                if value != field.value() {
+                    *field = TextField::new(&value, false);
+                }
+                saved.insert(setting.name.clone(), value);
                 field.mark_saved();
             }
         }

@@ -3,14 +3,18 @@
 //! [`Effect`]s the runtime must carry out (which answer with more `Msg`s).
 
 mod checklist;
+mod connect;
 mod deliveries;
 mod form;
+mod picker;
 mod progress;
 mod step;
 mod tenant;
 
 pub use checklist::{DoctorState, Row};
+pub use connect::{ConnectAnswer, ConnectForm, ConnectView};
 pub use form::{FieldState, SettingsForm, Stored, TextField};
+pub use picker::{PICKABLE, Picker};
 pub use progress::SecretsAt;
 pub use step::Step;
 pub use tenant::{
@@ -131,6 +135,20 @@ pub enum Msg {
         secs: u64,
         path: String,
     },
+    /// Ctrl-P on step 4's connection form: connect with a pasted token.
+    ConnectOpen,
+    /// Ctrl-F on step 2: list the account's values for the focused field.
+    Pick,
+    /// The runtime's answer to [`Effect::ListSenders`].
+    SendersListed {
+        op: u64,
+        result: Result<crate::providers::clients::Senders, String>,
+    },
+    /// The runtime's answer to [`Effect::Connect`].
+    ConnectDone {
+        op: u64,
+        result: Result<ConnectAnswer, String>,
+    },
 }
 
 /// Why a provider call did not happen or did not succeed.
@@ -220,6 +238,23 @@ pub enum Effect {
         file_name: String,
         code: String,
     },
+    /// List what the account may send from, with the settings of `call`
+    /// and the values typed so far; answered by [`Msg::SendersListed`].
+    ListSenders {
+        op: u64,
+        call: ProviderCall,
+        typed: Vec<(String, Secret)>,
+    },
+    /// `tenant connect` with a pasted token (used for this call only):
+    /// plan, or with `apply` make the plan; answered by
+    /// [`Msg::ConnectDone`].
+    Connect {
+        op: u64,
+        profile_name: String,
+        domain: String,
+        token: Secret,
+        apply: bool,
+    },
     Quit,
 }
 
@@ -234,7 +269,9 @@ impl Effect {
             | Effect::CheckCredentials { op, .. }
             | Effect::Tenant { op, .. }
             | Effect::Doctor { op, .. }
-            | Effect::Trace { op, .. } => Some(*op),
+            | Effect::Trace { op, .. }
+            | Effect::Connect { op, .. }
+            | Effect::ListSenders { op, .. } => Some(*op),
             Effect::SaveProfile { .. }
             | Effect::Cancel { .. }
             | Effect::WriteCode { .. }
@@ -280,6 +317,8 @@ pub enum Task {
     StoringTenant(Vec<String>),
     /// Working on the tenant.
     Tenant(TenantWork),
+    /// `tenant connect` with the pasted token (true: applying).
+    Connecting(bool),
 }
 
 /// What became of the last test message.
@@ -457,6 +496,8 @@ pub struct Wizard {
     keeping: bool,
     /// Set when running in the sandbox (`--sandbox`).
     pub sandbox: Option<SandboxState>,
+    /// Step 2's list of the account's values for a field (Ctrl-F).
+    pub picker: Option<Picker>,
 }
 
 /// The sandbox, as the screens show it.
@@ -534,6 +575,7 @@ impl Wizard {
             reached: step,
             kept: Vec::new(),
             keeping: false,
+            picker: None,
             sandbox: None,
         };
         if let Some(i) = provider_index {
@@ -604,6 +646,12 @@ impl Wizard {
     pub fn has_text_fields(&self) -> bool {
         matches!(self.step, Step::Secrets | Step::TestMessage)
             || (self.step == Step::Tenant && self.tenant.editing)
+            || (self.step == Step::Tenant
+                && self
+                    .tenant
+                    .connect
+                    .as_ref()
+                    .is_some_and(|c| c.plan.is_none()))
     }
 
     /// Typed input that quitting now would lose.
@@ -791,6 +839,11 @@ impl Wizard {
                 error,
             } => return self.settings_loaded(op, settings, error),
             Msg::TenantDone { op, result } => return self.tenant_done(op, result),
+            Msg::ConnectDone { op, result } => return self.connect_done(op, result),
+            Msg::SendersListed { op, result } => {
+                self.senders_listed(op, result);
+                return vec![];
+            }
             Msg::RateLimited { op, secs, path } => {
                 self.rate_limited(op, secs, path);
                 return vec![];
@@ -948,6 +1001,15 @@ impl Wizard {
                 }
                 vec![]
             }
+            _ if self.picker.is_some()
+                && self.step == Step::Secrets
+                && matches!(
+                    msg,
+                    Msg::Up | Msg::Down | Msg::Enter | Msg::Back | Msg::Pick
+                ) =>
+            {
+                self.update_picker(msg)
+            }
             Msg::Back if self.cancellable() => self.cancel(),
             Msg::Back => self.back(),
             Msg::Next => self.forward(),
@@ -982,7 +1044,12 @@ impl Wizard {
     pub fn cancellable(&self) -> bool {
         match &self.busy {
             Some(Busy {
-                task: Task::Storing(_) | Task::Sending | Task::StoringTenant(_) | Task::Tenant(_),
+                task:
+                    Task::Storing(_)
+                    | Task::Sending
+                    | Task::StoringTenant(_)
+                    | Task::Tenant(_)
+                    | Task::Connecting(_),
                 ..
             }) => true,
             Some(Busy {
@@ -1234,6 +1301,9 @@ impl Wizard {
                 "Stopped waiting. If Auth0 had already accepted the test, the message may still arrive."
             }
             Task::Tenant(_) => "Stopped. r checks the tenant again.",
+            Task::Connecting(_) => {
+                "Stopped waiting. What Auth0 had already made stays; Enter plans again from what is there."
+            }
         };
         self.tenant.rate_limit = None;
         self.notice(Level::Info, text);
@@ -1436,7 +1506,7 @@ impl Wizard {
             self.step = from;
             return vec![];
         }
-        if self.step == Step::Tenant && self.tenant_back() {
+        if self.step == Step::Tenant && (self.connect_back() || self.tenant_back()) {
             return vec![];
         }
         match self.step.prev() {
@@ -1516,6 +1586,7 @@ impl Wizard {
             Msg::KeepInMemory if self.keyring_error.is_some() => {
                 return self.submit_secrets_to(true);
             }
+            Msg::Pick => return self.open_picker(),
             Msg::Enter => {
                 if form.focus + 1 < form.fields.len() {
                     form.focus_next();

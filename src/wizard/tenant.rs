@@ -102,6 +102,8 @@ pub struct TenantState {
     /// Work to start once the connection is loaded and checked (the
     /// checklist's fix).
     pub then: Option<TenantWork>,
+    /// The pasted-token way in (Ctrl-P on the connection form).
+    pub connect: Option<super::ConnectForm>,
 }
 
 impl TenantState {
@@ -313,6 +315,9 @@ impl Wizard {
 
     /// Ctrl-N on the tenant step.
     pub(super) fn tenant_forward(&mut self) -> Vec<Effect> {
+        if self.tenant.connect.is_some() {
+            return self.update_connect(Msg::Next);
+        }
         let typed = self.tenant.form.as_ref().is_some_and(SettingsForm::unsaved);
         if self.tenant.editing && !typed && !self.connection_complete() {
             // No (complete) Management API client at hand: the tenant check
@@ -331,6 +336,21 @@ impl Wizard {
     }
 
     pub(super) fn update_tenant(&mut self, msg: Msg) -> Vec<Effect> {
+        if self.tenant.connect.is_some() {
+            if matches!(
+                self.busy,
+                Some(Busy {
+                    task: Task::Connecting(_),
+                    ..
+                })
+            ) {
+                return vec![];
+            }
+            return self.update_connect(msg);
+        }
+        if msg == Msg::ConnectOpen && self.tenant.editing {
+            return self.open_connect();
+        }
         if matches!(
             self.busy,
             Some(Busy {

@@ -52,7 +52,7 @@ fn message_id(body: &str) -> Option<String> {
 }
 
 /// The account references (EX + 7 digits) named in an accounts answer, JSON or XML.
-fn references(body: &str) -> Vec<String> {
+pub(super) fn references(body: &str) -> Vec<String> {
     let bytes = body.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;

@@ -4,6 +4,7 @@
 
 mod esendex;
 mod infobip;
+mod senders;
 mod twilio;
 mod twilio_verify;
 mod vonage;
@@ -18,6 +19,8 @@ use std::future::Future;
 use std::time::Duration;
 
 pub use crate::http::{CONNECT_TIMEOUT, REQUEST_TIMEOUT};
+use esendex::references as esendex_references;
+pub use senders::{Choice, ListError, Senders, list_senders};
 
 /// What every provider client can do.
 pub trait SmsClient {

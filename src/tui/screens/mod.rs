@@ -2,8 +2,10 @@
 
 pub mod checklist;
 pub mod code;
+pub mod connect;
 pub mod deliveries;
 pub mod done;
+pub mod picker;
 pub mod provider;
 pub mod secrets;
 pub mod tenant;
@@ -43,7 +45,7 @@ fn static_help(step: Step) -> &'static str {
             "Send one message through the provider with the credentials you entered, before anything on the tenant changes. The recipient must be in E.164 form (+ country code and number)."
         }
         Step::Tenant => {
-            "Connect to the tenant with a Management API client (AUTH0_DOMAIN and AUTH0_CLIENT_ID go to the profile, AUTH0_CLIENT_SECRET to the OS keyring; SMS_MFA_AUTH0_TOKEN works instead), then check that the SMS factor is enabled, set to Custom and actually used, with exactly one live sending code. r checks again, f plans the fix for the chosen provider (nothing changes yet), y applies the plan shown (the tenant's current code and settings are saved to the data directory first), Esc closes it, t asks Auth0 to send its own test through the Custom phone provider (Unified Phone Experience), e edits the connection. Ctrl-N skips the step while the connection is incomplete and nothing is typed."
+            "Connect to the tenant: quickest, Ctrl-P on the connection form and paste one Management API token (Dashboard > Applications > APIs > Auth0 Management API > API Explorer); sms-mfa makes its own Machine to Machine application with exactly the scopes it needs and forgets the token. Or with an existing Management API client (AUTH0_DOMAIN and AUTH0_CLIENT_ID go to the profile, AUTH0_CLIENT_SECRET to the OS keyring; SMS_MFA_AUTH0_TOKEN works instead), then check that the SMS factor is enabled, set to Custom and actually used, with exactly one live sending code. r checks again, f plans the fix for the chosen provider (nothing changes yet), y applies the plan shown (the tenant's current code and settings are saved to the data directory first), Esc closes it, t asks Auth0 to send its own test through the Custom phone provider (Unified Phone Experience), e edits the connection. Ctrl-N skips the step while the connection is incomplete and nothing is typed."
         }
         Step::Checklist => {
             "The troubleshooting checklist of the provider guides, checked automatically where the wizard can. Open it from any step with c (Ctrl-T while typing) when codes do not arrive."

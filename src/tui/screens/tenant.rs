@@ -24,7 +24,9 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
 }
 
 fn body(frame: &mut Frame, area: Rect, w: &Wizard) {
-    if w.tenant.editing {
+    if let Some(c) = &w.tenant.connect {
+        super::connect::draw(frame, area, w, c);
+    } else if w.tenant.editing {
         connection(frame, area, w);
     } else if let Some(p) = &w.tenant.plan {
         plan(frame, area, w, p);
@@ -71,9 +73,12 @@ fn connection(frame: &mut Frame, area: Rect, w: &Wizard) {
     .areas(area);
     frame.render_widget(
         Paragraph::new(Line::from(vec![
-            Span::styled("Connect to the tenant", Style::new().bold()),
             Span::styled(
-                " with a Machine to Machine application authorized for the Auth0 Management API (or set SMS_MFA_AUTH0_TOKEN).",
+                "Ctrl-P: paste one Management API token and sms-mfa makes its own application.",
+                Style::new().bold(),
+            ),
+            Span::styled(
+                " Or use an existing Machine to Machine application (or SMS_MFA_AUTH0_TOKEN):",
                 DIM,
             ),
         ]))

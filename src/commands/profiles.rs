@@ -1,0 +1,135 @@
+//! `sms-mfa profiles`: every profile on this machine, like `auth0 tenants
+//! list`: its tenant domain and generation, its provider, the wizard's
+//! step, and its last check. Continue with one through `--profile NAME`
+//! (or SMS_MFA_PROFILE); a new name makes a new profile.
+
+use super::OK;
+use crate::config::{self, Paths};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use std::io::{self, Write};
+
+/// What sms-mfa last learned about a profile's tenant (by `tenant connect`
+/// or `tenant check`), kept in DATA_DIR/tenants/PROFILE.json.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Known {
+    pub domain: String,
+    pub generation: String,
+}
+
+fn known_file(paths: &Paths, profile: &str) -> std::path::PathBuf {
+    paths
+        .data_dir
+        .join("tenants")
+        .join(format!("{profile}.json"))
+}
+
+/// Remember the tenant's generation for `profiles` (best effort).
+pub fn remember(paths: &Paths, profile: &str, domain: &str, generation: &str) {
+    let k = Known {
+        domain: domain.to_string(),
+        generation: generation.to_string(),
+    };
+    if let Ok(text) = serde_json::to_string_pretty(&k) {
+        let _ = config::write_atomic(&known_file(paths, profile), text.as_bytes());
+    }
+}
+
+pub fn known(paths: &Paths, profile: &str) -> Option<Known> {
+    let bytes = config::read_capped(&known_file(paths, profile), 64 * 1024).ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+/// One row of the list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Row {
+    pub name: String,
+    pub current: bool,
+    pub tenant: Option<String>,
+    pub generation: Option<String>,
+    pub provider: Option<String>,
+    pub step: String,
+    pub last_check: Option<super::status::LastCheck>,
+}
+
+/// The profiles in the config folder, by name.
+pub fn list(paths: &Paths, current: &str) -> Vec<Row> {
+    let mut names: Vec<String> = std::fs::read_dir(paths.profiles_dir())
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| {
+            let n = e.file_name().to_string_lossy().into_owned();
+            n.strip_suffix(".toml").map(str::to_string)
+        })
+        .filter(|n| config::check_profile_name(n).is_ok())
+        .collect();
+    names.sort();
+    names
+        .into_iter()
+        .map(|name| {
+            let p = config::load(paths, &name).profile;
+            let known = known(paths, &name);
+            let tenant = p
+                .settings
+                .get("auth0")
+                .and_then(|m| m.get("AUTH0_DOMAIN"))
+                .cloned();
+            let generation = known
+                .filter(|k| tenant.as_deref().is_none_or(|t| t == k.domain))
+                .map(|k| k.generation);
+            Row {
+                current: name == current,
+                tenant,
+                generation,
+                provider: p.provider.clone(),
+                step: format!("{:?}", p.step).to_lowercase(),
+                last_check: super::status::last(paths, &name),
+                name,
+            }
+        })
+        .collect()
+}
+
+/// `sms-mfa profiles [--json]`. Exit 0.
+pub fn run(paths: &Paths, current: &str, out: &mut dyn Write, json: bool) -> io::Result<u8> {
+    let rows = list(paths, current);
+    if json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&json!(rows))?)?;
+        return Ok(OK);
+    }
+    if rows.is_empty() {
+        writeln!(
+            out,
+            "No profiles yet: run `sms-mfa` to set one up (`--profile NAME` names it)."
+        )?;
+        return Ok(OK);
+    }
+    for r in &rows {
+        let mark = if r.current { "*" } else { " " };
+        let check = match &r.last_check {
+            Some(c) if c.exit_code == 0 => format!("{} passed {}", c.command, c.at),
+            Some(c) => format!(
+                "{} found {} problem(s) {}",
+                c.command,
+                c.problems.len(),
+                c.at
+            ),
+            None => "never checked".into(),
+        };
+        writeln!(
+            out,
+            "{mark} {}  {}  {}  {}  step {}  {check}",
+            r.name,
+            r.tenant.as_deref().unwrap_or("(no tenant)"),
+            r.generation.as_deref().unwrap_or("-"),
+            r.provider.as_deref().unwrap_or("(no provider)"),
+            r.step,
+        )?;
+    }
+    writeln!(
+        out,
+        "\nContinue with one: sms-mfa --profile NAME (or SMS_MFA_PROFILE=NAME); a new name starts a new profile."
+    )?;
+    Ok(OK)
+}

@@ -1,0 +1,63 @@
+//! Step 2's picker (Ctrl-F): the account's values for one field, listed by
+//! the provider's API, in a box over the lower part of the form.
+
+use crate::tui::widgets::{self, ACCENT, BAD, DIM, OK};
+use crate::wizard::{Picker, Wizard};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
+
+pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard, p: &Picker) {
+    let rows = (p.choices.len() as u16 + p.notes.len() as u16 + 4).clamp(5, area.height.max(5));
+    let height = rows.min(area.height);
+    let r = Rect {
+        y: area.y + area.height - height,
+        height,
+        ..area
+    };
+    let mut lines = Vec::new();
+    if p.loading {
+        let ticks = w.busy.as_ref().map_or(0, |b| b.ticks);
+        lines.push(widgets::spinner(ticks, "Asking the provider…".into()));
+    }
+    if let Some(e) = &p.error {
+        lines.push(Line::styled(e.clone(), Style::new().fg(BAD)));
+        lines.push(Line::styled(
+            "The field still takes any value typed by hand.",
+            DIM,
+        ));
+    }
+    for (i, c) in p.choices.iter().enumerate() {
+        let (mark, colour) = if c.usable { ("✓", OK) } else { ("✗", BAD) };
+        let selected = i == p.cursor;
+        let mut spans = vec![
+            Span::styled(if selected { "▸ " } else { "  " }, Style::new().fg(ACCENT)),
+            Span::styled(format!("{mark} "), Style::new().fg(colour)),
+            Span::styled(c.value.clone(), Style::new().bold()),
+            Span::raw(format!("  {}", c.label)),
+        ];
+        if let Some(n) = &c.note {
+            spans.push(Span::styled(format!(" — {n}"), DIM));
+        }
+        lines.push(Line::from(spans));
+    }
+    if !p.loading && p.error.is_none() && p.choices.is_empty() {
+        lines.push(Line::raw("The account has none: type the value by hand."));
+    }
+    for n in &p.notes {
+        lines.push(Line::styled(n.clone(), DIM));
+    }
+    frame.render_widget(Clear, r);
+    frame.render_widget(
+        Paragraph::new(Text::from(lines))
+            .wrap(Wrap { trim: false })
+            .block(
+                Block::bordered()
+                    .border_type(BorderType::Rounded)
+                    .title(format!(" {} from the account ", p.setting)),
+            ),
+        r,
+    );
+}
