@@ -190,6 +190,33 @@ fn strings(v: &Value) -> Vec<String> {
         .collect()
 }
 
+/// The trigger's current version, its default runtime and its binding
+/// policy, from `GET /actions/triggers` (the CURRENT entry, else the
+/// highest version; `v1` and `node22` when the tenant does not say).
+pub fn trigger_defaults(triggers: &Value, trigger: &str) -> (String, String, Option<String>) {
+    let versions: Vec<&Value> = triggers["triggers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|t| t["id"] == trigger)
+        .collect();
+    let current = versions
+        .iter()
+        .find(|t| t["status"] == "CURRENT")
+        .or_else(|| versions.iter().max_by_key(|t| s(&t["version"])));
+    let field = |k: &str, default: &str| {
+        current
+            .map(|t| s(&t[k]))
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| default.into())
+    };
+    (
+        field("version", "v1"),
+        field("default_runtime", "node22"),
+        current.and_then(|t| t["binding_policy"].as_str().map(str::to_string)),
+    )
+}
+
 /// Read what a plan for `action` (sms-mfa's name for the provider's
 /// Action, see [`action_name`]) depends on.
 pub async fn observe(conn: &Connection, action: &str) -> Result<Observed, Unreadable> {
@@ -215,21 +242,8 @@ pub async fn observe(conn: &Connection, action: &str) -> Result<Observed, Unread
     let generation = super::inspect::generation_of(&settings?);
     let trigger = target(generation).id();
     let bindings_path = format!("/actions/triggers/{trigger}/bindings");
-    let triggers = triggers?;
-    let versions: Vec<&Value> = triggers["triggers"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|t| t["id"] == trigger)
-        .collect();
-    let current = versions
-        .iter()
-        .find(|t| t["status"] == "CURRENT")
-        .or_else(|| versions.iter().max_by_key(|t| s(&t["version"])));
-    let needs = needs_binding(
-        generation,
-        current.and_then(|t| t["binding_policy"].as_str()),
-    );
+    let (trigger_version, runtime, policy) = trigger_defaults(&triggers?, trigger);
+    let needs = needs_binding(generation, policy.as_deref());
     let mut obs = Observed {
         generation,
         sms_enabled: factors?
@@ -244,14 +258,8 @@ pub async fn observe(conn: &Connection, action: &str) -> Result<Observed, Unread
         bindings: Vec::new(),
         needs_binding: needs,
         others_on_trigger: Vec::new(),
-        trigger_version: current
-            .map(|t| s(&t["version"]))
-            .filter(|v| !v.is_empty())
-            .unwrap_or_else(|| "v1".into()),
-        runtime: current
-            .map(|t| s(&t["default_runtime"]))
-            .filter(|v| !v.is_empty())
-            .unwrap_or_else(|| "node22".into()),
+        trigger_version,
+        runtime,
         action: None,
         policies: strings(&policies?),
     };
@@ -1428,6 +1436,37 @@ mod tests {
         assert!(strings(&json!(null)).is_empty());
         assert_eq!(s(&json!("x")), "x");
         assert_eq!(s(&json!(1)), "");
+    }
+
+    /// As go-auth0's TestActionManager_Triggers recording lists them (a
+    /// DEPRECATED and a CURRENT version; runtimes named like
+    /// `node18-actions`), with the newer `binding_policy`.
+    #[test]
+    fn the_triggers_current_version_runtime_and_binding_policy() {
+        let t = json!({"triggers": [
+            {"id": "send-phone-message", "version": "v1", "status": "DEPRECATED", "default_runtime": "node12"},
+            {"id": "send-phone-message", "version": "v2", "status": "CURRENT", "default_runtime": "node18-actions",
+             "binding_policy": "trigger-bound"},
+            {"id": "custom-phone-provider", "version": "v3", "status": "DEPRECATED", "default_runtime": ""},
+            {"id": "custom-phone-provider", "version": "v2", "status": "DEPRECATED"},
+        ]});
+        assert_eq!(
+            trigger_defaults(&t, "send-phone-message"),
+            (
+                "v2".into(),
+                "node18-actions".into(),
+                Some("trigger-bound".into())
+            )
+        );
+        assert_eq!(
+            trigger_defaults(&t, "custom-phone-provider"),
+            ("v3".into(), "node22".into(), None),
+            "no CURRENT: the highest version; an empty runtime: the default"
+        );
+        assert_eq!(
+            trigger_defaults(&json!({}), "post-login"),
+            ("v1".into(), "node22".into(), None)
+        );
     }
 
     #[test]
