@@ -24,6 +24,28 @@ pub(super) struct TwilioError {
 }
 
 /// Classify a Twilio (or Twilio Verify) error answer.
+/// One page of a Twilio list with Basic authentication (`query` on the
+/// first page only: the next pages' URLs carry it): the status and body,
+/// or why the list cannot be read.
+pub(super) async fn list_page(
+    api: &Api,
+    sid: &str,
+    token: &str,
+    url: String,
+    query: Option<&[(&str, String)]>,
+    what: &str,
+) -> Result<(u16, String), CannotLook> {
+    let mut req = api.http.client.get(url).basic_auth(sid, Some(token));
+    if let Some(q) = query {
+        req = req.query(q);
+    }
+    let (status, body) = api.http.call(req).await.map_err(|f| api.cannot(what, f))?;
+    if status != 200 {
+        return Err(api.cannot(what, twilio_failure(api, status, &body)));
+    }
+    Ok((status, body))
+}
+
 pub(super) fn twilio_failure(api: &Api, status: u16, body: &str) -> Failure {
     match serde_json::from_str::<TwilioError>(body) {
         Ok(e) => {
@@ -328,27 +350,10 @@ impl Twilio {
         let mut pages = 0;
         while let Some(url) = next.take() {
             pages += 1;
-            let mut req = self
-                .api
-                .http
-                .client
-                .get(url)
-                .basic_auth(&self.sid, Some(&self.token));
-            if first {
-                req = req.query(&params);
-                first = false;
-            }
-            let (status, body) = self
-                .api
-                .http
-                .call(req)
-                .await
-                .map_err(|f| self.api.cannot(WHAT, f))?;
-            if status != 200 {
-                return Err(self
-                    .api
-                    .cannot(WHAT, twilio_failure(&self.api, status, &body)));
-            }
+            let query = first.then_some(params.as_slice());
+            first = false;
+            let (status, body) =
+                list_page(&self.api, &self.sid, &self.token, url, query, WHAT).await?;
             let page: MessagePage = serde_json::from_str(&body)
                 .map_err(|_| self.api.cannot(WHAT, self.api.unexpected(status, &body)))?;
             for m in page.messages {

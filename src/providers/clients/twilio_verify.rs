@@ -2,7 +2,7 @@
 //! would send as `CustomCode`. The service SID is `VA...`, never the
 //! Account SID.
 
-use super::twilio::twilio_failure;
+use super::twilio::{list_page, twilio_failure};
 use super::{Api, Recipient, Settings, SetupError, SmsClient, random_code};
 use crate::providers::delivery::{
     CannotLook, MAX_RECORDS, PAGE_SIZE, Query, Record, Records, State, parse_time, plus, rfc3339,
@@ -169,27 +169,10 @@ impl TwilioVerify {
         let mut pages = 0;
         while let Some(url) = next.take() {
             pages += 1;
-            let mut req = self
-                .api
-                .http
-                .client
-                .get(url)
-                .basic_auth(&self.sid, Some(&self.token));
-            if first {
-                req = req.query(&params);
-                first = false;
-            }
-            let (status, body) = self
-                .api
-                .http
-                .call(req)
-                .await
-                .map_err(|f| self.api.cannot(WHAT, f))?;
-            if status != 200 {
-                return Err(self
-                    .api
-                    .cannot(WHAT, twilio_failure(&self.api, status, &body)));
-            }
+            let query = first.then_some(params.as_slice());
+            first = false;
+            let (status, body) =
+                list_page(&self.api, &self.sid, &self.token, url, query, WHAT).await?;
             let page: AttemptPage = serde_json::from_str(&body)
                 .map_err(|_| self.api.cannot(WHAT, self.api.unexpected(status, &body)))?;
             let next_url = page.meta.and_then(|m| m.next_page_url);
