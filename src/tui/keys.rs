@@ -285,8 +285,8 @@ pub fn screen(w: &Wizard) -> Vec<Binding> {
         Step::Secrets if w.picker.is_some() => {
             v.push(enter("take it"));
             v.push(updown("choose", true));
-            v.push(one("Ctrl-F", "list again", Key::ctrl('f'), Msg::Pick));
             v.push(one("Esc", "close", Key::plain(KeyCode::Esc), Msg::Back));
+            v.push(one("Ctrl-F", "list again", Key::ctrl('f'), Msg::Pick));
         }
         Step::Secrets => {
             let last = w
