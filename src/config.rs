@@ -451,6 +451,37 @@ fn write_profile(paths: &Paths, name: &str, profile: &Profile) -> std::io::Resul
     Ok(path)
 }
 
+/// What sms-mfa last learned about a profile's tenant (by `tenant connect`
+/// or `tenant check`), kept in DATA_DIR/tenants/PROFILE.json.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Known {
+    pub domain: String,
+    pub generation: String,
+}
+
+fn known_file(paths: &Paths, profile: &str) -> std::path::PathBuf {
+    paths
+        .data_dir
+        .join("tenants")
+        .join(format!("{profile}.json"))
+}
+
+/// Remember the tenant's generation for `profiles` (best effort).
+pub fn remember(paths: &Paths, profile: &str, domain: &str, generation: &str) {
+    let k = Known {
+        domain: domain.to_string(),
+        generation: generation.to_string(),
+    };
+    if let Ok(text) = serde_json::to_string_pretty(&k) {
+        let _ = write_atomic(&known_file(paths, profile), text.as_bytes());
+    }
+}
+
+pub fn known(paths: &Paths, profile: &str) -> Option<Known> {
+    let bytes = read_capped(&known_file(paths, profile), 64 * 1024).ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

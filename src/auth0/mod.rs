@@ -139,10 +139,20 @@ pub enum Unreadable {
 
 /// `SMS_MFA_AUTH0_TOKEN` and `SMS_MFA_AUTH0_BASE_URL`, read from the
 /// environment before connecting.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Overrides {
     pub token: Option<String>,
     pub base_url: Option<String>,
+}
+
+/// The token never in a Debug print.
+impl std::fmt::Debug for Overrides {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Overrides")
+            .field("token", &self.token.as_ref().map(|_| "[hidden]"))
+            .field("base_url", &self.base_url)
+            .finish()
+    }
 }
 
 impl Overrides {
@@ -387,4 +397,20 @@ fn rate_wait(h: &reqwest::header::HeaderMap) -> Duration {
         return Duration::from_secs(reset.saturating_sub(now).clamp(1, 60));
     }
     Duration::from_secs(1)
+}
+
+#[cfg(test)]
+mod debug_tests {
+    #[test]
+    fn the_override_token_is_never_in_a_debug_print() {
+        let o = super::Overrides {
+            token: Some("eyJ-secret-token".into()),
+            base_url: Some("http://127.0.0.1:1".into()),
+        };
+        let d = format!("{o:?}");
+        assert!(
+            !d.contains("eyJ-secret-token") && d.contains("[hidden]"),
+            "{d}"
+        );
+    }
 }

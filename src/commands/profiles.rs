@@ -5,40 +5,11 @@
 
 use super::OK;
 use crate::config::{self, Paths};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::json;
 use std::io::{self, Write};
 
-/// What sms-mfa last learned about a profile's tenant (by `tenant connect`
-/// or `tenant check`), kept in DATA_DIR/tenants/PROFILE.json.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Known {
-    pub domain: String,
-    pub generation: String,
-}
-
-fn known_file(paths: &Paths, profile: &str) -> std::path::PathBuf {
-    paths
-        .data_dir
-        .join("tenants")
-        .join(format!("{profile}.json"))
-}
-
-/// Remember the tenant's generation for `profiles` (best effort).
-pub fn remember(paths: &Paths, profile: &str, domain: &str, generation: &str) {
-    let k = Known {
-        domain: domain.to_string(),
-        generation: generation.to_string(),
-    };
-    if let Ok(text) = serde_json::to_string_pretty(&k) {
-        let _ = config::write_atomic(&known_file(paths, profile), text.as_bytes());
-    }
-}
-
-pub fn known(paths: &Paths, profile: &str) -> Option<Known> {
-    let bytes = config::read_capped(&known_file(paths, profile), 64 * 1024).ok()?;
-    serde_json::from_slice(&bytes).ok()
-}
+pub use crate::config::{Known, known, remember};
 
 /// One row of the list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

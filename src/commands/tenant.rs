@@ -20,23 +20,40 @@ pub struct Context<'a> {
     pub env: &'a dyn Fn(&str) -> Option<String>,
 }
 
+/// The tenant connection with the profile's settings (`AUTH0_*` from the
+/// environment, keyring and profile, or `SMS_MFA_AUTH0_TOKEN`), telling
+/// rate-limit waits on standard error; or why there is none. Shared by
+/// every command that reads the tenant.
+pub async fn open(
+    paths: &Paths,
+    profile: &str,
+    catalog: &Catalog,
+    store: &dyn SecretStore,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Connection, auth0::OpenError> {
+    let loaded = config::load(paths, profile);
+    let Some(group) = catalog.tenant.as_ref() else {
+        return Err(auth0::OpenError {
+            title: "this build has no tenant settings".into(),
+            details: vec![],
+        });
+    };
+    let resolved = secrets::resolve(profile, &loaded.profile, group, store, env);
+    let c = auth0::open(group, &resolved, auth0::Overrides::from_env(env)).await?;
+    Ok(c.on_rate_limit(|wait, path| {
+        eprintln!(
+            "sms-mfa: Auth0 rate limit on {}: waiting {} s",
+            crate::sanitize::sanitize(path),
+            wait.as_secs()
+        );
+    }))
+}
+
 /// Connect with the profile's settings; on failure, print why and return
 /// the exit code (2: cannot check).
 async fn connect(ctx: &Context<'_>, err: &mut dyn Write) -> io::Result<Result<Connection, u8>> {
-    let loaded = config::load(ctx.paths, ctx.profile);
-    let Some(group) = ctx.catalog.tenant.as_ref() else {
-        writeln!(err, "sms-mfa: this build has no tenant settings")?;
-        return Ok(Err(USAGE));
-    };
-    let resolved = secrets::resolve(ctx.profile, &loaded.profile, group, ctx.store, ctx.env);
-    let overrides = auth0::Overrides::from_env(ctx.env);
-    match auth0::open(group, &resolved, overrides).await {
-        Ok(c) => Ok(Ok(c.on_rate_limit(|wait, path| {
-            eprintln!(
-                "sms-mfa: Auth0 rate limit on {path}: waiting {} s",
-                wait.as_secs()
-            );
-        }))),
+    match open(ctx.paths, ctx.profile, ctx.catalog, ctx.store, ctx.env).await {
+        Ok(c) => Ok(Ok(c)),
         Err(e) => {
             writeln!(err, "sms-mfa: {}", e.title)?;
             for d in &e.details {

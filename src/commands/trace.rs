@@ -3,8 +3,8 @@
 
 use super::USAGE;
 use super::provider::Context;
+use crate::auth0::Connection;
 use crate::auth0::events::{self, Event};
-use crate::auth0::{self, Connection};
 use crate::config;
 use crate::providers::clients::{self, Client, Recipient, Settings};
 use crate::providers::delivery::{self, CannotLook, Query, clock};
@@ -55,25 +55,11 @@ pub fn provider_client(ctx: &Context<'_>, provider: Option<&str>) -> Result<Clie
         .map_err(|e| unusable(e.to_string()))
 }
 
-/// The tenant connection with the profile's settings, or why there is none.
+/// The tenant connection with the profile's settings, or why there is none
+/// (the one of every tenant command: [`super::tenant::open`]).
 pub async fn tenant(ctx: &Context<'_>) -> Result<Connection, String> {
-    let loaded = config::load(ctx.paths, ctx.profile);
-    let group = ctx
-        .catalog
-        .tenant
-        .as_ref()
-        .ok_or_else(|| "this build has no tenant settings".to_string())?;
-    let resolved = secrets::resolve(ctx.profile, &loaded.profile, group, ctx.store, ctx.env);
-    auth0::open(group, &resolved, auth0::Overrides::from_env(ctx.env))
+    super::tenant::open(ctx.paths, ctx.profile, ctx.catalog, ctx.store, ctx.env)
         .await
-        .map(|c| {
-            c.on_rate_limit(|wait, path| {
-                eprintln!(
-                    "sms-mfa: Auth0 rate limit on {path}: waiting {} s",
-                    wait.as_secs()
-                );
-            })
-        })
         .map_err(|e| {
             let mut s = e.title;
             for d in e.details {

@@ -45,7 +45,7 @@ pub(super) async fn perform(
             missing.join(", ")
         ));
     }
-    crate::commands::profiles::remember(&s.paths, &profile_name, &domain, plan.generation.label());
+    crate::config::remember(&s.paths, &profile_name, &domain, plan.generation.label());
     if !apply || plan.is_empty() {
         return Ok(ConnectAnswer::Planned(ConnectView {
             domain: plan.domain.clone(),
