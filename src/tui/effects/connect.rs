@@ -45,7 +45,13 @@ pub(super) async fn perform(
             missing.join(", ")
         ));
     }
-    crate::config::remember(&s.paths, &profile_name, &domain, plan.generation.label());
+    {
+        // Disk work off the event loop.
+        let (paths, name, d) = (s.paths.clone(), profile_name.clone(), domain.clone());
+        let g = plan.generation.label();
+        let _ = tokio::task::spawn_blocking(move || crate::config::remember(&paths, &name, &d, g))
+            .await;
+    }
     if !apply || plan.is_empty() {
         return Ok(ConnectAnswer::Planned(ConnectView {
             domain: plan.domain.clone(),
