@@ -9,7 +9,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Style, Stylize};
 use ratatui::text::Line;
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 
 pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
     let r = Rect {
@@ -33,14 +33,14 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
     let inner = block.inner(r);
     frame.render_widget(block, r);
     let [body, keys] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
-    let lines: Vec<Line> = match &w.deliveries.result {
+    let lines: Vec<Line<'static>> = match &w.deliveries.result {
         _ if w.deliveries.running.is_some() => vec![Line::styled(
             "Reading the provider's records and the tenant's log…",
             DIM,
         )],
         None => vec![],
         Some(Err(e)) => vec![Line::styled(
-            crate::sanitize::sanitize(e),
+            crate::sanitize::sanitize(e).to_string(),
             Style::new().fg(BAD),
         )],
         Some(Ok(t)) => crate::sanitize::sanitize(&crate::trace::text(t))
@@ -54,11 +54,8 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
             })
             .collect(),
     };
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((w.deliveries.scroll, 0)),
-        body,
-    );
+    // Wrapped with a hanging indent, so a record's details stay under it.
+    let lines = crate::tui::wrap::wrap(&lines, body.width);
+    frame.render_widget(Paragraph::new(lines).scroll((w.deliveries.scroll, 0)), body);
     frame.render_widget(Line::styled("↑↓ scroll · r refresh · Esc close", DIM), keys);
 }
