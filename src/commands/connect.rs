@@ -116,22 +116,33 @@ fn lacks(err: &mut dyn Write, missing: &[&str]) -> io::Result<u8> {
     Ok(USAGE)
 }
 
-/// `sms-mfa tenant connect`. Exit 0: connected (or nothing to change), 1:
-/// changes pending (dry run) or a change failed, 2: cannot plan.
-pub async fn connect(ctx: &Context<'_>, io: &mut Io<'_>, args: Args<'_>) -> io::Result<u8> {
+/// What connect and disconnect start from: the tenant's domain, what is
+/// stored here, and the connection the pasted token gives; or the exit
+/// code after saying why not.
+fn start(
+    ctx: &Context<'_>,
+    io: &mut Io<'_>,
+    args: &Args<'_>,
+) -> io::Result<Result<(String, c::Local, Connection), u8>> {
     let domain = match domain(ctx, args.domain, io.err)? {
         Ok(d) => d,
-        Err(code) => return Ok(code),
+        Err(code) => return Ok(Err(code)),
     };
     let local = match c::Local::read(ctx.paths, ctx.profile, ctx.store) {
         Ok(l) => l,
         Err(e) => {
             writeln!(io.err, "sms-mfa: {}: {}", e.title(), e.remedy())?;
-            return Ok(FAILURE);
+            return Ok(Err(FAILURE));
         }
     };
-    let conn = match token(ctx, io, &domain, args.json)? {
-        Ok(c) => c,
+    Ok(token(ctx, io, &domain, args.json)?.map(|conn| (domain, local, conn)))
+}
+
+/// `sms-mfa tenant connect`. Exit 0: connected (or nothing to change), 1:
+/// changes pending (dry run) or a change failed, 2: cannot plan.
+pub async fn connect(ctx: &Context<'_>, io: &mut Io<'_>, args: Args<'_>) -> io::Result<u8> {
+    let (domain, local, conn) = match start(ctx, io, &args)? {
+        Ok(t) => t,
         Err(code) => return Ok(code),
     };
     let mut needs: Vec<&'static str> = c::CONNECT_NEEDS.to_vec();
@@ -259,19 +270,8 @@ pub async fn connect(ctx: &Context<'_>, io: &mut Io<'_>, args: Args<'_>) -> io::
 /// grant) on the tenant, and its secret from the keyring. Exit 0: removed
 /// (or nothing there), 1: not confirmed or a step failed, 2: cannot start.
 pub async fn disconnect(ctx: &Context<'_>, io: &mut Io<'_>, args: Args<'_>) -> io::Result<u8> {
-    let domain = match domain(ctx, args.domain, io.err)? {
-        Ok(d) => d,
-        Err(code) => return Ok(code),
-    };
-    let local = match c::Local::read(ctx.paths, ctx.profile, ctx.store) {
-        Ok(l) => l,
-        Err(e) => {
-            writeln!(io.err, "sms-mfa: {}: {}", e.title(), e.remedy())?;
-            return Ok(FAILURE);
-        }
-    };
-    let conn = match token(ctx, io, &domain, args.json)? {
-        Ok(c) => c,
+    let (domain, local, conn) = match start(ctx, io, &args)? {
+        Ok(t) => t,
         Err(code) => return Ok(code),
     };
     let missing = c::lacking(&conn, &c::DISCONNECT_NEEDS);
