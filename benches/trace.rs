@@ -13,7 +13,7 @@ use sms_mfa::providers::delivery::{self, Query};
 use sms_mfa::sandbox::auth0::{self, Tenant};
 use sms_mfa::sandbox::providers::{Accounts, Outcome, Past, Providers, credentials};
 use sms_mfa::sandbox::scenario;
-use sms_mfa::secrets::Value;
+use sms_mfa::settings::Value;
 use std::time::{Duration, Instant};
 
 const LATENCY: Duration = Duration::from_millis(150);

@@ -13,11 +13,14 @@ pub mod commands;
 pub mod config;
 pub mod doctor;
 pub mod http;
+#[cfg(test)]
+mod layers;
 pub mod logging;
 pub mod providers;
 pub mod sandbox;
 pub mod sanitize;
 pub mod secrets;
+pub mod settings;
 pub mod signals;
 pub mod trace;
 pub mod tui;

@@ -14,7 +14,8 @@ use sms_mfa::cli::TenantCommand;
 use sms_mfa::commands::{FAILURE, USAGE, output};
 use sms_mfa::providers::Setting;
 use sms_mfa::sanitize::Sanitized;
-use sms_mfa::secrets::{self, OsKeyring};
+use sms_mfa::secrets::OsKeyring;
+use sms_mfa::settings;
 use std::io::{IsTerminal, Read, Write};
 
 fn main() -> ExitCode {
@@ -23,7 +24,7 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return ExitCode::from(usage_error(e, args.iter().any(|a| a == "--json"))),
     };
-    let env = secrets::process_env;
+    let env = settings::process_env;
     if cli.version {
         return ExitCode::from(version(cli.json));
     }
@@ -338,7 +339,7 @@ impl Setup {
             paths,
             profile: cli.profile.clone(),
             store: Box::new(OsKeyring::new()),
-            env: Box::new(secrets::process_env),
+            env: Box::new(settings::process_env),
             _sandbox: None,
         }
     }
@@ -398,7 +399,7 @@ impl Setup {
         // The simulated accounts' settings, as the wizard's user types them.
         for p in &Catalog::builtin().providers {
             for (k, v) in sms_mfa::sandbox::providers::credentials(&p.id) {
-                overlay.insert(secrets::env_var(k), v.to_string());
+                overlay.insert(settings::env_var(k), v.to_string());
             }
         }
         if matches!(
@@ -429,7 +430,7 @@ impl Setup {
             env: Box::new(move |n: &str| {
                 overlay.get(n).cloned().or_else(|| {
                     (!n.starts_with("SMS_MFA_"))
-                        .then(|| secrets::process_env(n))
+                        .then(|| settings::process_env(n))
                         .flatten()
                 })
             }),
@@ -772,7 +773,7 @@ fn sandbox(
         services.env = Arc::new(move |name: &str| {
             overlay.get(name).cloned().or_else(|| {
                 (!name.starts_with("SMS_MFA_"))
-                    .then(|| secrets::process_env(name))
+                    .then(|| settings::process_env(name))
                     .flatten()
             })
         });
@@ -839,7 +840,7 @@ const NO_INPUT_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 /// at most a few seconds.
 fn read_value(setting: &Setting, no_input: bool) -> std::io::Result<String> {
     let stdin = std::io::stdin();
-    let var = secrets::env_var(&setting.name);
+    let var = settings::env_var(&setting.name);
     if stdin.is_terminal() {
         if no_input {
             return Err(std::io::Error::new(

@@ -14,7 +14,7 @@ use sms_mfa::providers::Catalog;
 use sms_mfa::providers::clients::{Client, Http, Recipient, Settings};
 use sms_mfa::providers::outcome::{ErrorClass, Failure};
 use sms_mfa::sandbox::providers::{Accounts, Providers};
-use sms_mfa::secrets::Value;
+use sms_mfa::settings::Value;
 use std::time::Duration;
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};

@@ -18,7 +18,8 @@ use sms_mfa::sandbox::providers::{
     Accounts, Delivered, OnDelivery, Providers, credentials, operation,
 };
 use sms_mfa::sandbox::spec;
-use sms_mfa::secrets::{self, MemoryStore, SecretStore, Value};
+use sms_mfa::secrets::{self, MemoryStore, SecretStore};
+use sms_mfa::settings::{self, Value};
 use std::sync::{Arc, Mutex};
 
 const PROVIDERS: [&str; 5] = ["twilio", "twilio-verify", "vonage", "infobip", "esendex"];
@@ -54,7 +55,7 @@ fn settings(sim: &Providers, id: &str) -> Settings {
     let env = sim.env();
     let (_, uri) = env
         .iter()
-        .find(|(k, _)| *k == secrets::env_var(&base))
+        .find(|(k, _)| *k == settings::env_var(&base))
         .unwrap_or_else(|| panic!("env() sets {base}: {env:?}"));
     s.insert(&base, Value::Plain(uri.clone()));
     s
@@ -745,7 +746,7 @@ async fn env_and_credentials_configure_every_client_as_the_wizard_resolves_them(
             }
         }
         let lookup = |name: &str| env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
-        let resolved = secrets::resolve("sandbox", &profile, provider, &store, &lookup);
+        let resolved = settings::resolve("sandbox", &profile, provider, &store, &lookup);
         check_settings(provider, &resolved).unwrap_or_else(|e| panic!("{id}: {e}"));
         let c = client_of(id, &Settings::from_resolved(resolved));
         let r = c
@@ -770,7 +771,7 @@ mod trace_joined {
     use sms_mfa::providers::delivery::{self, Query};
     use sms_mfa::sandbox::providers::{Accounts, Outcome, Past, Providers, credentials};
     use sms_mfa::sandbox::{auth0, scenario};
-    use sms_mfa::secrets::Value;
+    use sms_mfa::settings::Value;
     use sms_mfa::trace::{self, Trace, Verdict};
     use std::time::Duration;
 

@@ -10,7 +10,8 @@ use sms_mfa::config::Profile;
 use sms_mfa::doctor;
 use sms_mfa::providers::outcome::{Accepted, CredentialReport, Delivery, ErrorClass, Failure};
 use sms_mfa::providers::{Catalog, Validation};
-use sms_mfa::secrets::{MemoryStore, SecretStore, Source, StoreError};
+use sms_mfa::secrets::{MemoryStore, SecretStore, StoreError};
+use sms_mfa::settings::Source;
 use sms_mfa::tui::effects::keyring_answer;
 use sms_mfa::wizard::{
     ApplyView, Busy, CallError, Effect, FieldState, InputRequest, Level, Msg, Overlay, POLL_EVERY,
@@ -2759,4 +2760,38 @@ fn ctrl_f_lists_the_accounts_values_and_enter_fills_the_field() {
             .text
             .contains("TWILIO_PHONE_NUMBER")
     );
+}
+
+/// Issue 17: the code view showed the profile's base URL while the apply
+/// deployed the environment's; both now follow `settings::base_override`.
+#[test]
+fn the_code_view_calls_the_base_url_the_apply_deploys() {
+    let mut w = at_test_step();
+    run(&mut w, typed("+447911123456"));
+    let op = send_op(&run(&mut w, [Msg::Enter, Msg::Enter]));
+    w.update(Msg::TestSent {
+        op,
+        result: Ok(accepted("SMx", false)),
+    });
+    w.profile
+        .settings
+        .entry("twilio".into())
+        .or_default()
+        .insert("TWILIO_BASE_URL".into(), "https://profile.example".into());
+    assert!(
+        w.code()
+            .unwrap()
+            .unwrap()
+            .contains("https://profile.example")
+    );
+    w.env_overrides.insert(
+        "SMS_MFA_TWILIO_BASE_URL".into(),
+        "http://127.0.0.1:4010".into(),
+    );
+    let code = w.code().unwrap().unwrap();
+    assert!(
+        code.contains("http://127.0.0.1:4010"),
+        "the environment wins"
+    );
+    assert!(!code.contains("https://profile.example"));
 }

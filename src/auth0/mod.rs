@@ -177,7 +177,7 @@ pub struct OpenError {
 /// `SMS_MFA_AUTH0_TOKEN`; `SMS_MFA_AUTH0_BASE_URL` overrides the address.
 pub async fn open(
     group: &crate::providers::Provider,
-    resolved: &[crate::secrets::Resolved],
+    resolved: &[crate::settings::Resolved],
     env: Overrides,
 ) -> Result<Connection, OpenError> {
     let get = |name: &str| {

@@ -130,7 +130,7 @@ pub fn needs_binding(generation: Generation, binding_policy: Option<&str>) -> bo
 /// or what is missing or invalid.
 pub fn action_values(
     provider: &crate::providers::Provider,
-    resolved: &[crate::secrets::Resolved],
+    resolved: &[crate::settings::Resolved],
 ) -> Result<Vec<(String, String)>, Vec<String>> {
     crate::providers::clients::check_settings(provider, resolved).map_err(|e| e.0)?;
     let names = crate::codegen::action_secrets(provider);

@@ -5,26 +5,7 @@ use crate::codegen::{self, Target};
 use crate::config::Profile;
 use crate::providers::Catalog;
 use crate::providers::validate::{Validation, https_url};
-use crate::secrets::env_var;
 use std::io::{self, Write};
-
-/// The API base URL the code should call, when the profile or the
-/// environment overrides the provider's (the environment wins).
-pub fn base_override(
-    catalog: &Catalog,
-    provider: &str,
-    profile: &Profile,
-    env: &dyn Fn(&str) -> Option<String>,
-) -> Option<String> {
-    let p = catalog.get(provider)?;
-    let name = p.base_setting.as_deref()?;
-    if p.base_url.is_empty() {
-        return None; // a secret the code reads (Infobip), not an override
-    }
-    env(&env_var(name))
-        .filter(|v| !v.is_empty())
-        .or_else(|| profile.settings.get(provider)?.get(name).cloned())
-}
 
 pub fn print(
     catalog: &Catalog,
@@ -48,7 +29,7 @@ pub fn print(
         )?;
         return Ok(USAGE);
     };
-    let base = base_override(catalog, provider, profile, env);
+    let base = crate::settings::base_override(p, profile, env);
     if let Some(b) = &base
         && let Validation::Error(m) = https_url(b, None)
     {

@@ -7,7 +7,8 @@ use crate::config::{self, Paths};
 use crate::providers::Catalog;
 use crate::providers::clients::{self, Client, Http, Recipient, Settings};
 use crate::providers::outcome::{Accepted, ErrorClass, Failure};
-use crate::secrets::{self, SecretStore};
+use crate::secrets::SecretStore;
+use crate::settings;
 use serde_json::json;
 use std::io::{self, Write};
 use std::time::Duration;
@@ -41,7 +42,7 @@ fn client(
     if let Some(n) = &loaded.notice {
         writeln!(err, "sms-mfa: {n}")?;
     }
-    let resolved = secrets::resolve(ctx.profile, &loaded.profile, p, ctx.store, ctx.env);
+    let resolved = settings::resolve(ctx.profile, &loaded.profile, p, ctx.store, ctx.env);
     let keyring_error = resolved.iter().find_map(|r| r.error.clone());
     if let Err(e) = clients::check_settings(p, &resolved) {
         writeln!(

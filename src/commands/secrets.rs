@@ -4,7 +4,9 @@ use super::{FAILURE, OK, USAGE};
 use crate::cli::SecretsCommand;
 use crate::config::{self, Paths};
 use crate::providers::{Catalog, Provider, Setting, Validation, validate};
-use crate::secrets::{self, Resolved, SecretStore, Source, StoreError};
+use crate::secrets::{self, SecretStore, StoreError};
+use crate::settings;
+use crate::settings::{Resolved, Source};
 use secrecy::SecretString;
 use serde_json::json;
 use std::io::{self, Write};
@@ -72,7 +74,7 @@ fn report_store_error(io: &mut Io, doing: &str, e: &StoreError) -> io::Result<u8
 }
 
 fn env_note(ctx: &Context, io: &mut Io, name: &str) -> io::Result<()> {
-    let var = secrets::env_var(name);
+    let var = settings::env_var(name);
     if (ctx.env)(&var).is_some_and(|v| !v.is_empty()) {
         writeln!(
             io.err,
@@ -256,7 +258,7 @@ fn delete(ctx: &Context, io: &mut Io, provider: &str, name: &str) -> io::Result<
             )?;
         }
     }
-    let var = secrets::env_var(&s.name);
+    let var = settings::env_var(&s.name);
     if (ctx.env)(&var).is_some_and(|v| !v.is_empty()) {
         writeln!(
             io.err,
@@ -291,7 +293,7 @@ fn list(ctx: &Context, io: &mut Io, only: Option<&str>, json: bool) -> io::Resul
     };
     let mut shown = Vec::new();
     for p in candidates {
-        let settings = secrets::resolve(ctx.profile, &profile, p, ctx.store, ctx.env);
+        let settings = settings::resolve(ctx.profile, &profile, p, ctx.store, ctx.env);
         let chosen = profile.provider.as_deref() == Some(p.id.as_str());
         let stored = settings
             .iter()
@@ -382,7 +384,7 @@ fn detail(ctx: &Context, provider: &str, r: &Resolved, s: &Setting) -> String {
     let mut parts = Vec::new();
     match r.source {
         Source::Environment => {
-            let mut t = secrets::env_var(&r.name);
+            let mut t = settings::env_var(&r.name);
             if let Some(also) = r.shadowed {
                 t.push_str(&format!(
                     " (also in the {}; the environment wins)",
@@ -442,7 +444,7 @@ fn print_list_json(
                         "name": r.name,
                         "secret": r.secret,
                         "source": r.source,
-                        "env_var": secrets::env_var(&r.name),
+                        "env_var": settings::env_var(&r.name),
                         "shadowed": r.shadowed,
                         "keyring_user": r.secret.then(|| secrets::entry_user(ctx.profile, &l.provider.id, &r.name)),
                         "value": (!r.secret).then(|| r.value.as_ref().map(|v| v.expose().to_string())).flatten(),

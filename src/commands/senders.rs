@@ -7,7 +7,7 @@ use super::provider::Context;
 use super::{FAILURE, OK, USAGE};
 use crate::config;
 use crate::providers::clients::{self, ListError, Settings};
-use crate::secrets;
+use crate::settings;
 use serde_json::json;
 use std::io::{self, Write};
 
@@ -25,7 +25,7 @@ pub async fn run(
         return super::unknown_provider(err, provider, ids);
     };
     let loaded = config::load(ctx.paths, ctx.profile);
-    let resolved = secrets::resolve(ctx.profile, &loaded.profile, p, ctx.store, ctx.env);
+    let resolved = settings::resolve(ctx.profile, &loaded.profile, p, ctx.store, ctx.env);
     let settings = Settings::of(&resolved);
     let result = clients::list_senders(ctx.catalog, &p.id, &settings, ctx.http.clone()).await;
     let (senders, failure) = match result {

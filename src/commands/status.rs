@@ -7,7 +7,8 @@ use super::secrets::Context;
 use super::{FAILURE, OK};
 use crate::config::{self, Paths};
 use crate::providers::{Provider, Required};
-use crate::secrets::{self, Resolved, Source};
+use crate::settings;
+use crate::settings::{Resolved, Source};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::io::{self, Write};
@@ -83,7 +84,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, json: bool) -> io::Result<u8> {
         .provider
         .as_deref()
         .and_then(|id| ctx.catalog.get(id));
-    let resolved = provider.map(|p| secrets::resolve(ctx.profile, profile, p, ctx.store, ctx.env));
+    let resolved = provider.map(|p| settings::resolve(ctx.profile, profile, p, ctx.store, ctx.env));
     let provider_ready = match (provider, &resolved) {
         (Some(p), Some(r)) => complete(p, r),
         _ => false,
@@ -91,7 +92,7 @@ pub fn run(ctx: &Context, out: &mut dyn Write, json: bool) -> io::Result<u8> {
     let tenant = ctx.catalog.tenant.as_ref().map(|t| {
         (
             t,
-            secrets::resolve(ctx.profile, profile, t, ctx.store, ctx.env),
+            settings::resolve(ctx.profile, profile, t, ctx.store, ctx.env),
         )
     });
     let token = (ctx.env)("SMS_MFA_AUTH0_TOKEN").is_some_and(|v| !v.is_empty());

@@ -7,7 +7,8 @@ use crate::auth0::plan;
 use crate::auth0::{self, Connection};
 use crate::config::{self, Paths};
 use crate::providers::Catalog;
-use crate::secrets::{self, SecretStore};
+use crate::secrets::SecretStore;
+use crate::settings;
 use serde_json::json;
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -38,7 +39,7 @@ pub async fn open(
             details: vec![],
         });
     };
-    let resolved = secrets::resolve(profile, &loaded.profile, group, store, env);
+    let resolved = settings::resolve(profile, &loaded.profile, group, store, env);
     let c = auth0::open(group, &resolved, auth0::Overrides::from_env(env)).await?;
     Ok(c.on_rate_limit(|wait, path| {
         eprintln!(
@@ -165,7 +166,7 @@ pub async fn apply(
         let ids = ctx.catalog.providers.iter().map(|p| p.id.as_str());
         return super::unknown_provider(err, id, ids);
     };
-    let resolved = secrets::resolve(ctx.profile, &profile, p, ctx.store, ctx.env);
+    let resolved = settings::resolve(ctx.profile, &profile, p, ctx.store, ctx.env);
     let values = match plan::action_values(p, &resolved) {
         Ok(v) => v,
         Err(problems) => {
@@ -184,7 +185,7 @@ pub async fn apply(
         Ok(c) => c,
         Err(code) => return Ok(code),
     };
-    let base = super::code::base_override(ctx.catalog, &p.id, &profile, ctx.env);
+    let base = crate::settings::base_override(p, &profile, ctx.env);
     let prepared = match plan::prepare(&conn, ctx.paths, p, values, base.as_deref()).await {
         Ok(x) => x,
         Err(e) => {

@@ -8,7 +8,7 @@ use crate::auth0::events::{self, Event};
 use crate::config;
 use crate::providers::clients::{self, Client, Recipient, Settings};
 use crate::providers::delivery::{self, CannotLook, Query, clock};
-use crate::secrets;
+use crate::settings;
 use crate::trace::{self, Trace};
 use serde_json::json;
 use std::io::{self, Write};
@@ -42,7 +42,7 @@ pub fn provider_client(ctx: &Context<'_>, provider: Option<&str>) -> Result<Clie
             ),
         });
     };
-    let resolved = secrets::resolve(ctx.profile, &loaded.profile, p, ctx.store, ctx.env);
+    let resolved = settings::resolve(ctx.profile, &loaded.profile, p, ctx.store, ctx.env);
     let unusable = |reason: String| CannotLook {
         provider: p.id.clone(),
         reason,

@@ -19,7 +19,9 @@ use crate::config::Profile;
 use crate::providers::clients::{self, Client, Http, Recipient, Settings};
 use crate::providers::outcome::{CredentialReport, Failure, Ownership, Told};
 use crate::providers::{Catalog, Provider, validate};
-use crate::secrets::{self, Resolved, SecretStore};
+use crate::secrets::SecretStore;
+use crate::settings;
+use crate::settings::Resolved;
 use serde::Serialize;
 use std::sync::Arc;
 use std::time::Duration;
@@ -236,12 +238,12 @@ pub fn prepare(
     recipient: Option<String>,
 ) -> Prepared {
     let settings = provider
-        .map(|p| secrets::resolve(profile_name, profile, p, store, env))
+        .map(|p| settings::resolve(profile_name, profile, p, store, env))
         .unwrap_or_default();
     let connection = catalog
         .tenant
         .as_ref()
-        .map(|g| secrets::resolve(profile_name, profile, g, store, env))
+        .map(|g| settings::resolve(profile_name, profile, g, store, env))
         .unwrap_or_default();
     Prepared {
         provider,

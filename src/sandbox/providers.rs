@@ -240,7 +240,7 @@ impl Providers {
             .providers
             .iter()
             .filter_map(|p| p.base_setting.as_deref())
-            .map(|name| (crate::secrets::env_var(name), uri.clone()))
+            .map(|name| (crate::settings::env_var(name), uri.clone()))
             .collect()
     }
 
@@ -291,7 +291,7 @@ const ESENDEX_PASSWORD: &str = "correct-horse";
 ///
 /// The base URLs are not among them: [`Providers::env`] sets them all.
 /// That includes Infobip's `INFOBIP_BASE_URL`, although the catalog makes it
-/// required: `secrets::resolve` reads `SMS_MFA_INFOBIP_BASE_URL` first (the
+/// required: `settings::resolve` reads `SMS_MFA_INFOBIP_BASE_URL` first (the
 /// environment wins), and the settings form counts a setting the
 /// environment sets as present (`Stored::present`), so the form and
 /// `check_settings` are satisfied without it being typed. Typing it too

@@ -5,6 +5,7 @@ use crate::config::{self, Paths};
 use crate::providers::Catalog;
 use crate::providers::clients::{self, Client, Http, Recipient, Settings};
 use crate::secrets::{self, SecretStore, StoreError};
+use crate::settings;
 use crate::wizard::{CallError, Effect, Msg, ProviderCall, Stored};
 use std::sync::Arc;
 
@@ -29,6 +30,18 @@ pub struct Services {
     pub session: Arc<config::Session>,
 }
 
+/// The environment's base-URL overrides of every provider (their
+/// `SMS_MFA_<base_setting>`), for the wizard's code view.
+pub fn base_overrides(s: &Services) -> std::collections::BTreeMap<String, String> {
+    s.catalog
+        .providers
+        .iter()
+        .filter_map(|p| p.base_setting.as_deref())
+        .map(settings::env_var)
+        .filter_map(|n| (s.env)(&n).filter(|v| !v.is_empty()).map(|v| (n, v)))
+        .collect()
+}
+
 impl Services {
     /// The real thing: the OS keyring and the process environment.
     pub fn os(paths: Paths, catalog: &'static Catalog) -> Services {
@@ -39,7 +52,7 @@ impl Services {
             store: Arc::new(secrets::SessionStore::new(Arc::new(
                 secrets::OsKeyring::new(),
             ))),
-            env: Arc::new(secrets::process_env),
+            env: Arc::new(settings::process_env),
             http: Http::new(),
             notify: None,
             session: Arc::new(config::Session::new(config::Profile::default(), false)),
@@ -80,15 +93,15 @@ pub async fn perform(effect: Effect, services: &Services) -> Option<Msg> {
                     return Ok(Settings::default());
                 };
                 let resolved =
-                    secrets::resolve(&call.profile_name, &call.profile, p, &*s.store, &*s.env);
+                    settings::resolve(&call.profile_name, &call.profile, p, &*s.store, &*s.env);
                 let mut settings = Settings::from_resolved(resolved);
                 // What is typed wins over what is stored (the environment
                 // still wins over both when set, as everywhere).
                 for (name, value) in typed {
-                    if (s.env)(&secrets::env_var(&name)).is_none() {
+                    if (s.env)(&settings::env_var(&name)).is_none() {
                         settings.insert(
                             &name,
-                            crate::secrets::Value::Secret(value.as_secret_string().clone()),
+                            crate::settings::Value::Secret(value.as_secret_string().clone()),
                         );
                     }
                 }
@@ -281,7 +294,7 @@ pub fn keyring_answer(
             profile,
         } => {
             let resolved = match catalog.group(provider) {
-                Some(p) => secrets::resolve(profile_name, profile, p, store, env),
+                Some(p) => settings::resolve(profile_name, profile, p, store, env),
                 None => Vec::new(),
             };
             let error = resolved.iter().find_map(|r| r.error.clone());
@@ -335,7 +348,7 @@ async fn client_for(services: &Services, call: ProviderCall) -> Result<Client, C
         let Some(p) = s.catalog.get(&call.provider) else {
             return Ok(Err(vec![format!("unknown provider {}", call.provider)]));
         };
-        let resolved = secrets::resolve(&call.profile_name, &call.profile, p, &*s.store, &*s.env);
+        let resolved = settings::resolve(&call.profile_name, &call.profile, p, &*s.store, &*s.env);
         Ok(match clients::check_settings(p, &resolved) {
             Ok(()) => Ok(Settings::from_resolved(resolved)),
             Err(e) => Err(e.0),

@@ -2,7 +2,7 @@
 //! label, where the value is, the input, and its validation message.
 
 use crate::providers::Provider;
-use crate::secrets::{Source, env_var};
+use crate::settings::{Source, env_var};
 use crate::tui::widgets::{self, ACCENT, BAD, DIM, OK};
 use crate::wizard::{FieldState, SettingsForm, Wizard};
 use ratatui::Frame;

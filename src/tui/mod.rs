@@ -39,6 +39,7 @@ pub async fn run_with(
     services: Services,
     outside: Option<mpsc::UnboundedReceiver<Msg>>,
 ) -> std::io::Result<Exit> {
+    wizard.env_overrides = effects::base_overrides(&services);
     let mut terminal = ratatui::try_init()?;
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableBracketedPaste);
     let result = event_loop(&mut terminal, &mut wizard, &services, outside).await;

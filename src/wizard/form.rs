@@ -1,7 +1,7 @@
 //! Text fields and the provider settings form. Pure data and validation.
 
 use crate::providers::{Provider, Required, Validation, validate};
-use crate::secrets::{Source, env_var};
+use crate::settings::{Source, env_var};
 use tui_input::{Input, InputRequest};
 use zeroize::Zeroize;
 

@@ -8,15 +8,14 @@ mod deliveries;
 mod form;
 mod picker;
 mod progress;
-mod step;
 mod tenant;
 
+pub use crate::config::Step;
 pub use checklist::{DoctorState, Row};
 pub use connect::{ConnectAnswer, ConnectForm, ConnectView};
 pub use form::{FieldState, SettingsForm, Stored, TextField};
 pub use picker::{PICKABLE, Picker};
 pub use progress::SecretsAt;
-pub use step::Step;
 pub use tenant::{
     ApplyView, PlanView, RateLimit, TenantAnswer, TenantCall, TenantKey, TenantReport, TenantState,
     TenantWork, domain_host,
@@ -27,7 +26,9 @@ use crate::checklist::Checklist;
 use crate::config::Profile;
 use crate::providers::outcome::{Accepted, CredentialReport, Delivery, Failure};
 use crate::providers::{Catalog, Provider, validate};
-use crate::secrets::{Secret, Source, StoreError};
+use crate::secrets::{Secret, StoreError};
+use crate::settings::Source;
+use std::collections::BTreeMap;
 
 /// The text Auth0 sends by default, used as the test message.
 pub const DEFAULT_TEST_TEXT: &str = "Your verification code is 123456";
@@ -496,6 +497,10 @@ pub struct Wizard {
     keeping: bool,
     /// Set when running in the sandbox (`--sandbox`).
     pub sandbox: Option<SandboxState>,
+    /// The environment's `SMS_MFA_*` base-URL overrides, read once by the
+    /// runtime at start (the wizard does no I/O): the code view shows the
+    /// address the deployed code will call ([`crate::settings::base_override`]).
+    pub env_overrides: BTreeMap<String, String>,
     /// Step 2's list of the account's values for a field (Ctrl-F).
     pub picker: Option<Picker>,
 }
@@ -577,6 +582,7 @@ impl Wizard {
             keeping: false,
             picker: None,
             sandbox: None,
+            env_overrides: BTreeMap::new(),
         };
         if let Some(i) = provider_index {
             w.form = Some(w.new_form(i));
@@ -1070,16 +1076,17 @@ impl Wizard {
     }
 
     /// The Action code for the chosen provider and the view's trigger, with
-    /// the profile's API base URL when it sets one.
+    /// the API base URL the apply deploys (the environment's override, else
+    /// the profile's).
     pub fn code(&self) -> Option<Result<String, String>> {
         let p = self.provider()?;
-        let base = p
-            .base_setting
-            .as_deref()
-            .filter(|_| !p.base_url.is_empty())
-            .and_then(|name| self.profile.settings.get(&p.id)?.get(name))
-            .map(String::as_str);
-        Some(crate::codegen::render(p, self.code_view.target, base))
+        let env = |name: &str| self.env_overrides.get(name).cloned();
+        let base = crate::settings::base_override(p, &self.profile, &env);
+        Some(crate::codegen::render(
+            p,
+            self.code_view.target,
+            base.as_deref(),
+        ))
     }
 
     fn open_code(&mut self) -> Vec<Effect> {
@@ -1448,7 +1455,7 @@ impl Wizard {
             if let Some(i) = provider.settings.iter().position(|s| &s.name == name) {
                 form.fields[i].clear();
                 if form.stored[i].source == Source::Environment {
-                    shadowed.push(crate::secrets::env_var(name));
+                    shadowed.push(crate::settings::env_var(name));
                 } else {
                     form.stored[i] = Stored {
                         source: Source::Keyring,

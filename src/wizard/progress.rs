@@ -4,7 +4,7 @@
 
 use super::{Busy, CallError, Mark, SendResult, Step, Task, Wizard};
 use crate::doctor::Status;
-use crate::secrets::Source;
+use crate::settings::Source;
 
 /// Where the provider's secrets are, for people.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -190,7 +190,7 @@ impl Wizard {
                     add(if self.sandbox.is_some() {
                         "the sandbox's simulation".to_string()
                     } else {
-                        format!("the environment ({})", crate::secrets::env_var(&s.name))
+                        format!("the environment ({})", crate::settings::env_var(&s.name))
                     });
                 }
                 Source::Unknown => at.unknown = true,

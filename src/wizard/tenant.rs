@@ -202,9 +202,9 @@ impl Wizard {
             for name in names {
                 if let Some(i) = group.settings.iter().position(|s| &s.name == name) {
                     form.fields[i].clear();
-                    if form.stored[i].source != crate::secrets::Source::Environment {
+                    if form.stored[i].source != crate::settings::Source::Environment {
                         form.stored[i] = Stored {
-                            source: crate::secrets::Source::Keyring,
+                            source: crate::settings::Source::Keyring,
                             check: crate::providers::Validation::Ok,
                         };
                     }

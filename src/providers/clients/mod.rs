@@ -13,7 +13,7 @@ use super::delivery::{CannotLook, Query, Records};
 use super::outcome::{Accepted, CredentialReport, Delivery, Failure, Ownership, Told, classify};
 use super::validate::{Validation, https_url};
 use super::{Catalog, Provider, Required};
-use crate::secrets::{Resolved, Source, Value};
+use crate::settings::{Resolved, Source, Value};
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::time::Duration;
@@ -210,7 +210,7 @@ pub fn check_settings(provider: &Provider, resolved: &[Resolved]) -> Result<(), 
                 s.name,
                 provider.id,
                 s.name,
-                crate::secrets::env_var(&s.name)
+                crate::settings::env_var(&s.name)
             )),
             Required::OneOf(group) if r.value.is_none() => {
                 let members: Vec<&str> = provider

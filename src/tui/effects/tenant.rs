@@ -4,7 +4,9 @@
 
 use super::{Services, timed};
 use crate::auth0::{self, Connection, inspect, plan};
-use crate::secrets::{self, Resolved};
+use crate::secrets;
+use crate::settings;
+use crate::settings::Resolved;
 use crate::wizard::{ApplyView, Msg, PlanView, TenantAnswer, TenantCall, TenantReport, TenantWork};
 
 /// Resolve the connection's settings and, when the work needs them, the
@@ -20,7 +22,7 @@ async fn settings(
         let Some(group) = s2.catalog.tenant.as_ref() else {
             return Ok(Err("this build has no tenant settings".to_string()));
         };
-        let conn = secrets::resolve(
+        let conn = settings::resolve(
             &call.profile_name,
             &call.profile,
             group,
@@ -33,7 +35,8 @@ async fn settings(
         let Some(p) = call.provider.as_deref().and_then(|id| s2.catalog.get(id)) else {
             return Ok(Err("choose a provider first (step 1)".to_string()));
         };
-        let resolved = secrets::resolve(&call.profile_name, &call.profile, p, &*s2.store, &*s2.env);
+        let resolved =
+            settings::resolve(&call.profile_name, &call.profile, p, &*s2.store, &*s2.env);
         let values = match plan::action_values(p, &resolved) {
             Ok(v) => v,
             Err(problems) => {
@@ -122,7 +125,7 @@ pub(super) async fn perform(
                 .ok_or("choose a provider first (step 1)")?;
             let base = {
                 let env = |n: &str| (s.env)(n);
-                crate::commands::code::base_override(s.catalog, &p.id, &call.profile, &env)
+                crate::settings::base_override(p, &call.profile, &env)
             };
             let prepared = plan::prepare(
                 &conn,

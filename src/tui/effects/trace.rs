@@ -6,6 +6,7 @@ use super::{Services, timed};
 use crate::providers::clients::{self, Client, Settings};
 use crate::providers::delivery::{self, CannotLook, Query};
 use crate::secrets;
+use crate::settings;
 use crate::trace::Trace;
 use crate::wizard::TenantCall;
 
@@ -28,14 +29,14 @@ pub async fn perform(
             .map(|p| {
                 (
                     p,
-                    secrets::resolve(&c.profile_name, &c.profile, p, &*s2.store, &*s2.env),
+                    settings::resolve(&c.profile_name, &c.profile, p, &*s2.store, &*s2.env),
                 )
             });
         let tenant = s2
             .catalog
             .tenant
             .as_ref()
-            .map(|g| secrets::resolve(&c.profile_name, &c.profile, g, &*s2.store, &*s2.env))
+            .map(|g| settings::resolve(&c.profile_name, &c.profile, g, &*s2.store, &*s2.env))
             .unwrap_or_default();
         Ok((provider, tenant))
     })

@@ -7,11 +7,13 @@
 //! `NAME.wizard.lock`, with its PID in it, so a second one can say who has
 //! the profile. Files are created 0600 in 0700 folders (unix).
 
-use crate::wizard::Step;
+mod step;
+
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+pub use step::Step;
 
 pub const DEFAULT_PROFILE: &str = "default";
 
