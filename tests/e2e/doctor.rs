@@ -9,7 +9,7 @@
 //! credentials with Twilio's own error body, and every request it gets is
 //! checked against the official spec's rules.
 
-mod common;
+use crate::common;
 
 use common::auth0::{self, Fake};
 use common::{fakes, spec};
@@ -482,7 +482,7 @@ async fn wrong_credentials_fail_with_the_providers_own_error() {
 
 #[tokio::test]
 async fn the_infobip_samples_secret_name_mismatch_is_named() {
-    let script = include_str!("../assets/sandbox/infobip-guide-hook.js");
+    let script = include_str!("../../assets/sandbox/infobip-guide-hook.js");
     let mut t = auth0::Tenant::classic_with_hook(script);
     // As the guide says: the secret is created as INFOBIP_API_KEY.
     t.hook_secrets.insert(

@@ -2,7 +2,7 @@
 //! (src/sandbox/auth0.rs, which follows the official spec), for each
 //! tenant generation, in good and broken states.
 
-mod common;
+use crate::common;
 
 use common::keyring::{Run, sms_mfa};
 use serde_json::{Value, json};
@@ -292,7 +292,7 @@ async fn a_classic_tenant_with_the_wrong_provider_and_two_live_hooks() {
 #[tokio::test]
 async fn a_legacy_hook_reading_the_wrong_secret_name_is_caught() {
     let t = Tenant {
-        hooks: json!([{"id": "hook_1", "name": "infobip", "script": include_str!("../assets/sandbox/infobip-guide-hook.js"),
+        hooks: json!([{"id": "hook_1", "name": "infobip", "script": include_str!("../../assets/sandbox/infobip-guide-hook.js"),
             "triggerId": "send-phone-message", "enabled": true, "dependencies": {"axios": "0.19.2"}}]),
         hook_secrets: json!({"INFOBIP_API_KEY": "_VALUE_NOT_SHOWN_"}),
         bindings: json!({"bindings": []}),

@@ -3,7 +3,7 @@
 //! through the wizard in a pseudo-terminal. What is stored is checked with
 //! an independent client (secret-tool).
 
-mod common;
+use crate::common;
 
 use common::keyring::{Run, TestKeyring, sms_mfa};
 use common::{CTRL_C, CTRL_N, ENTER, Session, TAB};

@@ -3,7 +3,7 @@
 //! with a realistic event, for a success, a rejection and the trigger's
 //! special cases; and each defect of the guides' samples is shown absent.
 
-mod common;
+use crate::common;
 
 use common::fakes::{happy_fake, secrets_for};
 use common::spec;
@@ -129,7 +129,7 @@ fn every_template_reads_exactly_the_catalogs_secrets() {
 
 #[test]
 fn the_check_catches_the_infobip_guides_wrong_secret_name() {
-    let sample = include_str!("../assets/sandbox/infobip-guide-hook.js");
+    let sample = include_str!("../../assets/sandbox/infobip-guide-hook.js");
     let p = Catalog::builtin().get("infobip").unwrap();
     let m = codegen::compare(sample, &codegen::action_secrets(p));
     assert_eq!(m.missing, ["API_KEY"], "the sample reads API_KEY");

@@ -1,6 +1,6 @@
 //! The real binary in a pseudo-terminal: what a person sees and does.
 
-mod common;
+use crate::common;
 
 use common::{CTRL_C, DOWN, ENTER, Session};
 use std::path::{Path, PathBuf};

@@ -3,7 +3,7 @@
 //! Auth0 APIs (started by the test and kept across runs) and a real Secret
 //! Service. Then quit, start again, and find everything still there.
 
-mod common;
+use crate::common;
 
 use common::keyring::TestKeyring;
 use common::{ENTER, ESC, Session, TAB, walk};

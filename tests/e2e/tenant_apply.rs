@@ -2,7 +2,7 @@
 //! state (src/sandbox/auth0.rs): the plan, the exact writes, the backup,
 //! a second apply that writes nothing, a failure part-way.
 
-mod common;
+use crate::common;
 
 use common::auth0::{self, ALL_READ, Fake, Tenant};
 use common::fakes;
@@ -276,7 +276,7 @@ async fn a_fresh_unified_phone_tenant_is_planned_applied_and_then_left_alone() {
 
 #[tokio::test]
 async fn a_classic_tenant_with_a_legacy_hook_moves_to_an_action_and_keeps_the_hook() {
-    let seed = include_str!("../assets/sandbox/infobip-guide-hook.js");
+    let seed = include_str!("../../assets/sandbox/infobip-guide-hook.js");
     let mut t = Tenant::classic_with_hook(seed);
     t.selected_provider = "auth0".into();
     let fake = auth0::serve(t, Duration::ZERO).await;

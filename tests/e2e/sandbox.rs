@@ -3,7 +3,7 @@
 //! providers, from the first screen to a clean checklist; and a broken
 //! scenario to a clean checklist through the wizard's own fixes.
 
-mod common;
+use crate::common;
 
 use common::{Session, walk};
 use sms_mfa::sandbox::Scenarios;

@@ -4,7 +4,7 @@
 //! secrets never echoed, the exit codes, `--version`, `status`, and the
 //! README's usage checked against `--help`.
 
-mod common;
+use crate::common;
 
 use clap::CommandFactory;
 use common::keyring::{Run, command, sms_mfa};
@@ -15,7 +15,7 @@ use std::io::Write;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-const README: &str = include_str!("../README.md");
+const README: &str = include_str!("../../README.md");
 
 fn run(home: &Path, args: &[&str]) -> Run {
     sms_mfa(home, args, "", &[])

@@ -7,7 +7,7 @@
 //! (src/sandbox/providers.rs), with the same assertions: the simulation
 //! takes exactly what the real clients send.
 
-mod common;
+use crate::common;
 
 use common::spec;
 use sms_mfa::providers::Catalog;

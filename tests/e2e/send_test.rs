@@ -2,7 +2,7 @@
 //! loopback fakes of every provider, settings from the environment; and the
 //! wizard sending through a fake that stalls, in a pseudo-terminal.
 
-mod common;
+use crate::common;
 
 use common::keyring::{Run, sms_mfa};
 use common::{ENTER, ESC, Session};

@@ -1,0 +1,21 @@
+//! The in-process integration tests, one binary: the library called
+//! directly (the wizard's state machine, the screens, the catalog, the
+//! provider clients against loopback fakes and the simulation, the
+//! property tests and the fuzzing). The tests that run the real `sms-mfa`
+//! binary are in `tests/e2e/`. One binary instead of one per file: each
+//! test crate links the library and every dependency once more.
+//!
+//! Run one file's tests with a filter on its module: `cargo test --test
+//! integration wizard::`.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod catalog;
+mod fuzz;
+mod phone;
+mod props;
+mod providers;
+mod sandbox_providers;
+mod screens;
+mod wizard;
