@@ -16,6 +16,7 @@ pub mod http;
 #[cfg(test)]
 mod layers;
 pub mod logging;
+pub mod ops;
 pub mod providers;
 pub mod sandbox;
 pub mod sanitize;

@@ -23,6 +23,19 @@ pub struct Context<'a> {
     pub http: Http,
 }
 
+impl Context<'_> {
+    /// The operations' view of it (everything but the HTTP client).
+    pub fn ops(&self) -> crate::ops::Ctx<'_> {
+        crate::ops::Ctx {
+            paths: self.paths,
+            profile: self.profile,
+            catalog: self.catalog,
+            store: self.store,
+            env: self.env,
+        }
+    }
+}
+
 /// How long `--follow` waits for a final delivery status, and how often it asks.
 pub const FOLLOW_FOR: Duration = Duration::from_secs(30);
 pub const FOLLOW_EVERY: Duration = Duration::from_secs(2);

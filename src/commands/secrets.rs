@@ -2,9 +2,9 @@
 
 use super::{FAILURE, OK, USAGE};
 use crate::cli::SecretsCommand;
-use crate::config::{self, Paths};
-use crate::providers::{Catalog, Provider, Setting, Validation, validate};
-use crate::secrets::{self, SecretStore, StoreError};
+use crate::config;
+use crate::providers::{Provider, Setting, Validation, validate};
+use crate::secrets::{self, StoreError};
 use crate::settings;
 use crate::settings::{Resolved, Source};
 use secrecy::SecretString;
@@ -12,14 +12,7 @@ use serde_json::json;
 use std::io::{self, Write};
 
 /// What the commands work on.
-pub struct Context<'a> {
-    pub paths: &'a Paths,
-    pub profile: &'a str,
-    pub catalog: &'a Catalog,
-    pub store: &'a dyn SecretStore,
-    /// Looks an environment variable up.
-    pub env: &'a dyn Fn(&str) -> Option<String>,
-}
+pub use crate::ops::Ctx as Context;
 
 /// Where the commands read and write.
 pub struct Io<'a> {

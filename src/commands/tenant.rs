@@ -2,45 +2,25 @@
 //! fixed and tested through the Management API.
 
 use super::{FAILURE, OK, USAGE};
+use crate::auth0::Connection;
 use crate::auth0::inspect::{self, Status};
 use crate::auth0::plan;
-use crate::auth0::{self, Connection};
-use crate::config::{self, Paths};
-use crate::providers::Catalog;
-use crate::secrets::SecretStore;
-use crate::settings;
+use crate::config;
+use crate::ops::tenant;
 use serde_json::json;
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-pub struct Context<'a> {
-    pub paths: &'a Paths,
-    pub profile: &'a str,
-    pub catalog: &'static Catalog,
-    pub store: &'a dyn SecretStore,
-    pub env: &'a dyn Fn(&str) -> Option<String>,
-}
+pub use crate::ops::Ctx as Context;
 
 /// The tenant connection with the profile's settings (`AUTH0_*` from the
 /// environment, keyring and profile, or `SMS_MFA_AUTH0_TOKEN`), telling
 /// rate-limit waits on standard error; or why there is none. Shared by
 /// every command that reads the tenant.
-pub async fn open(
-    paths: &Paths,
-    profile: &str,
-    catalog: &Catalog,
-    store: &dyn SecretStore,
-    env: &dyn Fn(&str) -> Option<String>,
-) -> Result<Connection, auth0::OpenError> {
-    let loaded = config::load(paths, profile);
-    let Some(group) = catalog.tenant.as_ref() else {
-        return Err(auth0::OpenError {
-            title: "this build has no tenant settings".into(),
-            details: vec![],
-        });
-    };
-    let resolved = settings::resolve(profile, &loaded.profile, group, store, env);
-    let c = auth0::open(group, &resolved, auth0::Overrides::from_env(env)).await?;
+pub async fn open(ctx: &Context<'_>) -> Result<Connection, tenant::Error> {
+    let loaded = config::load(ctx.paths, ctx.profile);
+    let resolved = tenant::connection_settings(*ctx, &loaded.profile)?;
+    let c = tenant::connect(*ctx, &resolved).await?;
     Ok(c.on_rate_limit(|wait, path| {
         eprintln!(
             "sms-mfa: Auth0 rate limit on {}: waiting {} s",
@@ -53,16 +33,41 @@ pub async fn open(
 /// Connect with the profile's settings; on failure, print why and return
 /// the exit code (2: cannot check).
 async fn connect(ctx: &Context<'_>, err: &mut dyn Write) -> io::Result<Result<Connection, u8>> {
-    match open(ctx.paths, ctx.profile, ctx.catalog, ctx.store, ctx.env).await {
+    match open(ctx).await {
         Ok(c) => Ok(Ok(c)),
         Err(e) => {
-            writeln!(err, "sms-mfa: {}", e.title)?;
-            for d in &e.details {
-                writeln!(err, "  - {d}")?;
-            }
+            print_error(err, &e)?;
             Ok(Err(USAGE))
         }
     }
+}
+
+/// A tenant error as the commands print it: the headline, then one line
+/// per remedy.
+fn print_error(err: &mut dyn Write, e: &tenant::Error) -> io::Result<()> {
+    match e {
+        tenant::Error::Open(o) => {
+            writeln!(err, "sms-mfa: {}", o.title)?;
+            for d in &o.details {
+                writeln!(err, "  - {d}")?;
+            }
+        }
+        tenant::Error::NoProvider => writeln!(
+            err,
+            "sms-mfa: no provider chosen: pass --provider ID, or choose one in the wizard."
+        )?,
+        tenant::Error::Unusable { provider, problems } => {
+            writeln!(
+                err,
+                "sms-mfa: the {provider} settings are not usable, so the Action's secrets cannot be set:"
+            )?;
+            for m in problems {
+                writeln!(err, "  - {m}")?;
+            }
+        }
+        other => writeln!(err, "sms-mfa: {other}")?,
+    }
+    Ok(())
 }
 
 pub async fn check(
@@ -81,8 +86,10 @@ pub async fn check(
         .provider
         .as_deref()
         .and_then(|id| ctx.catalog.get(id));
-    let report = inspect::inspect(&conn, provider).await;
-    let missing = inspect::missing_scopes(&conn, report.generation);
+    let tenant::Checked {
+        report,
+        missing_scopes: missing,
+    } = tenant::check(&conn, provider).await;
     let code = if report.any_fail() {
         FAILURE
     } else if report.all_pass() {
@@ -155,38 +162,23 @@ pub async fn apply(
     err: &mut dyn Write,
 ) -> io::Result<u8> {
     let profile = config::load(ctx.paths, ctx.profile).profile;
-    let Some(id) = provider.or(profile.provider.as_deref()) else {
-        writeln!(
-            err,
-            "sms-mfa: no provider chosen: pass --provider ID, or choose one in the wizard."
-        )?;
-        return Ok(USAGE);
-    };
-    let Some(p) = ctx.catalog.get(id) else {
-        let ids = ctx.catalog.providers.iter().map(|p| p.id.as_str());
-        return super::unknown_provider(err, id, ids);
-    };
-    let resolved = settings::resolve(ctx.profile, &profile, p, ctx.store, ctx.env);
-    let values = match plan::action_values(p, &resolved) {
-        Ok(v) => v,
-        Err(problems) => {
-            writeln!(
-                err,
-                "sms-mfa: the {} settings are not usable, so the Action's secrets cannot be set:",
-                p.name
-            )?;
-            for m in problems {
-                writeln!(err, "  - {m}")?;
-            }
+    let inputs = match tenant::provider_inputs(*ctx, &profile, provider) {
+        Ok(i) => i,
+        Err(tenant::Error::UnknownProvider(id)) => {
+            let ids = ctx.catalog.providers.iter().map(|p| p.id.as_str());
+            return super::unknown_provider(err, &id, ids);
+        }
+        Err(e) => {
+            print_error(err, &e)?;
             return Ok(USAGE);
         }
     };
+    let p = inputs.provider;
     let conn = match connect(ctx, err).await? {
         Ok(c) => c,
         Err(code) => return Ok(code),
     };
-    let base = crate::settings::base_override(p, &profile, ctx.env);
-    let prepared = match plan::prepare(&conn, ctx.paths, p, values, base.as_deref()).await {
+    let prepared = match tenant::plan(&conn, ctx.paths, inputs).await {
         Ok(x) => x,
         Err(e) => {
             writeln!(err, "sms-mfa: {e}")?;

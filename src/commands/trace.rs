@@ -58,16 +58,9 @@ pub fn provider_client(ctx: &Context<'_>, provider: Option<&str>) -> Result<Clie
 /// The tenant connection with the profile's settings, or why there is none
 /// (the one of every tenant command: [`super::tenant::open`]).
 pub async fn tenant(ctx: &Context<'_>) -> Result<Connection, String> {
-    super::tenant::open(ctx.paths, ctx.profile, ctx.catalog, ctx.store, ctx.env)
+    super::tenant::open(&ctx.ops())
         .await
-        .map_err(|e| {
-            let mut s = e.title;
-            for d in e.details {
-                s.push(' ');
-                s.push_str(&d);
-            }
-            s
-        })
+        .map_err(|e| e.to_string())
 }
 
 /// The arguments of `trace`.

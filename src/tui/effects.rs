@@ -43,6 +43,17 @@ pub fn base_overrides(s: &Services) -> std::collections::BTreeMap<String, String
 }
 
 impl Services {
+    /// The operations' view of the services, for profile `profile`.
+    pub fn ctx<'a>(&'a self, profile: &'a str) -> crate::ops::Ctx<'a> {
+        crate::ops::Ctx {
+            paths: &self.paths,
+            profile,
+            catalog: self.catalog,
+            store: &*self.store,
+            env: &*self.env,
+        }
+    }
+
     /// The real thing: the OS keyring and the process environment.
     pub fn os(paths: Paths, catalog: &'static Catalog) -> Services {
         Services {

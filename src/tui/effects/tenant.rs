@@ -3,73 +3,64 @@
 //! then check, plan, apply or try. The same services as `sms-mfa tenant`.
 
 use super::{Services, timed};
-use crate::auth0::{self, Connection, inspect, plan};
+use crate::auth0::{Connection, plan};
+use crate::ops::tenant;
 use crate::secrets;
-use crate::settings;
 use crate::settings::Resolved;
 use crate::wizard::{ApplyView, Msg, PlanView, TenantAnswer, TenantCall, TenantReport, TenantWork};
 
 /// Resolve the connection's settings and, when the work needs them, the
-/// provider's Action secrets (keyring calls under their timeout).
+/// provider's Action secrets and base URL (keyring calls under their
+/// timeout, off the event loop).
 async fn settings(
     s: &Services,
     call: &TenantCall,
     with_provider: bool,
-) -> Result<(Vec<Resolved>, Option<Vec<(String, String)>>), String> {
+) -> Result<(Vec<Resolved>, Option<Inputs>), String> {
     let s2 = s.clone();
     let call = call.clone();
     timed(secrets::TIMEOUT * 8, move || {
-        let Some(group) = s2.catalog.tenant.as_ref() else {
-            return Ok(Err("this build has no tenant settings".to_string()));
+        let ctx = s2.ctx(&call.profile_name);
+        let words = |e: tenant::Error| match e {
+            tenant::Error::NoProvider => "choose a provider first (step 1)".to_string(),
+            e => e.to_string(),
         };
-        let conn = settings::resolve(
-            &call.profile_name,
-            &call.profile,
-            group,
-            &*s2.store,
-            &*s2.env,
-        );
-        if !with_provider {
-            return Ok(Ok((conn, None)));
-        }
-        let Some(p) = call.provider.as_deref().and_then(|id| s2.catalog.get(id)) else {
-            return Ok(Err("choose a provider first (step 1)".to_string()));
-        };
-        let resolved =
-            settings::resolve(&call.profile_name, &call.profile, p, &*s2.store, &*s2.env);
-        let values = match plan::action_values(p, &resolved) {
-            Ok(v) => v,
-            Err(problems) => {
-                return Ok(Err(format!(
-                    "the {} settings are not usable, so the Action's secrets cannot be set: {}",
-                    p.name,
-                    problems.join("; ")
-                )));
+        let inner = || {
+            let conn = tenant::connection_settings(ctx, &call.profile).map_err(words)?;
+            if !with_provider {
+                return Ok((conn, None));
             }
+            let i = tenant::provider_inputs(ctx, &call.profile, call.provider.as_deref())
+                .map_err(words)?;
+            let inputs = Inputs {
+                provider: i.provider.id.clone(),
+                values: i.values,
+                base: i.base,
+            };
+            Ok((conn, Some(inputs)))
         };
-        Ok(Ok((conn, Some(values))))
+        Ok(inner())
     })
     .await
     .map_err(|e| format!("the keyring: {e}"))?
 }
 
+/// [`tenant::ProviderInputs`], owned, to leave the keyring's thread.
+struct Inputs {
+    provider: String,
+    values: Vec<(String, String)>,
+    base: Option<String>,
+}
+
 pub(super) async fn connect(
     s: &Services,
     op: u64,
+    profile: &str,
     resolved: &[Resolved],
 ) -> Result<Connection, String> {
-    let Some(group) = s.catalog.tenant.as_ref() else {
-        return Err("this build has no tenant settings".into());
-    };
-    let overrides = auth0::Overrides::from_env(&*s.env);
-    let conn = auth0::open(group, resolved, overrides).await.map_err(|e| {
-        let mut t = e.title;
-        for d in e.details {
-            t.push(' ');
-            t.push_str(&d);
-        }
-        t
-    })?;
+    let conn = tenant::connect(s.ctx(profile), resolved)
+        .await
+        .map_err(|e| e.to_string())?;
     let notify = s.notify.clone();
     Ok(conn.on_rate_limit(move |wait, path| {
         if let Some(tx) = &notify {
@@ -100,41 +91,35 @@ pub(super) async fn perform(
     work: TenantWork,
 ) -> Result<TenantAnswer, String> {
     let needs_provider = matches!(work, TenantWork::Plan | TenantWork::Apply { .. });
-    let (resolved, values) = settings(s, &call, needs_provider).await?;
-    let conn = connect(s, op, &resolved).await?;
+    let (resolved, inputs) = settings(s, &call, needs_provider).await?;
+    let conn = connect(s, op, &call.profile_name, &resolved).await?;
     match work {
         TenantWork::Check => {
             let provider = call.provider.as_deref().and_then(|id| s.catalog.get(id));
-            let report = inspect::inspect(&conn, provider).await;
-            let missing = inspect::missing_scopes(&conn, report.generation)
-                .into_iter()
-                .map(str::to_string)
-                .collect();
+            let checked = tenant::check(&conn, provider).await;
             Ok(TenantAnswer::Checked(TenantReport {
                 base: conn.base.clone(),
-                generation: report.generation,
-                findings: report.findings,
-                missing_scopes: missing,
+                generation: checked.report.generation,
+                findings: checked.report.findings,
+                missing_scopes: checked
+                    .missing_scopes
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect(),
             }))
         }
         TenantWork::Plan | TenantWork::Apply { .. } => {
-            let p = call
-                .provider
-                .as_deref()
-                .and_then(|id| s.catalog.get(id))
+            let i = inputs.ok_or("choose a provider first (step 1)")?;
+            let provider = s
+                .catalog
+                .get(&i.provider)
                 .ok_or("choose a provider first (step 1)")?;
-            let base = {
-                let env = |n: &str| (s.env)(n);
-                crate::settings::base_override(p, &call.profile, &env)
+            let inputs = tenant::ProviderInputs {
+                provider,
+                values: i.values,
+                base: i.base,
             };
-            let prepared = plan::prepare(
-                &conn,
-                &s.paths,
-                p,
-                values.unwrap_or_default(),
-                base.as_deref(),
-            )
-            .await?;
+            let prepared = tenant::plan(&conn, &s.paths, inputs).await?;
             let TenantWork::Apply { expected } = work else {
                 return Ok(TenantAnswer::Planned(plan_view(&conn, &prepared, false)));
             };

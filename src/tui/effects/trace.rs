@@ -32,11 +32,7 @@ pub async fn perform(
                     settings::resolve(&c.profile_name, &c.profile, p, &*s2.store, &*s2.env),
                 )
             });
-        let tenant = s2
-            .catalog
-            .tenant
-            .as_ref()
-            .map(|g| settings::resolve(&c.profile_name, &c.profile, g, &*s2.store, &*s2.env))
+        let tenant = crate::ops::tenant::connection_settings(s2.ctx(&c.profile_name), &c.profile)
             .unwrap_or_default();
         Ok((provider, tenant))
     })
@@ -65,7 +61,7 @@ pub async fn perform(
                 fix: "Complete them in step 2.".into(),
             }),
     };
-    let conn = super::tenant::connect(s, op, &tenant).await;
+    let conn = super::tenant::connect(s, op, &call.profile_name, &tenant).await;
     let q = Query {
         to: to.filter(|t| !t.is_empty()),
         since: delivery::now() - WINDOW,
