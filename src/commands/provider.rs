@@ -3,12 +3,12 @@
 //! profile), for scripts and CI.
 
 use super::{FAILURE, OK, USAGE};
-use crate::config::{self, Paths};
+use crate::config::Paths;
+use crate::ops;
 use crate::providers::Catalog;
-use crate::providers::clients::{self, Client, Http, Recipient, Settings};
+use crate::providers::clients::{Client, Http, Recipient};
 use crate::providers::outcome::{Accepted, ErrorClass, Failure};
 use crate::secrets::SecretStore;
-use crate::settings;
 use serde_json::json;
 use std::io::{self, Write};
 use std::time::Duration;
@@ -47,39 +47,41 @@ fn client(
     err: &mut dyn Write,
     provider: &str,
 ) -> io::Result<Result<(Client, &'static str), u8>> {
-    let Some(p) = ctx.catalog.get(provider) else {
+    let (made, notice) =
+        ops::provider::client_of_profile(ctx.ops(), Some(provider), ctx.http.clone());
+    if let Err(ops::provider::Error::UnknownProvider(id)) = &made {
         let ids = ctx.catalog.providers.iter().map(|p| p.id.as_str());
-        return super::unknown_provider(err, provider, ids).map(Err);
-    };
-    let loaded = config::load(ctx.paths, ctx.profile);
-    if let Some(n) = &loaded.notice {
+        return super::unknown_provider(err, id, ids).map(Err);
+    }
+    if let Some(n) = &notice {
         writeln!(err, "sms-mfa: {n}")?;
     }
-    let resolved = settings::resolve(ctx.profile, &loaded.profile, p, ctx.store, ctx.env);
-    let keyring_error = resolved.iter().find_map(|r| r.error.clone());
-    if let Err(e) = clients::check_settings(p, &resolved) {
-        writeln!(
-            err,
-            "sms-mfa: the settings of {} for profile {} are not usable:",
-            p.id, ctx.profile
-        )?;
-        for problem in &e.0 {
-            writeln!(err, "  - {problem}")?;
+    match made {
+        Ok((c, p)) => Ok(Ok((c, p.name.as_str()))),
+        Err(ops::provider::Error::Unusable {
+            provider,
+            problems,
+            keyring,
+            ..
+        }) => {
+            writeln!(
+                err,
+                "sms-mfa: the settings of {provider} for profile {} are not usable:",
+                ctx.profile
+            )?;
+            for problem in &problems {
+                writeln!(err, "  - {problem}")?;
+            }
+            if let Some(k) = keyring {
+                writeln!(err, "  {}", k.remedy())?;
+                return Ok(Err(FAILURE));
+            }
+            writeln!(
+                err,
+                "  See `sms-mfa secrets list --provider {provider}`; nothing was sent."
+            )?;
+            Ok(Err(USAGE))
         }
-        if let Some(k) = keyring_error {
-            writeln!(err, "  {}", k.remedy())?;
-            return Ok(Err(FAILURE));
-        }
-        writeln!(
-            err,
-            "  See `sms-mfa secrets list --provider {}`; nothing was sent.",
-            p.id
-        )?;
-        return Ok(Err(USAGE));
-    }
-    let settings = Settings::from_resolved(resolved);
-    match Client::new(ctx.catalog, &p.id, &settings, ctx.http.clone()) {
-        Ok(c) => Ok(Ok((c, p.name.as_str()))),
         Err(e) => {
             writeln!(err, "sms-mfa: {e}; nothing was sent.")?;
             Ok(Err(USAGE))

@@ -5,10 +5,9 @@ use super::USAGE;
 use super::provider::Context;
 use crate::auth0::Connection;
 use crate::auth0::events::{self, Event};
-use crate::config;
-use crate::providers::clients::{self, Client, Recipient, Settings};
+use crate::ops;
+use crate::providers::clients::{Client, Recipient};
 use crate::providers::delivery::{self, CannotLook, Query, clock};
-use crate::settings;
 use crate::trace::{self, Trace};
 use serde_json::json;
 use std::io::{self, Write};
@@ -16,43 +15,40 @@ use std::time::Duration;
 
 /// The provider's client with the profile's settings, or why there is none.
 pub fn provider_client(ctx: &Context<'_>, provider: Option<&str>) -> Result<Client, CannotLook> {
-    let loaded = config::load(ctx.paths, ctx.profile);
-    let Some(id) = provider
-        .map(str::to_string)
-        .or(loaded.profile.provider.clone())
-    else {
-        return Err(CannotLook {
-            provider: "no provider".into(),
-            reason: "no provider is chosen for this profile".into(),
-            fix: "Give --provider ID, or choose one in the wizard (step 1).".into(),
-        });
-    };
-    let Some(p) = ctx.catalog.get(&id) else {
-        return Err(CannotLook {
-            provider: id.clone(),
-            reason: format!("unknown provider {id:?}"),
-            fix: format!(
-                "Use one of: {}.",
-                ctx.catalog
-                    .providers
-                    .iter()
-                    .map(|p| p.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+    let (made, _) = ops::provider::client_of_profile(ctx.ops(), provider, ctx.http.clone());
+    made.map(|(c, _)| c).map_err(|e| {
+        let (provider, fix) = match &e {
+            ops::provider::Error::NoProvider => (
+                "no provider".to_string(),
+                "Give --provider ID, or choose one in the wizard (step 1).".to_string(),
             ),
-        });
-    };
-    let resolved = settings::resolve(ctx.profile, &loaded.profile, p, ctx.store, ctx.env);
-    let unusable = |reason: String| CannotLook {
-        provider: p.id.clone(),
-        reason,
-        fix: format!("See `sms-mfa secrets list --provider {}`.", p.id),
-    };
-    clients::check_settings(p, &resolved)
-        .map_err(|e| unusable(format!("the settings of {} are not usable: {e}", p.name)))?;
-    let settings = Settings::from_resolved(resolved);
-    Client::new(ctx.catalog, &p.id, &settings, ctx.http.clone())
-        .map_err(|e| unusable(e.to_string()))
+            ops::provider::Error::UnknownProvider(id) => (
+                id.clone(),
+                format!(
+                    "Use one of: {}.",
+                    ctx.catalog
+                        .providers
+                        .iter()
+                        .map(|p| p.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ),
+            ops::provider::Error::Unusable { provider, .. } => (
+                provider.clone(),
+                format!("See `sms-mfa secrets list --provider {provider}`."),
+            ),
+            ops::provider::Error::Setup(_) => (
+                provider.unwrap_or("the profile's provider").to_string(),
+                "See `sms-mfa secrets list`.".to_string(),
+            ),
+        };
+        CannotLook {
+            provider,
+            reason: e.to_string(),
+            fix,
+        }
+    })
 }
 
 /// The tenant connection with the profile's settings, or why there is none

@@ -5,6 +5,7 @@
 //! the environment) and returns typed results; how a result is worded for a
 //! terminal line or a screen is the caller's.
 
+pub mod provider;
 pub mod tenant;
 
 use crate::config::Paths;
@@ -18,7 +19,8 @@ pub struct Ctx<'a> {
     pub paths: &'a Paths,
     /// The profile's name.
     pub profile: &'a str,
-    pub catalog: &'a Catalog,
+    /// The built-in catalog (`Catalog::builtin()`): clients keep it.
+    pub catalog: &'static Catalog,
     pub store: &'a dyn SecretStore,
     /// Looks an environment variable up.
     pub env: &'a dyn Fn(&str) -> Option<String>,

@@ -3,10 +3,9 @@
 //! the event loop), then `crate::trace::gather`, as `sms-mfa trace` does.
 
 use super::{Services, timed};
-use crate::providers::clients::{self, Client, Settings};
+use crate::ops;
 use crate::providers::delivery::{self, CannotLook, Query};
 use crate::secrets;
-use crate::settings;
 use crate::trace::Trace;
 use crate::wizard::TenantCall;
 
@@ -21,46 +20,27 @@ pub async fn perform(
 ) -> Result<Trace, String> {
     let s2 = s.clone();
     let c = call.clone();
-    let (provider, tenant) = timed(secrets::TIMEOUT * 8, move || {
-        let provider = c
-            .provider
-            .as_deref()
-            .and_then(|id| s2.catalog.get(id))
-            .map(|p| {
-                (
-                    p,
-                    settings::resolve(&c.profile_name, &c.profile, p, &*s2.store, &*s2.env),
-                )
-            });
-        let tenant = crate::ops::tenant::connection_settings(s2.ctx(&c.profile_name), &c.profile)
-            .unwrap_or_default();
-        Ok((provider, tenant))
+    let (client, tenant) = timed(secrets::TIMEOUT * 8, move || {
+        let ctx = s2.ctx(&c.profile_name);
+        let client = match c.provider.as_deref() {
+            None => Err(CannotLook {
+                provider: "no provider".into(),
+                reason: "no provider is chosen".into(),
+                fix: "Choose one in step 1.".into(),
+            }),
+            Some(id) => ops::provider::client(ctx, &c.profile, Some(id), s2.http.clone())
+                .map(|(client, _)| client)
+                .map_err(|e| CannotLook {
+                    provider: id.to_string(),
+                    reason: e.to_string(),
+                    fix: "Complete them in step 2.".into(),
+                }),
+        };
+        let tenant = ops::tenant::connection_settings(ctx, &c.profile).unwrap_or_default();
+        Ok((client, tenant))
     })
     .await
     .map_err(|e| format!("the keyring: {e}"))?;
-    let client = match provider {
-        None => Err(CannotLook {
-            provider: "no provider".into(),
-            reason: "no provider is chosen".into(),
-            fix: "Choose one in step 1.".into(),
-        }),
-        Some((p, resolved)) => clients::check_settings(p, &resolved)
-            .map_err(|e| e.to_string())
-            .and_then(|()| {
-                Client::new(
-                    s.catalog,
-                    &p.id,
-                    &Settings::from_resolved(resolved),
-                    s.http.clone(),
-                )
-                .map_err(|e| e.to_string())
-            })
-            .map_err(|reason| CannotLook {
-                provider: p.id.clone(),
-                reason: format!("the settings of {} are not usable: {reason}", p.name),
-                fix: "Complete them in step 2.".into(),
-            }),
-    };
     let conn = super::tenant::connect(s, op, &call.profile_name, &tenant).await;
     let q = Query {
         to: to.filter(|t| !t.is_empty()),
