@@ -65,8 +65,15 @@ fn main() -> ExitCode {
             "cannot find a home directory for the config and data files; set HOME.",
         ));
     };
-    let _ = color_eyre::install();
     let log = sms_mfa::logging::init(&paths, &cli.log_level);
+    // A panic goes to the log file too (the terminal is restored first by
+    // ratatui's own hook when the wizard runs), then to standard error as
+    // Rust prints it.
+    let print = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        tracing::error!(panic = %sms_mfa::sanitize::sanitize(&info.to_string()), "panic");
+        print(info);
+    }));
     let mut notice = None;
     match &log {
         Ok((_, file)) => {
