@@ -5,7 +5,9 @@
 mod checklist;
 mod connect;
 mod deliveries;
+mod effect;
 mod form;
+mod msg;
 mod picker;
 mod progress;
 mod tenant;
@@ -13,7 +15,9 @@ mod tenant;
 pub use crate::config::Step;
 pub use checklist::{DoctorState, Row};
 pub use connect::{ConnectAnswer, ConnectForm, ConnectView};
+pub use effect::{Effect, ProviderCall};
 pub use form::{FieldState, SettingsForm, Stored, TextField};
+pub use msg::{CallError, Msg};
 pub use picker::{PICKABLE, Picker};
 pub use progress::SecretsAt;
 pub use tenant::{
@@ -24,271 +28,14 @@ pub use tui_input::InputRequest;
 
 use crate::checklist::Checklist;
 use crate::config::Profile;
-use crate::providers::outcome::{Accepted, CredentialReport, Delivery, Failure};
+use crate::providers::outcome::{Accepted, CredentialReport, Delivery};
 use crate::providers::{Catalog, Provider, validate};
-use crate::secrets::{Secret, StoreError};
+use crate::secrets::StoreError;
 use crate::settings::Source;
 use std::collections::BTreeMap;
 
 /// The text Auth0 sends by default, used as the test message.
 pub const DEFAULT_TEST_TEXT: &str = "Your verification code is 123456";
-
-/// Everything that can happen to the wizard.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Msg {
-    Up,
-    Down,
-    /// Enter: the screen's primary action (select, next field, send, continue).
-    Enter,
-    /// Continue to the next step, if the current one is complete.
-    Next,
-    /// Esc: close an overlay, or go back one step.
-    Back,
-    NextField,
-    PrevField,
-    Edit(InputRequest),
-    /// Show the focused secret field while it is typed (and hide it again).
-    ToggleReveal,
-    Help,
-    /// Open the troubleshooting checklist from any step.
-    OpenChecklist,
-    Quit,
-    /// The answer to a yes/no question (quit without saving).
-    Answer(bool),
-    /// The runtime's answer to [`Effect::SaveProfile`].
-    Saved(Result<(), String>),
-    /// A timer tick while something is in progress (drives the spinner).
-    Tick,
-    /// Ask the keyring and the environment again (Ctrl-L on the secrets step).
-    Reload,
-    /// The keyring cannot be reached: keep the typed secrets in memory for
-    /// this session only (Ctrl-S on the secrets step).
-    KeepInMemory,
-    /// The runtime's answer to [`Effect::LoadSettings`]: per setting name,
-    /// where its value comes from; the keyring's error if it failed.
-    SettingsLoaded {
-        op: u64,
-        settings: Vec<(String, Stored)>,
-        error: Option<StoreError>,
-    },
-    /// The runtime's answer to [`Effect::StoreSecrets`].
-    SecretsStored {
-        op: u64,
-        result: Result<(), StoreError>,
-    },
-    /// The runtime's answer to [`Effect::SendTest`].
-    TestSent {
-        op: u64,
-        result: Result<Accepted, CallError>,
-    },
-    /// The runtime's answer to [`Effect::PollDelivery`].
-    DeliveryStatus {
-        op: u64,
-        result: Result<Delivery, CallError>,
-    },
-    /// Show the generated Action code (Ctrl-O), after a successful test.
-    OpenCode,
-    /// Scroll the code view by this many lines.
-    Scroll(i32),
-    /// Show the other trigger's code.
-    SwitchTarget,
-    /// Write the code shown to a file.
-    WriteCode,
-    /// The runtime's answer to [`Effect::WriteCode`]: where it went.
-    CodeWritten(Result<std::path::PathBuf, String>),
-    /// The runtime's answer to [`Effect::CheckCredentials`].
-    CredentialsChecked {
-        op: u64,
-        result: Result<CredentialReport, CallError>,
-    },
-    /// A key of the tenant step: check, plan, apply, edit, try.
-    Tenant(TenantKey),
-    /// The runtime's answer to [`Effect::Tenant`].
-    TenantDone {
-        op: u64,
-        result: Result<TenantAnswer, String>,
-    },
-    /// `a` on the checklist: apply the selected check's fix.
-    Fix,
-    /// The sandbox: a simulated provider accepted a message (the inbox).
-    SandboxDelivered(crate::sandbox::providers::Delivered),
-    /// Progress of [`Effect::Doctor`] `op`.
-    DoctorEvent {
-        op: u64,
-        event: crate::doctor::Event,
-    },
-    /// The runtime's answer to [`Effect::Doctor`]: everything found.
-    DoctorDone {
-        op: u64,
-        found: Vec<crate::doctor::Found>,
-    },
-    /// `d` on the checklist: the "Recent deliveries" view (the trace of
-    /// step 3's recipient).
-    OpenDeliveries,
-    /// The runtime's answer to [`Effect::Trace`].
-    TraceDone {
-        op: u64,
-        result: Result<crate::trace::Trace, String>,
-    },
-    /// Auth0's rate limit: the work of `op` waits `secs` seconds.
-    RateLimited {
-        op: u64,
-        secs: u64,
-        path: String,
-    },
-    /// Ctrl-P on step 4's connection form: connect with a pasted token.
-    ConnectOpen,
-    /// Ctrl-F on step 2: list the account's values for the focused field.
-    Pick,
-    /// The runtime's answer to [`Effect::ListSenders`].
-    SendersListed {
-        op: u64,
-        result: Result<crate::providers::clients::Senders, String>,
-    },
-    /// The runtime's answer to [`Effect::Connect`].
-    ConnectDone {
-        op: u64,
-        result: Result<ConnectAnswer, String>,
-    },
-}
-
-/// Why a provider call did not happen or did not succeed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CallError {
-    /// Settings missing or invalid (each named): nothing was sent.
-    Setup(Vec<String>),
-    /// The provider (or the way to it) failed, classified.
-    Failed(Failure),
-}
-
-/// Work for the runtime. Each is a value; the runtime performs it at the edge.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Effect {
-    SaveProfile {
-        name: String,
-        profile: Profile,
-    },
-    /// Find where each setting of `provider` comes from (environment,
-    /// keyring, profile); answered by [`Msg::SettingsLoaded`].
-    LoadSettings {
-        op: u64,
-        profile_name: String,
-        provider: String,
-        profile: Profile,
-    },
-    /// Store typed secrets in the OS keyring; answered by
-    /// [`Msg::SecretsStored`].
-    StoreSecrets {
-        op: u64,
-        profile_name: String,
-        provider: String,
-        secrets: Vec<(String, Secret)>,
-        /// Keep them in memory for this session only (no keyring).
-        memory: bool,
-    },
-    /// Send a test message with the profile's settings; answered by
-    /// [`Msg::TestSent`].
-    SendTest {
-        op: u64,
-        call: ProviderCall,
-        to: String,
-        text: String,
-    },
-    /// Ask for a sent message's delivery status after `after`; answered by
-    /// [`Msg::DeliveryStatus`].
-    PollDelivery {
-        op: u64,
-        call: ProviderCall,
-        id: String,
-        after: std::time::Duration,
-    },
-    /// Check the credentials without sending; answered by
-    /// [`Msg::CredentialsChecked`].
-    CheckCredentials {
-        op: u64,
-        call: ProviderCall,
-    },
-    /// Stop the work of effect `op` (its answer will be ignored anyway).
-    Cancel {
-        op: u64,
-    },
-    /// Work on the tenant through the Management API; answered by
-    /// [`Msg::TenantDone`] (and [`Msg::RateLimited`] while it waits).
-    Tenant {
-        op: u64,
-        call: TenantCall,
-        work: TenantWork,
-    },
-    /// Run the troubleshooting checks; answered by [`Msg::DoctorDone`]
-    /// (and [`Msg::DoctorEvent`] as groups of checks finish).
-    Doctor {
-        op: u64,
-        call: TenantCall,
-    },
-    /// Trace the messages to `to` (every recipient's failures without
-    /// one): the provider's delivery records and the tenant's log, joined;
-    /// answered by [`Msg::TraceDone`].
-    Trace {
-        op: u64,
-        call: TenantCall,
-        to: Option<String>,
-    },
-    /// Write generated code to `file_name` in the data directory's `code/`;
-    /// answered by [`Msg::CodeWritten`].
-    WriteCode {
-        file_name: String,
-        code: String,
-    },
-    /// List what the account may send from, with the settings of `call`
-    /// and the values typed so far; answered by [`Msg::SendersListed`].
-    ListSenders {
-        op: u64,
-        call: ProviderCall,
-        typed: Vec<(String, Secret)>,
-    },
-    /// `tenant connect` with a pasted token (used for this call only):
-    /// plan, or with `apply` make the plan; answered by
-    /// [`Msg::ConnectDone`].
-    Connect {
-        op: u64,
-        profile_name: String,
-        domain: String,
-        token: Secret,
-        apply: bool,
-    },
-    Quit,
-}
-
-impl Effect {
-    /// The id its answer will carry, for effects that are answered.
-    pub fn op(&self) -> Option<u64> {
-        match self {
-            Effect::LoadSettings { op, .. }
-            | Effect::StoreSecrets { op, .. }
-            | Effect::SendTest { op, .. }
-            | Effect::PollDelivery { op, .. }
-            | Effect::CheckCredentials { op, .. }
-            | Effect::Tenant { op, .. }
-            | Effect::Doctor { op, .. }
-            | Effect::Trace { op, .. }
-            | Effect::Connect { op, .. }
-            | Effect::ListSenders { op, .. } => Some(*op),
-            Effect::SaveProfile { .. }
-            | Effect::Cancel { .. }
-            | Effect::WriteCode { .. }
-            | Effect::Quit => None,
-        }
-    }
-}
-
-/// Who a provider call is for: the settings come from the environment, the
-/// keyring and this profile, at the edge.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ProviderCall {
-    pub profile_name: String,
-    pub provider: String,
-    pub profile: Profile,
-}
 
 /// How often, and how long, delivery is followed.
 pub const POLL_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
