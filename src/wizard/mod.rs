@@ -34,7 +34,7 @@ pub use effect::{Effect, ProviderCall};
 pub use form::{FieldState, SettingsForm, Stored, TextField};
 pub use msg::{CallError, Msg};
 pub use picker::{PICKABLE, Picker};
-pub use progress::SecretsAt;
+pub use progress::{Mark, SecretsAt};
 pub use secrets::CredentialCheck;
 pub use tenant::{
     ApplyView, PlanView, RateLimit, TenantAnswer, TenantCall, TenantKey, TenantReport, TenantState,
@@ -117,17 +117,6 @@ impl Scroll {
         let max = i32::from(self.limit.get());
         self.offset = (i32::from(self.offset) + n).clamp(0, max.max(0)) as u16;
     }
-}
-
-/// How a step stands, for the step bar and the Done screen (one source).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mark {
-    Current,
-    Done,
-    Failed,
-    /// Passed without being done (a failed test skipped, no tenant check).
-    Skipped,
-    Pending,
 }
 
 /// The whole state of the wizard.
