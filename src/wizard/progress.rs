@@ -2,9 +2,20 @@
 //! Done screen and the checklist's summary read these, so no screen says
 //! what another contradicts.
 
-use super::{Busy, CallError, Mark, SendResult, Step, Task, Wizard};
+use super::{Busy, CallError, SendResult, Step, Task, Wizard};
 use crate::doctor::Status;
 use crate::settings::Source;
+
+/// How a step stands, for the step bar and the Done screen (one source).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    Current,
+    Done,
+    Failed,
+    /// Passed without being done (a failed test skipped, no tenant check).
+    Skipped,
+    Pending,
+}
 
 /// Where the provider's secrets are, for people.
 #[derive(Debug, Clone, PartialEq, Eq)]
