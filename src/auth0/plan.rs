@@ -795,7 +795,7 @@ pub fn plan(obs: &Observed, want: &Desired, applied: Option<&Applied>) -> Plan {
                 }),
                 (None, None) => changes.push(Change::CreatePhoneProvider),
             }
-            if want.provider == "twilio-verify" {
+            if want.provider == crate::providers::Kind::TwilioVerify.id() {
                 notes.push(VERIFY_NOTICES.into());
             }
         }

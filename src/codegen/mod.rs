@@ -5,35 +5,22 @@
 //! of code reads, compared with the secrets the catalog says the provider
 //! needs (the classic "secrets configured, but the code reads another name").
 
-use crate::providers::Provider;
+use crate::providers::{Kind, Provider};
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 const COMMON: &str = include_str!("../../assets/templates/common.js");
 
-/// Each provider's part, by catalog id.
-const PROVIDERS: [(&str, &str); 5] = [
-    (
-        "twilio",
-        include_str!("../../assets/templates/providers/twilio.js"),
-    ),
-    (
-        "twilio-verify",
-        include_str!("../../assets/templates/providers/twilio-verify.js"),
-    ),
-    (
-        "vonage",
-        include_str!("../../assets/templates/providers/vonage.js"),
-    ),
-    (
-        "infobip",
-        include_str!("../../assets/templates/providers/infobip.js"),
-    ),
-    (
-        "esendex",
-        include_str!("../../assets/templates/providers/esendex.js"),
-    ),
-];
+/// Each provider's part.
+fn template(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Twilio => include_str!("../../assets/templates/providers/twilio.js"),
+        Kind::TwilioVerify => include_str!("../../assets/templates/providers/twilio-verify.js"),
+        Kind::Vonage => include_str!("../../assets/templates/providers/vonage.js"),
+        Kind::Infobip => include_str!("../../assets/templates/providers/infobip.js"),
+        Kind::Esendex => include_str!("../../assets/templates/providers/esendex.js"),
+    }
+}
 
 /// Where Auth0 runs the code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -117,10 +104,9 @@ pub fn render(
     target: Target,
     base_url: Option<&str>,
 ) -> Result<String, String> {
-    let part = PROVIDERS
-        .iter()
-        .find(|(id, _)| *id == provider.id)
-        .map(|(_, t)| *t)
+    let part = provider
+        .kind
+        .map(template)
         .ok_or_else(|| format!("no Action template for provider {}", provider.id))?;
     let base = match base_url {
         Some(b) => normalize(b)?,

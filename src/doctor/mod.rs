@@ -663,7 +663,7 @@ fn custom_codes(provider: &Provider, c: &Result<CredentialReport, Failure>) -> F
     const ID: &str = "verify-custom-codes";
     let r = match c {
         Ok(r) if r.custom_codes.is_some() => r,
-        Err(_) if provider.id == "twilio-verify" => {
+        Err(_) if provider.kind == Some(crate::providers::Kind::TwilioVerify) => {
             return found(ID, Status::Skipped, "Skipped: the credential check failed.");
         }
         _ => {

@@ -1,6 +1,7 @@
 //! The provider catalog: which providers exist, which settings each needs,
 //! what a valid value looks like and where to find it.
 
+use super::kind::Kind;
 use super::outcome::{ErrorClass, KnownError};
 use regex::Regex;
 use serde::Deserialize;
@@ -20,6 +21,10 @@ pub struct Catalog {
 #[derive(Debug, Clone)]
 pub struct Provider {
     pub id: String,
+    /// What code sends through it: given at load time from the id, for
+    /// every `[[provider]]`; `None` only for the tenant's settings group,
+    /// which is kept like a provider's but sends nothing.
+    pub kind: Option<Kind>,
     pub name: String,
     pub description: String,
     pub console: String,
@@ -179,7 +184,11 @@ impl Catalog {
     /// parse it here is a build defect, not a user error.
     pub fn builtin() -> &'static Catalog {
         static CATALOG: OnceLock<Catalog> = OnceLock::new();
-        CATALOG.get_or_init(|| Catalog::parse(CATALOG_TOML).expect("embedded provider catalog"))
+        CATALOG.get_or_init(|| {
+            let catalog = Catalog::parse(CATALOG_TOML).expect("embedded provider catalog");
+            catalog.complete().expect("embedded provider catalog");
+            catalog
+        })
     }
 
     pub fn parse(text: &str) -> Result<Catalog, CatalogError> {
@@ -187,16 +196,26 @@ impl Catalog {
         let providers = raw
             .provider
             .into_iter()
-            .map(parse_provider)
+            .map(|p| {
+                let kind = Kind::parse(&p.id).ok_or_else(|| {
+                    CatalogError::Provider(
+                        p.id.clone(),
+                        "no provider kind has this id: add a variant to providers::Kind \
+                         (src/providers/kind.rs)"
+                            .into(),
+                    )
+                })?;
+                parse_provider(p, Some(kind))
+            })
             .collect::<Result<Vec<_>, _>>()?;
-        let tenant = raw.tenant.map(parse_provider).transpose()?;
+        let tenant = raw.tenant.map(|t| parse_provider(t, None)).transpose()?;
         let catalog = Catalog { providers, tenant };
         catalog.check()?;
         Ok(catalog)
     }
 }
 
-fn parse_provider(p: RawProvider) -> Result<Provider, CatalogError> {
+fn parse_provider(p: RawProvider, kind: Option<Kind>) -> Result<Provider, CatalogError> {
     let mut settings = Vec::with_capacity(p.setting.len());
     for s in p.setting {
         let err = |problem: String| CatalogError::Setting {
@@ -271,6 +290,7 @@ fn parse_provider(p: RawProvider) -> Result<Provider, CatalogError> {
     }
     Ok(Provider {
         id: p.id,
+        kind,
         name: p.name,
         description: p.description,
         console: p.console,
@@ -335,6 +355,21 @@ impl Catalog {
             }
         }
         Ok(())
+    }
+
+    /// Every [`Kind`] has an entry: what the embedded catalog must meet
+    /// (a catalog for a test may list fewer providers).
+    pub fn complete(&self) -> Result<(), CatalogError> {
+        match Kind::ALL
+            .iter()
+            .find(|&&k| !self.providers.iter().any(|p| p.kind == Some(k)))
+        {
+            Some(k) => Err(CatalogError::Provider(
+                k.id().to_string(),
+                "a provider kind with no entry in the catalog".into(),
+            )),
+            None => Ok(()),
+        }
     }
 
     pub fn get(&self, id: &str) -> Option<&Provider> {

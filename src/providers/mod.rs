@@ -1,13 +1,15 @@
-//! SMS providers: the catalog (data, from `assets/providers.toml`) and the
-//! validation of their settings. Provider API clients arrive with the
-//! test-message capability.
+//! SMS providers: the catalog (data, from `assets/providers.toml`), the
+//! validation of their settings, the provider [`Kind`] that code chooses
+//! by, and (in `clients`, a layer above) one API client per kind.
 
 pub mod catalog;
 pub mod clients;
 pub mod delivery;
+pub mod kind;
 pub mod outcome;
 pub mod phone;
 pub mod validate;
 
 pub use catalog::{Catalog, Format, Provider, Required, Setting};
+pub use kind::Kind;
 pub use validate::{Validation, validate};

@@ -37,7 +37,7 @@
 //! provider's error answer.
 
 use super::spec;
-use crate::providers::Catalog;
+use crate::providers::{Catalog, Kind};
 /// A number the simulated providers deliver to: E.164 and in a range
 /// libphonenumber's metadata knows (a real provider refuses numbers that
 /// do not exist; the wizard only warns about unknown ranges, as its
@@ -297,29 +297,29 @@ const ESENDEX_PASSWORD: &str = "correct-horse";
 /// `check_settings` are satisfied without it being typed. Typing it too
 /// would only earn the "set in the environment and wins" warning.
 pub fn credentials(provider: &str) -> Vec<(&'static str, &'static str)> {
-    match provider {
-        "twilio" => vec![
+    match provider.parse::<Kind>() {
+        Ok(Kind::Twilio) => vec![
             ("TWILIO_ACCOUNT_SID", TWILIO_SID),
             ("TWILIO_AUTH_TOKEN", TWILIO_TOKEN),
             ("TWILIO_PHONE_NUMBER", TWILIO_NUMBER),
         ],
-        "twilio-verify" => vec![
+        Ok(Kind::TwilioVerify) => vec![
             ("TWILIO_ACCOUNT_SID", TWILIO_SID),
             ("TWILIO_AUTH_TOKEN", TWILIO_TOKEN),
             ("TWILIO_VERIFY_SERVICE_SID", VERIFY_SERVICE),
         ],
-        "vonage" => vec![
+        Ok(Kind::Vonage) => vec![
             ("VONAGE_API_KEY", VONAGE_KEY),
             ("VONAGE_API_SECRET", VONAGE_SECRET),
             ("VONAGE_FROM_NUMBER", VONAGE_FROM),
         ],
-        "infobip" => vec![("INFOBIP_API_KEY", INFOBIP_KEY)],
-        "esendex" => vec![
+        Ok(Kind::Infobip) => vec![("INFOBIP_API_KEY", INFOBIP_KEY)],
+        Ok(Kind::Esendex) => vec![
             ("ESENDEX_ACCOUNT", ESENDEX_ACCOUNT),
             ("ESENDEX_USERNAME", ESENDEX_USER),
             ("ESENDEX_PASSWORD", ESENDEX_PASSWORD),
         ],
-        _ => Vec::new(),
+        Err(_) => Vec::new(),
     }
 }
 
@@ -400,13 +400,17 @@ fn answer(c: &mut Call) -> Reply {
         return vonage_records(c);
     }
     match provider_of(c.path) {
-        Some("twilio") => twilio(c),
-        Some("twilio-verify") => twilio_verify(c),
+        // Twilio's Messaging API: a spec of its own, part of Twilio.
         Some("twilio-messaging") => twilio_messaging(c),
-        Some("vonage") => vonage(c),
-        Some("infobip") => infobip(c),
-        Some("esendex") => esendex(c),
-        _ => Reply::text(404, "Not Found"),
+        Some(id) => match id.parse::<Kind>() {
+            Ok(Kind::Twilio) => twilio(c),
+            Ok(Kind::TwilioVerify) => twilio_verify(c),
+            Ok(Kind::Vonage) => vonage(c),
+            Ok(Kind::Infobip) => infobip(c),
+            Ok(Kind::Esendex) => esendex(c),
+            Err(_) => Reply::text(404, "Not Found"),
+        },
+        None => Reply::text(404, "Not Found"),
     }
 }
 
@@ -1355,35 +1359,36 @@ fn esendex_dispatch(c: &mut Call) -> Reply {
 
 /// What `provider` reports for an outcome: (status, code, text).
 pub fn outcome_codes(
-    provider: &str,
+    provider: Kind,
     outcome: Outcome,
 ) -> (&'static str, Option<&'static str>, Option<&'static str>) {
     match (provider, outcome) {
-        ("twilio" | "twilio-verify", Outcome::Delivered) => ("delivered", None, None),
-        ("twilio" | "twilio-verify", Outcome::Unreachable) => (
+        (Kind::Twilio | Kind::TwilioVerify, Outcome::Delivered) => ("delivered", None, None),
+        (Kind::Twilio | Kind::TwilioVerify, Outcome::Unreachable) => (
             "undelivered",
             Some("30003"),
             Some("Unreachable destination handset"),
         ),
-        ("twilio" | "twilio-verify", Outcome::Filtered) => {
+        (Kind::Twilio | Kind::TwilioVerify, Outcome::Filtered) => {
             ("undelivered", Some("30007"), Some("Message filtered"))
         }
-        ("twilio" | "twilio-verify", _) => (
+        (Kind::Twilio | Kind::TwilioVerify, _) => (
             "failed",
             Some("21610"),
             Some("Attempt to send to unsubscribed recipient"),
         ),
-        ("esendex", Outcome::Delivered) => ("Delivered", None, None),
-        ("esendex", Outcome::Unreachable) => ("Expired", None, None),
-        ("esendex", Outcome::Filtered) => ("Rejected", None, None),
-        ("esendex", _) => ("Failed", None, None),
-        ("vonage", Outcome::Delivered) => ("delivered", Some("0"), Some("Delivered")),
-        ("vonage", Outcome::Unreachable) => {
+        (Kind::Esendex, Outcome::Delivered) => ("Delivered", None, None),
+        (Kind::Esendex, Outcome::Unreachable) => ("Expired", None, None),
+        (Kind::Esendex, Outcome::Filtered) => ("Rejected", None, None),
+        (Kind::Esendex, _) => ("Failed", None, None),
+        (Kind::Vonage, Outcome::Delivered) => ("delivered", Some("0"), Some("Delivered")),
+        (Kind::Vonage, Outcome::Unreachable) => {
             ("failed", Some("2"), Some("Absent Subscriber Temporary"))
         }
-        ("vonage", Outcome::Filtered) => ("rejected", Some("6"), Some("Anti-Spam Rejection")),
-        ("vonage", _) => ("failed", Some("4"), Some("Call barred by user")),
-        (_, _) => ("unknown", None, None),
+        (Kind::Vonage, Outcome::Filtered) => ("rejected", Some("6"), Some("Anti-Spam Rejection")),
+        (Kind::Vonage, _) => ("failed", Some("4"), Some("Call barred by user")),
+        // Infobip's logs carry their own status and error objects (`infobip_logs`).
+        (Kind::Infobip, _) => ("unknown", None, None),
     }
 }
 
@@ -1458,7 +1463,7 @@ fn twilio_messages(c: &mut Call) -> Reply {
     let messages: Vec<Value> = items
         .iter()
         .map(|r| {
-            let (status, code, text) = outcome_codes("twilio", r.outcome);
+            let (status, code, text) = outcome_codes(Kind::Twilio, r.outcome);
             let sid = r.id.clone().unwrap_or_else(|| format!("SM{:032x}", r.seq));
             let date = rfc2822(r.at);
             json!({
@@ -1509,7 +1514,7 @@ fn verify_attempts(c: &mut Call) -> Reply {
     let attempts: Vec<Value> = items
         .iter()
         .map(|r| {
-            let (status, code, _) = outcome_codes("twilio-verify", r.outcome);
+            let (status, code, _) = outcome_codes(Kind::TwilioVerify, r.outcome);
             let date = crate::providers::delivery::rfc3339(r.at);
             json!({
                 "sid": format!("VL{:032x}", r.seq), "account_sid": TWILIO_SID,
@@ -1620,7 +1625,7 @@ fn esendex_headers(c: &mut Call) -> Reply {
 /// One message header, as the list and `GET /v1.0/messageheaders/{id}`
 /// show it.
 fn esendex_header_xml(r: &SimRecord) -> String {
-    let (status, code, text) = outcome_codes("esendex", r.outcome);
+    let (status, code, text) = outcome_codes(Kind::Esendex, r.outcome);
     let id = r.id.clone().unwrap_or_else(|| guid(r.seq));
     let date = format!("{}.000Z", &crate::providers::delivery::rfc3339(r.at)[..19]);
     let failure = match (code, text) {
@@ -1693,7 +1698,7 @@ fn vonage_records(c: &mut Call) -> Reply {
         .filter(|r| r.at >= from && r.at < until)
         .filter(|r| by_id.is_none() || r.id == by_id)
         .map(|r| {
-            let (status, code, text) = outcome_codes("vonage", r.outcome);
+            let (status, code, text) = outcome_codes(Kind::Vonage, r.outcome);
             json!({
                 "account_id": VONAGE_KEY,
                 "message_id": r.id.clone().unwrap_or_else(|| guid(r.seq)),

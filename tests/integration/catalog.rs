@@ -2,7 +2,7 @@
 //! the documented order, and broken catalogs are refused.
 
 use sms_mfa::checklist::Checklist;
-use sms_mfa::providers::{Catalog, Required, Validation, validate};
+use sms_mfa::providers::{Catalog, Kind, Required, Validation, validate};
 
 #[test]
 fn providers_in_order_with_canonical_settings() {
@@ -182,9 +182,10 @@ fn formats_from_the_issue() {
 
 #[test]
 fn broken_catalogs_are_refused_with_the_reason() {
+    // A provider's id must name a `Kind` (one of the built-in ids).
     let base = r#"
 [[provider]]
-id = "x"
+id = "vonage"
 name = "X"
 description = "d"
 console = "https://x"
@@ -218,7 +219,7 @@ help = "h"
         ),
         (
             base.replace("FORMAT", "text")
-                + "\n[[provider]]\nid = \"x\"\nname = \"Y\"\ndescription = \"d\"\nconsole = \"c\"\n[[provider.setting]]\nname = \"A\"\nlabel = \"l\"\nsecret = false\nrequired = \"no\"\nformat = \"text\"\nexpect = \"e\"\nexample = \"a\"\nhelp = \"h\"\n",
+                + "\n[[provider]]\nid = \"vonage\"\nname = \"Y\"\ndescription = \"d\"\nconsole = \"c\"\n[[provider.setting]]\nname = \"A\"\nlabel = \"l\"\nsecret = false\nrequired = \"no\"\nformat = \"text\"\nexpect = \"e\"\nexample = \"a\"\nhelp = \"h\"\n",
             "duplicate provider",
         ),
         (
@@ -226,11 +227,56 @@ help = "h"
                 .replace("help = \"h\"", "help = \"h\"\ncolour = 1"),
             "unknown field",
         ),
+        (
+            base.replace("FORMAT", "text")
+                .replace("\"vonage\"", "\"telesign\""),
+            "no provider kind has this id",
+        ),
     ];
     for (text, why) in cases {
         let err = Catalog::parse(&text).expect_err(why).to_string();
         assert!(err.contains(why), "{why}: {err}");
     }
+}
+
+#[test]
+fn every_catalog_id_has_a_kind_and_every_kind_an_entry() {
+    let c = Catalog::builtin();
+    assert!(c.complete().is_ok());
+    for p in &c.providers {
+        let kind = p.kind.expect("every provider has a kind");
+        assert_eq!(kind.id(), p.id);
+        assert_eq!(p.id.parse::<Kind>(), Ok(kind));
+    }
+    let kinds: Vec<Kind> = c.providers.iter().filter_map(|p| p.kind).collect();
+    assert_eq!(kinds, Kind::ALL);
+    // A catalog without one of the kinds parses (tests use small ones) but
+    // is not complete, which the embedded one must be (`Catalog::builtin`).
+    let one = Catalog::parse(
+        r#"
+[[provider]]
+id = "esendex"
+name = "E"
+description = "d"
+console = "https://e"
+[[provider.setting]]
+name = "E_KEY"
+label = "Key"
+secret = true
+required = "yes"
+format = "text"
+expect = "e"
+example = "a"
+help = "h"
+"#,
+    )
+    .expect("a partial catalog parses");
+    assert_eq!(one.providers[0].kind, Some(Kind::Esendex));
+    let err = one.complete().expect_err("twilio is missing").to_string();
+    assert!(
+        err.contains("twilio") && err.contains("no entry in the catalog"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -12,7 +12,7 @@ mod vonage;
 use super::delivery::{CannotLook, Query, Records};
 use super::outcome::{Accepted, CredentialReport, Delivery, Failure, Ownership, Told, classify};
 use super::validate::{Validation, https_url};
-use super::{Catalog, Provider, Required};
+use super::{Catalog, Kind, Provider, Required};
 use crate::settings::{Resolved, Source, Value};
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -284,17 +284,18 @@ impl Client {
             .ok_or_else(|| SetupError(vec![format!("unknown provider {provider}")]))?;
         let base = base_url(p, settings)?;
         let api = Api { base, http, p };
-        Ok(match provider {
-            "twilio" => Client::Twilio(twilio::Twilio::new(api, settings)?),
-            "twilio-verify" => {
+        // The one place a client is chosen: by the kind the catalog gave.
+        Ok(match p.kind {
+            Some(Kind::Twilio) => Client::Twilio(twilio::Twilio::new(api, settings)?),
+            Some(Kind::TwilioVerify) => {
                 Client::TwilioVerify(twilio_verify::TwilioVerify::new(api, settings)?)
             }
-            "vonage" => Client::Vonage(vonage::Vonage::new(api, settings)?),
-            "infobip" => Client::Infobip(infobip::Infobip::new(api, settings)?),
-            "esendex" => Client::Esendex(esendex::Esendex::new(api, settings)?),
-            other => {
+            Some(Kind::Vonage) => Client::Vonage(vonage::Vonage::new(api, settings)?),
+            Some(Kind::Infobip) => Client::Infobip(infobip::Infobip::new(api, settings)?),
+            Some(Kind::Esendex) => Client::Esendex(esendex::Esendex::new(api, settings)?),
+            None => {
                 return Err(SetupError(vec![format!(
-                    "no client for provider {other} in this build"
+                    "no client for provider {provider} in this build"
                 )]));
             }
         })
@@ -328,10 +329,12 @@ impl Client {
             Client::TwilioVerify(_) => Ok(Told::Untold(
                 "Twilio Verify sends from Twilio's own senders.".into(),
             )),
-            other => Ok(Told::Untold(format!(
-                "{}'s API does not list the senders an account may use.",
-                other.name()
-            ))),
+            other @ (Client::Vonage(_) | Client::Infobip(_) | Client::Esendex(_)) => {
+                Ok(Told::Untold(format!(
+                    "{}'s API does not list the senders an account may use.",
+                    other.name()
+                )))
+            }
         }
     }
 
@@ -339,7 +342,10 @@ impl Client {
     pub async fn destination_verified(&self, to: &Recipient) -> Result<Told<bool>, Failure> {
         match self {
             Client::Twilio(c) => c.destination_verified(to).await.map(Told::Known),
-            other => Ok(Told::Untold(format!(
+            other @ (Client::TwilioVerify(_)
+            | Client::Vonage(_)
+            | Client::Infobip(_)
+            | Client::Esendex(_)) => Ok(Told::Untold(format!(
                 "{}'s API does not list the numbers a trial account may reach.",
                 other.name()
             ))),

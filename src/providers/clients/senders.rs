@@ -15,8 +15,8 @@
 
 use super::twilio::twilio_failure;
 use super::{Api, Http, Settings, SetupError, base_url};
-use crate::providers::Catalog;
 use crate::providers::outcome::Failure;
+use crate::providers::{Catalog, Kind};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -142,8 +142,8 @@ pub async fn list_senders(
         choices: Vec::new(),
         notes: Vec::new(),
     };
-    match provider {
-        "twilio" => {
+    match p.kind {
+        Some(Kind::Twilio) => {
             let sid = settings.need("TWILIO_ACCOUNT_SID")?;
             let token = settings.need("TWILIO_AUTH_TOKEN")?;
             let v = get_basic(
@@ -221,7 +221,7 @@ pub async fn list_senders(
                 )),
             }
         }
-        "twilio-verify" => {
+        Some(Kind::TwilioVerify) => {
             let sid = settings.need("TWILIO_ACCOUNT_SID")?;
             let token = settings.need("TWILIO_AUTH_TOKEN")?;
             let v = get_basic(&api, &api.url("/v2/Services"), sid, token, &[("PageSize", "50")], true).await?;
@@ -240,7 +240,7 @@ pub async fn list_senders(
                 ));
             }
         }
-        "vonage" => {
+        Some(Kind::Vonage) => {
             let key = settings.need("VONAGE_API_KEY")?;
             let secret = settings.need("VONAGE_API_SECRET")?;
             let req = api
@@ -270,7 +270,7 @@ pub async fn list_senders(
                 "An alphanumeric sender id (like ACME) works in many countries too: type it by hand.".into(),
             );
         }
-        "esendex" => {
+        Some(Kind::Esendex) => {
             let user = settings.need("ESENDEX_USERNAME")?;
             let password = settings.need("ESENDEX_PASSWORD")?;
             let req = api
@@ -287,7 +287,7 @@ pub async fn list_senders(
                 out.choices.push(choice("ESENDEX_ACCOUNT", &r, "account reference".into(), true, None));
             }
         }
-        _ => out.notes.push(format!(
+        Some(Kind::Infobip) | None => out.notes.push(format!(
             "{}'s API has no documented endpoint that lists an account's senders: type the sender by hand (a number in E.164 form, or an alphanumeric id your account may use).",
             p.name
         )),

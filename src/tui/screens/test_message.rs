@@ -1,5 +1,6 @@
 //! Step 3: the test message.
 
+use crate::providers::Kind;
 use crate::providers::outcome::ErrorClass;
 use crate::tui::widgets::{self, ACCENT, BAD, DIM, OK, WARN};
 use crate::wizard::{Busy, CallError, FieldState, SendResult, Task, Wizard};
@@ -130,7 +131,9 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
     // What just happened first, then the credentials, then the notes.
     lines.extend(result_lines(w));
     lines.extend(credential_lines(w));
-    if w.provider().is_some_and(|p| p.id == "twilio-verify") {
+    if w.provider()
+        .is_some_and(|p| p.kind == Some(Kind::TwilioVerify))
+    {
         lines.push(Line::styled(
             "Twilio Verify sends its own template with a code the wizard makes up, as Auth0 does; the text above is not used.",
             DIM,
