@@ -15,6 +15,7 @@ pub mod doctor;
 pub mod http;
 pub mod logging;
 pub mod providers;
+#[cfg(feature = "sandbox")]
 pub mod sandbox;
 pub mod sanitize;
 pub mod secrets;

@@ -1,7 +1,7 @@
 //! The simulated SMS provider APIs (Twilio Programmable Messaging, Twilio
 //! Verify, Vonage, Infobip, Esendex) on one loopback server.
 //!
-//! One wiremock server with one catch-all responder answers every
+//! One loopback server ([`super::server`]) with one catch-all responder answers every
 //! provider on its real paths (they do not collide), the way the clients in
 //! `src/providers/clients/` call them:
 //!
@@ -49,12 +49,11 @@ fn e164(number: &str) -> Result<String, String> {
         _ => Err(format!("{n} is not a number in service")),
     }
 }
+use super::server::{Request, Respond, Response, Server};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
-use wiremock::matchers::basic_auth;
-use wiremock::{Match, Mock, MockServer, Request, Respond, ResponseTemplate};
 
 /// What the simulated provider accounts are like (a scenario's `[accounts]`).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -148,19 +147,7 @@ impl Default for Accounts {
 }
 
 /// A message a simulated provider accepted: what the phone would show.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Delivered {
-    /// The provider's catalog id.
-    pub provider: &'static str,
-    /// The provider's message id.
-    pub id: String,
-    /// The recipient, E.164 with the plus.
-    pub to: String,
-    /// The sender as the phone shows it: a number with its plus, or an
-    /// alphanumeric sender id.
-    pub from: String,
-    pub text: String,
-}
+pub use crate::providers::delivered::Delivered;
 
 /// Told about every accepted message, as it is accepted.
 pub type OnDelivery = Arc<dyn Fn(Delivered) + Send + Sync>;
@@ -175,7 +162,7 @@ pub struct State {
 
 /// The running simulation.
 pub struct Providers {
-    pub server: MockServer,
+    pub server: Server,
     pub state: Arc<Mutex<State>>,
 }
 
@@ -191,7 +178,6 @@ impl Providers {
         on_delivery: Option<OnDelivery>,
         delay: std::time::Duration,
     ) -> Providers {
-        let server = MockServer::start().await;
         let now = crate::providers::delivery::now();
         let mut records: Vec<SimRecord> = accounts
             .history
@@ -214,15 +200,12 @@ impl Providers {
             inbox: Vec::new(),
             records,
         }));
-        Mock::given(wiremock::matchers::any())
-            .respond_with(Responder {
-                state: state.clone(),
-                on_delivery,
-                next_id: AtomicU64::new(1),
-                delay,
-            })
-            .mount(&server)
-            .await;
+        let server = Server::start(Responder {
+            state: state.clone(),
+            on_delivery,
+            next_id: AtomicU64::new(1),
+            delay,
+        });
         Providers { server, state }
     }
 
@@ -355,7 +338,7 @@ struct Responder {
 }
 
 impl Respond for Responder {
-    fn respond(&self, req: &Request) -> ResponseTemplate {
+    fn respond(&self, req: &Request) -> Response {
         let (reply, accepted) = {
             let mut state = lock(&self.state);
             let mut call = Call {
@@ -391,7 +374,7 @@ impl Respond for Responder {
                 tell(d);
             }
         }
-        reply.template().set_delay(self.delay)
+        reply.response().set_delay(self.delay)
     }
 }
 
@@ -444,8 +427,8 @@ impl Reply {
         }
     }
 
-    fn template(self) -> ResponseTemplate {
-        let t = ResponseTemplate::new(self.status);
+    fn response(self) -> Response {
+        let t = Response::new(self.status);
         match self.body {
             Body::Json(v) => t.set_body_json(v),
             Body::Text(s) => t.set_body_raw(s, "text/plain; charset=utf-8"),
@@ -503,7 +486,7 @@ impl Call<'_> {
     }
 
     fn basic_auth(&self, user: &str, password: &str) -> bool {
-        basic_auth(user, password).matches(self.req)
+        self.header("authorization") == Some(super::server::basic_auth(user, password).as_str())
     }
 
     /// The path's segments after the leading slash.
