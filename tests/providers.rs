@@ -4,7 +4,7 @@
 //! success and for every mapped error, plus malformed JSON, HTTP 500, a
 //! stall and a refused connection. The exact requests of the success paths
 //! are asserted once more against the sandbox's simulated provider APIs
-//! (src/sandbox/providers.rs), with the same assertions: the simulation
+//! (src/sandbox/providers/), with the same assertions: the simulation
 //! takes exactly what the real clients send.
 
 mod common;

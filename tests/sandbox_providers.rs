@@ -1,4 +1,4 @@
-//! The sandbox's simulated provider APIs (src/sandbox/providers.rs) against
+//! The sandbox's simulated provider APIs (src/sandbox/providers/) against
 //! the real provider clients: the sandbox account's credentials work, a
 //! test message is accepted and lands in the simulated inbox, and every
 //! account state (wrong credentials, trial, no funds, Verify without custom
@@ -759,7 +759,7 @@ async fn env_and_credentials_configure_every_client_as_the_wizard_resolves_them(
 // ---- `sms-mfa trace`: both sides joined, against the simulations ----
 //
 // The provider side is the simulated providers' delivery records (each in
-// its vendor's list shape, see src/sandbox/providers.rs), the tenant side
+// its vendor's list shape, see src/sandbox/providers/), the tenant side
 // the simulated Management API's `GET /logs` with the matching events
 // (`history_logs`).
 
