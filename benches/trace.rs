@@ -68,12 +68,7 @@ fn trace(c: &mut Criterion) {
 
     // One traced run, to count the requests and check the result.
     let (took, provider_calls, tenant_calls) = rt.block_on(async {
-        let p0 = sim
-            .server
-            .received_requests()
-            .await
-            .unwrap_or_default()
-            .len();
+        let p0 = sim.server.received_requests().len();
         let a0 = fake.calls().await.len();
         let t0 = Instant::now();
         let t = sms_mfa::trace::gather(Ok(&client), Ok(&conn), &q).await;
@@ -84,13 +79,7 @@ fn trace(c: &mut Criterion) {
             t.auth0_side.read().expect("events").events.len(),
             RECORDS as usize
         );
-        let p = sim
-            .server
-            .received_requests()
-            .await
-            .unwrap_or_default()
-            .len()
-            - p0;
+        let p = sim.server.received_requests().len() - p0;
         let a = fake.calls().await.len() - a0;
         (took, p, a)
     });

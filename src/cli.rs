@@ -98,10 +98,12 @@ pub struct Cli {
     pub log_level: String,
 
     /// Run against simulated provider and Auth0 APIs on this machine: the wizard, or doctor, send-test, check-credentials, trace, logs and tenant check/apply/try. No provider account, no tenant, nothing leaves the machine
+    #[cfg(feature = "sandbox")]
     #[arg(long)]
     pub sandbox: bool,
 
     /// The sandbox's scenario (`--scenario help` lists them; default new-tenant)
+    #[cfg(feature = "sandbox")]
     #[arg(long, value_name = "NAME", requires = "sandbox")]
     pub scenario: Option<String>,
 

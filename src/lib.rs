@@ -18,6 +18,7 @@ mod layers;
 pub mod logging;
 pub mod ops;
 pub mod providers;
+#[cfg(feature = "sandbox")]
 pub mod sandbox;
 pub mod sanitize;
 pub mod secrets;

@@ -34,6 +34,7 @@ fn main() -> ExitCode {
         _ => {}
     }
     let no_input = output::no_input(cli.no_input, &env);
+    #[cfg(feature = "sandbox")]
     let sandboxed = matches!(
         cli.command,
         Some(
@@ -46,6 +47,7 @@ fn main() -> ExitCode {
                 | Command::Logs { .. }
         )
     );
+    #[cfg(feature = "sandbox")]
     if cli.sandbox && cli.command.is_some() && !sandboxed {
         // Never run a real command (a stored secret, a real profile)
         // thinking it is the sandbox.
@@ -157,13 +159,9 @@ fn main() -> ExitCode {
             let Some(runtime) = runtime() else {
                 return ExitCode::from(FAILURE);
             };
-            let setup = if cli.sandbox {
-                match Setup::sandbox(&cli, &runtime, cmd) {
-                    Ok(s) => s,
-                    Err(code) => return ExitCode::from(code),
-                }
-            } else {
-                Setup::real(&cli, paths.clone())
+            let setup = match Setup::new(&cli, paths.clone(), &runtime, cmd) {
+                Ok(s) => s,
+                Err(code) => return ExitCode::from(code),
             };
             let code = async_command(&cli, &runtime, &setup, cmd);
             drop(setup);
@@ -337,20 +335,38 @@ struct Setup {
     profile: String,
     store: Box<dyn sms_mfa::secrets::SecretStore>,
     env: Box<Env>,
+    #[cfg(feature = "sandbox")]
     _sandbox: Option<(sms_mfa::sandbox::Sandbox, tempfile::TempDir)>,
 }
 
 impl Setup {
+    /// The sandbox's with `--sandbox`, else the real one.
+    #[cfg_attr(not(feature = "sandbox"), allow(unused_variables))]
+    fn new(
+        cli: &Cli,
+        paths: Paths,
+        runtime: &tokio::runtime::Runtime,
+        cmd: &Command,
+    ) -> Result<Setup, u8> {
+        #[cfg(feature = "sandbox")]
+        if cli.sandbox {
+            return Setup::sandbox(cli, runtime, cmd);
+        }
+        Ok(Setup::real(cli, paths))
+    }
+
     fn real(cli: &Cli, paths: Paths) -> Setup {
         Setup {
             paths,
             profile: cli.profile.clone(),
             store: Box::new(OsKeyring::new()),
             env: Box::new(settings::process_env),
+            #[cfg(feature = "sandbox")]
             _sandbox: None,
         }
     }
 
+    #[cfg(feature = "sandbox")]
     fn sandbox(cli: &Cli, runtime: &tokio::runtime::Runtime, cmd: &Command) -> Result<Setup, u8> {
         let all = sms_mfa::sandbox::Scenarios::builtin();
         let scenario = match cli.scenario.as_deref() {
@@ -600,6 +616,7 @@ fn async_command(cli: &Cli, runtime: &tokio::runtime::Runtime, setup: &Setup, cm
 
 /// The wizard (or, with `--sandbox`, the wizard against the simulations).
 fn wizard(cli: &Cli, paths: Paths, notice: Option<String>, no_input: bool) -> ExitCode {
+    #[cfg(feature = "sandbox")]
     let scenario = if cli.sandbox {
         let all = sms_mfa::sandbox::Scenarios::builtin();
         match cli.scenario.as_deref() {
@@ -635,6 +652,7 @@ fn wizard(cli: &Cli, paths: Paths, notice: Option<String>, no_input: bool) -> Ex
             "the wizard needs a terminal; run it in one (see --help), or use the subcommands.",
         ));
     }
+    #[cfg(feature = "sandbox")]
     if let Some(scenario) = scenario {
         return sandbox(paths, scenario, notice);
     }
@@ -732,6 +750,7 @@ fn exit_code(result: std::io::Result<Exit>) -> ExitCode {
 
 /// `--sandbox`: start the simulated APIs, then the wizard against them, with
 /// the sandbox's own profile (started afresh) and keyring service.
+#[cfg(feature = "sandbox")]
 fn sandbox(
     paths: Paths,
     scenario: &sms_mfa::sandbox::Scenario,
@@ -791,10 +810,14 @@ fn sandbox(
             config::Profile::default(),
             notice,
         );
+        // What the sandbox panel and the connection form tell the user.
         wizard.sandbox = Some(sms_mfa::wizard::SandboxState {
             scenario: scenario.name.clone(),
             memory_only,
             inbox: Vec::new(),
+            domain: sms_mfa::sandbox::DOMAIN.into(),
+            token: sms_mfa::sandbox::auth0::explorer_token_all(),
+            accounts: sms_mfa::sandbox::accounts(),
         });
         let result = tui::run_with(wizard, services, Some(rx)).await;
         drop(sandbox);

@@ -4,6 +4,7 @@
 
 pub mod catalog;
 pub mod clients;
+pub mod delivered;
 pub mod delivery;
 pub mod kind;
 pub mod outcome;

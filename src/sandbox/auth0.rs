@@ -37,12 +37,12 @@
 //! - Runtimes as the service names them: `node18-actions`, `node22`
 //!   (auth0-deploy-cli e2e recordings; Terraform guides).
 
+use super::server::{Request, Respond, Response, Server};
 use super::spec;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 pub const TOKEN: &str = "tok-123";
 pub const CLIENT_ID: &str = "AbCdEfGhIjKlMnOpQrStUvWxYz012345";
@@ -162,7 +162,7 @@ impl Tenant {
 
 /// A running fake: its address, the state, and what it received.
 pub struct Fake {
-    pub server: MockServer,
+    pub server: Server,
     pub state: Arc<Mutex<Tenant>>,
 }
 
@@ -185,8 +185,6 @@ impl Fake {
     pub async fn calls(&self) -> Vec<(String, String, String, Value)> {
         self.server
             .received_requests()
-            .await
-            .unwrap_or_default()
             .iter()
             .filter(|r| r.url.path().starts_with("/api/v2"))
             .map(|r| {
@@ -226,16 +224,12 @@ pub type OnTry = Arc<dyn Fn(&Tenant, &Value) + Send + Sync>;
 
 /// [`serve`], with `on_try`.
 pub async fn serve_with(tenant: Tenant, delay: Duration, on_try: Option<OnTry>) -> Fake {
-    let server = MockServer::start().await;
     let state = Arc::new(Mutex::new(tenant));
-    Mock::given(wiremock::matchers::any())
-        .respond_with(Responder {
-            state: state.clone(),
-            delay,
-            on_try,
-        })
-        .mount(&server)
-        .await;
+    let server = Server::start(Responder {
+        state: state.clone(),
+        delay,
+        on_try,
+    });
     Fake { server, state }
 }
 
@@ -439,9 +433,9 @@ fn public(a: &Value) -> Value {
 }
 
 impl Respond for Responder {
-    fn respond(&self, req: &Request) -> ResponseTemplate {
+    fn respond(&self, req: &Request) -> Response {
         let (status, body) = self.answer(req);
-        let mut r = ResponseTemplate::new(status).set_delay(self.delay);
+        let mut r = Response::new(status).set_delay(self.delay);
         if !body.is_null() {
             r = r.set_body_json(body);
         }

@@ -8,6 +8,7 @@
 pub mod auth0;
 pub mod providers;
 pub mod scenario;
+pub mod server;
 pub mod spec;
 
 pub use scenario::{Scenario, Scenarios};
@@ -20,6 +21,23 @@ pub const PROFILE: &str = "sandbox";
 /// The simulated tenant's domain (the wizard checks its form; every call
 /// goes to the simulation's loopback address instead).
 pub const DOMAIN: &str = "sms-mfa-sandbox.us.auth0.com";
+
+/// The sandbox account's settings of every catalog provider, by provider
+/// id, as a user types them in step 2 (what the wizard's sandbox panel
+/// shows; [`providers::credentials`]).
+pub fn accounts() -> BTreeMap<String, Vec<(String, String)>> {
+    crate::providers::Catalog::builtin()
+        .providers
+        .iter()
+        .map(|p| {
+            let creds = providers::credentials(&p.id)
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            (p.id.clone(), creds)
+        })
+        .collect()
+}
 
 /// Running simulations for one scenario.
 pub struct Sandbox {

@@ -5,9 +5,9 @@
 //! required one is there. The tests use the same rules on what the real
 //! clients send.
 
+use super::server::Request;
 use serde_json::Value;
 use std::collections::BTreeSet;
-use wiremock::Request;
 
 fn rules() -> &'static Value {
     static RULES: std::sync::OnceLock<Value> = std::sync::OnceLock::new();

@@ -162,7 +162,7 @@ fn sandbox_lines(w: &Wizard) -> Vec<Line<'static>> {
     if w.step == crate::wizard::Step::Secrets
         && let Some(p) = provider
     {
-        let creds = crate::sandbox::providers::credentials(&p.id);
+        let creds = s.accounts.get(&p.id).map(Vec::as_slice).unwrap_or_default();
         let text: Vec<String> = creds.iter().map(|(n, v)| format!("{n} {v}")).collect();
         lines.push(Line::from(vec![
             Span::styled("Sandbox account: ", Style::new().bold()),

@@ -67,12 +67,12 @@ impl Wizard {
             .cloned()
             .unwrap_or_default();
         let mut form = ConnectForm::new(&domain);
-        if self.sandbox.is_some() {
+        if let Some(sandbox) = &self.sandbox {
             // The simulated tenant's API Explorer token, as if pasted.
             if domain.is_empty() {
-                form.domain = TextField::new(crate::sandbox::DOMAIN, false);
+                form.domain = TextField::new(&sandbox.domain, false);
             }
-            form.token = TextField::new(&crate::sandbox::auth0::explorer_token_all(), true);
+            form.token = TextField::new(&sandbox.token, true);
             form.focus = 1;
 
             self.notice(

@@ -182,14 +182,23 @@ pub struct Wizard {
     pub picker: Option<Picker>,
 }
 
-/// The sandbox, as the screens show it.
+/// The sandbox, as the screens show it. Plain data: whoever starts the
+/// sandbox (main, with the `sandbox` feature) fills in what it tells the
+/// user, so the wizard does not depend on the sandbox.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SandboxState {
     pub scenario: String,
     /// Why secrets are kept in memory (no keyring reachable), if they are.
     pub memory_only: Option<String>,
     /// What the simulated providers accepted, oldest first (the last 20).
-    pub inbox: Vec<crate::sandbox::providers::Delivered>,
+    pub inbox: Vec<crate::providers::delivered::Delivered>,
+    /// The simulated tenant's domain (filled in on the connection form).
+    pub domain: String,
+    /// The simulated tenant's API Explorer token (filled in, as if pasted).
+    pub token: String,
+    /// The sandbox account's settings per provider id, as a user types
+    /// them in step 2: (setting name, value).
+    pub accounts: std::collections::BTreeMap<String, Vec<(String, String)>>,
 }
 
 impl Wizard {

@@ -86,7 +86,7 @@ pub enum Msg {
     /// `a` on the checklist: apply the selected check's fix.
     Fix,
     /// The sandbox: a simulated provider accepted a message (the inbox).
-    SandboxDelivered(crate::sandbox::providers::Delivered),
+    SandboxDelivered(crate::providers::delivered::Delivered),
     /// Progress of [`Effect::Doctor`] `op`.
     DoctorEvent {
         op: u64,

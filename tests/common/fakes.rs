@@ -5,6 +5,17 @@ use serde_json::Value;
 use wiremock::matchers::{method, path_regex};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+/// A request a wiremock fake received, as the sandbox's servers record it
+/// (what `spec::check` and the shared request assertions read).
+pub fn recorded(r: &wiremock::Request) -> sms_mfa::sandbox::server::Request {
+    sms_mfa::sandbox::server::Request {
+        method: r.method.clone(),
+        url: r.url.clone(),
+        headers: r.headers.clone(),
+        body: r.body.clone(),
+    }
+}
+
 pub const SID: &str = "AC0123456789abcdef0123456789abcdef";
 pub const TOKEN: &str = "fedcba98765432100123456789abcdef";
 

@@ -140,7 +140,13 @@ fn the_check_catches_the_infobip_guides_wrong_secret_name() {
 /// Each provider's request as it reaches the fake, checked against the spec
 /// where there is one, with the event's recipient and text or code.
 async fn assert_request(provider: &str, server: &MockServer) {
-    let reqs = server.received_requests().await.unwrap();
+    let reqs: Vec<_> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(common::fakes::recorded)
+        .collect();
     assert_eq!(reqs.len(), 1, "{provider}: one request");
     let r = &reqs[0];
     let auth = r

@@ -60,7 +60,7 @@ fn page(key: &str, items: Vec<Value>) -> Value {
 fn twilio_answer(a: &Account, req: &Request) -> ResponseTemplate {
     let op = spec::find("twilio.", req.method.as_str(), req.url.path());
     if let Some(op) = op {
-        spec::check(op, req);
+        spec::check(op, &fakes::recorded(req));
     }
     if !wiremock::matchers::basic_auth(fakes::SID, fakes::TOKEN).matches(req) {
         return twilio_error(401, 20003, "Authenticate");

@@ -10,6 +10,7 @@ use common::{ENTER, ESC, Session, TAB, walk};
 use sms_mfa::config::{self, Paths};
 use sms_mfa::sandbox::auth0::{self, CLIENT_ID, CLIENT_SECRET};
 use sms_mfa::sandbox::providers::{self, Accounts, Providers};
+use sms_mfa::sandbox::server::Response;
 use sms_mfa::sandbox::{Scenarios, auth0::Tenant};
 use sms_mfa::wizard::Step;
 use std::time::Duration;
@@ -236,35 +237,30 @@ fn quit(mut s: Session) {
 }
 
 /// Make the provider answer every send with `answer` from now on.
-async fn provider_fault(m: &Machine, answer: wiremock::ResponseTemplate) {
-    use wiremock::matchers::{method, path_regex};
-    wiremock::Mock::given(method("POST"))
-        .and(path_regex(r"/Messages\.json$"))
-        .respond_with(answer)
-        .with_priority(1)
-        .mount(&m.providers.server)
-        .await;
+async fn provider_fault(m: &Machine, answer: Response) {
+    m.providers.server.answer_with(move |r| {
+        (r.method == "POST" && r.url.path().ends_with("/Messages.json")).then(|| answer.clone())
+    });
 }
 
 #[tokio::test]
 async fn provider_faults_mid_flow_end_in_a_clear_message() {
     use serde_json::json;
-    use wiremock::ResponseTemplate;
-    let cases: Vec<(ResponseTemplate, &str)> = vec![
+    let cases: Vec<(Response, &str)> = vec![
         (
-            ResponseTemplate::new(500).set_body_json(
+            Response::new(500).set_body_json(
                 json!({"code": 20500, "message": "Internal Server Error", "status": 500}),
             ),
             "Not sent: Provider error (temporary).",
         ),
         (
-            ResponseTemplate::new(429).set_body_json(
+            Response::new(429).set_body_json(
                 json!({"code": 20429, "message": "Too Many Requests", "status": 429}),
             ),
             "Not sent: Rate limited (temporary).",
         ),
         (
-            ResponseTemplate::new(201).set_body_string("{\"sid\": \"SM0"),
+            Response::new(201).set_body_string("{\"sid\": \"SM0"),
             "unexpected answer (HTTP 201)",
         ),
     ];
@@ -290,11 +286,7 @@ async fn provider_faults_mid_flow_end_in_a_clear_message() {
 #[tokio::test]
 async fn a_stalled_provider_is_cancelled_with_esc() {
     let m = Machine::new(Tenant::fresh_upe()).await;
-    provider_fault(
-        &m,
-        wiremock::ResponseTemplate::new(201).set_delay(Duration::from_secs(60)),
-    )
-    .await;
+    provider_fault(&m, Response::new(201).set_delay(Duration::from_secs(60))).await;
     let home = m.keyring.home();
     let env = m.env();
     tokio::task::spawn_blocking(move || {

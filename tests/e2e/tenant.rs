@@ -8,9 +8,10 @@ use common::keyring::{Run, sms_mfa};
 use serde_json::{Value, json};
 use sms_mfa::codegen::{self, Target};
 use sms_mfa::providers::Catalog;
+use sms_mfa::sandbox::server::{Request, Response};
 use std::path::Path;
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use common::auth0::{self, ALL_READ as ALL_SCOPES, CLIENT_ID, CLIENT_SECRET};
 
@@ -80,7 +81,7 @@ fn good_classic() -> Tenant {
 }
 
 /// The tenant on the fake Management API (src/sandbox/auth0.rs).
-async fn serve(t: &Tenant) -> MockServer {
+async fn serve(t: &Tenant) -> sms_mfa::sandbox::server::Server {
     let mut f = auth0::Tenant::fresh_upe();
     f.upe = t.upe;
     f.scopes = t.scopes.to_string();
@@ -120,12 +121,12 @@ async fn serve(t: &Tenant) -> MockServer {
     auth0::serve(f, std::time::Duration::ZERO).await.server
 }
 
-fn env(server: &MockServer) -> Vec<(&'static str, String)> {
+fn env(uri: String) -> Vec<(&'static str, String)> {
     vec![
         ("SMS_MFA_AUTH0_DOMAIN", "acme.eu.auth0.com".into()),
         ("SMS_MFA_AUTH0_CLIENT_ID", CLIENT_ID.into()),
         ("SMS_MFA_AUTH0_CLIENT_SECRET", CLIENT_SECRET.into()),
-        ("SMS_MFA_AUTH0_BASE_URL", server.uri()),
+        ("SMS_MFA_AUTH0_BASE_URL", uri),
     ]
 }
 
@@ -170,7 +171,7 @@ async fn a_good_unified_phone_tenant_passes_everything() {
     let server = serve(&good_upe()).await;
     let home = tempfile::tempdir().unwrap();
     choose(home.path(), "twilio");
-    let (r, doc) = check(home.path(), env(&server)).await;
+    let (r, doc) = check(home.path(), env(server.uri())).await;
     assert_eq!(r.code, 0, "{r:?}");
     assert_eq!(doc["generation"], "unified-phone");
     for id in [
@@ -185,7 +186,7 @@ async fn a_good_unified_phone_tenant_passes_everything() {
     ] {
         assert_eq!(status(&doc, id).0, "pass", "{id}: {doc:#}");
     }
-    let reqs = server.received_requests().await.unwrap();
+    let reqs = server.received_requests();
     let token = reqs
         .iter()
         .find(|r| r.url.path() == "/oauth/token")
@@ -228,7 +229,7 @@ async fn a_broken_unified_phone_tenant_says_what_is_wrong() {
     };
     let server = serve(&t).await;
     let home = tempfile::tempdir().unwrap();
-    let (r, doc) = check(home.path(), env(&server)).await;
+    let (r, doc) = check(home.path(), env(server.uri())).await;
     assert_eq!(r.code, 1, "{r:?}");
     assert_eq!(status(&doc, "sms-enabled").0, "fail");
     let (s, d) = status(&doc, "provider-custom");
@@ -255,7 +256,7 @@ async fn a_good_classic_tenant_with_an_action_passes() {
     let server = serve(&good_classic()).await;
     let home = tempfile::tempdir().unwrap();
     choose(home.path(), "twilio");
-    let (r, doc) = check(home.path(), env(&server)).await;
+    let (r, doc) = check(home.path(), env(server.uri())).await;
     assert_eq!(r.code, 0, "{r:?}");
     assert_eq!(doc["generation"], "classic");
     assert_eq!(status(&doc, "provider-custom").0, "pass");
@@ -277,7 +278,7 @@ async fn a_classic_tenant_with_the_wrong_provider_and_two_live_hooks() {
     };
     let server = serve(&t).await;
     let home = tempfile::tempdir().unwrap();
-    let (r, doc) = check(home.path(), env(&server)).await;
+    let (r, doc) = check(home.path(), env(server.uri())).await;
     assert_eq!(r.code, 1, "{r:?}");
     let (s, d) = status(&doc, "provider-custom");
     assert_eq!(s, "fail");
@@ -301,7 +302,7 @@ async fn a_legacy_hook_reading_the_wrong_secret_name_is_caught() {
     let server = serve(&t).await;
     let home = tempfile::tempdir().unwrap();
     choose(home.path(), "infobip");
-    let (r, doc) = check(home.path(), env(&server)).await;
+    let (r, doc) = check(home.path(), env(server.uri())).await;
     assert_eq!(r.code, 1, "{r:?}");
     let (s, d) = status(&doc, "one-live-code");
     assert_eq!(s, "pass");
@@ -323,7 +324,7 @@ async fn a_token_without_read_logs_skips_that_check_and_names_the_scope() {
     };
     let server = serve(&t).await;
     let home = tempfile::tempdir().unwrap();
-    let (r, doc) = check(home.path(), env(&server)).await;
+    let (r, doc) = check(home.path(), env(server.uri())).await;
     assert_eq!(r.code, 2, "something could not be checked: {r:?}");
     let (s, d) = status(&doc, "failure-logs");
     assert_eq!(s, "skipped");
@@ -336,8 +337,6 @@ async fn a_token_without_read_logs_skips_that_check_and_names_the_scope() {
     assert!(
         !server
             .received_requests()
-            .await
-            .unwrap()
             .iter()
             .any(|r| r.url.path() == "/api/v2/logs"),
         "no call without the scope"
@@ -352,28 +351,27 @@ async fn a_rate_limit_is_waited_out() {
         .unwrap()
         .as_secs()
         + 1;
-    Mock::given(method("GET"))
-        .and(path("/api/v2/guardian/factors"))
-        .respond_with(
-            ResponseTemplate::new(429)
+    // The first GET of the factors only.
+    let answered = std::sync::atomic::AtomicBool::new(false);
+    server.answer_with(move |r| {
+        (r.method == "GET"
+            && r.url.path() == "/api/v2/guardian/factors"
+            && !answered.swap(true, std::sync::atomic::Ordering::SeqCst))
+        .then(|| {
+            Response::new(429)
                 .insert_header("x-ratelimit-limit", "10")
                 .insert_header("x-ratelimit-remaining", "0")
-                .insert_header("x-ratelimit-reset", reset.to_string().as_str())
-                .set_body_json(json!({"statusCode": 429, "error": "Too Many Requests", "message": "Global limit has been reached"})),
-        )
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
+                .insert_header("x-ratelimit-reset", &reset.to_string())
+                .set_body_json(json!({"statusCode": 429, "error": "Too Many Requests", "message": "Global limit has been reached"}))
+        })
+    });
     let home = tempfile::tempdir().unwrap();
     choose(home.path(), "twilio");
-    let (r, doc) = check(home.path(), env(&server)).await;
+    let (r, doc) = check(home.path(), env(server.uri())).await;
     assert_eq!(r.code, 0, "{r:?}");
     assert_eq!(status(&doc, "sms-enabled").0, "pass");
     let n = server
         .received_requests()
-        .await
-        .unwrap()
         .iter()
         .filter(|r| r.url.path() == "/api/v2/guardian/factors")
         .count();
@@ -399,20 +397,20 @@ async fn bad_credentials_or_missing_settings_cannot_check() {
         .mount(&server)
         .await;
     let home = tempfile::tempdir().unwrap();
-    let (r, _) = check(home.path(), env(&server)).await;
+    let (r, _) = check(home.path(), env(server.uri())).await;
     assert_eq!(r.code, 2, "{r:?}");
     assert!(
         r.stderr.contains("Unauthorized") && r.stderr.contains("AUTH0_CLIENT_SECRET"),
         "{r:?}"
     );
-    let without: Vec<_> = env(&server)
+    let without: Vec<_> = env(server.uri())
         .into_iter()
         .filter(|(k, _)| *k != "SMS_MFA_AUTH0_CLIENT_ID")
         .collect();
     let (r, _) = check(home.path(), without).await;
     assert_eq!(r.code, 2, "{r:?}");
     assert!(r.stderr.contains("AUTH0_CLIENT_ID is not set"), "{r:?}");
-    let mut remote = env(&server);
+    let mut remote = env(server.uri());
     remote.retain(|(k, _)| *k != "SMS_MFA_AUTH0_BASE_URL");
     remote.push(("SMS_MFA_AUTH0_BASE_URL", "http://acme.example.com".into()));
     let (r, _) = check(home.path(), remote).await;
@@ -434,8 +432,6 @@ async fn a_ready_token_is_used_as_is() {
     assert!(
         !server
             .received_requests()
-            .await
-            .unwrap()
             .iter()
             .any(|r| r.url.path() == "/oauth/token"),
         "no token exchange"
@@ -601,6 +597,6 @@ async fn sms_events_are_searched_paged_and_wait_out_the_rate_limit() {
     );
     assert!(q.contains(&("per_page".into(), "100".into())), "{q:?}");
     for r in &reqs {
-        common::spec::check("auth0.logs", r);
+        common::spec::check("auth0.logs", &common::fakes::recorded(r));
     }
 }

@@ -236,8 +236,6 @@ async fn a_fresh_unified_phone_tenant_is_planned_applied_and_then_left_alone() {
     let logs: Vec<String> = fake
         .server
         .received_requests()
-        .await
-        .unwrap()
         .iter()
         .filter(|r| r.url.path() == "/api/v2/logs")
         .map(|r| r.url.query().unwrap_or("").to_string())
@@ -1009,18 +1007,18 @@ async fn the_wizard_checks_plans_applies_and_tries_the_tenant() {
 /// (the countdown on screen), then answers with the check.
 #[tokio::test]
 async fn the_runtime_reports_a_rate_limit_wait_then_the_check() {
+    use sms_mfa::sandbox::server::Response;
     use sms_mfa::tui::effects::perform;
     use sms_mfa::wizard::{Effect, Msg, TenantAnswer, TenantCall, TenantWork};
-    use wiremock::matchers::{method, path};
-    use wiremock::{Mock, ResponseTemplate};
     let fake = auth0::serve(Tenant::fresh_upe(), Duration::ZERO).await;
-    Mock::given(method("GET"))
-        .and(path("/api/v2/guardian/factors"))
-        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "1"))
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&fake.server)
-        .await;
+    // The first GET of the factors only.
+    let answered = std::sync::atomic::AtomicBool::new(false);
+    fake.server.answer_with(move |r| {
+        (r.method == "GET"
+            && r.url.path() == "/api/v2/guardian/factors"
+            && !answered.swap(true, std::sync::atomic::Ordering::SeqCst))
+        .then(|| Response::new(429).insert_header("retry-after", "1"))
+    });
     let env: std::collections::HashMap<&str, String> = fake.env().into_iter().collect();
     let dir = tempfile::tempdir().unwrap();
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();

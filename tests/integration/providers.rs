@@ -4,7 +4,7 @@
 //! success and for every mapped error, plus malformed JSON, HTTP 500, a
 //! stall and a refused connection. The exact requests of the success paths
 //! are asserted once more against the sandbox's simulated provider APIs
-//! (src/sandbox/providers.rs), with the same assertions: the simulation
+//! (src/sandbox/providers/), with the same assertions: the simulation
 //! takes exactly what the real clients send.
 
 use crate::common;
@@ -14,10 +14,11 @@ use sms_mfa::providers::Catalog;
 use sms_mfa::providers::clients::{Client, Http, Recipient, Settings};
 use sms_mfa::providers::outcome::{ErrorClass, Failure};
 use sms_mfa::sandbox::providers::{Accounts, Providers};
+use sms_mfa::sandbox::server::Request;
 use sms_mfa::settings::Value;
 use std::time::Duration;
 use wiremock::matchers::{header, method, path};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const SID: &str = "AC0123456789abcdef0123456789abcdef";
 const TOKEN: &str = "fedcba98765432100123456789abcdef";
@@ -139,9 +140,9 @@ fn to() -> Recipient {
 }
 
 async fn only_request(server: &MockServer) -> Request {
-    let mut r = server.received_requests().await.unwrap();
+    let r = server.received_requests().await.unwrap();
     assert_eq!(r.len(), 1, "exactly one request: {r:?}");
-    r.remove(0)
+    common::fakes::recorded(&r[0])
 }
 
 // ---- The exact requests of the success paths ----
@@ -840,7 +841,7 @@ async fn sandbox() -> Providers {
 
 /// The latest request the simulation received, after `n` in all.
 async fn request_n(sim: &Providers, n: usize) -> Request {
-    let mut r = sim.server.received_requests().await.unwrap();
+    let mut r = sim.server.received_requests();
     assert_eq!(r.len(), n, "{r:?}");
     r.pop().unwrap()
 }
@@ -1267,6 +1268,7 @@ async fn twilio_records_are_paged_filtered_and_mapped() {
     let reqs = server.received_requests().await.unwrap();
     assert_eq!(reqs.len(), 2, "two pages");
     for req in &reqs {
+        let req = &common::fakes::recorded(req);
         spec::check("twilio.messages", req);
         assert_header(req, "authorization", &twilio_auth());
     }
@@ -1390,6 +1392,7 @@ async fn infobip_logs_follow_the_cursor_and_map_status_and_error() {
     let reqs = server.received_requests().await.unwrap();
     assert_eq!(reqs.len(), 2);
     for req in &reqs {
+        let req = &common::fakes::recorded(req);
         spec::check("infobip.logs", req);
         assert_header(req, "authorization", &format!("App {INFOBIP_KEY}"));
         let q: Vec<(String, String)> = req.url.query_pairs().into_owned().collect();

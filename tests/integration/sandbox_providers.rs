@@ -1,4 +1,4 @@
-//! The sandbox's simulated provider APIs (src/sandbox/providers.rs) against
+//! The sandbox's simulated provider APIs (src/sandbox/providers/) against
 //! the real provider clients: the sandbox account's credentials work, a
 //! test message is accepted and lands in the simulated inbox, and every
 //! account state (wrong credentials, trial, no funds, Verify without custom
@@ -126,7 +126,7 @@ fn assert_code(f: &Failure, code: &str) {
 /// Every request the simulation received, routed to a provider, and those
 /// the vendors' specs have an operation for are allowed by them.
 async fn assert_requests_follow_the_specs(sim: &Providers) {
-    let requests = sim.server.received_requests().await.unwrap();
+    let requests = sim.server.received_requests();
     let mut checked = 0;
     for r in &requests {
         let path = r.url.path();
@@ -760,7 +760,7 @@ async fn env_and_credentials_configure_every_client_as_the_wizard_resolves_them(
 // ---- `sms-mfa trace`: both sides joined, against the simulations ----
 //
 // The provider side is the simulated providers' delivery records (each in
-// its vendor's list shape, see src/sandbox/providers.rs), the tenant side
+// its vendor's list shape, see src/sandbox/providers/), the tenant side
 // the simulated Management API's `GET /logs` with the matching events
 // (`history_logs`).
 
@@ -1087,11 +1087,11 @@ async fn each_provider_lists_what_the_account_may_send_from() {
         other => panic!("{other:?}"),
     }
     // No credentials: a settings error, nothing asked.
-    let before = sim.server.received_requests().await.unwrap().len();
+    let before = sim.server.received_requests().len();
     let bare = Settings::default();
     assert!(matches!(
         list_senders(Catalog::builtin(), "vonage", &bare, Http::new()).await,
         Err(ListError::Settings(_))
     ));
-    assert_eq!(sim.server.received_requests().await.unwrap().len(), before);
+    assert_eq!(sim.server.received_requests().len(), before);
 }

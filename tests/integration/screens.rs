@@ -184,6 +184,9 @@ fn sandbox_states() -> Vec<(&'static str, Wizard)> {
                 .to_string()
         }),
         inbox,
+        domain: sms_mfa::sandbox::DOMAIN.into(),
+        token: sms_mfa::sandbox::auth0::explorer_token_all(),
+        accounts: sms_mfa::sandbox::accounts(),
     }
     };
     let mut v = Vec::new();

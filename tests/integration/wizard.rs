@@ -2033,6 +2033,9 @@ fn sandbox_without_keyring_done_bar_and_checklist_agree() {
         scenario: "new-tenant".into(),
         memory_only: Some("No OS keyring (unavailable).".into()),
         inbox: vec![],
+        domain: sms_mfa::sandbox::DOMAIN.into(),
+        token: sms_mfa::sandbox::auth0::explorer_token_all(),
+        accounts: sms_mfa::sandbox::accounts(),
     });
     run(&mut w, [Msg::Enter]);
     let mut msgs = typed(SID);
