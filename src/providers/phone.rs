@@ -70,6 +70,22 @@ fn database_for(digits: &str) -> Option<Arc<Database>> {
         .find(|c| index.contains_key(*c))?;
     let national = &digits[code.len()..];
     let all = &index[code];
+    // libphonenumber strips a national prefix written after the country
+    // code (+7 8 700...: Kazakhstan's 700 with Russia's and Kazakhstan's
+    // trunk prefix 8) before it matches the leading digits, so a territory
+    // is kept when either form starts with them.
+    let prefixes: Vec<&str> = all
+        .iter()
+        .filter_map(|t| attribute(t, "nationalPrefix"))
+        .filter(|p| !p.is_empty())
+        .collect();
+    let starts = |re: &regex::Regex| {
+        re.is_match(national)
+            || prefixes
+                .iter()
+                .filter_map(|p| national.strip_prefix(p))
+                .any(|rest| re.is_match(rest))
+    };
     let kept: Vec<&str> = all
         .iter()
         .copied()
@@ -78,7 +94,7 @@ fn database_for(digits: &str) -> Option<Arc<Database>> {
                 || match attribute(t, "leadingDigits") {
                     Some(lead) => {
                         t.contains(" mainCountryForCode=\"true\"")
-                            || leading(lead).is_none_or(|re| re.is_match(national))
+                            || leading(lead).is_none_or(|re| starts(&re))
                     }
                     None => true,
                 }
