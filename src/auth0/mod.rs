@@ -5,6 +5,7 @@
 pub mod connect;
 pub mod events;
 pub mod inspect;
+pub mod observe;
 pub mod plan;
 
 use crate::providers::validate::{Validation, https_url};

@@ -5,7 +5,10 @@
 //! them in order, after [`backup`] has saved the code and settings they
 //! replace. Applying a plan and planning again gives an empty plan.
 
-use super::inspect::Generation;
+use super::observe::{
+    ActionInfo, Bound, ForPlan, Generation, Hook, Observed, Phone, PhoneProvider, needs_binding,
+    observe_plan,
+};
 use super::{ApiError, Connection, Unreadable};
 use crate::codegen::Target;
 use reqwest::Method;
@@ -32,73 +35,6 @@ pub fn target(generation: Generation) -> Target {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PhoneProvider {
-    pub id: String,
-    pub name: String,
-    pub disabled: bool,
-    pub methods: Vec<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Hook {
-    pub id: String,
-    pub name: String,
-    pub enabled: bool,
-    pub script: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Bound {
-    pub action_id: String,
-    pub name: String,
-    /// The code of the bound Action (for the backup).
-    pub code: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ActionInfo {
-    pub id: String,
-    pub name: String,
-    pub code: String,
-    pub runtime: String,
-    /// The triggers it supports, as `id@version`.
-    pub triggers: Vec<String>,
-    pub secrets: BTreeSet<String>,
-    /// The latest `updated_at` of its secrets.
-    pub secrets_updated: String,
-    pub all_changes_deployed: bool,
-    /// It has a deployed version (what Auth0 runs).
-    pub deployed: bool,
-}
-
-impl ActionInfo {
-    /// From an Action as `GET /actions/actions` lists it.
-    pub fn from_json(a: &Value) -> ActionInfo {
-        let secrets = a["secrets"].as_array().cloned().unwrap_or_default();
-        ActionInfo {
-            id: s(&a["id"]),
-            name: s(&a["name"]),
-            code: s(&a["code"]),
-            runtime: s(&a["runtime"]),
-            triggers: a["supported_triggers"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|t| format!("{}@{}", s(&t["id"]), s(&t["version"])))
-                .collect(),
-            secrets: secrets.iter().map(|x| s(&x["name"])).collect(),
-            secrets_updated: secrets
-                .iter()
-                .map(|x| s(&x["updated_at"]))
-                .max()
-                .unwrap_or_default(),
-            all_changes_deployed: a["all_changes_deployed"] == true,
-            deployed: a["deployed_version"].is_object(),
-        }
-    }
-}
-
 /// The Action to write on a Unified Phone Experience tenant, among those
 /// on the custom-phone-provider trigger (Auth0 allows one since its 2026
 /// rollout; older tenants may have several): sms-mfa's own for `ours`,
@@ -110,20 +46,6 @@ pub fn adopt<'a>(on_trigger: &'a [ActionInfo], ours: &str) -> Option<&'a ActionI
         .or_else(|| on_trigger.iter().find(|a| a.name.starts_with("sms-mfa-")))
         .or_else(|| on_trigger.iter().find(|a| a.deployed))
         .or_else(|| on_trigger.first())
-}
-
-/// Does the trigger need its Actions bound? Classic triggers do; Auth0
-/// manages the bindings of an `entity-bound` trigger itself ("Tenants
-/// cannot manage entity-bound bindings": the trigger's `binding_policy`,
-/// Management API spec). The documented custom-phone-provider set-up has
-/// no binding step (docs "Configure a Custom Phone Provider"; Terraform's
-/// `auth0_phone_provider` example), so there a binding is planned only
-/// when the tenant says the trigger is `trigger-bound`.
-pub fn needs_binding(generation: Generation, binding_policy: Option<&str>) -> bool {
-    match generation {
-        Generation::Classic => binding_policy != Some("entity-bound"),
-        Generation::UnifiedPhone => binding_policy == Some("trigger-bound"),
-    }
 }
 
 /// The values of `provider`'s Action secrets from its resolved settings,
@@ -141,9 +63,10 @@ pub fn action_values(
         .collect())
 }
 
-/// What a plan depends on.
+/// What a plan depends on: the tenant as [`observe_plan`] read it, every
+/// read answered.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Observed {
+pub struct Tenant {
     pub generation: Generation,
     pub sms_enabled: bool,
     /// Classic: the selected phone provider.
@@ -172,214 +95,98 @@ pub struct Observed {
     pub policies: Vec<String>,
 }
 
-impl Observed {
+impl Tenant {
     pub fn trigger(&self) -> Target {
         target(self.generation)
     }
-}
 
-fn s(v: &Value) -> String {
-    v.as_str().unwrap_or_default().to_string()
-}
-
-fn strings(v: &Value) -> Vec<String> {
-    v.as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|x| x.as_str().map(str::to_string))
-        .collect()
-}
-
-/// The trigger's current version, its default runtime and its binding
-/// policy, from `GET /actions/triggers` (the CURRENT entry, else the
-/// highest version; `v1` and `node22` when the tenant does not say).
-pub fn trigger_defaults(triggers: &Value, trigger: &str) -> (String, String, Option<String>) {
-    let versions: Vec<&Value> = triggers["triggers"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|t| t["id"] == trigger)
-        .collect();
-    let current = versions
-        .iter()
-        .find(|t| t["status"] == "CURRENT")
-        .or_else(|| versions.iter().max_by_key(|t| s(&t["version"])));
-    let field = |k: &str, default: &str| {
-        current
-            .map(|t| s(&t[k]))
-            .filter(|v| !v.is_empty())
-            .unwrap_or_else(|| default.into())
-    };
-    (
-        field("version", "v1"),
-        field("default_runtime", "node22"),
-        current.and_then(|t| t["binding_policy"].as_str().map(str::to_string)),
-    )
+    /// The tenant for a plan of sms-mfa's Action named `action`, from
+    /// what was read; the first read that gave no answer, in the order the
+    /// plan depends on them, if any. On a Unified Phone Experience tenant
+    /// the Action on the trigger is adopted ([`adopt`]), never a second one
+    /// made.
+    pub fn new(obs: &Observed, p: &ForPlan, action: &str) -> Result<Tenant, Unreadable> {
+        let generation = obs.generation();
+        let trigger = p.trigger.clone()?;
+        let f = &obs.factor;
+        let mut t = Tenant {
+            generation,
+            sms_enabled: f.sms_enabled.clone()?,
+            selected_provider: None,
+            message_types: f.message_types.clone()?,
+            phone_providers: Vec::new(),
+            hooks: Vec::new(),
+            bindings: Vec::new(),
+            needs_binding: needs_binding(generation, trigger.binding_policy.as_deref()),
+            others_on_trigger: Vec::new(),
+            trigger_version: trigger.version,
+            runtime: trigger.runtime,
+            action: None,
+            policies: f.policies.clone()?,
+        };
+        let own = p.named.clone()?.into_iter().find(|a| a.name == action);
+        match &obs.phone {
+            Phone::UnifiedPhone {
+                providers,
+                on_trigger,
+            } => {
+                t.phone_providers = providers.clone()?;
+                let on_trigger = on_trigger.clone()?;
+                t.action = adopt(&on_trigger, action).cloned().or(own);
+                let adopted = t.action.as_ref().map(|a| a.id.clone());
+                t.others_on_trigger = on_trigger
+                    .into_iter()
+                    .filter(|a| Some(&a.id) != adopted.as_ref())
+                    .map(|a| a.name)
+                    .collect();
+            }
+            Phone::Classic { selected, hooks } => {
+                t.action = own;
+                t.selected_provider = Some(selected.clone()?.unwrap_or_default());
+                t.hooks = match hooks {
+                    Ok(h) => h.clone(),
+                    // Tenants that never had hooks answer with an error.
+                    Err(Unreadable::Refused(_, e)) if e.status == 403 || e.status == 400 => {
+                        Vec::new()
+                    }
+                    Err(e) => return Err(e.clone()),
+                };
+            }
+        }
+        let bound = obs.bindings.clone().transpose()?.unwrap_or_default();
+        let codes = p.codes.clone()?;
+        // The code of every other bound Action, for the backup.
+        let ours = t.action.as_ref().map(|a| a.id.clone());
+        let listed = |id: &str| {
+            obs.on_trigger()
+                .iter()
+                .chain(p.named.as_deref().unwrap_or_default())
+                .find(|a| a.id == id)
+                .map(|a| a.code.clone())
+        };
+        t.bindings = bound
+            .into_iter()
+            .map(|b| {
+                let code = match Some(&b.action_id) == ours.as_ref() {
+                    true => None,
+                    false => codes
+                        .get(&b.action_id)
+                        .cloned()
+                        .flatten()
+                        .or_else(|| listed(&b.action_id)),
+                };
+                Bound { code, ..b }
+            })
+            .collect();
+        Ok(t)
+    }
 }
 
 /// Read what a plan for `action` (sms-mfa's name for the provider's
 /// Action, see [`action_name`]) depends on.
-pub async fn observe(conn: &Connection, action: &str) -> Result<Observed, Unreadable> {
-    let by_name = format!(
-        "/actions/actions?actionName={}",
-        url::form_urlencoded::byte_serialize(action.as_bytes()).collect::<String>()
-    );
-    let on_trigger = format!(
-        "/actions/actions?triggerId={}&per_page=50",
-        Target::CustomPhoneProvider.id()
-    );
-    let (settings, factors, policies, triggers, named, types) = futures::join!(
-        conn.read("read:tenant_settings", "/tenants/settings"),
-        conn.read("read:guardian_factors", "/guardian/factors"),
-        conn.read("read:mfa_policies", "/guardian/policies"),
-        conn.read("read:actions", "/actions/triggers"),
-        conn.read("read:actions", &by_name),
-        conn.read(
-            "read:guardian_factors",
-            "/guardian/factors/phone/message-types"
-        ),
-    );
-    let generation = super::inspect::generation_of(&settings?);
-    let trigger = target(generation).id();
-    let bindings_path = format!("/actions/triggers/{trigger}/bindings");
-    let (trigger_version, runtime, policy) = trigger_defaults(&triggers?, trigger);
-    let needs = needs_binding(generation, policy.as_deref());
-    let mut obs = Observed {
-        generation,
-        sms_enabled: factors?
-            .as_array()
-            .into_iter()
-            .flatten()
-            .any(|f| f["name"] == "sms" && f["enabled"] == true),
-        selected_provider: None,
-        message_types: strings(&types?["message_types"]),
-        phone_providers: Vec::new(),
-        hooks: Vec::new(),
-        bindings: Vec::new(),
-        needs_binding: needs,
-        others_on_trigger: Vec::new(),
-        trigger_version,
-        runtime,
-        action: None,
-        policies: strings(&policies?),
-    };
-    let list = |v: &Value| -> Vec<ActionInfo> {
-        v["actions"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(ActionInfo::from_json)
-            .collect()
-    };
-    let own = list(&named?).into_iter().find(|a| a.name == action);
-
-    let bindings = match generation {
-        Generation::UnifiedPhone => {
-            let (providers, on_trigger, bindings) = futures::join!(
-                conn.read("read:phone_providers", "/branding/phone/providers"),
-                conn.read("read:actions", &on_trigger),
-                async {
-                    if needs {
-                        Some(conn.read("read:actions", &bindings_path).await)
-                    } else {
-                        None
-                    }
-                },
-            );
-            obs.phone_providers = providers?["providers"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|p| PhoneProvider {
-                    id: s(&p["id"]),
-                    name: s(&p["name"]),
-                    disabled: p["disabled"] == true,
-                    methods: strings(&p["configuration"]["delivery_methods"]),
-                })
-                .collect();
-            // Adopt the Action on the trigger, never make a second one.
-            let on_trigger = list(&on_trigger?);
-            obs.action = adopt(&on_trigger, action).cloned().or(own);
-            let adopted = obs.action.as_ref().map(|a| a.id.clone());
-            obs.others_on_trigger = on_trigger
-                .into_iter()
-                .filter(|a| Some(&a.id) != adopted.as_ref())
-                .map(|a| a.name)
-                .collect();
-            bindings.transpose()?
-        }
-        Generation::Classic => {
-            obs.action = own;
-            let (selected, hooks, bindings) = futures::join!(
-                conn.read(
-                    "read:guardian_factors",
-                    "/guardian/factors/phone/selected-provider"
-                ),
-                conn.read("read:hooks", "/hooks?triggerId=send-phone-message"),
-                conn.read("read:actions", &bindings_path),
-            );
-            obs.selected_provider = Some(s(&selected?["provider"]));
-            obs.hooks = match hooks {
-                Ok(h) => h
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .map(|h| Hook {
-                        id: s(&h["id"]),
-                        name: s(&h["name"]),
-                        enabled: h["enabled"] == true,
-                        script: s(&h["script"]),
-                    })
-                    .collect(),
-                // Tenants that never had hooks answer with an error.
-                Err(Unreadable::Refused(_, e)) if e.status == 403 || e.status == 400 => Vec::new(),
-                Err(e) => return Err(e),
-            };
-            Some(bindings?)
-        }
-    };
-    let listed: Vec<(String, String)> = bindings
-        .as_ref()
-        .map(|b| &b["bindings"])
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .map(|b| {
-            (
-                s(&b["action"]["id"]),
-                b["action"]["name"]
-                    .as_str()
-                    .or(b["display_name"].as_str())
-                    .unwrap_or_default()
-                    .to_string(),
-            )
-        })
-        .collect();
-    // The code of every other bound Action, for the backup.
-    let ours = obs.action.as_ref().map(|a| a.id.clone());
-    let codes = futures::future::join_all(listed.iter().map(|(id, _)| {
-        let skip = Some(id) == ours.as_ref();
-        async move {
-            if skip {
-                return Ok(Value::Null);
-            }
-            conn.read(
-                "read:actions",
-                &format!("/actions/actions/{}", crate::http::segment(id)),
-            )
-            .await
-        }
-    }))
-    .await;
-    for ((id, name), code) in listed.into_iter().zip(codes) {
-        let code = code?;
-        obs.bindings.push(Bound {
-            action_id: id,
-            name,
-            code: code["code"].as_str().map(str::to_string),
-        });
-    }
-    Ok(obs)
+pub async fn observe(conn: &Connection, action: &str) -> Result<Tenant, Unreadable> {
+    let (obs, p) = observe_plan(conn, action).await.map_err(|u| u.settings)?;
+    Tenant::new(&obs, &p, action)
 }
 
 /// What the tenant should run: the generated code and the secret values.
@@ -667,7 +474,7 @@ pub fn wanted_types(types: &[String], methods: Option<&[String]>) -> Vec<String>
 }
 
 /// The changes that bring the tenant to `want`. Pure.
-pub fn plan(obs: &Observed, want: &Desired, applied: Option<&Applied>) -> Plan {
+pub fn plan(obs: &Tenant, want: &Desired, applied: Option<&Applied>) -> Plan {
     let trigger = obs.trigger().id();
     let mut changes = Vec::new();
     let mut notes = Vec::new();
@@ -840,7 +647,7 @@ pub fn missing_scopes(conn: &Connection, plan: &Plan) -> Vec<&'static str> {
 /// Save what the plan replaces: the code of the hooks it disables and of
 /// the Actions it rewrites or unbinds, and the phone settings, as files in
 /// a new folder under `dir`. Returns the folder.
-pub fn backup(dir: &Path, host: &str, obs: &Observed, plan: &Plan) -> std::io::Result<PathBuf> {
+pub fn backup(dir: &Path, host: &str, obs: &Tenant, plan: &Plan) -> std::io::Result<PathBuf> {
     let stamp = time::OffsetDateTime::now_utc();
     let name = format!(
         "{}-{:04}{:02}{:02}T{:02}{:02}{:02}Z",
@@ -945,6 +752,10 @@ impl Outcome {
     }
 }
 
+fn s(v: &Value) -> String {
+    v.as_str().unwrap_or_default().to_string()
+}
+
 fn secrets_body(want: &Desired) -> Value {
     Value::Array(
         want.secrets
@@ -1027,7 +838,7 @@ async fn save_record(
 pub async fn apply(
     conn: &Connection,
     paths: &crate::config::Paths,
-    obs: &Observed,
+    obs: &Tenant,
     plan: &Plan,
     want: &Desired,
     step: &(dyn Fn(usize) + Sync),
@@ -1277,7 +1088,7 @@ pub async fn try_custom(conn: &Connection, to: &str) -> Result<String, TryError>
 
 /// The tenant read, what it should run, and the plan between them.
 pub struct Prepared {
-    pub obs: Observed,
+    pub obs: Tenant,
     pub want: Desired,
     pub plan: Plan,
     /// Write scopes the plan needs that the token lacks.
@@ -1405,70 +1216,6 @@ mod tests {
         }
     }
 
-    /// An Action as go-auth0's recordings show it (TestActionManager_*:
-    /// secrets as `{name, updated_at}`, `deployed_version` once deployed).
-    #[test]
-    fn an_action_is_read_from_the_api_shape() {
-        let a = ActionInfo::from_json(&json!({
-            "id": "act_1", "name": "Custom Phone Provider", "code": "CODE", "runtime": "node22",
-            "supported_triggers": [{"id": "custom-phone-provider", "version": "v1"}],
-            "secrets": [{"name": "B", "updated_at": "2026-01-02T00:00:00Z"},
-                        {"name": "A", "updated_at": "2026-01-03T00:00:00Z"}],
-            "all_changes_deployed": true,
-            "deployed_version": {"id": "ver_1", "status": "built"},
-        }));
-        assert_eq!(a.id, "act_1");
-        assert_eq!(a.name, "Custom Phone Provider");
-        assert_eq!(a.code, "CODE");
-        assert_eq!(a.runtime, "node22");
-        assert_eq!(a.triggers, ["custom-phone-provider@v1"]);
-        assert_eq!(
-            a.secrets,
-            BTreeSet::from(["A".to_string(), "B".to_string()])
-        );
-        assert_eq!(a.secrets_updated, "2026-01-03T00:00:00Z", "the latest");
-        assert!(a.all_changes_deployed && a.deployed);
-        let b = ActionInfo::from_json(&json!({"id": "act_2", "all_changes_deployed": false,
-            "deployed_version": null}));
-        assert!(!b.all_changes_deployed && !b.deployed);
-        assert_eq!(b.secrets_updated, "");
-        assert_eq!(strings(&json!(["sms", 3, "voice"])), ["sms", "voice"]);
-        assert!(strings(&json!(null)).is_empty());
-        assert_eq!(s(&json!("x")), "x");
-        assert_eq!(s(&json!(1)), "");
-    }
-
-    /// As go-auth0's TestActionManager_Triggers recording lists them (a
-    /// DEPRECATED and a CURRENT version; runtimes named like
-    /// `node18-actions`), with the newer `binding_policy`.
-    #[test]
-    fn the_triggers_current_version_runtime_and_binding_policy() {
-        let t = json!({"triggers": [
-            {"id": "send-phone-message", "version": "v1", "status": "DEPRECATED", "default_runtime": "node12"},
-            {"id": "send-phone-message", "version": "v2", "status": "CURRENT", "default_runtime": "node18-actions",
-             "binding_policy": "trigger-bound"},
-            {"id": "custom-phone-provider", "version": "v3", "status": "DEPRECATED", "default_runtime": ""},
-            {"id": "custom-phone-provider", "version": "v2", "status": "DEPRECATED"},
-        ]});
-        assert_eq!(
-            trigger_defaults(&t, "send-phone-message"),
-            (
-                "v2".into(),
-                "node18-actions".into(),
-                Some("trigger-bound".into())
-            )
-        );
-        assert_eq!(
-            trigger_defaults(&t, "custom-phone-provider"),
-            ("v3".into(), "node22".into(), None),
-            "no CURRENT: the highest version; an empty runtime: the default"
-        );
-        assert_eq!(
-            trigger_defaults(&json!({}), "post-login"),
-            ("v1".into(), "node22".into(), None)
-        );
-    }
-
     #[test]
     fn the_trigger_follows_the_generation() {
         assert_eq!(
@@ -1507,17 +1254,6 @@ mod tests {
     }
 
     #[test]
-    fn bindings_are_planned_where_the_trigger_needs_them() {
-        use Generation::*;
-        assert!(needs_binding(Classic, None));
-        assert!(needs_binding(Classic, Some("trigger-bound")));
-        assert!(!needs_binding(Classic, Some("entity-bound")));
-        assert!(!needs_binding(UnifiedPhone, None));
-        assert!(!needs_binding(UnifiedPhone, Some("entity-bound")));
-        assert!(needs_binding(UnifiedPhone, Some("trigger-bound")));
-    }
-
-    #[test]
     fn message_types_get_sms_and_keep_only_what_the_provider_delivers() {
         let v = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert_eq!(wanted_types(&v(&["voice"]), None), v(&["sms", "voice"]));
@@ -1540,8 +1276,8 @@ mod tests {
         assert_eq!(wanted_types(&v(&["sms"]), Some(&both)), v(&["sms"]));
     }
 
-    fn upe(action: Option<ActionInfo>) -> Observed {
-        Observed {
+    fn upe(action: Option<ActionInfo>) -> Tenant {
+        Tenant {
             generation: Generation::UnifiedPhone,
             sms_enabled: true,
             selected_provider: None,
