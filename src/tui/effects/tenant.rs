@@ -142,14 +142,14 @@ pub(super) async fn perform(
                 return Ok(TenantAnswer::Planned(plan_view(&conn, &prepared, true)));
             }
             let never = std::sync::atomic::AtomicBool::new(false);
-            let done = plan::execute(&conn, &s.paths, &prepared, &|_| {}, &never).await?;
+            let done = auth0::apply::execute(&conn, &s.paths, &prepared, &|_| {}, &never).await?;
             Ok(TenantAnswer::Applied(ApplyView {
                 outcome: done.outcome,
                 backup: done.backup,
                 record_error: done.record_error,
             }))
         }
-        TenantWork::Try { to } => plan::try_custom(&conn, &to)
+        TenantWork::Try { to } => auth0::try_send::try_custom(&conn, &to)
             .await
             .map(TenantAnswer::Tried)
             .map_err(|e| format!("Auth0 could not send the test: {e}")),
