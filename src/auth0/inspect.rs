@@ -770,3 +770,575 @@ fn secrets_needed(p: &Provider, configured: &BTreeSet<String>) -> Vec<String> {
     }
     problems
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth0::ApiError;
+    use crate::auth0::observe::{ActionInfo, Bound, Factor, Hook};
+    use serde_json::json;
+
+    fn action(name: &str, deployed: bool) -> ActionInfo {
+        ActionInfo {
+            id: format!("id-{name}"),
+            name: name.into(),
+            code: String::new(),
+            runtime: "node22".into(),
+            triggers: vec![],
+            secrets: BTreeSet::new(),
+            secrets_updated: String::new(),
+            all_changes_deployed: deployed,
+            deployed,
+        }
+    }
+
+    fn factor() -> Factor {
+        Factor {
+            sms_enabled: Ok(true),
+            message_types: Ok(vec!["sms".into()]),
+            policies: Ok(vec!["all-applications".into()]),
+        }
+    }
+
+    fn live_code(script: &str, secrets: &[&str]) -> LiveCode {
+        LiveCode {
+            script: script.into(),
+            secrets: secrets.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    fn custom(disabled: bool, methods: &[&str]) -> PhoneProvider {
+        PhoneProvider {
+            id: "pro_1".into(),
+            name: "custom".into(),
+            disabled,
+            methods: methods.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    /// A Unified Phone Experience tenant as it should be.
+    fn upe() -> Observed {
+        Observed {
+            factor: factor(),
+            phone: Phone::UnifiedPhone {
+                providers: Ok(vec![custom(false, &["text"])]),
+                on_trigger: Ok(vec![action("my-sms", true)]),
+            },
+            trigger: None,
+            bindings: None,
+            failure_logs: Some(Ok(vec![])),
+            live_code: Some(Ok(live_code("event.secrets.KEY", &["KEY"]))),
+        }
+    }
+
+    fn hook(name: &str, enabled: bool) -> Hook {
+        Hook {
+            id: format!("id-{name}"),
+            name: name.into(),
+            enabled,
+            script: format!("HOOK {name}"),
+        }
+    }
+
+    /// A classic tenant sending through one bound Action.
+    fn classic() -> Observed {
+        Observed {
+            phone: Phone::Classic {
+                selected: Ok(Some("phone-message-hook".into())),
+                hooks: Ok(vec![hook("old", false)]),
+            },
+            bindings: Some(Ok(vec![Bound {
+                action_id: "act_1".into(),
+                name: "sms".into(),
+                code: None,
+            }])),
+            ..upe()
+        }
+    }
+
+    fn refused() -> Unreadable {
+        Unreadable::Refused(
+            "/x".into(),
+            ApiError {
+                status: 500,
+                error: "Internal".into(),
+                message: "boom".into(),
+                error_code: None,
+            },
+        )
+    }
+
+    fn judged(o: Observed) -> Report {
+        judge(&Ok(o), None)
+    }
+
+    fn at(r: &Report, id: &str) -> (Status, String) {
+        let f = r.get(id).unwrap();
+        (f.status, f.detail.clone())
+    }
+
+    #[test]
+    fn a_tenant_as_it_should_be_passes_everything_in_order() {
+        for o in [upe(), classic()] {
+            let r = judged(o.clone());
+            assert_eq!(r.findings.iter().map(|f| f.id).collect::<Vec<_>>(), IDS);
+            assert!(r.all_pass() && !r.any_fail(), "{r:#?}");
+            assert_eq!(r.generation, Some(o.generation()));
+            assert_eq!(r.live_code.as_deref(), Some("event.secrets.KEY"));
+        }
+        let r = judged(upe());
+        assert!(
+            at(&r, "generation")
+                .1
+                .starts_with("Unified Phone Experience")
+        );
+        assert_eq!(
+            at(&r, "mfa-policy").1,
+            "MFA policy: [\"all-applications\"]."
+        );
+        assert_eq!(at(&r, "one-live-code").1, "Live: Action 'my-sms'.");
+        assert_eq!(
+            at(&r, "message-types").1,
+            "The phone factor offers sms; the custom phone provider delivers text."
+        );
+        assert_eq!(
+            at(&r, "secret-names").1,
+            "The code reads the configured secrets: KEY."
+        );
+        let r = judged(classic());
+        assert!(at(&r, "generation").1.starts_with("Classic phone settings"));
+        assert_eq!(
+            at(&r, "hooks-end-of-life").1,
+            "No send-phone-message hook is enabled."
+        );
+    }
+
+    #[test]
+    fn an_unknown_generation_skips_what_depends_on_it() {
+        let u = Unobserved {
+            settings: Unreadable::Scope("read:tenant_settings"),
+            factor: factor(),
+            failure_logs: Some(Ok(vec![])),
+        };
+        let r = judge(&Err(u), None);
+        assert_eq!(r.generation, None);
+        assert_eq!(r.live_code, None);
+        assert_eq!(
+            at(&r, "generation"),
+            (
+                Status::Skipped,
+                "Skipped: the token lacks the read:tenant_settings scope.".into()
+            )
+        );
+        for id in [
+            "provider-custom",
+            "message-types",
+            "one-live-code",
+            "hooks-end-of-life",
+        ] {
+            assert_eq!(
+                at(&r, id),
+                (
+                    Status::Skipped,
+                    "Skipped: the tenant generation is unknown.".into()
+                ),
+                "{id}"
+            );
+        }
+        assert_eq!(at(&r, "secret-names").0, Status::Skipped);
+        for id in ["sms-enabled", "mfa-policy", "failure-logs"] {
+            assert_eq!(at(&r, id).0, Status::Pass, "{id}");
+        }
+    }
+
+    #[test]
+    fn a_refused_read_is_an_error_with_auth0s_words_and_the_hint() {
+        let mut o = upe();
+        o.factor.sms_enabled = Err(refused());
+        o.factor.policies = Err(Unreadable::Scope("read:mfa_policies"));
+        let r = judged(o);
+        let (s, d) = at(&r, "sms-enabled");
+        assert_eq!(s, Status::Error);
+        assert!(
+            d.contains("boom") && d.contains("Auth0 refused the request"),
+            "{d}"
+        );
+        assert_eq!(at(&r, "mfa-policy").0, Status::Skipped);
+        assert!(
+            !r.all_pass() && !r.any_fail(),
+            "an error and a skip, no failure"
+        );
+    }
+
+    #[test]
+    fn the_factor_and_the_policy_fail_when_off_or_empty() {
+        let mut o = upe();
+        o.factor.sms_enabled = Ok(false);
+        o.factor.policies = Ok(vec![]);
+        let r = judged(o);
+        assert_eq!(at(&r, "sms-enabled").0, Status::Fail);
+        assert!(
+            at(&r, "mfa-policy")
+                .1
+                .starts_with("The MFA policy is empty")
+        );
+        assert_eq!(at(&r, "mfa-policy").0, Status::Fail);
+        assert!(r.any_fail());
+    }
+
+    #[test]
+    fn the_custom_phone_provider_disabled_missing_or_unread() {
+        let with = |providers: Read<Vec<PhoneProvider>>| {
+            let mut o = upe();
+            o.phone = Phone::UnifiedPhone {
+                providers,
+                on_trigger: Ok(vec![action("my-sms", true)]),
+            };
+            judged(o)
+        };
+        let r = with(Ok(vec![custom(true, &["text"])]));
+        assert_eq!(
+            at(&r, "provider-custom"),
+            (
+                Status::Fail,
+                "The custom phone provider is disabled.".into()
+            )
+        );
+        assert_eq!(
+            at(&r, "message-types"),
+            (Status::Skipped, "Skipped: the provider is disabled.".into())
+        );
+        let mut twilio = custom(false, &["text"]);
+        twilio.name = "twilio".into();
+        let r = with(Ok(vec![twilio]));
+        assert!(
+            at(&r, "provider-custom")
+                .1
+                .starts_with("No custom phone provider (configured: twilio)."),
+            "{r:?}"
+        );
+        assert_eq!(
+            at(&r, "message-types").1,
+            "Skipped: there is no custom phone provider."
+        );
+        let r = with(Ok(vec![]));
+        assert!(at(&r, "provider-custom").1.contains("(none is configured)"));
+        let r = with(Err(Unreadable::Scope("read:phone_providers")));
+        assert_eq!(at(&r, "provider-custom").0, Status::Skipped);
+        assert_eq!(at(&r, "message-types").0, Status::Skipped);
+    }
+
+    #[test]
+    fn unified_phone_message_types_are_sms_and_what_the_provider_delivers() {
+        let with = |methods: &[&str], types: Read<Vec<String>>| {
+            let mut o = upe();
+            o.factor.message_types = types;
+            o.phone = Phone::UnifiedPhone {
+                providers: Ok(vec![custom(false, methods)]),
+                on_trigger: Ok(vec![action("my-sms", true)]),
+            };
+            at(&judged(o), "message-types")
+        };
+        let v = |a: &[&str]| Ok(a.iter().map(|s| s.to_string()).collect());
+        let (s, d) = with(&["voice"], v(&["sms"]));
+        assert_eq!(s, Status::Fail);
+        assert!(d.contains("does not list \"text\""), "{d}");
+        let (s, d) = with(&["text", "voice"], v(&["voice"]));
+        assert_eq!(s, Status::Fail);
+        assert!(
+            d.starts_with("The phone factor offers voice: nobody is offered SMS"),
+            "{d}"
+        );
+        let (_, d) = with(&["text"], v(&[]));
+        assert!(
+            d.starts_with("The phone factor offers no message type:"),
+            "{d}"
+        );
+        let (s, d) = with(&["text"], v(&["sms", "voice"]));
+        assert_eq!(s, Status::Fail);
+        assert!(
+            d.starts_with(
+                "The phone factor offers voice but the custom phone provider delivers only text"
+            ),
+            "{d}"
+        );
+        let (s, d) = with(&["text", "voice"], v(&["sms", "voice"]));
+        assert_eq!(s, Status::Pass, "{d}");
+        assert_eq!(with(&["text"], Err(refused())).0, Status::Error);
+    }
+
+    #[test]
+    fn classic_provider_and_message_types() {
+        let mut o = classic();
+        o.phone = Phone::Classic {
+            selected: Ok(Some("twilio".into())),
+            hooks: Ok(vec![]),
+        };
+        o.factor.message_types = Ok(vec!["voice".into()]);
+        let r = judged(o.clone());
+        assert_eq!(
+            at(&r, "provider-custom"),
+            (Status::Fail, "The SMS delivery provider is \"twilio\": Auth0 never calls your code. Select Custom in Security > Multi-factor Auth > Phone Message.".into())
+        );
+        assert_eq!(
+            at(&r, "message-types"),
+            (
+                Status::Fail,
+                "The message types are [\"voice\"]: SMS is not offered.".into()
+            )
+        );
+        o.phone = Phone::Classic {
+            selected: Ok(None),
+            hooks: Ok(vec![]),
+        };
+        o.factor.message_types = Err(refused());
+        let r = judged(o.clone());
+        assert!(
+            at(&r, "provider-custom")
+                .1
+                .starts_with("The SMS delivery provider is null:")
+        );
+        assert_eq!(at(&r, "message-types").0, Status::Error);
+        o.phone = Phone::Classic {
+            selected: Err(refused()),
+            hooks: Err(refused()),
+        };
+        let r = judged(o);
+        assert_eq!(at(&r, "provider-custom").0, Status::Error);
+        assert_eq!(at(&r, "hooks-end-of-life").0, Status::Error);
+    }
+
+    #[test]
+    fn live_code_none_undeployed_several_or_unread() {
+        let on_trigger = |list: Read<Vec<ActionInfo>>| {
+            let mut o = upe();
+            o.phone = Phone::UnifiedPhone {
+                providers: Ok(vec![custom(false, &["text"])]),
+                on_trigger: list,
+            };
+            o.live_code = None;
+            judged(o)
+        };
+        let r = on_trigger(Ok(vec![action("a", false), action("b", false)]));
+        assert_eq!(at(&r, "one-live-code").0, Status::Fail);
+        assert!(
+            at(&r, "one-live-code").1.starts_with(
+                "The Action 'a', 'b' on the custom-phone-provider trigger was never deployed"
+            ),
+            "{r:?}"
+        );
+        let r = on_trigger(Ok(vec![]));
+        assert!(
+            at(&r, "one-live-code")
+                .1
+                .starts_with("No Action on the custom-phone-provider trigger")
+        );
+        assert_eq!(
+            at(&r, "secret-names").1,
+            "Skipped: needs exactly one live piece of code."
+        );
+        let r = on_trigger(Ok(vec![action("a", true), action("b", true)]));
+        assert_eq!(
+            at(&r, "one-live-code"),
+            (
+                Status::Fail,
+                "2 pieces of code are live (Action 'a', Action 'b'): only one should send the code.".into()
+            )
+        );
+        let r = on_trigger(Err(Unreadable::Scope("read:actions")));
+        assert_eq!(at(&r, "one-live-code").0, Status::Skipped);
+        let r = on_trigger(Ok(vec![action("a", true)]));
+        assert_eq!(
+            at(&r, "secret-names"),
+            (
+                Status::Skipped,
+                "Skipped: the live code was not read.".into()
+            )
+        );
+
+        let mut o = classic();
+        o.bindings = Some(Ok(vec![]));
+        let r = judged(o.clone());
+        assert!(
+            at(&r, "one-live-code")
+                .1
+                .starts_with("No code is bound to the send-phone-message trigger")
+        );
+        o.bindings = Some(Err(refused()));
+        o.phone = Phone::Classic {
+            selected: Ok(Some("phone-message-hook".into())),
+            hooks: Ok(vec![hook("h", true)]),
+        };
+        o.live_code = Some(Err(refused()));
+        let r = judged(o);
+        assert_eq!(at(&r, "one-live-code").0, Status::Error);
+        // The enabled hook is still the one live piece of code.
+        assert_eq!(at(&r, "secret-names").0, Status::Error);
+        assert_eq!(
+            r.live_code.as_deref(),
+            Some("HOOK h"),
+            "a hook's code came with the list"
+        );
+    }
+
+    #[test]
+    fn an_enabled_hook_is_live_and_past_its_end_of_life() {
+        let mut o = classic();
+        o.bindings = Some(Ok(vec![]));
+        o.phone = Phone::Classic {
+            selected: Ok(Some("phone-message-hook".into())),
+            hooks: Ok(vec![hook("h", true), hook("off", false)]),
+        };
+        let r = judged(o.clone());
+        let (s, d) = at(&r, "one-live-code");
+        assert_eq!(s, Status::Pass);
+        assert!(
+            d.starts_with("Live: hook 'h'. Hooks reached end of life"),
+            "{d}"
+        );
+        let (s, d) = at(&r, "hooks-end-of-life");
+        assert_eq!(s, Status::Fail);
+        assert!(
+            d.starts_with("The send-phone-message hook 'h' is still enabled."),
+            "{d}"
+        );
+        // A hook whose secrets were refused keeps its code for the doctor;
+        // an Action's code is read with its secrets.
+        o.live_code = Some(Err(refused()));
+        assert_eq!(judged(o).live_code.as_deref(), Some("HOOK h"));
+        let mut o = upe();
+        o.live_code = Some(Err(refused()));
+        let r = judged(o);
+        assert_eq!(r.live_code, None);
+        assert_eq!(at(&r, "secret-names").0, Status::Error);
+    }
+
+    #[test]
+    fn secret_names_follow_the_code_and_the_provider() {
+        let with = |name: &str, code: LiveCode, provider: Option<&Provider>| {
+            let mut o = upe();
+            o.phone = Phone::UnifiedPhone {
+                providers: Ok(vec![custom(false, &["text"])]),
+                on_trigger: Ok(vec![action(name, true)]),
+            };
+            o.live_code = Some(Ok(code));
+            at(&judge(&Ok(o), provider), "secret-names")
+        };
+        let (s, d) = with("x", live_code("secrets.A; secrets['B']", &["A", "C"]), None);
+        assert_eq!(s, Status::Fail);
+        assert_eq!(
+            d,
+            "the code reads B but no such secret is configured (it gets undefined); configured but never read: C."
+        );
+        let twilio = crate::providers::Catalog::builtin().get("twilio").unwrap();
+        let script = "secrets.TWILIO_ACCOUNT_SID; secrets.TWILIO_AUTH_TOKEN; secrets.TWILIO_PHONE_NUMBER; secrets.TWILIO_MESSAGING_SERVICE_SID";
+        let (s, d) = with(
+            "x",
+            live_code(
+                script,
+                &[
+                    "TWILIO_ACCOUNT_SID",
+                    "TWILIO_AUTH_TOKEN",
+                    "TWILIO_PHONE_NUMBER",
+                ],
+            ),
+            Some(twilio),
+        );
+        assert_eq!(s, Status::Pass, "{d}");
+        assert_eq!(
+            d,
+            "The code reads the configured secrets: TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_PHONE_NUMBER (optional, not set: TWILIO_MESSAGING_SERVICE_SID)."
+        );
+        // sms-mfa's own Action names its provider.
+        let (s, d) = with(
+            "sms-mfa-twilio",
+            live_code("secrets.TWILIO_ACCOUNT_SID", &["TWILIO_ACCOUNT_SID"]),
+            None,
+        );
+        assert_eq!(s, Status::Fail);
+        assert_eq!(
+            d,
+            "Twilio Programmable SMS needs TWILIO_AUTH_TOKEN as secrets; Twilio Programmable SMS needs one of TWILIO_MESSAGING_SERVICE_SID, TWILIO_PHONE_NUMBER as a secret."
+        );
+        let (s, _) = with(
+            "other",
+            live_code("secrets.TWILIO_ACCOUNT_SID", &["TWILIO_ACCOUNT_SID"]),
+            None,
+        );
+        assert_eq!(
+            s,
+            Status::Pass,
+            "an Action made elsewhere names no provider"
+        );
+    }
+
+    #[test]
+    fn failure_logs_count_phone_failures_only() {
+        let with = |logs: Option<Read<Vec<Value>>>| {
+            let mut o = upe();
+            o.failure_logs = logs;
+            at(&judged(o), "failure-logs")
+        };
+        let sms = |n: u32| {
+            json!({"type": "gd_send_sms_failure", "date": format!("2026-01-0{n}"),
+                   "details": {"error": {"message": format!("err {n}")}}})
+        };
+        let email = json!({"type": "fn", "details": {"email_type": "verify"}});
+        let (s, d) = with(Some(Ok(vec![email.clone()])));
+        assert_eq!(s, Status::Pass, "{d}");
+        let all: Vec<Value> = (1..=7).map(sms).chain([email]).collect();
+        let (s, d) = with(Some(Ok(all)));
+        assert_eq!(s, Status::Fail);
+        assert_eq!(
+            d,
+            "5 recent failure(s); latest: 2026-01-01 gd_send_sms_failure: err 1 | 2026-01-02 gd_send_sms_failure: err 2 | 2026-01-03 gd_send_sms_failure: err 3"
+        );
+        assert_eq!(
+            with(Some(Err(Unreadable::Scope("read:logs")))).0,
+            Status::Skipped
+        );
+        assert_eq!(
+            with(None),
+            (Status::Skipped, "Skipped: the logs were not read.".into())
+        );
+    }
+
+    #[test]
+    fn a_failure_entry_is_a_phone_one_unless_it_says_otherwise() {
+        assert!(is_phone_failure(&json!({"type": "gd_send_sms_failure"})));
+        assert!(is_phone_failure(
+            &json!({"type": "fn", "details": {"to": "+14155550100"}})
+        ));
+        assert!(!is_phone_failure(
+            &json!({"type": "fn", "details": {"to": "a@b.c"}})
+        ));
+        assert!(!is_phone_failure(
+            &json!({"type": "fn", "details": {"email_type": "x"}})
+        ));
+        assert!(is_phone_failure(
+            &json!({"type": "actions_execution_failed", "details": {"trigger": "send-phone-message"}})
+        ));
+        assert!(is_phone_failure(
+            &json!({"type": "actions_execution_failed", "details": {"trigger": "custom-phone-provider"}})
+        ));
+        assert!(!is_phone_failure(
+            &json!({"type": "actions_execution_failed", "details": {"trigger": "post-login"}})
+        ));
+    }
+
+    #[test]
+    fn missing_scopes_depend_on_the_generation() {
+        let mut conn = Connection::with_token("http://127.0.0.1:1".into(), "t".into());
+        assert!(
+            missing_scopes(&conn, None).is_empty(),
+            "unknown scopes: assume yes"
+        );
+        conn.scopes = Some(BTreeSet::from(["read:logs".to_string()]));
+        let upe = missing_scopes(&conn, Some(Generation::UnifiedPhone));
+        assert!(upe.contains(&"read:phone_providers") && !upe.contains(&"read:hooks"));
+        assert!(!upe.contains(&"read:logs"));
+        let classic = missing_scopes(&conn, Some(Generation::Classic));
+        assert!(classic.contains(&"read:hooks") && !classic.contains(&"read:phone_providers"));
+        assert_eq!(missing_scopes(&conn, None).len(), SCOPES.len() - 1);
+    }
+}

@@ -937,4 +937,125 @@ mod tests {
         let used: BTreeSet<&str> = all.iter().map(Change::scope).collect();
         assert_eq!(used, WRITE_SCOPES.into_iter().collect::<BTreeSet<_>>());
     }
+
+    fn refused(status: u16) -> Unreadable {
+        Unreadable::Refused(
+            "/x".into(),
+            crate::auth0::ApiError {
+                status,
+                error: "e".into(),
+                message: "m".into(),
+                error_code: None,
+            },
+        )
+    }
+
+    fn seen(phone: Phone, bindings: Option<Vec<Bound>>) -> Observed {
+        Observed {
+            factor: crate::auth0::observe::Factor {
+                sms_enabled: Ok(true),
+                message_types: Ok(vec!["sms".into()]),
+                policies: Ok(vec!["p".into()]),
+            },
+            phone,
+            trigger: None,
+            bindings: bindings.map(Ok),
+            failure_logs: None,
+            live_code: None,
+        }
+    }
+
+    fn for_plan(named: Vec<ActionInfo>, codes: &[(&str, &str)]) -> ForPlan {
+        ForPlan {
+            named: Ok(named),
+            trigger: Ok(crate::auth0::observe::Trigger {
+                version: "v2".into(),
+                runtime: "node18".into(),
+                binding_policy: Some("trigger-bound".into()),
+            }),
+            codes: Ok(codes
+                .iter()
+                .map(|(k, v)| (k.to_string(), Some(v.to_string())))
+                .collect()),
+        }
+    }
+
+    fn bound(name: &str) -> Bound {
+        Bound {
+            action_id: format!("id-{name}"),
+            name: name.into(),
+            code: None,
+        }
+    }
+
+    #[test]
+    fn a_unified_phone_tenant_adopts_the_action_on_the_trigger() {
+        let mut listed = info("other", true);
+        listed.code = "LISTED".into();
+        let phone = Phone::UnifiedPhone {
+            providers: Ok(vec![]),
+            on_trigger: Ok(vec![info("sms-mfa-twilio", false), listed]),
+        };
+        let o = seen(
+            phone,
+            Some(vec![bound("sms-mfa-twilio"), bound("other"), bound("far")]),
+        );
+        let p = for_plan(vec![info("sms-mfa-twilio", false)], &[("id-far", "FAR")]);
+        let t = Tenant::new(&o, &p, "sms-mfa-twilio").unwrap();
+        assert_eq!(t.generation, Generation::UnifiedPhone);
+        assert_eq!(t.action.as_ref().unwrap().name, "sms-mfa-twilio");
+        assert_eq!(t.others_on_trigger, ["other"]);
+        assert!(t.needs_binding, "trigger-bound");
+        assert_eq!(
+            (t.trigger_version.as_str(), t.runtime.as_str()),
+            ("v2", "node18")
+        );
+        let codes: Vec<Option<&str>> = t.bindings.iter().map(|b| b.code.as_deref()).collect();
+        assert_eq!(
+            codes,
+            [None, Some("LISTED"), Some("FAR")],
+            "ours is not backed up as a bound Action; a listed one's code is the listing's"
+        );
+        assert_eq!(t.selected_provider, None);
+    }
+
+    #[test]
+    fn a_classic_tenant_without_hooks_and_the_first_unread_answer() {
+        let phone = |hooks| Phone::Classic {
+            selected: Ok(None),
+            hooks,
+        };
+        let o = seen(phone(Err(refused(403))), Some(vec![]));
+        let p = for_plan(vec![info("sms-mfa-twilio", true), info("x", true)], &[]);
+        let t = Tenant::new(&o, &p, "sms-mfa-twilio").unwrap();
+        assert_eq!(t.generation, Generation::Classic);
+        assert!(
+            t.hooks.is_empty(),
+            "tenants that never had hooks answer 403"
+        );
+        assert_eq!(t.selected_provider.as_deref(), Some(""));
+        assert_eq!(t.action.as_ref().unwrap().name, "sms-mfa-twilio");
+        assert!(t.others_on_trigger.is_empty());
+        let o = seen(phone(Err(refused(500))), Some(vec![]));
+        assert_eq!(Tenant::new(&o, &p, "sms-mfa-twilio"), Err(refused(500)));
+        let mut o = seen(phone(Ok(vec![])), Some(vec![]));
+        o.factor.policies = Err(Unreadable::Scope("read:mfa_policies"));
+        o.factor.sms_enabled = Err(Unreadable::Scope("read:guardian_factors"));
+        assert_eq!(
+            Tenant::new(&o, &p, "sms-mfa-twilio"),
+            Err(Unreadable::Scope("read:guardian_factors")),
+            "in the order the plan reads them"
+        );
+        let mut p2 = p.clone();
+        p2.trigger = Err(Unreadable::Scope("read:actions"));
+        assert_eq!(
+            Tenant::new(&o, &p2, "sms-mfa-twilio"),
+            Err(Unreadable::Scope("read:actions")),
+            "the trigger first"
+        );
+        let o = seen(phone(Ok(vec![])), Some(vec![]));
+        let mut p3 = p;
+        p3.codes = Err(refused(404));
+        assert_eq!(Tenant::new(&o, &p3, "sms-mfa-twilio"), Err(refused(404)));
+    }
 }
