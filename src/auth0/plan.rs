@@ -434,64 +434,14 @@ pub fn wanted_types(types: &[String], methods: Option<&[String]>) -> Vec<String>
 /// The changes that bring the tenant to `want`. Pure.
 pub fn plan(obs: &Tenant, want: &Desired, applied: Option<&Applied>) -> Plan {
     let trigger = obs.trigger().id();
-    let mut changes = Vec::new();
-    let mut notes = Vec::new();
-    let want_trigger = format!("{trigger}@{}", obs.trigger_version);
+    let mut d = Draft::default();
     let provider_name = crate::providers::Catalog::builtin()
         .get(&want.provider)
         .map(|p| p.name.clone())
         .unwrap_or_else(|| want.provider.clone());
-    let mut deploy = false;
-    let mut adopted = None;
-    let mut name = want.action.clone();
-    match &obs.action {
-        None => {
-            changes.push(Change::CreateAction);
-            deploy = true;
-        }
-        Some(a) => {
-            // sms-mfa's Action for another provider takes this one's name;
-            // one made elsewhere keeps its own.
-            let rename = (a.name != want.action && a.name.starts_with("sms-mfa-"))
-                .then(|| want.action.clone());
-            if a.name != want.action {
-                adopted = Some(a.name.clone());
-                if rename.is_none() {
-                    name = a.name.clone();
-                }
-            }
-            let code = a.code != want.code;
-            let triggers = a.triggers != [want_trigger.clone()];
-            let names_missing = !want.names().is_subset(&a.secrets);
-            let unknown_values = applied.is_none_or(|r| {
-                r.action_id != a.id
-                    || r.digest != want.digest
-                    || r.secrets_updated != a.secrets_updated
-            });
-            let secrets = names_missing || unknown_values;
-            if code || triggers || secrets || rename.is_some() {
-                changes.push(Change::UpdateAction {
-                    id: a.id.clone(),
-                    code,
-                    secrets,
-                    triggers,
-                    rename,
-                });
-                deploy = true;
-                if secrets && !names_missing {
-                    notes.push("Action secret values cannot be read back: sms-mfa sets them from the keyring unless it recorded pushing these same values, and nobody changed them since.".into());
-                }
-            }
-            if !a.all_changes_deployed || !a.deployed {
-                deploy = true;
-            }
-        }
-    }
-    if deploy {
-        changes.push(Change::Deploy);
-    }
+    let (name, adopted) = d.action(obs, want, applied);
     if !obs.others_on_trigger.is_empty() {
-        notes.push(format!(
+        d.notes.push(format!(
             "The tenant has more Actions on {trigger} ({}), made before Auth0 allowed only one: sms-mfa leaves them alone; delete them in Actions > Library once codes arrive.",
             obs.others_on_trigger
                 .iter()
@@ -501,6 +451,98 @@ pub fn plan(obs: &Tenant, want: &Desired, applied: Option<&Applied>) -> Plan {
         ));
     }
     if obs.needs_binding {
+        d.binding(obs);
+    }
+    let methods = match obs.generation {
+        Generation::Classic => {
+            d.classic(obs);
+            None
+        }
+        Generation::UnifiedPhone => Some(d.phone_provider(obs, want)),
+    };
+    if !obs.sms_enabled {
+        d.changes.push(Change::EnableFactor);
+    }
+    let types = wanted_types(&obs.message_types, methods.as_deref());
+    if types != obs.message_types {
+        d.changes.push(Change::MessageTypes { to: types });
+    }
+    if obs.policies.is_empty() {
+        d.notes.push("The MFA policy is empty, so nobody is asked for a code unless an Action requires MFA. sms-mfa does not change who is asked: set \"Require Multi-factor Auth\" in Security > Multi-factor Auth.".into());
+    }
+    Plan {
+        action: name,
+        trigger,
+        adopted,
+        provider_name,
+        changes: d.changes,
+        notes: d.notes,
+    }
+}
+
+/// A plan's changes and notes, as they are found.
+#[derive(Default)]
+struct Draft {
+    changes: Vec<Change>,
+    notes: Vec<String>,
+}
+
+impl Draft {
+    /// Create, or update in place, and deploy the Action. Returns the name
+    /// it has after the apply and, when not sms-mfa's own for this
+    /// provider, the name of the Action adopted.
+    fn action(
+        &mut self,
+        obs: &Tenant,
+        want: &Desired,
+        applied: Option<&Applied>,
+    ) -> (String, Option<String>) {
+        let Some(a) = &obs.action else {
+            self.changes.push(Change::CreateAction);
+            self.changes.push(Change::Deploy);
+            return (want.action.clone(), None);
+        };
+        let want_trigger = format!("{}@{}", obs.trigger().id(), obs.trigger_version);
+        // sms-mfa's Action for another provider takes this one's name;
+        // one made elsewhere keeps its own.
+        let rename =
+            (a.name != want.action && a.name.starts_with("sms-mfa-")).then(|| want.action.clone());
+        let (mut name, mut adopted) = (want.action.clone(), None);
+        if a.name != want.action {
+            adopted = Some(a.name.clone());
+            if rename.is_none() {
+                name = a.name.clone();
+            }
+        }
+        let code = a.code != want.code;
+        let triggers = a.triggers != [want_trigger];
+        let names_missing = !want.names().is_subset(&a.secrets);
+        let unknown_values = applied.is_none_or(|r| {
+            r.action_id != a.id || r.digest != want.digest || r.secrets_updated != a.secrets_updated
+        });
+        let secrets = names_missing || unknown_values;
+        let mut deploy = !a.all_changes_deployed || !a.deployed;
+        if code || triggers || secrets || rename.is_some() {
+            self.changes.push(Change::UpdateAction {
+                id: a.id.clone(),
+                code,
+                secrets,
+                triggers,
+                rename,
+            });
+            deploy = true;
+            if secrets && !names_missing {
+                self.notes.push("Action secret values cannot be read back: sms-mfa sets them from the keyring unless it recorded pushing these same values, and nobody changed them since.".into());
+            }
+        }
+        if deploy {
+            self.changes.push(Change::Deploy);
+        }
+        (name, adopted)
+    }
+
+    /// Bind the Action to the trigger, in place of any other.
+    fn binding(&mut self, obs: &Tenant) {
         let ours = obs.action.as_ref().map(|a| a.id.as_str());
         let others: Vec<String> = obs
             .bindings
@@ -510,78 +552,63 @@ pub fn plan(obs: &Tenant, want: &Desired, applied: Option<&Applied>) -> Plan {
             .collect();
         let bound = ours.is_some_and(|id| obs.bindings.iter().any(|b| b.action_id == id));
         if !bound || !others.is_empty() {
-            changes.push(Change::Bind { unbind: others });
+            self.changes.push(Change::Bind { unbind: others });
         }
     }
-    let mut methods: Option<Vec<String>> = None;
-    match obs.generation {
-        Generation::Classic => {
-            for h in obs.hooks.iter().filter(|h| h.enabled) {
-                changes.push(Change::DisableHook {
-                    id: h.id.clone(),
-                    name: h.name.clone(),
-                });
-            }
-            if obs.hooks.iter().any(|h| h.enabled) {
-                notes.push("Hooks reached end of life on 2026-11-18: the plan moves the tenant to a send-phone-message Action and disables the hook, which stays on the tenant (delete it yourself once codes arrive).".into());
-            }
-            let from = obs.selected_provider.clone().unwrap_or_default();
-            if from != "phone-message-hook" {
-                changes.push(Change::SelectCustom { from });
-            }
+
+    /// Classic: disable the hooks, select Custom.
+    fn classic(&mut self, obs: &Tenant) {
+        for h in obs.hooks.iter().filter(|h| h.enabled) {
+            self.changes.push(Change::DisableHook {
+                id: h.id.clone(),
+                name: h.name.clone(),
+            });
         }
-        Generation::UnifiedPhone => {
-            let custom = obs.phone_providers.iter().find(|p| p.name == "custom");
-            let with_text = |p: &PhoneProvider| {
-                let mut m = p.methods.clone();
-                if !m.iter().any(|x| x == "text") {
-                    m.insert(0, "text".into());
+        if obs.hooks.iter().any(|h| h.enabled) {
+            self.notes.push("Hooks reached end of life on 2026-11-18: the plan moves the tenant to a send-phone-message Action and disables the hook, which stays on the tenant (delete it yourself once codes arrive).".into());
+        }
+        let from = obs.selected_provider.clone().unwrap_or_default();
+        if from != "phone-message-hook" {
+            self.changes.push(Change::SelectCustom { from });
+        }
+    }
+
+    /// Unified Phone Experience: a Custom phone provider, enabled, that
+    /// delivers text. Returns the delivery methods it will have.
+    fn phone_provider(&mut self, obs: &Tenant, want: &Desired) -> Vec<String> {
+        let custom = obs.phone_providers.iter().find(|p| p.name == "custom");
+        let with_text = |p: &PhoneProvider| {
+            let mut m = p.methods.clone();
+            if !m.iter().any(|x| x == "text") {
+                m.insert(0, "text".into());
+            }
+            m
+        };
+        let mut methods = vec!["text".into()];
+        match (custom, obs.phone_providers.first()) {
+            (Some(c), _) => {
+                methods = with_text(c);
+                if c.disabled || !c.methods.iter().any(|x| x == "text") {
+                    self.changes.push(Change::UpdatePhoneProvider {
+                        id: c.id.clone(),
+                        from: c.name.clone(),
+                        disabled: c.disabled,
+                        methods: with_text(c),
+                    });
                 }
-                m
-            };
-            methods = Some(vec!["text".into()]);
-            match (custom, obs.phone_providers.first()) {
-                (Some(c), _) => {
-                    methods = Some(with_text(c));
-                    if c.disabled || !c.methods.iter().any(|x| x == "text") {
-                        changes.push(Change::UpdatePhoneProvider {
-                            id: c.id.clone(),
-                            from: c.name.clone(),
-                            disabled: c.disabled,
-                            methods: with_text(c),
-                        });
-                    }
-                }
-                (None, Some(other)) => changes.push(Change::UpdatePhoneProvider {
-                    id: other.id.clone(),
-                    from: other.name.clone(),
-                    disabled: other.disabled,
-                    methods: vec!["text".into()],
-                }),
-                (None, None) => changes.push(Change::CreatePhoneProvider),
             }
-            if want.provider == "twilio-verify" {
-                notes.push(VERIFY_NOTICES.into());
-            }
+            (None, Some(other)) => self.changes.push(Change::UpdatePhoneProvider {
+                id: other.id.clone(),
+                from: other.name.clone(),
+                disabled: other.disabled,
+                methods: vec!["text".into()],
+            }),
+            (None, None) => self.changes.push(Change::CreatePhoneProvider),
         }
-    }
-    if !obs.sms_enabled {
-        changes.push(Change::EnableFactor);
-    }
-    let types = wanted_types(&obs.message_types, methods.as_deref());
-    if types != obs.message_types {
-        changes.push(Change::MessageTypes { to: types });
-    }
-    if obs.policies.is_empty() {
-        notes.push("The MFA policy is empty, so nobody is asked for a code unless an Action requires MFA. sms-mfa does not change who is asked: set \"Require Multi-factor Auth\" in Security > Multi-factor Auth.".into());
-    }
-    Plan {
-        action: name,
-        trigger,
-        adopted,
-        provider_name,
-        changes,
-        notes,
+        if want.provider == "twilio-verify" {
+            self.notes.push(VERIFY_NOTICES.into());
+        }
+        methods
     }
 }
 
