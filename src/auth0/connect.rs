@@ -16,7 +16,7 @@
 //! the created client carries `client_id` and `client_secret`, rotate-secret
 //! answers the client with its new `client_secret`.
 
-use super::inspect::{Generation, generation_of};
+use super::observe::{Generation, generation_of};
 use super::{ApiError, Connection};
 use crate::config::{self, Paths};
 use crate::secrets::{SecretStore, entry_user};

@@ -2,10 +2,13 @@
 //! respect the rate limit, and Auth0's error bodies kept as they are.
 //! [`inspect`] reads the tenant's SMS factor with it.
 
+pub mod apply;
 pub mod connect;
 pub mod events;
 pub mod inspect;
+pub mod observe;
 pub mod plan;
+pub mod try_send;
 
 use crate::providers::validate::{Validation, https_url};
 use serde_json::Value;

@@ -1,23 +1,20 @@
 //! From the tenant as it is to the tenant as the chosen provider needs it.
 //!
-//! [`observe`] reads what a plan depends on (independent calls run
-//! concurrently); [`plan`] is pure: it lists the changes; [`apply`] makes
-//! them in order, after [`backup`] has saved the code and settings they
-//! replace. Applying a plan and planning again gives an empty plan.
+//! [`observe`] reads what a plan depends on (through
+//! [`super::observe`]); [`plan`] is pure: it lists the changes;
+//! [`super::apply`] makes them in order, after saving the code and
+//! settings they replace. Applying a plan and planning again gives an
+//! empty plan.
 
-use super::inspect::Generation;
-use super::{ApiError, Connection, Unreadable};
+use super::apply::Applied;
+use super::observe::{
+    ActionInfo, Bound, ForPlan, Generation, Hook, Observed, Phone, PhoneProvider, needs_binding,
+    observe_plan,
+};
+use super::{Connection, Unreadable};
 use crate::codegen::Target;
-use reqwest::Method;
-use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde::Serialize;
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-use std::time::Duration;
-
-/// How often and how long to wait for Auth0 to build an Action.
-pub const BUILD_POLL: Duration = Duration::from_millis(500);
-pub const BUILD_WAIT: Duration = Duration::from_secs(90);
 
 /// The name of the Action sms-mfa manages for a provider.
 pub fn action_name(provider_id: &str) -> String {
@@ -32,73 +29,6 @@ pub fn target(generation: Generation) -> Target {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PhoneProvider {
-    pub id: String,
-    pub name: String,
-    pub disabled: bool,
-    pub methods: Vec<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Hook {
-    pub id: String,
-    pub name: String,
-    pub enabled: bool,
-    pub script: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Bound {
-    pub action_id: String,
-    pub name: String,
-    /// The code of the bound Action (for the backup).
-    pub code: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ActionInfo {
-    pub id: String,
-    pub name: String,
-    pub code: String,
-    pub runtime: String,
-    /// The triggers it supports, as `id@version`.
-    pub triggers: Vec<String>,
-    pub secrets: BTreeSet<String>,
-    /// The latest `updated_at` of its secrets.
-    pub secrets_updated: String,
-    pub all_changes_deployed: bool,
-    /// It has a deployed version (what Auth0 runs).
-    pub deployed: bool,
-}
-
-impl ActionInfo {
-    /// From an Action as `GET /actions/actions` lists it.
-    pub fn from_json(a: &Value) -> ActionInfo {
-        let secrets = a["secrets"].as_array().cloned().unwrap_or_default();
-        ActionInfo {
-            id: s(&a["id"]),
-            name: s(&a["name"]),
-            code: s(&a["code"]),
-            runtime: s(&a["runtime"]),
-            triggers: a["supported_triggers"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|t| format!("{}@{}", s(&t["id"]), s(&t["version"])))
-                .collect(),
-            secrets: secrets.iter().map(|x| s(&x["name"])).collect(),
-            secrets_updated: secrets
-                .iter()
-                .map(|x| s(&x["updated_at"]))
-                .max()
-                .unwrap_or_default(),
-            all_changes_deployed: a["all_changes_deployed"] == true,
-            deployed: a["deployed_version"].is_object(),
-        }
-    }
-}
-
 /// The Action to write on a Unified Phone Experience tenant, among those
 /// on the custom-phone-provider trigger (Auth0 allows one since its 2026
 /// rollout; older tenants may have several): sms-mfa's own for `ours`,
@@ -110,20 +40,6 @@ pub fn adopt<'a>(on_trigger: &'a [ActionInfo], ours: &str) -> Option<&'a ActionI
         .or_else(|| on_trigger.iter().find(|a| a.name.starts_with("sms-mfa-")))
         .or_else(|| on_trigger.iter().find(|a| a.deployed))
         .or_else(|| on_trigger.first())
-}
-
-/// Does the trigger need its Actions bound? Classic triggers do; Auth0
-/// manages the bindings of an `entity-bound` trigger itself ("Tenants
-/// cannot manage entity-bound bindings": the trigger's `binding_policy`,
-/// Management API spec). The documented custom-phone-provider set-up has
-/// no binding step (docs "Configure a Custom Phone Provider"; Terraform's
-/// `auth0_phone_provider` example), so there a binding is planned only
-/// when the tenant says the trigger is `trigger-bound`.
-pub fn needs_binding(generation: Generation, binding_policy: Option<&str>) -> bool {
-    match generation {
-        Generation::Classic => binding_policy != Some("entity-bound"),
-        Generation::UnifiedPhone => binding_policy == Some("trigger-bound"),
-    }
 }
 
 /// The values of `provider`'s Action secrets from its resolved settings,
@@ -141,9 +57,10 @@ pub fn action_values(
         .collect())
 }
 
-/// What a plan depends on.
+/// What a plan depends on: the tenant as [`observe_plan`] read it, every
+/// read answered.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Observed {
+pub struct Tenant {
     pub generation: Generation,
     pub sms_enabled: bool,
     /// Classic: the selected phone provider.
@@ -172,214 +89,98 @@ pub struct Observed {
     pub policies: Vec<String>,
 }
 
-impl Observed {
+impl Tenant {
     pub fn trigger(&self) -> Target {
         target(self.generation)
     }
-}
 
-fn s(v: &Value) -> String {
-    v.as_str().unwrap_or_default().to_string()
-}
-
-fn strings(v: &Value) -> Vec<String> {
-    v.as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|x| x.as_str().map(str::to_string))
-        .collect()
-}
-
-/// The trigger's current version, its default runtime and its binding
-/// policy, from `GET /actions/triggers` (the CURRENT entry, else the
-/// highest version; `v1` and `node22` when the tenant does not say).
-pub fn trigger_defaults(triggers: &Value, trigger: &str) -> (String, String, Option<String>) {
-    let versions: Vec<&Value> = triggers["triggers"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|t| t["id"] == trigger)
-        .collect();
-    let current = versions
-        .iter()
-        .find(|t| t["status"] == "CURRENT")
-        .or_else(|| versions.iter().max_by_key(|t| s(&t["version"])));
-    let field = |k: &str, default: &str| {
-        current
-            .map(|t| s(&t[k]))
-            .filter(|v| !v.is_empty())
-            .unwrap_or_else(|| default.into())
-    };
-    (
-        field("version", "v1"),
-        field("default_runtime", "node22"),
-        current.and_then(|t| t["binding_policy"].as_str().map(str::to_string)),
-    )
+    /// The tenant for a plan of sms-mfa's Action named `action`, from
+    /// what was read; the first read that gave no answer, in the order the
+    /// plan depends on them, if any. On a Unified Phone Experience tenant
+    /// the Action on the trigger is adopted ([`adopt`]), never a second one
+    /// made.
+    pub fn new(obs: &Observed, p: &ForPlan, action: &str) -> Result<Tenant, Unreadable> {
+        let generation = obs.generation();
+        let trigger = p.trigger.clone()?;
+        let f = &obs.factor;
+        let mut t = Tenant {
+            generation,
+            sms_enabled: f.sms_enabled.clone()?,
+            selected_provider: None,
+            message_types: f.message_types.clone()?,
+            phone_providers: Vec::new(),
+            hooks: Vec::new(),
+            bindings: Vec::new(),
+            needs_binding: needs_binding(generation, trigger.binding_policy.as_deref()),
+            others_on_trigger: Vec::new(),
+            trigger_version: trigger.version,
+            runtime: trigger.runtime,
+            action: None,
+            policies: f.policies.clone()?,
+        };
+        let own = p.named.clone()?.into_iter().find(|a| a.name == action);
+        match &obs.phone {
+            Phone::UnifiedPhone {
+                providers,
+                on_trigger,
+            } => {
+                t.phone_providers = providers.clone()?;
+                let on_trigger = on_trigger.clone()?;
+                t.action = adopt(&on_trigger, action).cloned().or(own);
+                let adopted = t.action.as_ref().map(|a| a.id.clone());
+                t.others_on_trigger = on_trigger
+                    .into_iter()
+                    .filter(|a| Some(&a.id) != adopted.as_ref())
+                    .map(|a| a.name)
+                    .collect();
+            }
+            Phone::Classic { selected, hooks } => {
+                t.action = own;
+                t.selected_provider = Some(selected.clone()?.unwrap_or_default());
+                t.hooks = match hooks {
+                    Ok(h) => h.clone(),
+                    // Tenants that never had hooks answer with an error.
+                    Err(Unreadable::Refused(_, e)) if e.status == 403 || e.status == 400 => {
+                        Vec::new()
+                    }
+                    Err(e) => return Err(e.clone()),
+                };
+            }
+        }
+        let bound = obs.bindings.clone().transpose()?.unwrap_or_default();
+        let codes = p.codes.clone()?;
+        // The code of every other bound Action, for the backup.
+        let ours = t.action.as_ref().map(|a| a.id.clone());
+        let listed = |id: &str| {
+            obs.on_trigger()
+                .iter()
+                .chain(p.named.as_deref().unwrap_or_default())
+                .find(|a| a.id == id)
+                .map(|a| a.code.clone())
+        };
+        t.bindings = bound
+            .into_iter()
+            .map(|b| {
+                let code = match Some(&b.action_id) == ours.as_ref() {
+                    true => None,
+                    false => codes
+                        .get(&b.action_id)
+                        .cloned()
+                        .flatten()
+                        .or_else(|| listed(&b.action_id)),
+                };
+                Bound { code, ..b }
+            })
+            .collect();
+        Ok(t)
+    }
 }
 
 /// Read what a plan for `action` (sms-mfa's name for the provider's
 /// Action, see [`action_name`]) depends on.
-pub async fn observe(conn: &Connection, action: &str) -> Result<Observed, Unreadable> {
-    let by_name = format!(
-        "/actions/actions?actionName={}",
-        url::form_urlencoded::byte_serialize(action.as_bytes()).collect::<String>()
-    );
-    let on_trigger = format!(
-        "/actions/actions?triggerId={}&per_page=50",
-        Target::CustomPhoneProvider.id()
-    );
-    let (settings, factors, policies, triggers, named, types) = futures::join!(
-        conn.read("read:tenant_settings", "/tenants/settings"),
-        conn.read("read:guardian_factors", "/guardian/factors"),
-        conn.read("read:mfa_policies", "/guardian/policies"),
-        conn.read("read:actions", "/actions/triggers"),
-        conn.read("read:actions", &by_name),
-        conn.read(
-            "read:guardian_factors",
-            "/guardian/factors/phone/message-types"
-        ),
-    );
-    let generation = super::inspect::generation_of(&settings?);
-    let trigger = target(generation).id();
-    let bindings_path = format!("/actions/triggers/{trigger}/bindings");
-    let (trigger_version, runtime, policy) = trigger_defaults(&triggers?, trigger);
-    let needs = needs_binding(generation, policy.as_deref());
-    let mut obs = Observed {
-        generation,
-        sms_enabled: factors?
-            .as_array()
-            .into_iter()
-            .flatten()
-            .any(|f| f["name"] == "sms" && f["enabled"] == true),
-        selected_provider: None,
-        message_types: strings(&types?["message_types"]),
-        phone_providers: Vec::new(),
-        hooks: Vec::new(),
-        bindings: Vec::new(),
-        needs_binding: needs,
-        others_on_trigger: Vec::new(),
-        trigger_version,
-        runtime,
-        action: None,
-        policies: strings(&policies?),
-    };
-    let list = |v: &Value| -> Vec<ActionInfo> {
-        v["actions"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(ActionInfo::from_json)
-            .collect()
-    };
-    let own = list(&named?).into_iter().find(|a| a.name == action);
-
-    let bindings = match generation {
-        Generation::UnifiedPhone => {
-            let (providers, on_trigger, bindings) = futures::join!(
-                conn.read("read:phone_providers", "/branding/phone/providers"),
-                conn.read("read:actions", &on_trigger),
-                async {
-                    if needs {
-                        Some(conn.read("read:actions", &bindings_path).await)
-                    } else {
-                        None
-                    }
-                },
-            );
-            obs.phone_providers = providers?["providers"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|p| PhoneProvider {
-                    id: s(&p["id"]),
-                    name: s(&p["name"]),
-                    disabled: p["disabled"] == true,
-                    methods: strings(&p["configuration"]["delivery_methods"]),
-                })
-                .collect();
-            // Adopt the Action on the trigger, never make a second one.
-            let on_trigger = list(&on_trigger?);
-            obs.action = adopt(&on_trigger, action).cloned().or(own);
-            let adopted = obs.action.as_ref().map(|a| a.id.clone());
-            obs.others_on_trigger = on_trigger
-                .into_iter()
-                .filter(|a| Some(&a.id) != adopted.as_ref())
-                .map(|a| a.name)
-                .collect();
-            bindings.transpose()?
-        }
-        Generation::Classic => {
-            obs.action = own;
-            let (selected, hooks, bindings) = futures::join!(
-                conn.read(
-                    "read:guardian_factors",
-                    "/guardian/factors/phone/selected-provider"
-                ),
-                conn.read("read:hooks", "/hooks?triggerId=send-phone-message"),
-                conn.read("read:actions", &bindings_path),
-            );
-            obs.selected_provider = Some(s(&selected?["provider"]));
-            obs.hooks = match hooks {
-                Ok(h) => h
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .map(|h| Hook {
-                        id: s(&h["id"]),
-                        name: s(&h["name"]),
-                        enabled: h["enabled"] == true,
-                        script: s(&h["script"]),
-                    })
-                    .collect(),
-                // Tenants that never had hooks answer with an error.
-                Err(Unreadable::Refused(_, e)) if e.status == 403 || e.status == 400 => Vec::new(),
-                Err(e) => return Err(e),
-            };
-            Some(bindings?)
-        }
-    };
-    let listed: Vec<(String, String)> = bindings
-        .as_ref()
-        .map(|b| &b["bindings"])
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .map(|b| {
-            (
-                s(&b["action"]["id"]),
-                b["action"]["name"]
-                    .as_str()
-                    .or(b["display_name"].as_str())
-                    .unwrap_or_default()
-                    .to_string(),
-            )
-        })
-        .collect();
-    // The code of every other bound Action, for the backup.
-    let ours = obs.action.as_ref().map(|a| a.id.clone());
-    let codes = futures::future::join_all(listed.iter().map(|(id, _)| {
-        let skip = Some(id) == ours.as_ref();
-        async move {
-            if skip {
-                return Ok(Value::Null);
-            }
-            conn.read(
-                "read:actions",
-                &format!("/actions/actions/{}", crate::http::segment(id)),
-            )
-            .await
-        }
-    }))
-    .await;
-    for ((id, name), code) in listed.into_iter().zip(codes) {
-        let code = code?;
-        obs.bindings.push(Bound {
-            action_id: id,
-            name,
-            code: code["code"].as_str().map(str::to_string),
-        });
-    }
-    Ok(obs)
+pub async fn observe(conn: &Connection, action: &str) -> Result<Tenant, Unreadable> {
+    let (obs, p) = observe_plan(conn, action).await.map_err(|u| u.settings)?;
+    Tenant::new(&obs, &p, action)
 }
 
 /// What the tenant should run: the generated code and the secret values.
@@ -441,42 +242,6 @@ impl std::fmt::Debug for Desired {
             .field("action", &self.action)
             .field("secrets", &self.names())
             .finish_non_exhaustive()
-    }
-}
-
-/// What the last apply pushed, kept in the data dir per tenant.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Applied {
-    pub action_id: String,
-    pub digest: String,
-    pub secrets_updated: String,
-}
-
-impl Applied {
-    /// The record for `action` on the tenant at `base`, if any.
-    pub fn load(paths: &crate::config::Paths, base: &str, action: &str) -> Option<Applied> {
-        let bytes =
-            crate::config::read_capped(&paths.applied_file(base), crate::config::FILE_LIMIT)
-                .ok()?;
-        let text = String::from_utf8(bytes).ok()?;
-        let all: std::collections::BTreeMap<String, Applied> = serde_json::from_str(&text).ok()?;
-        all.get(action).cloned()
-    }
-
-    pub fn save(
-        &self,
-        paths: &crate::config::Paths,
-        base: &str,
-        action: &str,
-    ) -> std::io::Result<()> {
-        let file = paths.applied_file(base);
-        let mut all: std::collections::BTreeMap<String, Applied> =
-            crate::config::read_capped(&file, crate::config::FILE_LIMIT)
-                .ok()
-                .and_then(|t| serde_json::from_slice(&t).ok())
-                .unwrap_or_default();
-        all.insert(action.to_string(), self.clone());
-        crate::config::write_atomic(&file, serde_json::to_string_pretty(&all)?.as_bytes())
     }
 }
 
@@ -667,66 +432,16 @@ pub fn wanted_types(types: &[String], methods: Option<&[String]>) -> Vec<String>
 }
 
 /// The changes that bring the tenant to `want`. Pure.
-pub fn plan(obs: &Observed, want: &Desired, applied: Option<&Applied>) -> Plan {
+pub fn plan(obs: &Tenant, want: &Desired, applied: Option<&Applied>) -> Plan {
     let trigger = obs.trigger().id();
-    let mut changes = Vec::new();
-    let mut notes = Vec::new();
-    let want_trigger = format!("{trigger}@{}", obs.trigger_version);
+    let mut d = Draft::default();
     let provider_name = crate::providers::Catalog::builtin()
         .get(&want.provider)
         .map(|p| p.name.clone())
         .unwrap_or_else(|| want.provider.clone());
-    let mut deploy = false;
-    let mut adopted = None;
-    let mut name = want.action.clone();
-    match &obs.action {
-        None => {
-            changes.push(Change::CreateAction);
-            deploy = true;
-        }
-        Some(a) => {
-            // sms-mfa's Action for another provider takes this one's name;
-            // one made elsewhere keeps its own.
-            let rename = (a.name != want.action && a.name.starts_with("sms-mfa-"))
-                .then(|| want.action.clone());
-            if a.name != want.action {
-                adopted = Some(a.name.clone());
-                if rename.is_none() {
-                    name = a.name.clone();
-                }
-            }
-            let code = a.code != want.code;
-            let triggers = a.triggers != [want_trigger.clone()];
-            let names_missing = !want.names().is_subset(&a.secrets);
-            let unknown_values = applied.is_none_or(|r| {
-                r.action_id != a.id
-                    || r.digest != want.digest
-                    || r.secrets_updated != a.secrets_updated
-            });
-            let secrets = names_missing || unknown_values;
-            if code || triggers || secrets || rename.is_some() {
-                changes.push(Change::UpdateAction {
-                    id: a.id.clone(),
-                    code,
-                    secrets,
-                    triggers,
-                    rename,
-                });
-                deploy = true;
-                if secrets && !names_missing {
-                    notes.push("Action secret values cannot be read back: sms-mfa sets them from the keyring unless it recorded pushing these same values, and nobody changed them since.".into());
-                }
-            }
-            if !a.all_changes_deployed || !a.deployed {
-                deploy = true;
-            }
-        }
-    }
-    if deploy {
-        changes.push(Change::Deploy);
-    }
+    let (name, adopted) = d.action(obs, want, applied);
     if !obs.others_on_trigger.is_empty() {
-        notes.push(format!(
+        d.notes.push(format!(
             "The tenant has more Actions on {trigger} ({}), made before Auth0 allowed only one: sms-mfa leaves them alone; delete them in Actions > Library once codes arrive.",
             obs.others_on_trigger
                 .iter()
@@ -736,6 +451,98 @@ pub fn plan(obs: &Observed, want: &Desired, applied: Option<&Applied>) -> Plan {
         ));
     }
     if obs.needs_binding {
+        d.binding(obs);
+    }
+    let methods = match obs.generation {
+        Generation::Classic => {
+            d.classic(obs);
+            None
+        }
+        Generation::UnifiedPhone => Some(d.phone_provider(obs, want)),
+    };
+    if !obs.sms_enabled {
+        d.changes.push(Change::EnableFactor);
+    }
+    let types = wanted_types(&obs.message_types, methods.as_deref());
+    if types != obs.message_types {
+        d.changes.push(Change::MessageTypes { to: types });
+    }
+    if obs.policies.is_empty() {
+        d.notes.push("The MFA policy is empty, so nobody is asked for a code unless an Action requires MFA. sms-mfa does not change who is asked: set \"Require Multi-factor Auth\" in Security > Multi-factor Auth.".into());
+    }
+    Plan {
+        action: name,
+        trigger,
+        adopted,
+        provider_name,
+        changes: d.changes,
+        notes: d.notes,
+    }
+}
+
+/// A plan's changes and notes, as they are found.
+#[derive(Default)]
+struct Draft {
+    changes: Vec<Change>,
+    notes: Vec<String>,
+}
+
+impl Draft {
+    /// Create, or update in place, and deploy the Action. Returns the name
+    /// it has after the apply and, when not sms-mfa's own for this
+    /// provider, the name of the Action adopted.
+    fn action(
+        &mut self,
+        obs: &Tenant,
+        want: &Desired,
+        applied: Option<&Applied>,
+    ) -> (String, Option<String>) {
+        let Some(a) = &obs.action else {
+            self.changes.push(Change::CreateAction);
+            self.changes.push(Change::Deploy);
+            return (want.action.clone(), None);
+        };
+        let want_trigger = format!("{}@{}", obs.trigger().id(), obs.trigger_version);
+        // sms-mfa's Action for another provider takes this one's name;
+        // one made elsewhere keeps its own.
+        let rename =
+            (a.name != want.action && a.name.starts_with("sms-mfa-")).then(|| want.action.clone());
+        let (mut name, mut adopted) = (want.action.clone(), None);
+        if a.name != want.action {
+            adopted = Some(a.name.clone());
+            if rename.is_none() {
+                name = a.name.clone();
+            }
+        }
+        let code = a.code != want.code;
+        let triggers = a.triggers != [want_trigger];
+        let names_missing = !want.names().is_subset(&a.secrets);
+        let unknown_values = applied.is_none_or(|r| {
+            r.action_id != a.id || r.digest != want.digest || r.secrets_updated != a.secrets_updated
+        });
+        let secrets = names_missing || unknown_values;
+        let mut deploy = !a.all_changes_deployed || !a.deployed;
+        if code || triggers || secrets || rename.is_some() {
+            self.changes.push(Change::UpdateAction {
+                id: a.id.clone(),
+                code,
+                secrets,
+                triggers,
+                rename,
+            });
+            deploy = true;
+            if secrets && !names_missing {
+                self.notes.push("Action secret values cannot be read back: sms-mfa sets them from the keyring unless it recorded pushing these same values, and nobody changed them since.".into());
+            }
+        }
+        if deploy {
+            self.changes.push(Change::Deploy);
+        }
+        (name, adopted)
+    }
+
+    /// Bind the Action to the trigger, in place of any other.
+    fn binding(&mut self, obs: &Tenant) {
         let ours = obs.action.as_ref().map(|a| a.id.as_str());
         let others: Vec<String> = obs
             .bindings
@@ -745,78 +552,63 @@ pub fn plan(obs: &Observed, want: &Desired, applied: Option<&Applied>) -> Plan {
             .collect();
         let bound = ours.is_some_and(|id| obs.bindings.iter().any(|b| b.action_id == id));
         if !bound || !others.is_empty() {
-            changes.push(Change::Bind { unbind: others });
+            self.changes.push(Change::Bind { unbind: others });
         }
     }
-    let mut methods: Option<Vec<String>> = None;
-    match obs.generation {
-        Generation::Classic => {
-            for h in obs.hooks.iter().filter(|h| h.enabled) {
-                changes.push(Change::DisableHook {
-                    id: h.id.clone(),
-                    name: h.name.clone(),
-                });
-            }
-            if obs.hooks.iter().any(|h| h.enabled) {
-                notes.push("Hooks reached end of life on 2026-11-18: the plan moves the tenant to a send-phone-message Action and disables the hook, which stays on the tenant (delete it yourself once codes arrive).".into());
-            }
-            let from = obs.selected_provider.clone().unwrap_or_default();
-            if from != "phone-message-hook" {
-                changes.push(Change::SelectCustom { from });
-            }
+
+    /// Classic: disable the hooks, select Custom.
+    fn classic(&mut self, obs: &Tenant) {
+        for h in obs.hooks.iter().filter(|h| h.enabled) {
+            self.changes.push(Change::DisableHook {
+                id: h.id.clone(),
+                name: h.name.clone(),
+            });
         }
-        Generation::UnifiedPhone => {
-            let custom = obs.phone_providers.iter().find(|p| p.name == "custom");
-            let with_text = |p: &PhoneProvider| {
-                let mut m = p.methods.clone();
-                if !m.iter().any(|x| x == "text") {
-                    m.insert(0, "text".into());
+        if obs.hooks.iter().any(|h| h.enabled) {
+            self.notes.push("Hooks reached end of life on 2026-11-18: the plan moves the tenant to a send-phone-message Action and disables the hook, which stays on the tenant (delete it yourself once codes arrive).".into());
+        }
+        let from = obs.selected_provider.clone().unwrap_or_default();
+        if from != "phone-message-hook" {
+            self.changes.push(Change::SelectCustom { from });
+        }
+    }
+
+    /// Unified Phone Experience: a Custom phone provider, enabled, that
+    /// delivers text. Returns the delivery methods it will have.
+    fn phone_provider(&mut self, obs: &Tenant, want: &Desired) -> Vec<String> {
+        let custom = obs.phone_providers.iter().find(|p| p.name == "custom");
+        let with_text = |p: &PhoneProvider| {
+            let mut m = p.methods.clone();
+            if !m.iter().any(|x| x == "text") {
+                m.insert(0, "text".into());
+            }
+            m
+        };
+        let mut methods = vec!["text".into()];
+        match (custom, obs.phone_providers.first()) {
+            (Some(c), _) => {
+                methods = with_text(c);
+                if c.disabled || !c.methods.iter().any(|x| x == "text") {
+                    self.changes.push(Change::UpdatePhoneProvider {
+                        id: c.id.clone(),
+                        from: c.name.clone(),
+                        disabled: c.disabled,
+                        methods: with_text(c),
+                    });
                 }
-                m
-            };
-            methods = Some(vec!["text".into()]);
-            match (custom, obs.phone_providers.first()) {
-                (Some(c), _) => {
-                    methods = Some(with_text(c));
-                    if c.disabled || !c.methods.iter().any(|x| x == "text") {
-                        changes.push(Change::UpdatePhoneProvider {
-                            id: c.id.clone(),
-                            from: c.name.clone(),
-                            disabled: c.disabled,
-                            methods: with_text(c),
-                        });
-                    }
-                }
-                (None, Some(other)) => changes.push(Change::UpdatePhoneProvider {
-                    id: other.id.clone(),
-                    from: other.name.clone(),
-                    disabled: other.disabled,
-                    methods: vec!["text".into()],
-                }),
-                (None, None) => changes.push(Change::CreatePhoneProvider),
             }
-            if want.provider == crate::providers::Kind::TwilioVerify.id() {
-                notes.push(VERIFY_NOTICES.into());
-            }
+            (None, Some(other)) => self.changes.push(Change::UpdatePhoneProvider {
+                id: other.id.clone(),
+                from: other.name.clone(),
+                disabled: other.disabled,
+                methods: vec!["text".into()],
+            }),
+            (None, None) => self.changes.push(Change::CreatePhoneProvider),
         }
-    }
-    if !obs.sms_enabled {
-        changes.push(Change::EnableFactor);
-    }
-    let types = wanted_types(&obs.message_types, methods.as_deref());
-    if types != obs.message_types {
-        changes.push(Change::MessageTypes { to: types });
-    }
-    if obs.policies.is_empty() {
-        notes.push("The MFA policy is empty, so nobody is asked for a code unless an Action requires MFA. sms-mfa does not change who is asked: set \"Require Multi-factor Auth\" in Security > Multi-factor Auth.".into());
-    }
-    Plan {
-        action: name,
-        trigger,
-        adopted,
-        provider_name,
-        changes,
-        notes,
+        if want.provider == crate::providers::Kind::TwilioVerify.id() {
+            self.notes.push(VERIFY_NOTICES.into());
+        }
+        methods
     }
 }
 
@@ -836,448 +628,9 @@ pub fn missing_scopes(conn: &Connection, plan: &Plan) -> Vec<&'static str> {
     out.dedup();
     out
 }
-
-/// Save what the plan replaces: the code of the hooks it disables and of
-/// the Actions it rewrites or unbinds, and the phone settings, as files in
-/// a new folder under `dir`. Returns the folder.
-pub fn backup(dir: &Path, host: &str, obs: &Observed, plan: &Plan) -> std::io::Result<PathBuf> {
-    let stamp = time::OffsetDateTime::now_utc();
-    let name = format!(
-        "{}-{:04}{:02}{:02}T{:02}{:02}{:02}Z",
-        safe(host),
-        stamp.year(),
-        u8::from(stamp.month()),
-        stamp.day(),
-        stamp.hour(),
-        stamp.minute(),
-        stamp.second()
-    );
-    let mut folder = dir.join(&name);
-    let mut n = 1;
-    while folder.exists() {
-        n += 1;
-        folder = dir.join(format!("{name}-{n}"));
-    }
-    // 0700 folders, 0600 files: the code saved often has keys pasted in.
-    crate::config::private_dir(dir)?;
-    crate::config::private_dir(&folder)?;
-    let write = crate::config::write_private;
-    for c in &plan.changes {
-        if let Change::DisableHook { id, .. } = c
-            && let Some(h) = obs.hooks.iter().find(|h| &h.id == id)
-        {
-            write(
-                &folder.join(format!("hook-{}.js", safe(&h.name))),
-                h.script.as_bytes(),
-            )?;
-        }
-    }
-    if let Some(a) = &obs.action
-        && plan
-            .changes
-            .iter()
-            .any(|c| matches!(c, Change::UpdateAction { .. }))
-    {
-        write(
-            &folder.join(format!("action-{}.js", safe(&a.name))),
-            a.code.as_bytes(),
-        )?;
-    }
-    for b in &obs.bindings {
-        if let Some(code) = &b.code {
-            write(
-                &folder.join(format!("action-{}.js", safe(&b.name))),
-                code.as_bytes(),
-            )?;
-        }
-    }
-    let settings = json!({
-        "generation": obs.generation,
-        "sms_enabled": obs.sms_enabled,
-        "selected_provider": obs.selected_provider,
-        "message_types": obs.message_types,
-        "phone_providers": obs.phone_providers,
-        "bindings": obs.bindings.iter().map(|b| json!({"action_id": b.action_id, "name": b.name})).collect::<Vec<_>>(),
-        "hooks": obs.hooks.iter().map(|h| json!({"id": h.id, "name": h.name, "enabled": h.enabled})).collect::<Vec<_>>(),
-        "policies": obs.policies,
-        "plan": plan,
-    });
-    write(
-        &folder.join("settings.json"),
-        serde_json::to_string_pretty(&settings)?.as_bytes(),
-    )?;
-    Ok(folder)
-}
-
-fn safe(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
-}
-
-/// What an apply did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Outcome {
-    pub applied: Vec<String>,
-    /// The change that failed, and why.
-    pub failed: Option<(String, String)>,
-    pub not_applied: Vec<String>,
-    /// Stopped before the end when asked to (a signal): what is listed as
-    /// not applied was not started.
-    pub interrupted: bool,
-    /// What to record for the next plan (after the Action's secrets were set).
-    #[serde(skip)]
-    pub record: Option<Applied>,
-    /// The record could not be saved (the next plan sets the secrets again).
-    #[serde(skip)]
-    pub record_error: Option<String>,
-}
-
-impl Outcome {
-    pub fn ok(&self) -> bool {
-        self.failed.is_none() && !self.interrupted
-    }
-}
-
-fn secrets_body(want: &Desired) -> Value {
-    Value::Array(
-        want.secrets
-            .iter()
-            .map(|(k, v)| json!({"name": k, "value": v}))
-            .collect(),
-    )
-}
-
-fn latest_update(v: &Value) -> String {
-    v["secrets"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|x| s(&x["updated_at"]))
-        .max()
-        .unwrap_or_default()
-}
-
-/// Wait until the Action (or one of its versions) is built.
-async fn wait_built(conn: &Connection, path: &str) -> Result<(), ApiError> {
-    let started = std::time::Instant::now();
-    loop {
-        let v = conn.get(path).await?;
-        match v["status"].as_str().unwrap_or("built") {
-            "built" => return Ok(()),
-            "failed" => {
-                let errors: Vec<String> = v["errors"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .map(|e| s(&e["msg"]))
-                    .collect();
-                return Err(ApiError {
-                    status: 0,
-                    error: "build".into(),
-                    message: format!("Auth0 could not build the Action: {}", errors.join("; ")),
-                    error_code: None,
-                });
-            }
-            _ if started.elapsed() > BUILD_WAIT => {
-                return Err(ApiError {
-                    status: 0,
-                    error: "build".into(),
-                    message: format!(
-                        "the Action was still building after {} s; run the apply again later",
-                        BUILD_WAIT.as_secs()
-                    ),
-                    error_code: None,
-                });
-            }
-            _ => tokio::time::sleep(BUILD_POLL).await,
-        }
-    }
-}
-
-/// Record `r` for the Action of `plan` on the tenant at `base`, off the
-/// async thread; an error says the next plan sets the secrets again.
-async fn save_record(
-    paths: &crate::config::Paths,
-    base: &str,
-    action: &str,
-    r: Applied,
-) -> Option<String> {
-    let (paths, base, action) = (paths.clone(), base.to_string(), action.to_string());
-    tokio::task::spawn_blocking(move || r.save(&paths, &base, &action))
-        .await
-        .map_err(std::io::Error::other)
-        .and_then(|r| r)
-        .err()
-        .map(|e| {
-            format!("could not record the apply ({e}); the next plan will set the secrets again")
-        })
-}
-
-/// Make the changes in order; stop at the first failure, or before the next
-/// change once `stop` is set. `step(i)` is called before change `i` starts.
-/// The record of pushed secrets is saved right after the change that pushed
-/// them, so an apply cut short still leaves it.
-pub async fn apply(
-    conn: &Connection,
-    paths: &crate::config::Paths,
-    obs: &Observed,
-    plan: &Plan,
-    want: &Desired,
-    step: &(dyn Fn(usize) + Sync),
-    stop: &std::sync::atomic::AtomicBool,
-) -> Outcome {
-    let mut out = Outcome {
-        applied: Vec::new(),
-        failed: None,
-        not_applied: Vec::new(),
-        interrupted: false,
-        record: None,
-        record_error: None,
-    };
-    let mut action_id = obs.action.as_ref().map(|a| a.id.clone());
-    let trigger = obs.trigger().id();
-    let supported = json!([{"id": trigger, "version": obs.trigger_version}]);
-    for (i, c) in plan.changes.iter().enumerate() {
-        if !out.interrupted
-            && out.failed.is_none()
-            && stop.load(std::sync::atomic::Ordering::SeqCst)
-        {
-            out.interrupted = true;
-        }
-        if out.failed.is_some() || out.interrupted {
-            out.not_applied.push(plan.describe(c));
-            continue;
-        }
-        step(i);
-        let recorded = out.record.clone();
-        let r: Result<(), ApiError> = async {
-            match c {
-                Change::CreateAction => {
-                    let v = conn
-                        .send(
-                            Method::POST,
-                            "/actions/actions",
-                            Some(&json!({
-                                "name": want.action,
-                                "supported_triggers": supported,
-                                "code": want.code,
-                                "runtime": obs.runtime,
-                                "dependencies": [],
-                                "secrets": secrets_body(want),
-                            })),
-                        )
-                        .await?;
-                    let id = s(&v["id"]);
-                    out.record = Some(Applied {
-                        action_id: id.clone(),
-                        digest: want.digest.clone(),
-                        secrets_updated: latest_update(&v),
-                    });
-                    action_id = Some(id);
-                }
-                Change::UpdateAction {
-                    id,
-                    code,
-                    secrets,
-                    triggers,
-                    rename,
-                } => {
-                    let mut body = serde_json::Map::new();
-                    if let Some(name) = rename {
-                        body.insert("name".into(), json!(name));
-                    }
-                    if *code {
-                        body.insert("code".into(), json!(want.code));
-                        body.insert("runtime".into(), json!(obs.runtime));
-                    }
-                    if *triggers {
-                        body.insert("supported_triggers".into(), supported.clone());
-                    }
-                    if *secrets {
-                        body.insert("secrets".into(), secrets_body(want));
-                    }
-                    let v = conn
-                        .send(
-                            Method::PATCH,
-                            &format!("/actions/actions/{}", crate::http::segment(id)),
-                            Some(&Value::Object(body)),
-                        )
-                        .await?;
-                    out.record = Some(Applied {
-                        action_id: id.clone(),
-                        digest: want.digest.clone(),
-                        secrets_updated: latest_update(&v),
-                    });
-                }
-                Change::Deploy => {
-                    let id = action_id.clone().unwrap_or_default();
-                    wait_built(
-                        conn,
-                        &format!("/actions/actions/{}", crate::http::segment(&id)),
-                    )
-                    .await?;
-                    let v = conn
-                        .send(
-                            Method::POST,
-                            &format!("/actions/actions/{}/deploy", crate::http::segment(&id)),
-                            None,
-                        )
-                        .await?;
-                    if v["status"].as_str().is_some_and(|st| st != "built") {
-                        let vid = s(&v["id"]);
-                        wait_built(
-                            conn,
-                            &format!(
-                                "/actions/actions/{}/versions/{}",
-                                crate::http::segment(&id),
-                                crate::http::segment(&vid)
-                            ),
-                        )
-                        .await?;
-                    }
-                }
-                Change::Bind { .. } => {
-                    let id = action_id.clone().unwrap_or_default();
-                    conn.send(
-                        Method::PATCH,
-                        &format!("/actions/triggers/{trigger}/bindings"),
-                        Some(&json!({"bindings": [{
-                            "ref": {"type": "action_id", "value": id},
-                            "display_name": plan.action,
-                        }]})),
-                    )
-                    .await?;
-                }
-                Change::DisableHook { id, .. } => {
-                    conn.send(
-                        Method::PATCH,
-                        &format!("/hooks/{}", crate::http::segment(id)),
-                        Some(&json!({"enabled": false})),
-                    )
-                    .await?;
-                }
-                Change::SelectCustom { .. } => {
-                    conn.send(
-                        Method::PUT,
-                        "/guardian/factors/phone/selected-provider",
-                        Some(&json!({"provider": "phone-message-hook"})),
-                    )
-                    .await?;
-                }
-                Change::CreatePhoneProvider => {
-                    conn.send(
-                        Method::POST,
-                        "/branding/phone/providers",
-                        Some(&json!({"name": "custom",
-                            "configuration": {"delivery_methods": ["text"]},
-                            "credentials": {}})),
-                    )
-                    .await?;
-                }
-                Change::UpdatePhoneProvider {
-                    id, from, methods, ..
-                } => {
-                    let mut body = json!({"disabled": false,
-                        "configuration": {"delivery_methods": methods}});
-                    if from != "custom" {
-                        body["name"] = json!("custom");
-                        body["credentials"] = json!({});
-                    }
-                    conn.send(
-                        Method::PATCH,
-                        &format!("/branding/phone/providers/{}", crate::http::segment(id)),
-                        Some(&body),
-                    )
-                    .await?;
-                }
-                Change::EnableFactor => {
-                    conn.send(
-                        Method::PUT,
-                        "/guardian/factors/sms",
-                        Some(&json!({"enabled": true})),
-                    )
-                    .await?;
-                }
-                Change::MessageTypes { to } => {
-                    conn.send(
-                        Method::PUT,
-                        "/guardian/factors/phone/message-types",
-                        Some(&json!({"message_types": to})),
-                    )
-                    .await?;
-                }
-            }
-            Ok(())
-        }
-        .await;
-        match r {
-            Ok(()) => {
-                out.applied.push(plan.describe(c));
-                if out.record != recorded
-                    && let Some(r) = out.record.clone()
-                {
-                    out.record_error = save_record(paths, &conn.base, &plan.action, r).await;
-                }
-            }
-            Err(e) => out.failed = Some((plan.describe(c), format!("{e}. {}", e.hint()))),
-        }
-    }
-    out
-}
-
-/// Why Auth0's test could not be asked for, or was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum TryError {
-    /// The tenant has no Custom phone provider yet.
-    #[error("the tenant has no Custom phone provider: plan and apply the fix first")]
-    NoCustomProvider,
-    #[error("{0}. {hint}", hint = .0.hint())]
-    Refused(ApiError),
-}
-
-/// Auth0's own end-to-end test (Unified Phone Experience): Auth0 sends a
-/// message to `to` through the Custom phone provider, so through the
-/// deployed Action. Returns Auth0's message.
-pub async fn try_custom(conn: &Connection, to: &str) -> Result<String, TryError> {
-    let providers = conn
-        .get("/branding/phone/providers")
-        .await
-        .map_err(TryError::Refused)?;
-    let id = providers["providers"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|p| p["name"] == "custom")
-        .and_then(|p| p["id"].as_str())
-        .ok_or(TryError::NoCustomProvider)?
-        .to_string();
-    let v = conn
-        .send(
-            Method::POST,
-            &format!(
-                "/branding/phone/providers/{}/try",
-                crate::http::segment(&id)
-            ),
-            Some(&json!({"to": to, "delivery_method": "text"})),
-        )
-        .await
-        .map_err(TryError::Refused)?;
-    Ok(v["message"]
-        .as_str()
-        .unwrap_or("Auth0 accepted the test")
-        .to_string())
-}
-
 /// The tenant read, what it should run, and the plan between them.
 pub struct Prepared {
-    pub obs: Observed,
+    pub obs: Tenant,
     pub want: Desired,
     pub plan: Plan,
     /// Write scopes the plan needs that the token lacks.
@@ -1336,57 +689,6 @@ pub async fn prepare(
     })
 }
 
-/// What [`execute`] did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Executed {
-    pub outcome: Outcome,
-    pub backup: PathBuf,
-    /// The record of pushed secrets could not be saved (the next plan will
-    /// set them again).
-    pub record_error: Option<String>,
-}
-
-/// Back up what the plan replaces, apply it, and record what was pushed.
-/// Refuses (changing nothing) when a write scope is missing or the backup
-/// cannot be written.
-pub async fn execute(
-    conn: &Connection,
-    paths: &crate::config::Paths,
-    p: &Prepared,
-    step: &(dyn Fn(usize) + Sync),
-    stop: &std::sync::atomic::AtomicBool,
-) -> Result<Executed, String> {
-    if !p.missing.is_empty() {
-        return Err(format!(
-            "nothing was changed: the token lacks {}. Grant them under Applications > APIs > Auth0 Management API > Machine to Machine Applications.",
-            p.missing.join(", ")
-        ));
-    }
-    let dir = paths.backups_dir();
-    // Disk work off the async thread (the wizard's event loop runs there).
-    let saved = {
-        let (dir, base) = (dir.clone(), conn.base.clone());
-        let (obs, plan) = (p.obs.clone(), p.plan.clone());
-        tokio::task::spawn_blocking(move || backup(&dir, &base, &obs, &plan))
-            .await
-            .map_err(std::io::Error::other)
-            .and_then(|r| r)
-    };
-    let backup = saved.map_err(|e| {
-        format!(
-            "nothing was changed: could not save a backup to {}: {e}",
-            dir.display()
-        )
-    })?;
-    let outcome = apply(conn, paths, &p.obs, &p.plan, &p.want, step, stop).await;
-    let record_error = outcome.record_error.clone();
-    Ok(Executed {
-        outcome,
-        backup,
-        record_error,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1403,70 +705,6 @@ mod tests {
             all_changes_deployed: deployed,
             deployed,
         }
-    }
-
-    /// An Action as go-auth0's recordings show it (TestActionManager_*:
-    /// secrets as `{name, updated_at}`, `deployed_version` once deployed).
-    #[test]
-    fn an_action_is_read_from_the_api_shape() {
-        let a = ActionInfo::from_json(&json!({
-            "id": "act_1", "name": "Custom Phone Provider", "code": "CODE", "runtime": "node22",
-            "supported_triggers": [{"id": "custom-phone-provider", "version": "v1"}],
-            "secrets": [{"name": "B", "updated_at": "2026-01-02T00:00:00Z"},
-                        {"name": "A", "updated_at": "2026-01-03T00:00:00Z"}],
-            "all_changes_deployed": true,
-            "deployed_version": {"id": "ver_1", "status": "built"},
-        }));
-        assert_eq!(a.id, "act_1");
-        assert_eq!(a.name, "Custom Phone Provider");
-        assert_eq!(a.code, "CODE");
-        assert_eq!(a.runtime, "node22");
-        assert_eq!(a.triggers, ["custom-phone-provider@v1"]);
-        assert_eq!(
-            a.secrets,
-            BTreeSet::from(["A".to_string(), "B".to_string()])
-        );
-        assert_eq!(a.secrets_updated, "2026-01-03T00:00:00Z", "the latest");
-        assert!(a.all_changes_deployed && a.deployed);
-        let b = ActionInfo::from_json(&json!({"id": "act_2", "all_changes_deployed": false,
-            "deployed_version": null}));
-        assert!(!b.all_changes_deployed && !b.deployed);
-        assert_eq!(b.secrets_updated, "");
-        assert_eq!(strings(&json!(["sms", 3, "voice"])), ["sms", "voice"]);
-        assert!(strings(&json!(null)).is_empty());
-        assert_eq!(s(&json!("x")), "x");
-        assert_eq!(s(&json!(1)), "");
-    }
-
-    /// As go-auth0's TestActionManager_Triggers recording lists them (a
-    /// DEPRECATED and a CURRENT version; runtimes named like
-    /// `node18-actions`), with the newer `binding_policy`.
-    #[test]
-    fn the_triggers_current_version_runtime_and_binding_policy() {
-        let t = json!({"triggers": [
-            {"id": "send-phone-message", "version": "v1", "status": "DEPRECATED", "default_runtime": "node12"},
-            {"id": "send-phone-message", "version": "v2", "status": "CURRENT", "default_runtime": "node18-actions",
-             "binding_policy": "trigger-bound"},
-            {"id": "custom-phone-provider", "version": "v3", "status": "DEPRECATED", "default_runtime": ""},
-            {"id": "custom-phone-provider", "version": "v2", "status": "DEPRECATED"},
-        ]});
-        assert_eq!(
-            trigger_defaults(&t, "send-phone-message"),
-            (
-                "v2".into(),
-                "node18-actions".into(),
-                Some("trigger-bound".into())
-            )
-        );
-        assert_eq!(
-            trigger_defaults(&t, "custom-phone-provider"),
-            ("v3".into(), "node22".into(), None),
-            "no CURRENT: the highest version; an empty runtime: the default"
-        );
-        assert_eq!(
-            trigger_defaults(&json!({}), "post-login"),
-            ("v1".into(), "node22".into(), None)
-        );
     }
 
     #[test]
@@ -1507,17 +745,6 @@ mod tests {
     }
 
     #[test]
-    fn bindings_are_planned_where_the_trigger_needs_them() {
-        use Generation::*;
-        assert!(needs_binding(Classic, None));
-        assert!(needs_binding(Classic, Some("trigger-bound")));
-        assert!(!needs_binding(Classic, Some("entity-bound")));
-        assert!(!needs_binding(UnifiedPhone, None));
-        assert!(!needs_binding(UnifiedPhone, Some("entity-bound")));
-        assert!(needs_binding(UnifiedPhone, Some("trigger-bound")));
-    }
-
-    #[test]
     fn message_types_get_sms_and_keep_only_what_the_provider_delivers() {
         let v = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert_eq!(wanted_types(&v(&["voice"]), None), v(&["sms", "voice"]));
@@ -1540,8 +767,8 @@ mod tests {
         assert_eq!(wanted_types(&v(&["sms"]), Some(&both)), v(&["sms"]));
     }
 
-    fn upe(action: Option<ActionInfo>) -> Observed {
-        Observed {
+    fn upe(action: Option<ActionInfo>) -> Tenant {
+        Tenant {
             generation: Generation::UnifiedPhone,
             sms_enabled: true,
             selected_provider: None,
@@ -1736,5 +963,126 @@ mod tests {
         ];
         let used: BTreeSet<&str> = all.iter().map(Change::scope).collect();
         assert_eq!(used, WRITE_SCOPES.into_iter().collect::<BTreeSet<_>>());
+    }
+
+    fn refused(status: u16) -> Unreadable {
+        Unreadable::Refused(
+            "/x".into(),
+            crate::auth0::ApiError {
+                status,
+                error: "e".into(),
+                message: "m".into(),
+                error_code: None,
+            },
+        )
+    }
+
+    fn seen(phone: Phone, bindings: Option<Vec<Bound>>) -> Observed {
+        Observed {
+            factor: crate::auth0::observe::Factor {
+                sms_enabled: Ok(true),
+                message_types: Ok(vec!["sms".into()]),
+                policies: Ok(vec!["p".into()]),
+            },
+            phone,
+            trigger: None,
+            bindings: bindings.map(Ok),
+            failure_logs: None,
+            live_code: None,
+        }
+    }
+
+    fn for_plan(named: Vec<ActionInfo>, codes: &[(&str, &str)]) -> ForPlan {
+        ForPlan {
+            named: Ok(named),
+            trigger: Ok(crate::auth0::observe::Trigger {
+                version: "v2".into(),
+                runtime: "node18".into(),
+                binding_policy: Some("trigger-bound".into()),
+            }),
+            codes: Ok(codes
+                .iter()
+                .map(|(k, v)| (k.to_string(), Some(v.to_string())))
+                .collect()),
+        }
+    }
+
+    fn bound(name: &str) -> Bound {
+        Bound {
+            action_id: format!("id-{name}"),
+            name: name.into(),
+            code: None,
+        }
+    }
+
+    #[test]
+    fn a_unified_phone_tenant_adopts_the_action_on_the_trigger() {
+        let mut listed = info("other", true);
+        listed.code = "LISTED".into();
+        let phone = Phone::UnifiedPhone {
+            providers: Ok(vec![]),
+            on_trigger: Ok(vec![info("sms-mfa-twilio", false), listed]),
+        };
+        let o = seen(
+            phone,
+            Some(vec![bound("sms-mfa-twilio"), bound("other"), bound("far")]),
+        );
+        let p = for_plan(vec![info("sms-mfa-twilio", false)], &[("id-far", "FAR")]);
+        let t = Tenant::new(&o, &p, "sms-mfa-twilio").unwrap();
+        assert_eq!(t.generation, Generation::UnifiedPhone);
+        assert_eq!(t.action.as_ref().unwrap().name, "sms-mfa-twilio");
+        assert_eq!(t.others_on_trigger, ["other"]);
+        assert!(t.needs_binding, "trigger-bound");
+        assert_eq!(
+            (t.trigger_version.as_str(), t.runtime.as_str()),
+            ("v2", "node18")
+        );
+        let codes: Vec<Option<&str>> = t.bindings.iter().map(|b| b.code.as_deref()).collect();
+        assert_eq!(
+            codes,
+            [None, Some("LISTED"), Some("FAR")],
+            "ours is not backed up as a bound Action; a listed one's code is the listing's"
+        );
+        assert_eq!(t.selected_provider, None);
+    }
+
+    #[test]
+    fn a_classic_tenant_without_hooks_and_the_first_unread_answer() {
+        let phone = |hooks| Phone::Classic {
+            selected: Ok(None),
+            hooks,
+        };
+        let o = seen(phone(Err(refused(403))), Some(vec![]));
+        let p = for_plan(vec![info("sms-mfa-twilio", true), info("x", true)], &[]);
+        let t = Tenant::new(&o, &p, "sms-mfa-twilio").unwrap();
+        assert_eq!(t.generation, Generation::Classic);
+        assert!(
+            t.hooks.is_empty(),
+            "tenants that never had hooks answer 403"
+        );
+        assert_eq!(t.selected_provider.as_deref(), Some(""));
+        assert_eq!(t.action.as_ref().unwrap().name, "sms-mfa-twilio");
+        assert!(t.others_on_trigger.is_empty());
+        let o = seen(phone(Err(refused(500))), Some(vec![]));
+        assert_eq!(Tenant::new(&o, &p, "sms-mfa-twilio"), Err(refused(500)));
+        let mut o = seen(phone(Ok(vec![])), Some(vec![]));
+        o.factor.policies = Err(Unreadable::Scope("read:mfa_policies"));
+        o.factor.sms_enabled = Err(Unreadable::Scope("read:guardian_factors"));
+        assert_eq!(
+            Tenant::new(&o, &p, "sms-mfa-twilio"),
+            Err(Unreadable::Scope("read:guardian_factors")),
+            "in the order the plan reads them"
+        );
+        let mut p2 = p.clone();
+        p2.trigger = Err(Unreadable::Scope("read:actions"));
+        assert_eq!(
+            Tenant::new(&o, &p2, "sms-mfa-twilio"),
+            Err(Unreadable::Scope("read:actions")),
+            "the trigger first"
+        );
+        let o = seen(phone(Ok(vec![])), Some(vec![]));
+        let mut p3 = p;
+        p3.codes = Err(refused(404));
+        assert_eq!(Tenant::new(&o, &p3, "sms-mfa-twilio"), Err(refused(404)));
     }
 }

@@ -2,9 +2,9 @@
 //! fixed and tested through the Management API.
 
 use super::{FAILURE, OK, USAGE};
-use crate::auth0::Connection;
 use crate::auth0::inspect::{self, Status};
 use crate::auth0::plan;
+use crate::auth0::{self, Connection};
 use crate::config;
 use crate::ops::tenant;
 use serde_json::json;
@@ -219,7 +219,7 @@ pub async fn apply(
             writeln!(out, "Note: {n}")?;
         }
     }
-    let doc = |applied: Option<&plan::Outcome>, backup: Option<&std::path::Path>| {
+    let doc = |applied: Option<&auth0::apply::Outcome>, backup: Option<&std::path::Path>| {
         json!({
             "tenant": conn.base,
             "generation": obs.generation,
@@ -271,7 +271,7 @@ pub async fn apply(
     let step = |i: usize| started.store(i + 1, Ordering::SeqCst);
     let mut signal: Option<i32> = None;
     let result = {
-        let exec = plan::execute(&conn, ctx.paths, &prepared, &step, &stop);
+        let exec = auth0::apply::execute(&conn, ctx.paths, &prepared, &step, &stop);
         tokio::pin!(exec);
         loop {
             tokio::select! {
@@ -376,7 +376,7 @@ async fn next_signal(signals: &mut Option<crate::signals::Signals>) -> i32 {
 /// What an apply abandoned during change `started - 1` did: the changes
 /// before it were made (an apply stops at the first failure), that one may
 /// or may not have been, the rest were not started.
-fn abandoned(the_plan: &plan::Plan, started: usize) -> plan::Outcome {
+fn abandoned(the_plan: &plan::Plan, started: usize) -> auth0::apply::Outcome {
     let describe = |c| the_plan.describe(c);
     let done = started.saturating_sub(1);
     let mut not_applied: Vec<String> = the_plan
@@ -397,7 +397,7 @@ fn abandoned(the_plan: &plan::Plan, started: usize) -> plan::Outcome {
         }
         None => None,
     };
-    plan::Outcome {
+    auth0::apply::Outcome {
         applied: the_plan.changes.iter().take(done).map(describe).collect(),
         failed,
         not_applied,
@@ -427,8 +427,8 @@ pub async fn try_send(
         Ok(c) => c,
         Err(code) => return Ok(code),
     };
-    let r = plan::try_custom(&conn, &to).await;
-    if r == Err(plan::TryError::NoCustomProvider) {
+    let r = auth0::try_send::try_custom(&conn, &to).await;
+    if r == Err(auth0::try_send::TryError::NoCustomProvider) {
         writeln!(
             err,
             "sms-mfa: the tenant has no Custom phone provider: run `sms-mfa tenant apply` first."

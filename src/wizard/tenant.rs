@@ -4,8 +4,9 @@
 //! [`Msg::TenantDone`].
 
 use super::{Busy, Effect, Level, Msg, SettingsForm, Stored, Task, Wizard};
+use crate::auth0::apply::Outcome;
 use crate::auth0::inspect::{Finding, Generation};
-use crate::auth0::plan::{Change, Outcome, Plan};
+use crate::auth0::plan::{Change, Plan};
 use crate::config::Profile;
 
 /// What to do on the tenant.

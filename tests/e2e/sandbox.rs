@@ -230,7 +230,7 @@ async fn every_scenario_is_served_and_checked() {
 #[tokio::test]
 async fn auth0s_test_delivers_only_when_the_tenant_and_account_would() {
     use serde_json::json;
-    use sms_mfa::auth0::{Connection, plan};
+    use sms_mfa::auth0::{Connection, try_send};
     let sc = Scenarios::builtin().get("broken-three-ways").unwrap();
     let sb = sms_mfa::sandbox::Sandbox::start(sc, None).await;
     let conn = Connection::with_token(
@@ -238,21 +238,23 @@ async fn auth0s_test_delivers_only_when_the_tenant_and_account_would() {
         sms_mfa::sandbox::auth0::TOKEN.into(),
     );
     // The provider is disabled: Auth0 refuses.
-    let e = plan::try_custom(&conn, "+14155550100").await.unwrap_err();
+    let e = try_send::try_custom(&conn, "+14155550100")
+        .await
+        .unwrap_err();
     assert!(format!("{e}").contains("disabled"), "{e}");
     sb.tenant.state.lock().unwrap().phone_providers[0]["disabled"] = json!(false);
     // Enabled, but the Action has no secrets: accepted, nothing arrives.
-    plan::try_custom(&conn, "+14155550100").await.unwrap();
+    try_send::try_custom(&conn, "+14155550100").await.unwrap();
     assert!(sb.providers.inbox().is_empty());
     sb.tenant.state.lock().unwrap().actions[0]["secrets"] = json!([{"name": "TWILIO_AUTH_TOKEN"}]);
-    plan::try_custom(&conn, "+14155550100").await.unwrap();
+    try_send::try_custom(&conn, "+14155550100").await.unwrap();
     let inbox = sb.providers.inbox();
     assert_eq!(inbox.len(), 1);
     assert_eq!(inbox[0].to, "+14155550100");
     assert_eq!(inbox[0].provider, "twilio");
     // A trial account does not reach an unverified number.
     sb.providers.state.lock().unwrap().accounts.trial = true;
-    plan::try_custom(&conn, "+14155550100").await.unwrap();
+    try_send::try_custom(&conn, "+14155550100").await.unwrap();
     assert_eq!(sb.providers.inbox().len(), 1);
 }
 

@@ -426,8 +426,9 @@ fn issue18_states() -> Vec<(&'static str, Wizard)> {
 
 /// The tenant step, connected: checked, rate-limited, a plan, applied.
 fn tenant_states() -> Vec<(&'static str, Wizard)> {
+    use sms_mfa::auth0::apply::Outcome;
     use sms_mfa::auth0::inspect::{Finding, Generation, Status};
-    use sms_mfa::auth0::plan::{Change, Outcome, Plan};
+    use sms_mfa::auth0::plan::{Change, Plan};
     use sms_mfa::wizard::{ApplyView, PlanView, TenantAnswer, TenantKey, TenantReport};
     let connected = || {
         let mut w = tenant_step();

@@ -3,8 +3,9 @@
 //! healthy keyring would, from an in-memory store per test thread; tests of
 //! keyring failures answer by hand.
 
+use sms_mfa::auth0::apply::Outcome;
 use sms_mfa::auth0::inspect;
-use sms_mfa::auth0::plan::{Change, Outcome, Plan};
+use sms_mfa::auth0::plan::{Change, Plan};
 use sms_mfa::checklist::Checklist;
 use sms_mfa::config::Profile;
 use sms_mfa::doctor;

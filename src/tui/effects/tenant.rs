@@ -3,7 +3,7 @@
 //! then check, plan, apply or try. The same services as `sms-mfa tenant`.
 
 use super::{Services, timed};
-use crate::auth0::{Connection, plan};
+use crate::auth0::{self, Connection, plan};
 use crate::ops::tenant;
 use crate::secrets;
 use crate::settings::Resolved;
@@ -127,14 +127,14 @@ pub(super) async fn perform(
                 return Ok(TenantAnswer::Planned(plan_view(&conn, &prepared, true)));
             }
             let never = std::sync::atomic::AtomicBool::new(false);
-            let done = plan::execute(&conn, &s.paths, &prepared, &|_| {}, &never).await?;
+            let done = auth0::apply::execute(&conn, &s.paths, &prepared, &|_| {}, &never).await?;
             Ok(TenantAnswer::Applied(ApplyView {
                 outcome: done.outcome,
                 backup: done.backup,
                 record_error: done.record_error,
             }))
         }
-        TenantWork::Try { to } => plan::try_custom(&conn, &to)
+        TenantWork::Try { to } => auth0::try_send::try_custom(&conn, &to)
             .await
             .map(TenantAnswer::Tried)
             .map_err(|e| format!("Auth0 could not send the test: {e}")),
