@@ -754,6 +754,62 @@ fn keyring_states() -> Vec<(&'static str, Wizard)> {
     let reply = KEYRING.with(|k| keyring_answer(&effects[0], Catalog::builtin(), k, &env));
     update(&mut w, reply.unwrap());
     v.push(("secrets_verify_env_override", w));
+    v.extend(picker_states());
+    v
+}
+
+/// Issue 20: step 2's list, opened by itself once the credentials are
+/// typed: loading (the spinner some frames on), listed, and refused.
+fn picker_states() -> Vec<(&'static str, Wizard)> {
+    use sms_mfa::providers::clients::{Choice, Senders};
+    let opened = || {
+        let mut w = secrets(0);
+        typed(&mut w, "AC0123456789abcdef0123456789abcdef");
+        update(&mut w, Msg::NextField);
+        typed(&mut w, "fedcba98765432100123456789abcdef");
+        update(&mut w, Msg::NextField);
+        assert!(w.picker.is_some(), "opened by itself");
+        w
+    };
+    let mut v = Vec::new();
+    let mut w = opened();
+    feed(&mut w, &[Msg::Tick, Msg::Tick, Msg::Tick]);
+    v.push(("secrets_picker_loading", w));
+    let mut w = opened();
+    let op = w.picker.as_ref().unwrap().op;
+    let choice = |value: &str, label: &str, note: Option<&str>| Choice {
+        setting: "TWILIO_PHONE_NUMBER".into(),
+        value: value.into(),
+        label: label.into(),
+        usable: note.is_none(),
+        note: note.map(str::to_string),
+    };
+    update(
+        &mut w,
+        Msg::SendersListed {
+            op,
+            result: Ok(Senders {
+                provider: "twilio".into(),
+                choices: vec![
+                    choice("+15005550006", "Main SMS number", None),
+                    choice("+15005550007", "Voice line", Some("not SMS-capable")),
+                    choice("+15005550008", "Second SMS number", None),
+                ],
+                notes: vec![],
+            }),
+        },
+    );
+    v.push(("secrets_picker_listed", w));
+    let mut w = opened();
+    let op = w.picker.as_ref().unwrap().op;
+    update(
+        &mut w,
+        Msg::SendersListed {
+            op,
+            result: Err("Authentication failed: Authenticate (Check the Account SID and auth token in the Twilio Console.)".into()),
+        },
+    );
+    v.push(("secrets_picker_error", w));
     v
 }
 

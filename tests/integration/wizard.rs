@@ -2798,3 +2798,177 @@ fn the_code_view_calls_the_base_url_the_apply_deploys() {
     );
     assert!(!code.contains("https://profile.example"));
 }
+
+/// The ListSenders effects among `effects`: (op, provider).
+fn listings(effects: &[Effect]) -> Vec<(u64, String)> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::ListSenders { op, call, .. } => Some((*op, call.provider.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Issue 20: once the credentials are typed, reaching the empty From
+/// number opens the account's list by itself, with a spinner that moves
+/// while it loads; Ctrl-N with only the number missing opens it too.
+#[test]
+fn the_senders_list_opens_by_itself_once_the_credentials_are_in() {
+    let mut w = fresh();
+    run(&mut w, [Msg::Enter]);
+    // The SID alone: Tab to the token lists nothing.
+    let mut msgs = typed(SID);
+    msgs.push(Msg::NextField);
+    assert!(listings(&run(&mut w, msgs)).is_empty());
+    assert!(w.picker.is_none());
+    let mut msgs = typed(TOKEN);
+    msgs.push(Msg::NextField);
+    let effects = run(&mut w, msgs);
+    assert_eq!(listings(&effects).len(), 1, "{effects:?}");
+    assert_eq!(listings(&effects)[0].1, "twilio");
+    let p = w.picker.clone().expect("the list opened by itself");
+    assert_eq!(p.setting, "TWILIO_PHONE_NUMBER");
+    assert!(p.loading);
+    assert!(w.animating(), "the spinner is ticked");
+    run(&mut w, [Msg::Tick, Msg::Tick]);
+    assert_eq!(w.picker.as_ref().unwrap().ticks, 2, "the spinner moves");
+    w.update(Msg::SendersListed {
+        op: p.op,
+        result: Ok(sms_mfa::providers::clients::Senders {
+            provider: "twilio".into(),
+            choices: vec![sms_mfa::providers::clients::Choice {
+                setting: "TWILIO_PHONE_NUMBER".into(),
+                value: "+15005550006".into(),
+                label: "n".into(),
+                usable: true,
+                note: None,
+            }],
+            notes: vec![],
+        }),
+    });
+    assert!(!w.animating(), "loaded: no more ticks");
+    run(&mut w, [Msg::Enter]);
+    assert_eq!(w.form.as_ref().unwrap().fields[2].value(), "+15005550006");
+
+    // Ctrl-N with every credential in and only the number missing: the
+    // focus goes to it and its list opens.
+    let mut w = fresh();
+    run(&mut w, [Msg::Enter]);
+    let mut msgs = typed(SID);
+    msgs.push(Msg::NextField);
+    msgs.extend(typed(TOKEN));
+    run(&mut w, msgs);
+    let effects = run(&mut w, [Msg::Next]);
+    assert_eq!(w.step, Step::Secrets);
+    assert_eq!(listings(&effects).len(), 1);
+    assert_eq!(w.picker.as_ref().unwrap().setting, "TWILIO_PHONE_NUMBER");
+}
+
+/// No list opens by itself for a field that has its value (saved, or a
+/// one-of group already given), nor while a credential is missing.
+#[test]
+fn no_list_opens_by_itself_when_the_field_has_a_value() {
+    let mut profile = Profile {
+        provider: Some("twilio".into()),
+        step: Step::Secrets,
+        ..Profile::default()
+    };
+    profile.settings.insert(
+        "twilio".into(),
+        [
+            ("TWILIO_ACCOUNT_SID".to_string(), SID.to_string()),
+            (
+                "TWILIO_PHONE_NUMBER".to_string(),
+                "+15005550006".to_string(),
+            ),
+        ]
+        .into(),
+    );
+    keyring_holds("default/twilio/TWILIO_AUTH_TOKEN", TOKEN);
+    let mut w = resumed(profile);
+    assert_eq!(w.step, Step::Secrets);
+    let effects = run(
+        &mut w,
+        [Msg::NextField, Msg::NextField, Msg::NextField, Msg::Enter],
+    );
+    assert!(listings(&effects).is_empty(), "{effects:?}");
+    assert!(w.picker.is_none());
+    // The number cleared by hand: typing is not a request for the list...
+    run(&mut w, [Msg::PrevField, Msg::PrevField]);
+    assert_eq!(w.form.as_ref().unwrap().focus, 2);
+    let effects = run(&mut w, [Msg::Edit(InputRequest::DeleteLine)]);
+    assert!(listings(&effects).is_empty());
+    // ...but coming back to the empty field is.
+    let effects = run(&mut w, [Msg::NextField, Msg::PrevField]);
+    assert_eq!(listings(&effects).len(), 2, "the number, then the service");
+    assert_eq!(w.picker.as_ref().unwrap().setting, "TWILIO_PHONE_NUMBER");
+
+    // Verify with the SID typed but no token: nothing is listed.
+    let mut w = fresh();
+    run(&mut w, [Msg::Down, Msg::Enter]);
+    let mut msgs = typed(SID);
+    msgs.extend([Msg::NextField, Msg::NextField]);
+    assert!(listings(&run(&mut w, msgs)).is_empty());
+    assert!(w.picker.is_none());
+}
+
+/// A key that may not list: the provider's classified error is in the
+/// list, and typing by hand goes on. Esc closes the list, typing reaches
+/// the field, and the list does not come back by itself until a
+/// credential changes.
+#[test]
+fn the_list_shows_the_providers_error_and_esc_keeps_typing() {
+    let mut w = fresh();
+    run(&mut w, [Msg::Enter]);
+    let mut msgs = typed(SID);
+    msgs.push(Msg::NextField);
+    msgs.extend(typed(TOKEN));
+    msgs.push(Msg::NextField);
+    run(&mut w, msgs);
+    let op = w.picker.as_ref().unwrap().op;
+    w.update(Msg::SendersListed {
+        op,
+        result: Err(
+            "Authentication failed: Authenticate (check the Account SID and auth token)".into(),
+        ),
+    });
+    let p = w.picker.as_ref().unwrap();
+    assert!(!p.loading);
+    assert!(
+        p.error
+            .as_deref()
+            .unwrap()
+            .starts_with("Authentication failed")
+    );
+    // Typing is never blocked: it goes to the field and closes the list.
+    run(&mut w, typed("+1"));
+    assert!(w.picker.is_none());
+    assert_eq!(w.form.as_ref().unwrap().fields[2].value(), "+1");
+
+    // Esc: closed, still on step 2, the focus on the field, which types.
+    let mut w = fresh();
+    run(&mut w, [Msg::Enter]);
+    let mut msgs = typed(SID);
+    msgs.push(Msg::NextField);
+    msgs.extend(typed(TOKEN));
+    msgs.push(Msg::NextField);
+    run(&mut w, msgs);
+    assert!(w.picker.is_some());
+    run(&mut w, [Msg::Back]);
+    assert!(w.picker.is_none());
+    assert_eq!(w.step, Step::Secrets);
+    assert!(w.typing());
+    run(&mut w, typed("+15005550006"));
+    assert_eq!(w.form.as_ref().unwrap().fields[2].value(), "+15005550006");
+    // Back to the (now filled) field and away: nothing opens again.
+    run(&mut w, [Msg::Edit(InputRequest::DeleteLine)]);
+    let effects = run(&mut w, [Msg::PrevField, Msg::NextField]);
+    assert!(listings(&effects).is_empty(), "Esc sticks: {effects:?}");
+    // A changed credential: the list opens by itself again.
+    run(&mut w, [Msg::PrevField]);
+    run(&mut w, [Msg::Edit(InputRequest::DeletePrevChar)]);
+    run(&mut w, typed("f"));
+    let effects = run(&mut w, [Msg::NextField]);
+    assert_eq!(listings(&effects).len(), 1);
+}
