@@ -392,6 +392,17 @@ pub fn screen(w: &Wizard) -> Vec<Binding> {
         }
         Step::Tenant if w.tenant.connect.is_some() => {
             v.push(enter("next / plan"));
+            // Nothing pasted (and no connection): the step is optional.
+            let pasted = w
+                .tenant
+                .connect
+                .as_ref()
+                .is_some_and(|c| !c.token.value().is_empty());
+            v.push(next(if pasted || w.connection_complete() {
+                "plan"
+            } else {
+                "skip this step"
+            }));
             v.push(tab("move"));
             v.push(one(
                 "Esc",

@@ -178,6 +178,9 @@ pub struct Wizard {
     /// runtime at start (the wizard does no I/O): the code view shows the
     /// address the deployed code will call ([`crate::settings::base_override`]).
     pub env_overrides: BTreeMap<String, String>,
+    /// Whether `SMS_MFA_AUTH0_TOKEN` is set (read once by the runtime at
+    /// start): it connects the tenant, so step 4 does not offer a token.
+    pub token_in_env: bool,
     /// Step 2's list of the account's values for a field (opened by itself
     /// once the credentials are in, or Ctrl-F).
     pub picker: Option<Picker>,
@@ -274,6 +277,7 @@ impl Wizard {
             auto_picked: Vec::new(),
             sandbox: None,
             env_overrides: BTreeMap::new(),
+            token_in_env: false,
         };
         if let Some(i) = provider_index {
             w.form = Some(w.new_form(i));

@@ -78,6 +78,24 @@ fn tenant_step() -> Wizard {
     typed(&mut w, "+447911123456");
     update(&mut w, Msg::Next);
     assert_eq!(w.step, Step::Tenant);
+    if w.tenant.connect.is_some() {
+        // Esc: an existing application's client id and secret instead.
+        update(&mut w, Msg::Back);
+        assert!(w.tenant.connect.is_none());
+    }
+    w
+}
+
+/// Step 4 with no connection at all: the pasted-token form first.
+fn token_form() -> Wizard {
+    use sms_mfa::secrets::SecretStore;
+    // The states before stored a connection in this thread's keyring.
+    KEYRING.with(|k| k.delete("default/auth0/AUTH0_CLIENT_SECRET").unwrap());
+    let mut w = test_step();
+    typed(&mut w, "+447911123456");
+    update(&mut w, Msg::Next);
+    assert_eq!(w.step, Step::Tenant);
+    assert!(w.tenant.connect.is_some());
     w
 }
 
@@ -755,6 +773,8 @@ fn keyring_states() -> Vec<(&'static str, Wizard)> {
     update(&mut w, reply.unwrap());
     v.push(("secrets_verify_env_override", w));
     v.extend(picker_states());
+    // Issue 20: step 4 with no connection opens on the pasted-token form.
+    v.push(("tenant_token_first", token_form()));
     v
 }
 

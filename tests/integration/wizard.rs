@@ -658,11 +658,28 @@ fn send_refuses_a_bad_recipient_or_empty_text() {
     assert!(w.notice.as_ref().unwrap().text.contains("message text"));
 }
 
+/// Step 4, on the client id and secret path: when no connection exists
+/// the step opens on the pasted-token form, and Esc switches.
 fn at_tenant_step() -> Wizard {
     let mut w = at_test_step();
     run(&mut w, typed("+14155550100"));
     run(&mut w, [Msg::Next]);
     assert_eq!(w.step, Step::Tenant);
+    if w.tenant.connect.is_some() {
+        run(&mut w, [Msg::Back]);
+        assert!(w.tenant.connect.is_none());
+        assert_eq!(w.step, Step::Tenant);
+    }
+    w
+}
+
+/// Step 4 with no connection at all: it opens on the pasted-token form.
+fn at_token_form() -> Wizard {
+    let mut w = at_test_step();
+    run(&mut w, typed("+14155550100"));
+    run(&mut w, [Msg::Next]);
+    assert_eq!(w.step, Step::Tenant);
+    assert!(w.tenant.connect.is_some(), "the token form comes first");
     w
 }
 
@@ -2068,6 +2085,7 @@ fn sandbox_without_keyring_done_bar_and_checklist_agree() {
     );
     run(&mut w, [Msg::Next]);
     assert_eq!(w.step, Step::Tenant);
+    run(&mut w, [Msg::Back]); // the client id and secret form
     let mut msgs = typed("acme.eu.auth0.com");
     msgs.push(Msg::NextField);
     msgs.extend(typed("AbCdEfGhIjKlMnOpQrStUvWxYz012345"));
@@ -2327,6 +2345,7 @@ fn tenant_domain_takes_the_host_of_a_url() {
     run(&mut w, [Msg::Next]);
     run(&mut w, typed("+447911123456"));
     run(&mut w, [Msg::Next]);
+    run(&mut w, [Msg::Back]); // the client id and secret form
     assert!(w.tenant.editing);
     run(&mut w, typed("https://acme.eu.auth0.com/"));
     let form = w.tenant.form.as_ref().unwrap();
@@ -2971,4 +2990,82 @@ fn the_list_shows_the_providers_error_and_esc_keeps_typing() {
     run(&mut w, typed("f"));
     let effects = run(&mut w, [Msg::NextField]);
     assert_eq!(listings(&effects).len(), 1);
+}
+
+/// Issue 20: with no tenant connection at all, step 4 opens on the
+/// pasted-token form (where the token is, used once); Ctrl-N with nothing
+/// pasted still skips the optional step; Esc switches to an existing
+/// application's client id and secret, and that choice stays when the
+/// step is entered again. With SMS_MFA_AUTH0_TOKEN set, or part of a
+/// connection stored, the step is as before: the connection form.
+#[test]
+fn step_4_opens_on_the_token_form_when_nothing_is_connected() {
+    let mut w = at_token_form();
+    let c = w.tenant.connect.as_ref().unwrap();
+    assert_eq!(c.focus, 0, "the domain first");
+    assert!(c.plan.is_none());
+    assert!(!w.tenant.editing);
+    assert!(w.typing());
+    // Typed into the token form.
+    run(&mut w, typed("acme.eu.auth0.com"));
+    assert_eq!(
+        w.tenant.connect.as_ref().unwrap().domain.value(),
+        "acme.eu.auth0.com"
+    );
+    // Nothing pasted: Ctrl-N skips the step.
+    let e = run(&mut w, [Msg::Next]);
+    assert_eq!(w.step, Step::Checklist);
+    assert!(!e.iter().any(|e| matches!(e, Effect::Connect { .. })));
+    assert!(
+        w.notice
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("Skipped the tenant check")
+    );
+    // Pasted: Ctrl-N plans (no skipping).
+    let mut w = at_token_form();
+    let mut msgs = typed("acme.eu.auth0.com");
+    msgs.push(Msg::NextField);
+    msgs.extend(typed("eyJ.token.x"));
+    msgs.push(Msg::Next);
+    let e = run(&mut w, msgs);
+    assert_eq!(w.step, Step::Tenant);
+    assert!(
+        e.iter()
+            .any(|e| matches!(e, Effect::Connect { apply: false, .. }))
+    );
+
+    // Esc: the client id and secret form; back on step 4 later, it stays.
+    let mut w = at_token_form();
+    run(&mut w, [Msg::Back]);
+    assert!(w.tenant.connect.is_none());
+    assert!(w.tenant.editing);
+    assert_eq!(w.step, Step::Tenant);
+    run(&mut w, [Msg::Back]);
+    assert_eq!(w.step, Step::TestMessage);
+    run(&mut w, [Msg::Next]);
+    assert_eq!(w.step, Step::Tenant);
+    assert!(w.tenant.connect.is_none(), "the choice stays");
+    assert!(w.tenant.editing);
+
+    // SMS_MFA_AUTH0_TOKEN set: the connection form, as before.
+    let mut w = at_test_step();
+    w.token_in_env = true;
+    run(&mut w, typed("+14155550100"));
+    run(&mut w, [Msg::Next]);
+    assert_eq!(w.step, Step::Tenant);
+    assert!(w.tenant.connect.is_none());
+    assert!(w.tenant.editing);
+
+    // A client secret already in the keyring: the connection form too.
+    keyring_holds(
+        "default/auth0/AUTH0_CLIENT_SECRET",
+        "s3cr3t-client-secret-value-0123456789abcdef",
+    );
+    let mut w = at_test_step();
+    run(&mut w, typed("+14155550100"));
+    run(&mut w, [Msg::Next]);
+    assert!(w.tenant.connect.is_none());
+    assert!(w.tenant.editing);
 }
