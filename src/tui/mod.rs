@@ -2,6 +2,7 @@
 //! messages, and carries out the wizard's effects without blocking the
 //! event loop.
 
+pub mod chooser;
 pub mod effects;
 pub mod fields;
 pub mod keys;

@@ -13,6 +13,7 @@
 //! says how each step stands.
 
 mod checklist;
+pub mod chooser;
 mod code;
 mod connect;
 mod deliveries;

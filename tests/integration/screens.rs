@@ -1116,3 +1116,42 @@ fn footer_keys_are_exactly_the_keys_the_dispatch_accepts() {
         }
     }
 }
+
+/// Issue 20: the profile chooser before the wizard, at 80x24: the list,
+/// and a new name refused.
+#[test]
+fn the_profile_chooser_at_80x24() {
+    use sms_mfa::wizard::chooser::{Chooser, ChooserMsg, ProfileRow};
+    let rows = vec![
+        ProfileRow {
+            name: "default".into(),
+            tenant: Some("acme.eu.auth0.com".into()),
+            generation: Some("Unified Phone Experience".into()),
+            provider: Some("twilio".into()),
+            step: "done".into(),
+            last_check: "doctor passed 2026-12-01T09:30:00Z".into(),
+        },
+        ProfileRow {
+            name: "staging".into(),
+            tenant: None,
+            generation: None,
+            provider: Some("vonage".into()),
+            step: "secrets".into(),
+            last_check: "never checked".into(),
+        },
+    ];
+    let draw = |c: &Chooser| {
+        let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        t.draw(|f| sms_mfa::tui::chooser::draw(f, c)).unwrap();
+        t
+    };
+    let mut c = Chooser::new(rows, "default");
+    c.update(ChooserMsg::Down);
+    insta::assert_snapshot!("profile_chooser_80x24", draw(&c).backend());
+    c.update(ChooserMsg::New);
+    for ch in "new one".chars() {
+        c.update(ChooserMsg::Edit(InputRequest::InsertChar(ch)));
+    }
+    c.update(ChooserMsg::Enter);
+    insta::assert_snapshot!("profile_chooser_bad_name_80x24", draw(&c).backend());
+}

@@ -3069,3 +3069,56 @@ fn step_4_opens_on_the_token_form_when_nothing_is_connected() {
     assert!(w.tenant.connect.is_none());
     assert!(w.tenant.editing);
 }
+
+/// Issue 20: the profile chooser before the wizard. ↑↓ wrap, Enter
+/// continues with the highlighted profile, `n` names a new one (checked
+/// like --profile, an existing name refused), Esc closes the name field and
+/// then quits, Ctrl-C quits at once.
+#[test]
+fn the_profile_chooser_picks_one_or_names_a_new_one() {
+    use sms_mfa::wizard::chooser::{Chooser, ChooserMsg as M, Chosen, ProfileRow};
+    let row = |name: &str| ProfileRow {
+        name: name.into(),
+        tenant: None,
+        generation: None,
+        provider: None,
+        step: "provider".into(),
+        last_check: "never checked".into(),
+    };
+    let rows = vec![row("acme"), row("default"), row("staging")];
+    let mut c = Chooser::new(rows.clone(), "default");
+    assert_eq!(c.cursor, 1, "on the default profile");
+    assert_eq!(c.update(M::Down), None);
+    assert_eq!(c.update(M::Down), None);
+    assert_eq!(c.cursor, 0, "wraps");
+    assert_eq!(c.update(M::Up), None);
+    assert_eq!(c.update(M::Enter), Some(Chosen::Profile("staging".into())));
+
+    let mut c = Chooser::new(rows.clone(), "nowhere");
+    assert_eq!(c.cursor, 0);
+    assert_eq!(c.update(M::New), None);
+    assert!(c.typing());
+    // Letters are text now, not keys.
+    for ch in "bad name".chars() {
+        c.update(M::Edit(InputRequest::InsertChar(ch)));
+    }
+    assert_eq!(c.update(M::Enter), None);
+    assert!(c.error.as_deref().unwrap().contains("invalid profile name"));
+    c.update(M::Edit(InputRequest::DeleteLine));
+    assert!(c.error.is_none(), "typing clears the error");
+    for ch in "acme".chars() {
+        c.update(M::Edit(InputRequest::InsertChar(ch)));
+    }
+    assert_eq!(c.update(M::Enter), None);
+    assert!(c.error.as_deref().unwrap().contains("exists"));
+    c.update(M::Edit(InputRequest::InsertChar('2')));
+    assert_eq!(c.update(M::Enter), Some(Chosen::New("acme2".into())));
+
+    let mut c = Chooser::new(rows, "default");
+    c.update(M::New);
+    assert_eq!(c.update(M::Back), None, "Esc closes the name field");
+    assert!(!c.typing());
+    assert_eq!(c.update(M::Back), Some(Chosen::Quit));
+    c.update(M::New);
+    assert_eq!(c.update(M::Quit), Some(Chosen::Quit), "Ctrl-C while typing");
+}
