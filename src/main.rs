@@ -16,6 +16,7 @@ use sms_mfa::providers::Setting;
 use sms_mfa::sanitize::Sanitized;
 use sms_mfa::secrets::OsKeyring;
 use sms_mfa::settings;
+use sms_mfa::wizard::chooser::Chosen;
 use std::io::{IsTerminal, Read, Write};
 
 fn main() -> ExitCode {
@@ -99,7 +100,16 @@ fn main() -> ExitCode {
         env: &env,
     };
     let code = match &cli.command {
-        None => return wizard(&cli, paths.clone(), notice, no_input),
+        None => {
+            use clap::CommandFactory;
+            // --profile (or SMS_MFA_PROFILE) given: no profile chooser.
+            let profile_given = Cli::command()
+                .try_get_matches_from(&args)
+                .ok()
+                .and_then(|m| m.value_source("profile"))
+                .is_some_and(|s| s != clap::parser::ValueSource::DefaultValue);
+            return wizard(&cli, paths.clone(), notice, no_input, profile_given);
+        }
         Some(Command::Completions { .. } | Command::Man) => unreachable!("answered above"),
         Some(Command::Secrets(cmd)) => headless(&cli, |out, err| {
             let ctx = &settings;
@@ -615,7 +625,13 @@ fn async_command(cli: &Cli, runtime: &tokio::runtime::Runtime, setup: &Setup, cm
 }
 
 /// The wizard (or, with `--sandbox`, the wizard against the simulations).
-fn wizard(cli: &Cli, paths: Paths, notice: Option<String>, no_input: bool) -> ExitCode {
+fn wizard(
+    cli: &Cli,
+    paths: Paths,
+    notice: Option<String>,
+    no_input: bool,
+    profile_given: bool,
+) -> ExitCode {
     #[cfg(feature = "sandbox")]
     let scenario = if cli.sandbox {
         let all = sms_mfa::sandbox::Scenarios::builtin();
@@ -656,28 +672,46 @@ fn wizard(cli: &Cli, paths: Paths, notice: Option<String>, no_input: bool) -> Ex
     if let Some(scenario) = scenario {
         return sandbox(paths, scenario, notice);
     }
+    // More than one profile and none named: which one (or a new one).
+    let mut profile = cli.profile.clone();
+    // (Only the folder is read first: loading a profile moves a corrupt
+    // one aside, and the wizard's own load must be the one that says so.)
+    if !profile_given && commands::profiles::names(&paths).len() > 1 {
+        let rows = commands::profiles::chooser_rows(&paths);
+        {
+            let chooser = sms_mfa::wizard::chooser::Chooser::new(rows, &cli.profile);
+            match tui::chooser::run(chooser) {
+                Ok(Chosen::Profile(name) | Chosen::New(name)) => profile = name,
+                Ok(Chosen::Quit) => return ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("sms-mfa: cannot show the profiles ({e}).");
+                    return ExitCode::from(FAILURE);
+                }
+            }
+        }
+    }
     // One wizard per profile: a second one may look, read-only, or quit.
-    let (_claim, read_only) = match config::claim_wizard(&paths, &cli.profile) {
+    let (_claim, read_only) = match config::claim_wizard(&paths, &profile) {
         Ok(config::Claim::Mine(lock)) => (Some(lock), None),
-        Ok(config::Claim::InUse(pid)) => match ask_read_only(&cli.profile, pid, no_input) {
+        Ok(config::Claim::InUse(pid)) => match ask_read_only(&profile, pid, no_input) {
             Some(note) => (None, Some(note)),
             None => return ExitCode::from(if no_input { USAGE } else { 0 }),
         },
         Err(e) => {
             eprintln!(
                 "sms-mfa: cannot claim profile {} ({e}); continuing without the claim.",
-                cli.profile
+                profile
             );
             (None, None)
         }
     };
-    let loaded = config::load(&paths, &cli.profile);
+    let loaded = config::load(&paths, &profile);
     let notice = read_only.clone().or(loaded.notice).or(notice);
     let session = config::Session::new(loaded.profile.clone(), read_only.is_some());
     let wizard = Wizard::new(
         Catalog::builtin(),
         Checklist::builtin(),
-        &cli.profile,
+        &profile,
         loaded.profile,
         notice,
     );

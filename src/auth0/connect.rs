@@ -19,11 +19,12 @@
 use super::observe::{Generation, generation_of};
 use super::{ApiError, Connection};
 use crate::config::{self, Paths};
-use crate::secrets::{SecretStore, entry_user};
+use crate::secrets::{SecretStore, StoreError, entry_user};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 /// The application's name on the tenant: how a second run finds it.
 pub const APP_NAME: &str = "sms-mfa";
@@ -469,15 +470,62 @@ impl Outcome {
     }
 }
 
-fn store_secret(store: &dyn SecretStore, profile: &str, answer: &Value) -> Result<(), String> {
-    let secret = answer["client_secret"]
-        .as_str()
-        .filter(|s| !s.is_empty())
-        .ok_or("Auth0's answer has no client_secret")?;
-    let secret = SecretString::from(secret.to_string());
-    store
-        .set(&entry_user(profile, GROUP, "AUTH0_CLIENT_SECRET"), &secret)
-        .map_err(|e| format!("{}: {}", e.title(), e.remedy()))
+/// Where [`execute`] keeps the new client secret, and how it calls the
+/// store (the OS keyring can block for seconds).
+pub enum Keep<'a> {
+    /// Called in place: a headless command, which has nothing else to run
+    /// meanwhile.
+    Here(&'a dyn SecretStore),
+    /// Called on a blocking thread and given up after the keyring timeout
+    /// ([`crate::secrets::TIMEOUT`]); the profile is written on a blocking
+    /// thread too. For the wizard, whose event loop must never wait on the
+    /// keyring or the disk.
+    OffLoop(Arc<dyn SecretStore>),
+}
+
+impl Keep<'_> {
+    async fn secret(&self, profile: &str, answer: &Value) -> Result<(), String> {
+        let secret = answer["client_secret"]
+            .as_str()
+            .filter(|s| !s.is_empty())
+            .ok_or("Auth0's answer has no client_secret")?;
+        let secret = SecretString::from(secret.to_string());
+        let user = entry_user(profile, GROUP, "AUTH0_CLIENT_SECRET");
+        let said = |e: StoreError| format!("{}: {}", e.title(), e.remedy());
+        match self {
+            Keep::Here(store) => store.set(&user, &secret).map_err(said),
+            Keep::OffLoop(store) => {
+                let store = Arc::clone(store);
+                let task = tokio::task::spawn_blocking(move || store.set(&user, &secret));
+                match tokio::time::timeout(crate::secrets::TIMEOUT, task).await {
+                    Ok(Ok(r)) => r.map_err(said),
+                    Ok(Err(e)) => Err(format!("the keyring task failed: {e}")),
+                    Err(_) => Err(said(StoreError::Timeout(crate::secrets::TIMEOUT))),
+                }
+            }
+        }
+    }
+
+    async fn profile(
+        &self,
+        paths: &Paths,
+        profile: &str,
+        domain: &str,
+        client_id: &str,
+    ) -> Result<(), String> {
+        match self {
+            Keep::Here(_) => save_profile(paths, profile, domain, client_id),
+            Keep::OffLoop(_) => {
+                let (paths, profile) = (paths.clone(), profile.to_string());
+                let (domain, client_id) = (domain.to_string(), client_id.to_string());
+                tokio::task::spawn_blocking(move || {
+                    save_profile(&paths, &profile, &domain, &client_id)
+                })
+                .await
+                .map_err(|e| format!("cannot save the profile: {e}"))?
+            }
+        }
+    }
 }
 
 fn save_profile(paths: &Paths, profile: &str, domain: &str, client_id: &str) -> Result<(), String> {
@@ -491,13 +539,13 @@ fn save_profile(paths: &Paths, profile: &str, domain: &str, client_id: &str) -> 
 }
 
 /// Make the plan's changes in order; stop at the first failure. A new
-/// secret goes to the keyring the moment Auth0 shows it.
+/// secret goes to the keyring the moment Auth0 shows it (as `keep` says).
 pub async fn execute(
     conn: &Connection,
     plan: &Plan,
     paths: &Paths,
     profile: &str,
-    store: &dyn SecretStore,
+    keep: Keep<'_>,
 ) -> Outcome {
     let mut out = Outcome {
         client_id: plan.app.as_ref().map(|a| a.client_id.clone()),
@@ -524,8 +572,8 @@ pub async fn execute(
                         .ok_or("Auth0's answer has no client_id")?
                         .to_string();
                     out.client_id = Some(id.clone());
-                    store_secret(store, profile, &v)?;
-                    save_profile(paths, profile, &plan.domain, &id)?;
+                    keep.secret(profile, &v).await?;
+                    keep.profile(paths, profile, &plan.domain, &id).await?;
                     profile_saved = true;
                     Ok(())
                 }
@@ -557,13 +605,13 @@ pub async fn execute(
                         )
                         .await
                         .map_err(|e| format!("{e}. {}", e.hint()))?;
-                    store_secret(store, profile, &v)
+                    keep.secret(profile, &v).await
                 }
                 Change::SaveProfile { domain, client_id } => {
                     if profile_saved {
                         return Ok(());
                     }
-                    save_profile(paths, profile, domain, client_id)
+                    keep.profile(paths, profile, domain, client_id).await
                 }
             }
         }

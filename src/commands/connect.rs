@@ -233,7 +233,14 @@ pub async fn connect(ctx: &Context<'_>, io: &mut Io<'_>, args: Args<'_>) -> io::
         }
         return Ok(FAILURE);
     }
-    let outcome = c::execute(&conn, &plan, ctx.paths, ctx.profile, ctx.store).await;
+    let outcome = c::execute(
+        &conn,
+        &plan,
+        ctx.paths,
+        ctx.profile,
+        c::Keep::Here(ctx.store),
+    )
+    .await;
     drop(conn); // the token is forgotten
     if args.json {
         writeln!(

@@ -23,8 +23,9 @@ pub struct Row {
     pub last_check: Option<super::status::LastCheck>,
 }
 
-/// The profiles in the config folder, by name.
-pub fn list(paths: &Paths, current: &str) -> Vec<Row> {
+/// The names of the profiles in the config folder, sorted (nothing is
+/// read but the folder).
+pub fn names(paths: &Paths) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(paths.profiles_dir())
         .into_iter()
         .flatten()
@@ -37,6 +38,11 @@ pub fn list(paths: &Paths, current: &str) -> Vec<Row> {
         .collect();
     names.sort();
     names
+}
+
+/// The profiles in the config folder, by name.
+pub fn list(paths: &Paths, current: &str) -> Vec<Row> {
+    names(paths)
         .into_iter()
         .map(|name| {
             let p = config::load(paths, &name).profile;
@@ -62,6 +68,35 @@ pub fn list(paths: &Paths, current: &str) -> Vec<Row> {
         .collect()
 }
 
+/// The last check, in words: "doctor passed AT", "never checked".
+pub fn check_words(last: Option<&super::status::LastCheck>) -> String {
+    match last {
+        Some(c) if c.exit_code == 0 => format!("{} passed {}", c.command, c.at),
+        Some(c) => format!(
+            "{} found {} problem(s) {}",
+            c.command,
+            c.problems.len(),
+            c.at
+        ),
+        None => "never checked".into(),
+    }
+}
+
+/// The rows for the wizard's profile chooser (the same list).
+pub fn chooser_rows(paths: &Paths) -> Vec<crate::wizard::chooser::ProfileRow> {
+    list(paths, "")
+        .into_iter()
+        .map(|r| crate::wizard::chooser::ProfileRow {
+            last_check: check_words(r.last_check.as_ref()),
+            name: r.name,
+            tenant: r.tenant,
+            generation: r.generation,
+            provider: r.provider,
+            step: r.step,
+        })
+        .collect()
+}
+
 /// `sms-mfa profiles [--json]`. Exit 0.
 pub fn run(paths: &Paths, current: &str, out: &mut dyn Write, json: bool) -> io::Result<u8> {
     let rows = list(paths, current);
@@ -78,16 +113,7 @@ pub fn run(paths: &Paths, current: &str, out: &mut dyn Write, json: bool) -> io:
     }
     for r in &rows {
         let mark = if r.current { "*" } else { " " };
-        let check = match &r.last_check {
-            Some(c) if c.exit_code == 0 => format!("{} passed {}", c.command, c.at),
-            Some(c) => format!(
-                "{} found {} problem(s) {}",
-                c.command,
-                c.problems.len(),
-                c.at
-            ),
-            None => "never checked".into(),
-        };
+        let check = check_words(r.last_check.as_ref());
         writeln!(
             out,
             "{mark} {}  {}  {}  {}  step {}  {check}",

@@ -281,12 +281,25 @@ pub fn screen(w: &Wizard) -> Vec<Binding> {
             v.push(updown("choose", false));
         }
         Step::Secrets if storing => {}
-        // A list of the account's numbers or services (Ctrl-F).
+        // A list of the account's numbers or services (opened by itself,
+        // or Ctrl-F); typing goes to the field and closes it.
         Step::Secrets if w.picker.is_some() => {
-            v.push(enter("take it"));
-            v.push(updown("choose", true));
-            v.push(one("Esc", "close", Key::plain(KeyCode::Esc), Msg::Back));
+            if w.picker.as_ref().is_some_and(|p| p.choices.is_empty()) {
+                v.push(enter("next field"));
+                v.push(updown("move", true));
+            } else {
+                v.push(enter("take it"));
+                v.push(updown("choose", true));
+            }
+            v.push(one(
+                "Esc",
+                "type by hand",
+                Key::plain(KeyCode::Esc),
+                Msg::Back,
+            ));
             v.push(one("Ctrl-F", "list again", Key::ctrl('f'), Msg::Pick));
+            v.push(tab("move"));
+            v.push(next("save & continue"));
         }
         Step::Secrets => {
             let last = w
@@ -379,6 +392,17 @@ pub fn screen(w: &Wizard) -> Vec<Binding> {
         }
         Step::Tenant if w.tenant.connect.is_some() => {
             v.push(enter("next / plan"));
+            // Nothing pasted (and no connection): the step is optional.
+            let pasted = w
+                .tenant
+                .connect
+                .as_ref()
+                .is_some_and(|c| !c.token.value().is_empty());
+            v.push(next(if pasted || w.connection_complete() {
+                "plan"
+            } else {
+                "skip this step"
+            }));
             v.push(tab("move"));
             v.push(one(
                 "Esc",

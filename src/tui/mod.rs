@@ -2,6 +2,7 @@
 //! messages, and carries out the wizard's effects without blocking the
 //! event loop.
 
+pub mod chooser;
 pub mod effects;
 pub mod fields;
 pub mod keys;
@@ -40,6 +41,7 @@ pub async fn run_with(
     outside: Option<mpsc::UnboundedReceiver<Msg>>,
 ) -> std::io::Result<Exit> {
     wizard.env_overrides = effects::base_overrides(&services);
+    wizard.token_in_env = (services.env)("SMS_MFA_AUTH0_TOKEN").is_some_and(|t| !t.is_empty());
     let mut terminal = ratatui::try_init()?;
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableBracketedPaste);
     let result = event_loop(&mut terminal, &mut wizard, &services, outside).await;

@@ -129,6 +129,7 @@ impl Wizard {
         }
         self.tenant.connect = None;
         self.tenant.editing = true;
+        self.tenant.by_hand = true;
         true
     }
 

@@ -13,6 +13,7 @@
 //! says how each step stands.
 
 mod checklist;
+pub mod chooser;
 mod code;
 mod connect;
 mod deliveries;
@@ -178,8 +179,15 @@ pub struct Wizard {
     /// runtime at start (the wizard does no I/O): the code view shows the
     /// address the deployed code will call ([`crate::settings::base_override`]).
     pub env_overrides: BTreeMap<String, String>,
-    /// Step 2's list of the account's values for a field (Ctrl-F).
+    /// Whether `SMS_MFA_AUTH0_TOKEN` is set (read once by the runtime at
+    /// start): it connects the tenant, so step 4 does not offer a token.
+    pub token_in_env: bool,
+    /// Step 2's list of the account's values for a field (opened by itself
+    /// once the credentials are in, or Ctrl-F).
     pub picker: Option<Picker>,
+    /// The fields ("provider/SETTING") whose list has opened by itself
+    /// since their credentials last changed.
+    pub auto_picked: Vec<String>,
 }
 
 /// The sandbox, as the screens show it. Plain data: whoever starts the
@@ -267,8 +275,10 @@ impl Wizard {
             kept: Vec::new(),
             keeping: false,
             picker: None,
+            auto_picked: Vec::new(),
             sandbox: None,
             env_overrides: BTreeMap::new(),
+            token_in_env: false,
         };
         if let Some(i) = provider_index {
             w.form = Some(w.new_form(i));
@@ -419,7 +429,9 @@ impl Wizard {
 
     /// Whether something on screen moves (a spinner): the runtime ticks.
     pub fn animating(&self) -> bool {
-        self.busy.is_some() || self.doctor.running.is_some()
+        self.busy.is_some()
+            || self.doctor.running.is_some()
+            || self.picker.as_ref().is_some_and(|p| p.loading)
     }
 
     /// The one place decisions are made: the runtime's answers (taken even
@@ -458,6 +470,9 @@ impl Wizard {
                 if self.doctor.running.is_some() {
                     self.doctor.ticks += 1;
                 }
+                if let Some(p) = self.picker.as_mut().filter(|p| p.loading) {
+                    p.ticks += 1;
+                }
                 vec![]
             }
             Msg::DoctorEvent { op, event } => {
@@ -494,10 +509,7 @@ impl Wizard {
             Msg::SecretsStored { op, result } => self.secrets_stored(op, result),
             Msg::TestSent { op, result } => self.test_sent(op, result),
             Msg::DeliveryStatus { op, result } => self.delivery_status(op, result),
-            Msg::CredentialsChecked { op, result } => {
-                self.credentials_checked(op, result);
-                vec![]
-            }
+            Msg::CredentialsChecked { op, result } => self.credentials_checked(op, result),
             Msg::Saved(Err(e)) => {
                 self.notice(
                     Level::Error,
@@ -597,12 +609,12 @@ impl Wizard {
                 }
                 vec![]
             }
-            _ if self.picker.is_some()
-                && self.step == Step::Secrets
-                && matches!(
-                    msg,
-                    Msg::Up | Msg::Down | Msg::Enter | Msg::Back | Msg::Pick
-                ) =>
+            // An open list takes Esc and Ctrl-F, and ↑↓ Enter once it has
+            // choices (before, they work the form).
+            _ if self.picker.as_ref().is_some_and(|p| {
+                matches!(msg, Msg::Back | Msg::Pick)
+                    || (!p.choices.is_empty() && matches!(msg, Msg::Up | Msg::Down | Msg::Enter))
+            }) && self.step == Step::Secrets =>
             {
                 self.update_picker(msg)
             }

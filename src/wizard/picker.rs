@@ -1,11 +1,13 @@
-//! Step 2's pickers: Ctrl-F on a sender field (a Twilio number, Messaging
-//! Service or Verify service, a Vonage number, an Esendex account
-//! reference) lists what the account has, with the credentials as typed;
-//! Enter puts the chosen value into the field, which stays editable by
-//! hand. Pure: the listing is [`Effect::ListSenders`], answered by
-//! [`Msg::SendersListed`].
+//! Step 2's pickers: a sender field (a Twilio number, Messaging Service or
+//! Verify service, a Vonage number, an Esendex account reference) lists what
+//! the account has, with the credentials as typed. The list opens by itself
+//! once the credentials are there and the field needs a value (see
+//! [`Wizard::auto_pick`]), and on Ctrl-F (again: refresh). Enter puts the
+//! chosen value into the field; typing goes to the field (and closes the
+//! list), Esc closes it. Pure: the listing is [`Effect::ListSenders`],
+//! answered by [`Msg::SendersListed`].
 
-use super::{Effect, Level, Msg, ProviderCall, TextField, Wizard};
+use super::{Effect, Level, Msg, ProviderCall, Step, TextField, Wizard};
 use crate::providers::clients::{Choice, Senders};
 use crate::secrets::Secret;
 
@@ -28,6 +30,8 @@ pub struct Picker {
     pub notes: Vec<String>,
     pub error: Option<String>,
     pub cursor: usize,
+    /// Spinner frames while it loads.
+    pub ticks: u64,
 }
 
 impl Wizard {
@@ -72,6 +76,7 @@ impl Wizard {
             notes: vec![],
             error: None,
             cursor: 0,
+            ticks: 0,
         });
         vec![Effect::ListSenders {
             op,
@@ -82,6 +87,30 @@ impl Wizard {
             },
             typed,
         }]
+    }
+
+    /// Open the list by itself: on step 2, when the focused field is one an
+    /// API lists and it still needs a value, and nothing else stops the
+    /// form (the credentials are typed or stored, and valid). Once per
+    /// field until a credential changes, so Esc (typing by hand) sticks.
+    pub(super) fn auto_pick(&mut self) -> Vec<Effect> {
+        if self.step != Step::Secrets || self.picker.is_some() || self.storing() {
+            return vec![];
+        }
+        let (Some(p), Some(form)) = (self.provider(), self.form.as_ref()) else {
+            return vec![];
+        };
+        let blocking = form.blocking(p);
+        let pickable = |i: &usize| PICKABLE.contains(&p.settings[*i].name.as_str());
+        if !blocking.contains(&form.focus) || !blocking.iter().all(pickable) {
+            return vec![];
+        }
+        let key = format!("{}/{}", p.id, p.settings[form.focus].name);
+        if self.auto_picked.contains(&key) {
+            return vec![];
+        }
+        self.auto_picked.push(key);
+        self.open_picker()
     }
 
     /// The runtime's answer to [`Effect::ListSenders`].
@@ -105,7 +134,8 @@ impl Wizard {
     }
 
     /// Keys while a list is open: ↑↓ choose, Enter takes it, Esc closes,
-    /// Ctrl-F lists again.
+    /// Ctrl-F lists again (typing and Tab go to the form, see
+    /// `update_secrets`).
     pub(super) fn update_picker(&mut self, msg: Msg) -> Vec<Effect> {
         let Some(p) = self.picker.as_mut() else {
             return vec![];

@@ -1,7 +1,7 @@
 //! Step 2: the provider's settings form, the keyring's answers (what is
 //! stored, what was stored) and the credential check that follows a save.
 
-use super::{Busy, CallError, Effect, Level, Msg, Step, Stored, Task, Wizard};
+use super::{Busy, CallError, Effect, Level, Msg, PICKABLE, Step, Stored, Task, Wizard};
 use crate::providers::outcome::CredentialReport;
 use crate::secrets::StoreError;
 use crate::settings::Source;
@@ -93,10 +93,28 @@ impl Wizard {
                     ..
                 })
             ) => {}
-            Msg::Up | Msg::PrevField => form.focus_prev(),
-            Msg::Down | Msg::NextField => form.focus_next(),
+            Msg::Up | Msg::PrevField => {
+                form.focus_prev();
+                self.picker = None;
+                return self.auto_pick();
+            }
+            Msg::Down | Msg::NextField => {
+                form.focus_next();
+                self.picker = None;
+                return self.auto_pick();
+            }
             Msg::Edit(req) => {
                 form.fields[form.focus].edit(req);
+                let focus = form.focus;
+                // Typing by hand: the list closes; a changed credential
+                // lets the lists open by themselves again.
+                self.picker = None;
+                let listed = self
+                    .provider()
+                    .is_some_and(|p| PICKABLE.contains(&p.settings[focus].name.as_str()));
+                if !listed {
+                    self.auto_picked.clear();
+                }
                 self.refresh_attention();
             }
             Msg::ToggleReveal if form.fields[form.focus].secret => form.reveal = !form.reveal,
@@ -108,6 +126,7 @@ impl Wizard {
             Msg::Enter => {
                 if form.focus + 1 < form.fields.len() {
                     form.focus_next();
+                    return self.auto_pick();
                 } else {
                     return self.submit_secrets();
                 }
@@ -175,7 +194,8 @@ impl Wizard {
             form.focus = first;
             form.reveal = false;
             self.notice(Level::Error, attention(blocking.len()));
-            return vec![];
+            // Only a listed field missing: its list opens.
+            return self.auto_pick();
         }
         let (saved, secrets) = form.take_submitted(provider);
         if !secrets.is_empty() || self.profile.settings.get(&provider.id) != Some(&saved) {
@@ -398,21 +418,25 @@ impl Wizard {
     }
 
     /// The runtime's answer to [`Effect::CheckCredentials`]; stale ones are
-    /// dropped.
+    /// dropped. Accepted while step 2 is on screen with a listed field
+    /// still empty: its list opens.
     pub(super) fn credentials_checked(
         &mut self,
         op: u64,
         result: Result<CredentialReport, CallError>,
-    ) {
-        if self.checking_credentials == Some(op) {
-            self.checking_credentials = None;
-            if let Some(p) = self.provider() {
-                self.credentials = Some(CredentialCheck {
-                    provider: p.id.clone(),
-                    result,
-                });
-            }
+    ) -> Vec<Effect> {
+        if self.checking_credentials != Some(op) {
+            return vec![];
         }
+        self.checking_credentials = None;
+        let accepted = result.is_ok();
+        if let Some(p) = self.provider() {
+            self.credentials = Some(CredentialCheck {
+                provider: p.id.clone(),
+                result,
+            });
+        }
+        if accepted { self.auto_pick() } else { vec![] }
     }
 
     /// Check the credentials in the background (after they are saved).

@@ -103,8 +103,12 @@ pub struct TenantState {
     /// Work to start once the connection is loaded and checked (the
     /// checklist's fix).
     pub then: Option<TenantWork>,
-    /// The pasted-token way in (Ctrl-P on the connection form).
+    /// The pasted-token way in (first when no connection exists; Ctrl-P
+    /// on the connection form).
     pub connect: Option<super::ConnectForm>,
+    /// The user left the token form for the client id and secret form:
+    /// coming back to the step keeps that choice.
+    pub by_hand: bool,
 }
 
 impl TenantState {
@@ -133,6 +137,23 @@ impl Wizard {
     pub fn connection_complete(&self) -> bool {
         match (self.catalog.tenant.as_ref(), self.tenant.form.as_ref()) {
             (Some(g), Some(f)) => f.blocking(g).is_empty(),
+            _ => false,
+        }
+    }
+
+    /// Whether any part of a connection is there: a client id or secret
+    /// (typed, in the profile, the keyring or the environment), or
+    /// `SMS_MFA_AUTH0_TOKEN`. Without one, step 4 opens on the token form.
+    pub fn connection_begun(&self) -> bool {
+        if self.token_in_env {
+            return true;
+        }
+        match (self.catalog.tenant.as_ref(), self.tenant.form.as_ref()) {
+            (Some(g), Some(f)) => g
+                .settings
+                .iter()
+                .enumerate()
+                .any(|(i, s)| s.name != "AUTH0_DOMAIN" && f.present(i)),
             _ => false,
         }
     }
@@ -182,6 +203,14 @@ impl Wizard {
             }
         }
         if !self.connection_complete() {
+            if self.step == super::Step::Tenant
+                && self.tenant.connect.is_none()
+                && !self.tenant.by_hand
+                && !self.connection_begun()
+            {
+                // Nothing of a connection yet: the pasted token comes first.
+                return self.open_connect();
+            }
             self.tenant.editing = true;
             return vec![];
         }
@@ -316,11 +345,17 @@ impl Wizard {
 
     /// Ctrl-N on the tenant step.
     pub(super) fn tenant_forward(&mut self) -> Vec<Effect> {
-        if self.tenant.connect.is_some() {
+        let nothing_pasted = self
+            .tenant
+            .connect
+            .as_ref()
+            .is_some_and(|c| c.plan.is_none() && c.token.value().is_empty());
+        let skippable = nothing_pasted && !self.connection_complete();
+        if self.tenant.connect.is_some() && !skippable {
             return self.update_connect(Msg::Next);
         }
         let typed = self.tenant.form.as_ref().is_some_and(SettingsForm::unsaved);
-        if self.tenant.editing && !typed && !self.connection_complete() {
+        if (self.tenant.editing || nothing_pasted) && !typed && !self.connection_complete() {
             // No (complete) Management API client at hand: the tenant check
             // is optional.
             let effects = self.go(super::Step::Checklist);

@@ -296,3 +296,59 @@ fn at_80x24_the_help_scrolls_to_its_last_line() {
     s.send(CTRL_C);
     assert_eq!(s.wait_exit(), 0);
 }
+
+/// Issue 20: with two profiles on disk and no --profile, the first screen
+/// lists them (tenant, provider, step, last check); the second one is
+/// chosen and the wizard opens on it, where it was left. With --profile
+/// the list is skipped.
+#[test]
+fn two_profiles_open_on_the_chooser_and_the_second_is_picked() {
+    use sms_mfa::config::{self, Paths, Profile, Step};
+    let home = tempfile::tempdir().unwrap();
+    let paths = Paths {
+        config_dir: home.path().join("config/sms-mfa"),
+        data_dir: home.path().join("data/sms-mfa"),
+    };
+    config::save(&paths, "default", &Profile::default()).unwrap();
+    let mut staging = Profile {
+        provider: Some("vonage".into()),
+        step: Step::Secrets,
+        ..Profile::default()
+    };
+    staging.settings.insert(
+        "auth0".into(),
+        [(
+            "AUTH0_DOMAIN".to_string(),
+            "staging.eu.auth0.com".to_string(),
+        )]
+        .into(),
+    );
+    config::save(&paths, "staging", &staging).unwrap();
+
+    let mut s = Session::spawn(&[], home.path());
+    s.wait_for("Which profile?");
+    s.wait_for("staging.eu.auth0.com");
+    let screen = s.screen();
+    assert!(screen.contains("vonage · step secrets"), "{screen}");
+    assert!(screen.contains("never checked"), "{screen}");
+    assert!(
+        screen.contains("▸ default"),
+        "the default profile first: {screen}"
+    );
+    s.send(DOWN);
+    s.wait_for("▸ staging");
+    s.send(ENTER);
+    s.wait_for("profile staging");
+    s.wait_for("Step 2 of 5");
+    s.wait_for("VONAGE_API_KEY");
+    s.send(CTRL_C);
+    assert_eq!(s.wait_exit(), 0);
+
+    // Named: no list.
+    let mut s = Session::spawn(&["--profile", "default"], home.path());
+    wait_for_provider_list(&s);
+    s.wait_for("profile default");
+    assert!(!s.screen().contains("Which profile?"));
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+}

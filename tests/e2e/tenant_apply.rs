@@ -1919,4 +1919,76 @@ mod connect {
         assert_eq!(r.code, 1, "{}{}", r.out, r.err);
         assert_eq!(r.doc["tenant"], "acme.eu.auth0.com");
     }
+
+    /// A keyring that hangs (a frozen Secret Service) while the wizard's
+    /// connect stores the new secret: the store is called off the event
+    /// loop and given up after the keyring timeout, and the loop keeps
+    /// running meanwhile (on one thread, a ticker still ticks). Called in
+    /// place (`Keep::Here`) the store would hold the loop for the whole
+    /// hang (checked: the test then fails).
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_hanging_keyring_does_not_hold_the_wizards_event_loop() {
+        use secrecy::SecretString;
+        use sms_mfa::secrets::StoreError;
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicU32, Ordering};
+        struct Hanging;
+        impl SecretStore for Hanging {
+            fn get(&self, _: &str) -> Result<Option<SecretString>, StoreError> {
+                Ok(None)
+            }
+            fn set(&self, _: &str, _: &SecretString) -> Result<(), StoreError> {
+                std::thread::sleep(Duration::from_secs(6));
+                Ok(())
+            }
+            fn delete(&self, _: &str) -> Result<bool, StoreError> {
+                Ok(false)
+            }
+            fn describe(&self) -> String {
+                "a frozen keyring".into()
+            }
+        }
+        let fake = auth0::serve(Tenant::fresh_upe(), Duration::ZERO).await;
+        let dir = tempfile::tempdir().unwrap();
+        let paths = Paths {
+            config_dir: dir.path().join("config"),
+            data_dir: dir.path().join("data"),
+        };
+        let token = auth0::explorer_token(&c::CONNECT_NEEDS.join(" "));
+        let conn = c::PastedToken::parse(&token).unwrap().connect(fake.uri());
+        let found = c::observe(&conn, "acme.eu.auth0.com", None).await.unwrap();
+        let local = c::Local::read(&paths, "default", &Hanging).unwrap();
+        let plan = c::plan("acme.eu.auth0.com", &found, &local, false);
+        let ticks = Arc::new(AtomicU32::new(0));
+        let t = Arc::clone(&ticks);
+        let ticker = tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                t.fetch_add(1, Ordering::Relaxed);
+            }
+        });
+        let started = std::time::Instant::now();
+        let out = c::execute(
+            &conn,
+            &plan,
+            &paths,
+            "default",
+            c::Keep::OffLoop(Arc::new(Hanging)),
+        )
+        .await;
+        let took = started.elapsed();
+        ticker.abort();
+        let (what, why) = out.failed.expect("the store timed out");
+        assert!(what.contains("Create application"), "{what}");
+        assert!(why.contains("does not answer"), "{why}");
+        assert!(
+            took >= sms_mfa::secrets::TIMEOUT && took < Duration::from_secs(6),
+            "{took:?}"
+        );
+        assert!(
+            ticks.load(Ordering::Relaxed) >= 30,
+            "the loop ran while the keyring hung: {} ticks",
+            ticks.load(Ordering::Relaxed)
+        );
+    }
 }

@@ -1600,3 +1600,129 @@ async fn a_look_is_bounded_by_its_limit() {
         );
     }
 }
+
+/// Issue 20: the pickers' lists follow the provider's paging, bounded.
+/// Twilio's 2010 lists page by `next_page_uri` (twilio_api_v2010.json,
+/// `ListIncomingPhoneNumberResponse`), an absolute link's host replaced by
+/// the configured one; an endless list stops after five pages and says it
+/// was cut short. Vonage pages by `index`/`size` until the answer's
+/// `count` (Numbers API reference, "List the numbers you own").
+#[tokio::test]
+async fn the_senders_lists_follow_the_pages_and_stop_at_the_bound() {
+    use sms_mfa::providers::clients::{MAX_PAGES, list_senders};
+    use wiremock::matchers::query_param;
+    let numbers_path = format!("/2010-04-01/Accounts/{SID}/IncomingPhoneNumbers.json");
+    let number = |n: &str| serde_json::json!({"phone_number": n, "friendly_name": n, "capabilities": {"sms": true}});
+    let twilio = |base: &str| {
+        settings(
+            "TWILIO_BASE_URL",
+            base,
+            &[("TWILIO_ACCOUNT_SID", SID), ("TWILIO_AUTH_TOKEN", TOKEN)],
+        )
+    };
+    let numbers_asked =
+        |reqs: &[wiremock::Request], p: &str| reqs.iter().filter(|r| r.url.path() == p).count();
+
+    // Two pages: both read, the second through the link on this host.
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(numbers_path.clone()))
+        .and(query_param("Page", "1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "incoming_phone_numbers": [number("+15005550009")], "next_page_uri": null,
+        })))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(numbers_path.clone()))
+        .and(query_param("PageSize", "100"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "incoming_phone_numbers": [number("+15005550006")],
+            "next_page_uri": format!("https://api.twilio.com{numbers_path}?PageSize=100&Page=1&PageToken=PA1"),
+        })))
+        .mount(&server)
+        .await;
+    let s = list_senders(
+        Catalog::builtin(),
+        "twilio",
+        &twilio(&server.uri()),
+        Http::new(),
+    )
+    .await
+    .unwrap();
+    let values: Vec<&str> = s
+        .choices
+        .iter()
+        .filter(|c| c.setting == "TWILIO_PHONE_NUMBER")
+        .map(|c| c.value.as_str())
+        .collect();
+    assert_eq!(values, ["+15005550006", "+15005550009"]);
+    assert!(
+        !s.notes.iter().any(|n| n.contains("Only the first")),
+        "{s:?}"
+    );
+
+    // An endless list: five pages, then a note.
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(numbers_path.clone()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "incoming_phone_numbers": [number("+15005550006")],
+            "next_page_uri": format!("{numbers_path}?Page=2&PageToken=PA2"),
+        })))
+        .mount(&server)
+        .await;
+    let s = list_senders(
+        Catalog::builtin(),
+        "twilio",
+        &twilio(&server.uri()),
+        Http::new(),
+    )
+    .await
+    .unwrap();
+    let reqs = server.received_requests().await.unwrap();
+    assert_eq!(numbers_asked(&reqs, &numbers_path), MAX_PAGES);
+    assert!(
+        s.notes
+            .iter()
+            .any(|n| n.contains("Only the first 200 numbers")),
+        "{s:?}"
+    );
+
+    // Vonage: 150 numbers in pages of 100.
+    let server = MockServer::start().await;
+    let page = |from: usize, n: usize| {
+        let numbers: Vec<serde_json::Value> = (from..from + n)
+            .map(|i| serde_json::json!({"country": "US", "msisdn": format!("1415555{i:04}"), "features": ["SMS"]}))
+            .collect();
+        serde_json::json!({"count": 150, "numbers": numbers})
+    };
+    Mock::given(method("GET"))
+        .and(path("/account/numbers"))
+        .and(query_param("index", "2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(page(100, 50)))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/account/numbers"))
+        .and(query_param("index", "1"))
+        .and(query_param("size", "100"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(page(0, 100)))
+        .mount(&server)
+        .await;
+    let s = settings(
+        "VONAGE_BASE_URL",
+        &server.uri(),
+        &[
+            ("VONAGE_API_KEY", "abcd1234"),
+            ("VONAGE_API_SECRET", "s3cr3tValue"),
+        ],
+    );
+    let s = list_senders(Catalog::builtin(), "vonage", &s, Http::new())
+        .await
+        .unwrap();
+    assert_eq!(s.choices.len(), 150);
+    assert_eq!(s.choices[149].value, "+14155550149");
+    let reqs = server.received_requests().await.unwrap();
+    assert_eq!(numbers_asked(&reqs, "/account/numbers"), 2);
+}

@@ -78,6 +78,24 @@ fn tenant_step() -> Wizard {
     typed(&mut w, "+447911123456");
     update(&mut w, Msg::Next);
     assert_eq!(w.step, Step::Tenant);
+    if w.tenant.connect.is_some() {
+        // Esc: an existing application's client id and secret instead.
+        update(&mut w, Msg::Back);
+        assert!(w.tenant.connect.is_none());
+    }
+    w
+}
+
+/// Step 4 with no connection at all: the pasted-token form first.
+fn token_form() -> Wizard {
+    use sms_mfa::secrets::SecretStore;
+    // The states before stored a connection in this thread's keyring.
+    KEYRING.with(|k| k.delete("default/auth0/AUTH0_CLIENT_SECRET").unwrap());
+    let mut w = test_step();
+    typed(&mut w, "+447911123456");
+    update(&mut w, Msg::Next);
+    assert_eq!(w.step, Step::Tenant);
+    assert!(w.tenant.connect.is_some());
     w
 }
 
@@ -755,6 +773,64 @@ fn keyring_states() -> Vec<(&'static str, Wizard)> {
     let reply = KEYRING.with(|k| keyring_answer(&effects[0], Catalog::builtin(), k, &env));
     update(&mut w, reply.unwrap());
     v.push(("secrets_verify_env_override", w));
+    v.extend(picker_states());
+    // Issue 20: step 4 with no connection opens on the pasted-token form.
+    v.push(("tenant_token_first", token_form()));
+    v
+}
+
+/// Issue 20: step 2's list, opened by itself once the credentials are
+/// typed: loading (the spinner some frames on), listed, and refused.
+fn picker_states() -> Vec<(&'static str, Wizard)> {
+    use sms_mfa::providers::clients::{Choice, Senders};
+    let opened = || {
+        let mut w = secrets(0);
+        typed(&mut w, "AC0123456789abcdef0123456789abcdef");
+        update(&mut w, Msg::NextField);
+        typed(&mut w, "fedcba98765432100123456789abcdef");
+        update(&mut w, Msg::NextField);
+        assert!(w.picker.is_some(), "opened by itself");
+        w
+    };
+    let mut v = Vec::new();
+    let mut w = opened();
+    feed(&mut w, &[Msg::Tick, Msg::Tick, Msg::Tick]);
+    v.push(("secrets_picker_loading", w));
+    let mut w = opened();
+    let op = w.picker.as_ref().unwrap().op;
+    let choice = |value: &str, label: &str, note: Option<&str>| Choice {
+        setting: "TWILIO_PHONE_NUMBER".into(),
+        value: value.into(),
+        label: label.into(),
+        usable: note.is_none(),
+        note: note.map(str::to_string),
+    };
+    update(
+        &mut w,
+        Msg::SendersListed {
+            op,
+            result: Ok(Senders {
+                provider: "twilio".into(),
+                choices: vec![
+                    choice("+15005550006", "Main SMS number", None),
+                    choice("+15005550007", "Voice line", Some("not SMS-capable")),
+                    choice("+15005550008", "Second SMS number", None),
+                ],
+                notes: vec![],
+            }),
+        },
+    );
+    v.push(("secrets_picker_listed", w));
+    let mut w = opened();
+    let op = w.picker.as_ref().unwrap().op;
+    update(
+        &mut w,
+        Msg::SendersListed {
+            op,
+            result: Err("Authentication failed: Authenticate (Check the Account SID and auth token in the Twilio Console.)".into()),
+        },
+    );
+    v.push(("secrets_picker_error", w));
     v
 }
 
@@ -1040,4 +1116,43 @@ fn footer_keys_are_exactly_the_keys_the_dispatch_accepts() {
             );
         }
     }
+}
+
+/// Issue 20: the profile chooser before the wizard, at 80x24: the list,
+/// and a new name refused.
+#[test]
+fn the_profile_chooser_at_80x24() {
+    use sms_mfa::wizard::chooser::{Chooser, ChooserMsg, ProfileRow};
+    let rows = vec![
+        ProfileRow {
+            name: "default".into(),
+            tenant: Some("acme.eu.auth0.com".into()),
+            generation: Some("Unified Phone Experience".into()),
+            provider: Some("twilio".into()),
+            step: "done".into(),
+            last_check: "doctor passed 2026-12-01T09:30:00Z".into(),
+        },
+        ProfileRow {
+            name: "staging".into(),
+            tenant: None,
+            generation: None,
+            provider: Some("vonage".into()),
+            step: "secrets".into(),
+            last_check: "never checked".into(),
+        },
+    ];
+    let draw = |c: &Chooser| {
+        let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        t.draw(|f| sms_mfa::tui::chooser::draw(f, c)).unwrap();
+        t
+    };
+    let mut c = Chooser::new(rows, "default");
+    c.update(ChooserMsg::Down);
+    insta::assert_snapshot!("profile_chooser_80x24", draw(&c).backend());
+    c.update(ChooserMsg::New);
+    for ch in "new one".chars() {
+        c.update(ChooserMsg::Edit(InputRequest::InsertChar(ch)));
+    }
+    c.update(ChooserMsg::Enter);
+    insta::assert_snapshot!("profile_chooser_bad_name_80x24", draw(&c).backend());
 }

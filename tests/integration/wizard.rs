@@ -659,11 +659,28 @@ fn send_refuses_a_bad_recipient_or_empty_text() {
     assert!(w.notice.as_ref().unwrap().text.contains("message text"));
 }
 
+/// Step 4, on the client id and secret path: when no connection exists
+/// the step opens on the pasted-token form, and Esc switches.
 fn at_tenant_step() -> Wizard {
     let mut w = at_test_step();
     run(&mut w, typed("+14155550100"));
     run(&mut w, [Msg::Next]);
     assert_eq!(w.step, Step::Tenant);
+    if w.tenant.connect.is_some() {
+        run(&mut w, [Msg::Back]);
+        assert!(w.tenant.connect.is_none());
+        assert_eq!(w.step, Step::Tenant);
+    }
+    w
+}
+
+/// Step 4 with no connection at all: it opens on the pasted-token form.
+fn at_token_form() -> Wizard {
+    let mut w = at_test_step();
+    run(&mut w, typed("+14155550100"));
+    run(&mut w, [Msg::Next]);
+    assert_eq!(w.step, Step::Tenant);
+    assert!(w.tenant.connect.is_some(), "the token form comes first");
     w
 }
 
@@ -2069,6 +2086,7 @@ fn sandbox_without_keyring_done_bar_and_checklist_agree() {
     );
     run(&mut w, [Msg::Next]);
     assert_eq!(w.step, Step::Tenant);
+    run(&mut w, [Msg::Back]); // the client id and secret form
     let mut msgs = typed("acme.eu.auth0.com");
     msgs.push(Msg::NextField);
     msgs.extend(typed("AbCdEfGhIjKlMnOpQrStUvWxYz012345"));
@@ -2328,6 +2346,7 @@ fn tenant_domain_takes_the_host_of_a_url() {
     run(&mut w, [Msg::Next]);
     run(&mut w, typed("+447911123456"));
     run(&mut w, [Msg::Next]);
+    run(&mut w, [Msg::Back]); // the client id and secret form
     assert!(w.tenant.editing);
     run(&mut w, typed("https://acme.eu.auth0.com/"));
     let form = w.tenant.form.as_ref().unwrap();
@@ -2798,4 +2817,309 @@ fn the_code_view_calls_the_base_url_the_apply_deploys() {
         "the environment wins"
     );
     assert!(!code.contains("https://profile.example"));
+}
+
+/// The ListSenders effects among `effects`: (op, provider).
+fn listings(effects: &[Effect]) -> Vec<(u64, String)> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::ListSenders { op, call, .. } => Some((*op, call.provider.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Issue 20: once the credentials are typed, reaching the empty From
+/// number opens the account's list by itself, with a spinner that moves
+/// while it loads; Ctrl-N with only the number missing opens it too.
+#[test]
+fn the_senders_list_opens_by_itself_once_the_credentials_are_in() {
+    let mut w = fresh();
+    run(&mut w, [Msg::Enter]);
+    // The SID alone: Tab to the token lists nothing.
+    let mut msgs = typed(SID);
+    msgs.push(Msg::NextField);
+    assert!(listings(&run(&mut w, msgs)).is_empty());
+    assert!(w.picker.is_none());
+    let mut msgs = typed(TOKEN);
+    msgs.push(Msg::NextField);
+    let effects = run(&mut w, msgs);
+    assert_eq!(listings(&effects).len(), 1, "{effects:?}");
+    assert_eq!(listings(&effects)[0].1, "twilio");
+    let p = w.picker.clone().expect("the list opened by itself");
+    assert_eq!(p.setting, "TWILIO_PHONE_NUMBER");
+    assert!(p.loading);
+    assert!(w.animating(), "the spinner is ticked");
+    run(&mut w, [Msg::Tick, Msg::Tick]);
+    assert_eq!(w.picker.as_ref().unwrap().ticks, 2, "the spinner moves");
+    w.update(Msg::SendersListed {
+        op: p.op,
+        result: Ok(sms_mfa::providers::clients::Senders {
+            provider: "twilio".into(),
+            choices: vec![sms_mfa::providers::clients::Choice {
+                setting: "TWILIO_PHONE_NUMBER".into(),
+                value: "+15005550006".into(),
+                label: "n".into(),
+                usable: true,
+                note: None,
+            }],
+            notes: vec![],
+        }),
+    });
+    assert!(!w.animating(), "loaded: no more ticks");
+    run(&mut w, [Msg::Enter]);
+    assert_eq!(w.form.as_ref().unwrap().fields[2].value(), "+15005550006");
+
+    // Ctrl-N with every credential in and only the number missing: the
+    // focus goes to it and its list opens.
+    let mut w = fresh();
+    run(&mut w, [Msg::Enter]);
+    let mut msgs = typed(SID);
+    msgs.push(Msg::NextField);
+    msgs.extend(typed(TOKEN));
+    run(&mut w, msgs);
+    let effects = run(&mut w, [Msg::Next]);
+    assert_eq!(w.step, Step::Secrets);
+    assert_eq!(listings(&effects).len(), 1);
+    assert_eq!(w.picker.as_ref().unwrap().setting, "TWILIO_PHONE_NUMBER");
+}
+
+/// No list opens by itself for a field that has its value (saved, or a
+/// one-of group already given), nor while a credential is missing.
+#[test]
+fn no_list_opens_by_itself_when_the_field_has_a_value() {
+    let mut profile = Profile {
+        provider: Some("twilio".into()),
+        step: Step::Secrets,
+        ..Profile::default()
+    };
+    profile.settings.insert(
+        "twilio".into(),
+        [
+            ("TWILIO_ACCOUNT_SID".to_string(), SID.to_string()),
+            (
+                "TWILIO_PHONE_NUMBER".to_string(),
+                "+15005550006".to_string(),
+            ),
+        ]
+        .into(),
+    );
+    keyring_holds("default/twilio/TWILIO_AUTH_TOKEN", TOKEN);
+    let mut w = resumed(profile);
+    assert_eq!(w.step, Step::Secrets);
+    let effects = run(
+        &mut w,
+        [Msg::NextField, Msg::NextField, Msg::NextField, Msg::Enter],
+    );
+    assert!(listings(&effects).is_empty(), "{effects:?}");
+    assert!(w.picker.is_none());
+    // The number cleared by hand: typing is not a request for the list...
+    run(&mut w, [Msg::PrevField, Msg::PrevField]);
+    assert_eq!(w.form.as_ref().unwrap().focus, 2);
+    let effects = run(&mut w, [Msg::Edit(InputRequest::DeleteLine)]);
+    assert!(listings(&effects).is_empty());
+    // ...but coming back to the empty field is.
+    let effects = run(&mut w, [Msg::NextField, Msg::PrevField]);
+    assert_eq!(listings(&effects).len(), 2, "the number, then the service");
+    assert_eq!(w.picker.as_ref().unwrap().setting, "TWILIO_PHONE_NUMBER");
+
+    // Verify with the SID typed but no token: nothing is listed.
+    let mut w = fresh();
+    run(&mut w, [Msg::Down, Msg::Enter]);
+    let mut msgs = typed(SID);
+    msgs.extend([Msg::NextField, Msg::NextField]);
+    assert!(listings(&run(&mut w, msgs)).is_empty());
+    assert!(w.picker.is_none());
+}
+
+/// A key that may not list: the provider's classified error is in the
+/// list, and typing by hand goes on. Esc closes the list, typing reaches
+/// the field, and the list does not come back by itself until a
+/// credential changes.
+#[test]
+fn the_list_shows_the_providers_error_and_esc_keeps_typing() {
+    let mut w = fresh();
+    run(&mut w, [Msg::Enter]);
+    let mut msgs = typed(SID);
+    msgs.push(Msg::NextField);
+    msgs.extend(typed(TOKEN));
+    msgs.push(Msg::NextField);
+    run(&mut w, msgs);
+    let op = w.picker.as_ref().unwrap().op;
+    w.update(Msg::SendersListed {
+        op,
+        result: Err(
+            "Authentication failed: Authenticate (check the Account SID and auth token)".into(),
+        ),
+    });
+    let p = w.picker.as_ref().unwrap();
+    assert!(!p.loading);
+    assert!(
+        p.error
+            .as_deref()
+            .unwrap()
+            .starts_with("Authentication failed")
+    );
+    // Typing is never blocked: it goes to the field and closes the list.
+    run(&mut w, typed("+1"));
+    assert!(w.picker.is_none());
+    assert_eq!(w.form.as_ref().unwrap().fields[2].value(), "+1");
+
+    // Esc: closed, still on step 2, the focus on the field, which types.
+    let mut w = fresh();
+    run(&mut w, [Msg::Enter]);
+    let mut msgs = typed(SID);
+    msgs.push(Msg::NextField);
+    msgs.extend(typed(TOKEN));
+    msgs.push(Msg::NextField);
+    run(&mut w, msgs);
+    assert!(w.picker.is_some());
+    run(&mut w, [Msg::Back]);
+    assert!(w.picker.is_none());
+    assert_eq!(w.step, Step::Secrets);
+    assert!(w.typing());
+    run(&mut w, typed("+15005550006"));
+    assert_eq!(w.form.as_ref().unwrap().fields[2].value(), "+15005550006");
+    // Back to the (now filled) field and away: nothing opens again.
+    run(&mut w, [Msg::Edit(InputRequest::DeleteLine)]);
+    let effects = run(&mut w, [Msg::PrevField, Msg::NextField]);
+    assert!(listings(&effects).is_empty(), "Esc sticks: {effects:?}");
+    // A changed credential: the list opens by itself again.
+    run(&mut w, [Msg::PrevField]);
+    run(&mut w, [Msg::Edit(InputRequest::DeletePrevChar)]);
+    run(&mut w, typed("f"));
+    let effects = run(&mut w, [Msg::NextField]);
+    assert_eq!(listings(&effects).len(), 1);
+}
+
+/// Issue 20: with no tenant connection at all, step 4 opens on the
+/// pasted-token form (where the token is, used once); Ctrl-N with nothing
+/// pasted still skips the optional step; Esc switches to an existing
+/// application's client id and secret, and that choice stays when the
+/// step is entered again. With SMS_MFA_AUTH0_TOKEN set, or part of a
+/// connection stored, the step is as before: the connection form.
+#[test]
+fn step_4_opens_on_the_token_form_when_nothing_is_connected() {
+    let mut w = at_token_form();
+    let c = w.tenant.connect.as_ref().unwrap();
+    assert_eq!(c.focus, 0, "the domain first");
+    assert!(c.plan.is_none());
+    assert!(!w.tenant.editing);
+    assert!(w.typing());
+    // Typed into the token form.
+    run(&mut w, typed("acme.eu.auth0.com"));
+    assert_eq!(
+        w.tenant.connect.as_ref().unwrap().domain.value(),
+        "acme.eu.auth0.com"
+    );
+    // Nothing pasted: Ctrl-N skips the step.
+    let e = run(&mut w, [Msg::Next]);
+    assert_eq!(w.step, Step::Checklist);
+    assert!(!e.iter().any(|e| matches!(e, Effect::Connect { .. })));
+    assert!(
+        w.notice
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("Skipped the tenant check")
+    );
+    // Pasted: Ctrl-N plans (no skipping).
+    let mut w = at_token_form();
+    let mut msgs = typed("acme.eu.auth0.com");
+    msgs.push(Msg::NextField);
+    msgs.extend(typed("eyJ.token.x"));
+    msgs.push(Msg::Next);
+    let e = run(&mut w, msgs);
+    assert_eq!(w.step, Step::Tenant);
+    assert!(
+        e.iter()
+            .any(|e| matches!(e, Effect::Connect { apply: false, .. }))
+    );
+
+    // Esc: the client id and secret form; back on step 4 later, it stays.
+    let mut w = at_token_form();
+    run(&mut w, [Msg::Back]);
+    assert!(w.tenant.connect.is_none());
+    assert!(w.tenant.editing);
+    assert_eq!(w.step, Step::Tenant);
+    run(&mut w, [Msg::Back]);
+    assert_eq!(w.step, Step::TestMessage);
+    run(&mut w, [Msg::Next]);
+    assert_eq!(w.step, Step::Tenant);
+    assert!(w.tenant.connect.is_none(), "the choice stays");
+    assert!(w.tenant.editing);
+
+    // SMS_MFA_AUTH0_TOKEN set: the connection form, as before.
+    let mut w = at_test_step();
+    w.token_in_env = true;
+    run(&mut w, typed("+14155550100"));
+    run(&mut w, [Msg::Next]);
+    assert_eq!(w.step, Step::Tenant);
+    assert!(w.tenant.connect.is_none());
+    assert!(w.tenant.editing);
+
+    // A client secret already in the keyring: the connection form too.
+    keyring_holds(
+        "default/auth0/AUTH0_CLIENT_SECRET",
+        "s3cr3t-client-secret-value-0123456789abcdef",
+    );
+    let mut w = at_test_step();
+    run(&mut w, typed("+14155550100"));
+    run(&mut w, [Msg::Next]);
+    assert!(w.tenant.connect.is_none());
+    assert!(w.tenant.editing);
+}
+
+/// Issue 20: the profile chooser before the wizard. ↑↓ wrap, Enter
+/// continues with the highlighted profile, `n` names a new one (checked
+/// like --profile, an existing name refused), Esc closes the name field and
+/// then quits, Ctrl-C quits at once.
+#[test]
+fn the_profile_chooser_picks_one_or_names_a_new_one() {
+    use sms_mfa::wizard::chooser::{Chooser, ChooserMsg as M, Chosen, ProfileRow};
+    let row = |name: &str| ProfileRow {
+        name: name.into(),
+        tenant: None,
+        generation: None,
+        provider: None,
+        step: "provider".into(),
+        last_check: "never checked".into(),
+    };
+    let rows = vec![row("acme"), row("default"), row("staging")];
+    let mut c = Chooser::new(rows.clone(), "default");
+    assert_eq!(c.cursor, 1, "on the default profile");
+    assert_eq!(c.update(M::Down), None);
+    assert_eq!(c.update(M::Down), None);
+    assert_eq!(c.cursor, 0, "wraps");
+    assert_eq!(c.update(M::Up), None);
+    assert_eq!(c.update(M::Enter), Some(Chosen::Profile("staging".into())));
+
+    let mut c = Chooser::new(rows.clone(), "nowhere");
+    assert_eq!(c.cursor, 0);
+    assert_eq!(c.update(M::New), None);
+    assert!(c.typing());
+    // Letters are text now, not keys.
+    for ch in "bad name".chars() {
+        c.update(M::Edit(InputRequest::InsertChar(ch)));
+    }
+    assert_eq!(c.update(M::Enter), None);
+    assert!(c.error.as_deref().unwrap().contains("invalid profile name"));
+    c.update(M::Edit(InputRequest::DeleteLine));
+    assert!(c.error.is_none(), "typing clears the error");
+    for ch in "acme".chars() {
+        c.update(M::Edit(InputRequest::InsertChar(ch)));
+    }
+    assert_eq!(c.update(M::Enter), None);
+    assert!(c.error.as_deref().unwrap().contains("exists"));
+    c.update(M::Edit(InputRequest::InsertChar('2')));
+    assert_eq!(c.update(M::Enter), Some(Chosen::New("acme2".into())));
+
+    let mut c = Chooser::new(rows, "default");
+    c.update(M::New);
+    assert_eq!(c.update(M::Back), None, "Esc closes the name field");
+    assert!(!c.typing());
+    assert_eq!(c.update(M::Back), Some(Chosen::Quit));
+    c.update(M::New);
+    assert_eq!(c.update(M::Quit), Some(Chosen::Quit), "Ctrl-C while typing");
 }

@@ -20,7 +20,7 @@ use std::time::Duration;
 
 pub use crate::http::{CONNECT_TIMEOUT, REQUEST_TIMEOUT};
 use esendex::references as esendex_references;
-pub use senders::{Choice, ListError, Senders, list_senders};
+pub use senders::{Choice, ListError, MAX_ITEMS, MAX_PAGES, Senders, list_senders};
 
 /// What every provider client can do.
 pub trait SmsClient {

@@ -11,7 +11,11 @@
 //! | Esendex | the account references | `GET /v1.0/accounts` (PROVIDERS.md) |
 //! | Infobip | nothing: no documented endpoint lists an account's senders | — |
 //!
-//! Only the first page of each list is read (up to 100 entries).
+//! Paged lists are followed, bounded: at most [`MAX_PAGES`] pages and
+//! [`MAX_ITEMS`] entries per list (Twilio's 2010 lists by `next_page_uri`,
+//! its v1/v2 lists by `meta.next_page_url`, per the twilio-oai specs;
+//! Vonage's by `index`/`size` against the answer's `count`, per the Numbers
+//! API reference). A list cut short says so in the notes.
 
 use super::twilio::twilio_failure;
 use super::{Api, Http, Settings, SetupError, base_url};
@@ -102,6 +106,66 @@ async fn get_basic(
     serde_json::from_str(&body).map_err(|_| api.unexpected(status, &body))
 }
 
+/// At most this many pages of one list are read.
+pub const MAX_PAGES: usize = 5;
+/// At most this many entries of one list are kept.
+pub const MAX_ITEMS: usize = 200;
+
+/// A Twilio list, page after page: the first page at `url` with `query`,
+/// then the answer's next-page link (`next_page_uri` in the 2010 API,
+/// `meta.next_page_url` in Messaging v1 and Verify v2), kept on `host` so
+/// that paging never leaves the configured base URL. The entries under
+/// `key`, and whether the list was cut short.
+async fn twilio_list(
+    api: &Api,
+    host: &str,
+    url: String,
+    auth: (&str, &str),
+    query: &[(&str, &str)],
+    key: &str,
+) -> Result<(Vec<Value>, bool), Failure> {
+    let mut out = Vec::new();
+    let mut next = Some(url);
+    let mut pages = 0;
+    while let Some(url) = next.take() {
+        let q: &[(&str, &str)] = if pages == 0 { query } else { &[] };
+        let v = get_basic(api, &url, auth.0, auth.1, q, true).await?;
+        pages += 1;
+        out.extend(items(&v, key).cloned());
+        let link = v["next_page_uri"]
+            .as_str()
+            .or_else(|| v["meta"]["next_page_url"].as_str())
+            .filter(|l| !l.is_empty());
+        if out.len() >= MAX_ITEMS || pages >= MAX_PAGES {
+            let more = link.is_some() || out.len() > MAX_ITEMS;
+            out.truncate(MAX_ITEMS);
+            return Ok((out, more));
+        }
+        next = link.and_then(|l| on_host(host, l));
+    }
+    Ok((out, false))
+}
+
+/// A next-page link (a path, or an absolute URL) on `host`: its path and
+/// query kept, its host replaced.
+fn on_host(host: &str, link: &str) -> Option<String> {
+    if link.starts_with('/') && !link.starts_with("//") {
+        return Some(format!("{host}{link}"));
+    }
+    let u = url::Url::parse(link).ok()?;
+    let mut rest = u.path().to_string();
+    if let Some(q) = u.query() {
+        rest.push('?');
+        rest.push_str(q);
+    }
+    Some(format!("{host}{rest}"))
+}
+
+/// The note for a list cut short.
+fn cut_short(what: &str) -> String {
+    format!("Only the first {MAX_ITEMS} {what} are listed: type any other by hand.")
+}
+
 fn items<'a>(v: &'a Value, key: &str) -> impl Iterator<Item = &'a Value> {
     v[key].as_array().into_iter().flatten()
 }
@@ -146,19 +210,19 @@ pub async fn list_senders(
         Some(Kind::Twilio) => {
             let sid = settings.need("TWILIO_ACCOUNT_SID")?;
             let token = settings.need("TWILIO_AUTH_TOKEN")?;
-            let v = get_basic(
+            let (numbers, more) = twilio_list(
                 &api,
-                &api.url(&format!(
+                &base,
+                api.url(&format!(
                     "/2010-04-01/Accounts/{}/IncomingPhoneNumbers.json",
                     crate::http::segment(sid)
                 )),
-                sid,
-                token,
+                (sid, token),
                 &[("PageSize", "100")],
-                true,
+                "incoming_phone_numbers",
             )
             .await?;
-            for n in items(&v, "incoming_phone_numbers") {
+            for n in &numbers {
                 let sms = n["capabilities"]["sms"].as_bool().unwrap_or(false);
                 out.choices.push(choice(
                     "TWILIO_PHONE_NUMBER",
@@ -168,19 +232,25 @@ pub async fn list_senders(
                     (!sms).then(|| "not SMS-capable".to_string()),
                 ));
             }
+            if more {
+                out.notes.push(cut_short("numbers"));
+            }
             let messaging = twilio_host(&base, &p.base_url, "https://messaging.twilio.com");
-            match get_basic(
+            match twilio_list(
                 &api,
-                &format!("{messaging}/v1/Services"),
-                sid,
-                token,
+                &messaging,
+                format!("{messaging}/v1/Services"),
+                (sid, token),
                 &[("PageSize", "50")],
-                true,
+                "services",
             )
             .await
             {
-                Ok(v) => {
-                    for s in items(&v, "services") {
+                Ok((services, more)) => {
+                    if more {
+                        out.notes.push(cut_short("Messaging Services"));
+                    }
+                    for s in &services {
                         let service = text(s, "sid");
                         let senders = get_basic(
                             &api,
@@ -224,8 +294,19 @@ pub async fn list_senders(
         Some(Kind::TwilioVerify) => {
             let sid = settings.need("TWILIO_ACCOUNT_SID")?;
             let token = settings.need("TWILIO_AUTH_TOKEN")?;
-            let v = get_basic(&api, &api.url("/v2/Services"), sid, token, &[("PageSize", "50")], true).await?;
-            for s in items(&v, "services") {
+            let (services, more) = twilio_list(
+                &api,
+                &base,
+                api.url("/v2/Services"),
+                (sid, token),
+                &[("PageSize", "50")],
+                "services",
+            )
+            .await?;
+            if more {
+                out.notes.push(cut_short("Verify services"));
+            }
+            for s in &services {
                 let custom = s["custom_code_enabled"].as_bool().unwrap_or(false);
                 out.choices.push(choice(
                     "TWILIO_VERIFY_SERVICE_SID",
@@ -243,18 +324,35 @@ pub async fn list_senders(
         Some(Kind::Vonage) => {
             let key = settings.need("VONAGE_API_KEY")?;
             let secret = settings.need("VONAGE_API_SECRET")?;
-            let req = api
-                .http
-                .client
-                .get(api.url("/account/numbers"))
-                .query(&[("api_key", key), ("api_secret", secret), ("size", "100")]);
-            let (status, body) = api.http.call(req).await?;
-            if status != 200 {
-                return Err(api.failure(None, Some(status), super::excerpt(&body)).into());
+            // Pages of `size` (at most 100) from `index` 1, until the
+            // answer's `count` is reached (Numbers API reference).
+            let mut numbers: Vec<Value> = Vec::new();
+            let mut more = false;
+            for index in 1..=MAX_PAGES {
+                let index = index.to_string();
+                let req = api.http.client.get(api.url("/account/numbers")).query(&[
+                    ("api_key", key),
+                    ("api_secret", secret),
+                    ("size", "100"),
+                    ("index", index.as_str()),
+                ]);
+                let (status, body) = api.http.call(req).await?;
+                if status != 200 {
+                    return Err(api.failure(None, Some(status), super::excerpt(&body)).into());
+                }
+                let v: Value =
+                    serde_json::from_str(&body).map_err(|_| api.unexpected(status, &body))?;
+                let before = numbers.len();
+                numbers.extend(items(&v, "numbers").cloned());
+                let count = v["count"].as_u64().unwrap_or(0) as usize;
+                more = numbers.len() < count;
+                if !more || numbers.len() == before || numbers.len() >= MAX_ITEMS {
+                    break;
+                }
             }
-            let v: Value =
-                serde_json::from_str(&body).map_err(|_| api.unexpected(status, &body))?;
-            for n in items(&v, "numbers") {
+            more |= numbers.len() > MAX_ITEMS;
+            numbers.truncate(MAX_ITEMS);
+            for n in &numbers {
                 let features: Vec<&str> = items(n, "features").filter_map(Value::as_str).collect();
                 let sms = features.contains(&"SMS");
                 let msisdn = text(n, "msisdn");
@@ -265,6 +363,9 @@ pub async fn list_senders(
                     sms,
                     (!sms).then(|| "no SMS feature".to_string()),
                 ));
+            }
+            if more {
+                out.notes.push(cut_short("numbers"));
             }
             out.notes.push(
                 "An alphanumeric sender id (like ACME) works in many countries too: type it by hand.".into(),

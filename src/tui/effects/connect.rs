@@ -61,7 +61,9 @@ pub(super) async fn perform(
             notes: plan.notes.clone(),
         }));
     }
-    let outcome = c::execute(&conn, &plan, &s.paths, &profile_name, &*s.store).await;
+    // The keyring and the profile are written off the event loop.
+    let keep = c::Keep::OffLoop(s.store.clone());
+    let outcome = c::execute(&conn, &plan, &s.paths, &profile_name, keep).await;
     drop(conn);
     if let Some((what, e)) = outcome.failed {
         return Err(format!(

@@ -13,6 +13,19 @@ use ratatui::widgets::{Paragraph, Wrap};
 /// Where the token comes from, as the screen says it.
 pub const WHERE: &str = "Dashboard > Applications > APIs > Auth0 Management API > API Explorer: copy the token. Used once, never stored.";
 
+/// What the form says first: what it does, where the token is, the other
+/// way.
+fn intro_lines() -> Vec<Line<'static>> {
+    vec![
+        Line::styled("Connect with one pasted token", Style::new().bold()),
+        Line::raw(WHERE),
+        Line::styled(
+            "sms-mfa makes its own Machine to Machine application with exactly the scopes it needs. Esc: enter an existing application's client id and secret instead.",
+            DIM,
+        ),
+    ]
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard, c: &ConnectForm) {
     let busy = match &w.busy {
         Some(Busy {
@@ -59,8 +72,9 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard, c: &ConnectForm) {
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), rest);
         return;
     }
+    let intro_text = crate::tui::wrap::wrap(&intro_lines(), rest.width);
     let [intro, d_label, d_input, t_label, t_input, help] = Layout::vertical([
-        Constraint::Length(3),
+        Constraint::Length(intro_text.len() as u16 + 1),
         Constraint::Length(1),
         Constraint::Length(2),
         Constraint::Length(1),
@@ -68,17 +82,7 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard, c: &ConnectForm) {
         Constraint::Min(0),
     ])
     .areas(rest);
-    frame.render_widget(
-        Paragraph::new(vec![
-            Line::from(vec![
-                Span::styled("Connect with one pasted token", Style::new().bold()),
-                Span::styled(" (Esc: a client id and secret instead)", DIM),
-            ]),
-            Line::raw(WHERE),
-        ])
-        .wrap(Wrap { trim: true }),
-        intro,
-    );
+    frame.render_widget(Paragraph::new(intro_text), intro);
     let label = |t: &'static str, focused: bool| {
         Line::from(vec![
             Span::raw(if focused { "▸ " } else { "  " }),

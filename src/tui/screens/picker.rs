@@ -1,5 +1,6 @@
-//! Step 2's picker (Ctrl-F): the account's values for one field, listed by
-//! the provider's API, in a box over the lower part of the form.
+//! Step 2's picker (opened by itself once the credentials are there, or
+//! Ctrl-F): the account's values for one field, listed by the provider's
+//! API, in a box over the lower part of the form.
 
 use crate::tui::widgets::{self, ACCENT, BAD, DIM, OK};
 use crate::wizard::{Picker, Wizard};
@@ -9,18 +10,13 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 
-pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard, p: &Picker) {
-    let rows = (p.choices.len() as u16 + p.notes.len() as u16 + 4).clamp(5, area.height.max(5));
-    let height = rows.min(area.height);
-    let r = Rect {
-        y: area.y + area.height - height,
-        height,
-        ..area
-    };
+pub fn draw(frame: &mut Frame, area: Rect, _w: &Wizard, p: &Picker) {
     let mut lines = Vec::new();
     if p.loading {
-        let ticks = w.busy.as_ref().map_or(0, |b| b.ticks);
-        lines.push(widgets::spinner(ticks, "Asking the provider…".into()));
+        lines.push(widgets::spinner(
+            p.ticks,
+            "Asking the provider with the credentials above…".into(),
+        ));
     }
     if let Some(e) = &p.error {
         lines.push(Line::styled(e.clone(), Style::new().fg(BAD)));
@@ -49,6 +45,14 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard, p: &Picker) {
     for n in &p.notes {
         lines.push(Line::styled(n.clone(), DIM));
     }
+    // The lines, the borders, and a row for an error that wraps.
+    let rows = lines.len() as u16 + 2 + u16::from(p.error.is_some());
+    let height = rows.clamp(3, area.height.max(3)).min(area.height);
+    let r = Rect {
+        y: area.y + area.height - height,
+        height,
+        ..area
+    };
     frame.render_widget(Clear, r);
     frame.render_widget(
         Paragraph::new(Text::from(lines))
