@@ -86,12 +86,23 @@ pub fn connect<'a>(
 
 /// What the apply needs from the provider: the provider, the values of the
 /// Action's secrets, and the API base URL the code is to call.
-#[derive(Debug)]
 pub struct ProviderInputs<'a> {
     pub provider: &'a Provider,
     pub values: Vec<(String, String)>,
     /// [`settings::base_override`]: the same rule as the code view's.
     pub base: Option<String>,
+}
+
+/// The Action's secret values never in a Debug print: their names only.
+impl std::fmt::Debug for ProviderInputs<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = self.values.iter().map(|(k, _)| k.as_str()).collect();
+        f.debug_struct("ProviderInputs")
+            .field("provider", &self.provider.id)
+            .field("values", &names)
+            .field("base", &self.base)
+            .finish()
+    }
 }
 
 /// The provider `id` (else the profile's), its Action secrets and base URL,
@@ -218,6 +229,9 @@ mod tests {
                 Some("0123456789abcdef0123456789abcdef"),
                 "the keyring's secret becomes the Action's"
             );
+            let debug = format!("{i:?}");
+            assert!(debug.contains("TWILIO_AUTH_TOKEN"), "{debug}");
+            assert!(!debug.contains("0123456789abcdef"), "no value: {debug}");
         });
     }
 

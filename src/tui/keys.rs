@@ -145,28 +145,34 @@ fn with_next(mut binding: Binding, typing: bool) -> Binding {
     binding
 }
 
+/// The scroll keys of the code view and the help: arrows, j/k, PgUp/PgDn
+/// and space, Home/End and g/G.
+fn scrolling() -> Binding {
+    b(
+        "↑↓ PgUp PgDn",
+        "scroll",
+        vec![
+            (Key::plain(KeyCode::Up), Msg::Up),
+            (Key::plain(KeyCode::Down), Msg::Down),
+            (Key::ch('k'), Msg::Up),
+            (Key::ch('j'), Msg::Down),
+            (Key::plain(KeyCode::PageUp), Msg::Scroll(-10)),
+            (Key::plain(KeyCode::PageDown), Msg::Scroll(10)),
+            (Key::ch(' '), Msg::Scroll(10)),
+            (Key::plain(KeyCode::Home), Msg::Scroll(-100_000)),
+            (Key::ch('g'), Msg::Scroll(-100_000)),
+            (Key::plain(KeyCode::End), Msg::Scroll(100_000)),
+            (Key::ch('G'), Msg::Scroll(100_000)),
+        ],
+    )
+}
+
 /// The key table of the current state, most important first. The last two
 /// rows are always help and quit.
 pub fn bindings(w: &Wizard) -> Vec<Binding> {
     match w.overlay {
         Some(Overlay::Code) => vec![
-            b(
-                "↑↓ PgUp PgDn",
-                "scroll",
-                vec![
-                    (Key::plain(KeyCode::Up), Msg::Up),
-                    (Key::plain(KeyCode::Down), Msg::Down),
-                    (Key::ch('k'), Msg::Up),
-                    (Key::ch('j'), Msg::Down),
-                    (Key::plain(KeyCode::PageUp), Msg::Scroll(-10)),
-                    (Key::plain(KeyCode::PageDown), Msg::Scroll(10)),
-                    (Key::ch(' '), Msg::Scroll(10)),
-                    (Key::plain(KeyCode::Home), Msg::Scroll(-100_000)),
-                    (Key::ch('g'), Msg::Scroll(-100_000)),
-                    (Key::plain(KeyCode::End), Msg::Scroll(100_000)),
-                    (Key::ch('G'), Msg::Scroll(100_000)),
-                ],
-            ),
+            scrolling(),
             b(
                 "Tab",
                 "trigger",
@@ -225,21 +231,7 @@ pub fn bindings(w: &Wizard) -> Vec<Binding> {
                 // (shown when the help is longer than the screen: the
                 // limit is what the last frame found)
                 footer: w.help_scroll.limit.get() > 0,
-                ..b(
-                    "↑↓ PgUp PgDn",
-                    "scroll",
-                    vec![
-                        (Key::plain(KeyCode::Up), Msg::Up),
-                        (Key::plain(KeyCode::Down), Msg::Down),
-                        (Key::ch('k'), Msg::Up),
-                        (Key::ch('j'), Msg::Down),
-                        (Key::plain(KeyCode::PageUp), Msg::Scroll(-10)),
-                        (Key::plain(KeyCode::PageDown), Msg::Scroll(10)),
-                        (Key::ch(' '), Msg::Scroll(10)),
-                        (Key::plain(KeyCode::Home), Msg::Scroll(-100_000)),
-                        (Key::plain(KeyCode::End), Msg::Scroll(100_000)),
-                    ],
-                )
+                ..scrolling()
             },
             b(
                 "Esc",
