@@ -1156,3 +1156,54 @@ fn the_profile_chooser_at_80x24() {
     c.update(ChooserMsg::Enter);
     insta::assert_snapshot!("profile_chooser_bad_name_80x24", draw(&c).backend());
 }
+
+/// The account's numbers and the provider's error come from a server: its
+/// escape sequences and BiDi marks reach the picker as visible escapes,
+/// never raw.
+#[test]
+fn the_picker_shows_hostile_provider_text_escaped() {
+    use sms_mfa::providers::clients::{Choice, Senders};
+    let (_, mut w) = picker_states().remove(0);
+    let op = w.picker.as_ref().unwrap().op;
+    update(
+        &mut w,
+        Msg::SendersListed {
+            op,
+            result: Ok(Senders {
+                provider: "twilio".into(),
+                choices: vec![Choice {
+                    setting: "TWILIO_PHONE_NUMBER".into(),
+                    value: "+15005550006".into(),
+                    label: "Main\u{1b}]0;owned\u{7}\u{202e}number".into(),
+                    usable: false,
+                    note: Some("x\u{1b}[2Jy".into()),
+                }],
+                notes: vec!["n\u{9b}31m".into()],
+            }),
+        },
+    );
+    let screen = rows(&render(&w, 120, 40)).join("\n");
+    for raw in ['\u{1b}', '\u{7}', '\u{202e}', '\u{9b}'] {
+        assert!(
+            !screen.contains(raw),
+            "{raw:?} reached the screen:\n{screen}"
+        );
+    }
+    assert!(screen.contains("\\u{1b}]0;owned"), "{screen}");
+    assert!(screen.contains("\\u{202e}number"), "{screen}");
+    let (_, mut w) = picker_states().remove(0);
+    let op = w.picker.as_ref().unwrap().op;
+    update(
+        &mut w,
+        Msg::SendersListed {
+            op,
+            result: Err("refused \u{1b}[31mred\u{202e}".into()),
+        },
+    );
+    let screen = rows(&render(&w, 120, 40)).join("\n");
+    assert!(
+        !screen.contains('\u{1b}') && !screen.contains('\u{202e}'),
+        "{screen}"
+    );
+    assert!(screen.contains("\\u{1b}[31mred"), "{screen}");
+}

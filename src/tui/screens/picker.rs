@@ -19,7 +19,7 @@ pub fn draw(frame: &mut Frame, area: Rect, _w: &Wizard, p: &Picker) {
         ));
     }
     if let Some(e) = &p.error {
-        lines.push(Line::styled(e.clone(), Style::new().fg(BAD)));
+        lines.push(Line::styled(clean(e), Style::new().fg(BAD)));
         lines.push(Line::styled(
             "The field still takes any value typed by hand.",
             DIM,
@@ -31,11 +31,11 @@ pub fn draw(frame: &mut Frame, area: Rect, _w: &Wizard, p: &Picker) {
         let mut spans = vec![
             Span::styled(if selected { "▸ " } else { "  " }, Style::new().fg(ACCENT)),
             Span::styled(format!("{mark} "), Style::new().fg(colour)),
-            Span::styled(c.value.clone(), Style::new().bold()),
-            Span::raw(format!("  {}", c.label)),
+            Span::styled(clean(&c.value), Style::new().bold()),
+            Span::raw(format!("  {}", clean(&c.label))),
         ];
         if let Some(n) = &c.note {
-            spans.push(Span::styled(format!(" — {n}"), DIM));
+            spans.push(Span::styled(format!(" — {}", clean(n)), DIM));
         }
         lines.push(Line::from(spans));
     }
@@ -43,7 +43,7 @@ pub fn draw(frame: &mut Frame, area: Rect, _w: &Wizard, p: &Picker) {
         lines.push(Line::raw("The account has none: type the value by hand."));
     }
     for n in &p.notes {
-        lines.push(Line::styled(n.clone(), DIM));
+        lines.push(Line::styled(clean(n), DIM));
     }
     // The lines, the borders, and a row for an error that wraps.
     let rows = lines.len() as u16 + 2 + u16::from(p.error.is_some());
@@ -64,4 +64,10 @@ pub fn draw(frame: &mut Frame, area: Rect, _w: &Wizard, p: &Picker) {
             ),
         r,
     );
+}
+
+/// The provider's text (its numbers' names, its error) as the terminal may
+/// show it: controls and BiDi marks as visible escapes.
+fn clean(s: &str) -> String {
+    crate::sanitize::sanitize(s).into_owned()
 }
