@@ -325,7 +325,11 @@ pub async fn list_senders(
             let key = settings.need("VONAGE_API_KEY")?;
             let secret = settings.need("VONAGE_API_SECRET")?;
             // Pages of `size` (at most 100) from `index` 1, until the
-            // answer's `count` is reached (Numbers API reference).
+            // answer's `count` is reached: Nexmo's Numbers API reference,
+            // "List owned numbers" (`index` page index, default 1; `size`
+            // page size, max 100, default 10), as also in the Numbers API
+            // OpenAPI spec 1.0.20 (github:ballerina-platform/openapi-connectors
+            // APIs/vonage.numbers).
             let mut numbers: Vec<Value> = Vec::new();
             let mut more = false;
             for index in 1..=MAX_PAGES {
