@@ -143,19 +143,15 @@ fn main() -> ExitCode {
             if cli.json {
                 // {provider, target, code, secrets}, or the error object.
                 headless(&cli, |out, err| {
-                    let mut code = Vec::new();
-                    let status = print(&mut code, &mut std::io::sink())?;
-                    if status != 0 {
-                        return print(&mut std::io::sink(), err);
-                    }
-                    let secrets: Vec<String> = Catalog::builtin()
-                        .get(provider)
-                        .map(|p| sms_mfa::codegen::action_secrets(p).into_iter().collect())
-                        .unwrap_or_default();
-                    let doc = serde_json::json!({"provider": provider, "target": target,
-                        "code": String::from_utf8_lossy(&code), "secrets": secrets});
-                    writeln!(out, "{}", serde_json::to_string_pretty(&doc)?)?;
-                    Ok(0)
+                    commands::code::json(
+                        Catalog::builtin(),
+                        &profile.profile,
+                        &env,
+                        provider,
+                        target,
+                        out,
+                        err,
+                    )
                 })
             } else {
                 // The code itself is exact (no escape could be in it: render

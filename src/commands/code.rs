@@ -65,3 +65,46 @@ pub fn print(
         }
     }
 }
+
+/// `sms-mfa code --json`: `{provider, target, code, secrets}` on `out`, or
+/// (when the code cannot be printed) the reason on `err`, which the
+/// caller's `--json` rules turn into the error object.
+pub fn json(
+    catalog: &Catalog,
+    profile: &Profile,
+    env: &dyn Fn(&str) -> Option<String>,
+    provider: &str,
+    target: &str,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<u8> {
+    let mut code = Vec::new();
+    let status = print(
+        catalog,
+        profile,
+        env,
+        provider,
+        target,
+        &mut code,
+        &mut io::sink(),
+    )?;
+    if status != OK {
+        return print(
+            catalog,
+            profile,
+            env,
+            provider,
+            target,
+            &mut io::sink(),
+            err,
+        );
+    }
+    let secrets: Vec<String> = catalog
+        .get(provider)
+        .map(|p| codegen::action_secrets(p).into_iter().collect())
+        .unwrap_or_default();
+    let doc = serde_json::json!({"provider": provider, "target": target,
+        "code": String::from_utf8_lossy(&code), "secrets": secrets});
+    writeln!(out, "{}", serde_json::to_string_pretty(&doc)?)?;
+    Ok(OK)
+}
