@@ -10,6 +10,7 @@ use crate::commands::{self, FAILURE, output};
 use crate::config;
 use crate::providers::Catalog;
 use crate::providers::Setting;
+use crate::providers::clients::Http;
 use crate::sanitize::Sanitized;
 use crate::settings;
 use std::ffi::OsString;
@@ -101,20 +102,27 @@ pub fn dispatch(cli: &Cli, args: &[OsString]) -> Result<u8, Refusal> {
                     json,
                     follow: *follow,
                 };
-                commands::provider::send_test(&with_http(job), out, err, args).await
+                commands::provider::send_test(&job.ctx, &Http::new(), out, err, args).await
             })
         }
         Some(cmd @ Command::CheckCredentials { provider }) => {
             let start = Start::new(cli, true)?;
             on_runtime(cli, &start.paths, cmd, false, async |job, out, err| {
-                commands::provider::check_credentials(&with_http(job), out, err, provider, json)
-                    .await
+                commands::provider::check_credentials(
+                    &job.ctx,
+                    &Http::new(),
+                    out,
+                    err,
+                    provider,
+                    json,
+                )
+                .await
             })
         }
         Some(cmd @ Command::ListSenders { provider }) => {
             let start = Start::new(cli, true)?;
             on_runtime(cli, &start.paths, cmd, false, async |job, out, err| {
-                commands::senders::run(&with_http(job), out, err, provider, json).await
+                commands::senders::run(&job.ctx, &Http::new(), out, err, provider, json).await
             })
         }
         Some(
@@ -134,7 +142,7 @@ pub fn dispatch(cli: &Cli, args: &[OsString]) -> Result<u8, Refusal> {
                     color: job.colour,
                     slow_after: crate::doctor::SLOW_AFTER,
                 };
-                commands::doctor::run(&with_http(job), out, err, args).await
+                commands::doctor::run(&job.ctx, &Http::new(), out, err, args).await
             })
         }
         Some(
@@ -154,7 +162,7 @@ pub fn dispatch(cli: &Cli, args: &[OsString]) -> Result<u8, Refusal> {
                     limit: *limit,
                     json,
                 };
-                commands::trace::run(&with_http(job), out, err, args).await
+                commands::trace::run(&job.ctx, &Http::new(), out, err, args).await
             })
         }
         Some(
@@ -174,7 +182,7 @@ pub fn dispatch(cli: &Cli, args: &[OsString]) -> Result<u8, Refusal> {
                     for_: for_secs.map(Duration::from_secs),
                     json,
                 };
-                commands::trace::logs(&with_http(job), out, err, args).await
+                commands::trace::logs(&job.ctx, out, err, args).await
             })
         }
         Some(cmd @ Command::Tenant(TenantCommand::Check)) => {
@@ -225,18 +233,6 @@ pub fn dispatch(cli: &Cli, args: &[OsString]) -> Result<u8, Refusal> {
                 connection(job, out, err, args, Connection::Disconnect).await
             })
         }
-    }
-}
-
-/// The provider commands' context: the job's, with an HTTP client.
-fn with_http<'a>(job: &'a Job<'a>) -> commands::provider::Context<'a> {
-    commands::provider::Context {
-        paths: job.ctx.paths,
-        profile: job.ctx.profile,
-        catalog: job.ctx.catalog,
-        store: job.ctx.store,
-        env: job.ctx.env,
-        http: crate::providers::clients::Http::new(),
     }
 }
 
