@@ -60,30 +60,24 @@ pub fn dispatch(cli: &Cli, args: &[OsString]) -> Result<u8, Refusal> {
         Some(Command::Code { provider, target }) => {
             let start = Start::new(cli, false)?;
             let profile = config::load(&start.paths, &cli.profile).profile;
-            let catalog = Catalog::builtin();
+            let args = commands::code::Args {
+                catalog: Catalog::builtin(),
+                profile: &profile,
+                env: &process_env,
+                provider,
+                target,
+            };
             if json {
                 // {provider, target, code, secrets}, or the error object.
                 return Ok(headless(cli, |out, err| {
-                    commands::code::json(
-                        catalog,
-                        &profile,
-                        &process_env,
-                        provider,
-                        target,
-                        out,
-                        err,
-                    )
+                    commands::code::json(&args, out, err)
                 }));
             }
             // The code itself is exact (no escape could be in it: render
             // refuses control characters); messages go through the
             // sanitizer.
             let mut err = Sanitized::new(io::stderr());
-            let (env, out) = (&process_env, &mut io::stdout());
-            Ok(
-                commands::code::print(catalog, &profile, env, provider, target, out, &mut err)
-                    .unwrap_or(FAILURE),
-            )
+            Ok(commands::code::print(&args, &mut io::stdout(), &mut err).unwrap_or(FAILURE))
         }
         Some(
             cmd @ Command::SendTest {
@@ -92,22 +86,18 @@ pub fn dispatch(cli: &Cli, args: &[OsString]) -> Result<u8, Refusal> {
                 text,
                 follow,
             },
-        ) => {
-            let start = Start::new(cli, true)?;
-            on_runtime(cli, &start.paths, cmd, false, async |job, out, err| {
-                let args = commands::provider::SendTest {
-                    provider,
-                    to,
-                    text,
-                    json,
-                    follow: *follow,
-                };
-                commands::provider::send_test(&job.ctx, &Http::new(), out, err, args).await
-            })
-        }
+        ) => on_runtime(cli, cmd, false, async |job, out, err| {
+            let args = commands::provider::SendTest {
+                provider,
+                to,
+                text,
+                json,
+                follow: *follow,
+            };
+            commands::provider::send_test(&job.ctx, &Http::new(), out, err, args).await
+        }),
         Some(cmd @ Command::CheckCredentials { provider }) => {
-            let start = Start::new(cli, true)?;
-            on_runtime(cli, &start.paths, cmd, false, async |job, out, err| {
+            on_runtime(cli, cmd, false, async |job, out, err| {
                 commands::provider::check_credentials(
                     &job.ctx,
                     &Http::new(),
@@ -120,8 +110,7 @@ pub fn dispatch(cli: &Cli, args: &[OsString]) -> Result<u8, Refusal> {
             })
         }
         Some(cmd @ Command::ListSenders { provider }) => {
-            let start = Start::new(cli, true)?;
-            on_runtime(cli, &start.paths, cmd, false, async |job, out, err| {
+            on_runtime(cli, cmd, false, async |job, out, err| {
                 commands::senders::run(&job.ctx, &Http::new(), out, err, provider, json).await
             })
         }
@@ -131,20 +120,17 @@ pub fn dispatch(cli: &Cli, args: &[OsString]) -> Result<u8, Refusal> {
                 to,
                 verbose,
             },
-        ) => {
-            let start = Start::new(cli, true)?;
-            on_runtime(cli, &start.paths, cmd, true, async |job, out, err| {
-                let args = commands::doctor::Args {
-                    provider: provider.as_deref(),
-                    to: to.as_deref(),
-                    json,
-                    verbose: *verbose,
-                    color: job.colour,
-                    slow_after: crate::doctor::SLOW_AFTER,
-                };
-                commands::doctor::run(&job.ctx, &Http::new(), out, err, args).await
-            })
-        }
+        ) => on_runtime(cli, cmd, true, async |job, out, err| {
+            let args = commands::doctor::Args {
+                provider: provider.as_deref(),
+                to: to.as_deref(),
+                json,
+                verbose: *verbose,
+                color: job.colour,
+                slow_after: crate::doctor::SLOW_AFTER,
+            };
+            commands::doctor::run(&job.ctx, &Http::new(), out, err, args).await
+        }),
         Some(
             cmd @ Command::Trace {
                 to,
@@ -152,19 +138,16 @@ pub fn dispatch(cli: &Cli, args: &[OsString]) -> Result<u8, Refusal> {
                 provider,
                 limit,
             },
-        ) => {
-            let start = Start::new(cli, true)?;
-            on_runtime(cli, &start.paths, cmd, false, async |job, out, err| {
-                let args = commands::trace::Args {
-                    to: to.as_deref(),
-                    since,
-                    provider: provider.as_deref(),
-                    limit: *limit,
-                    json,
-                };
-                commands::trace::run(&job.ctx, &Http::new(), out, err, args).await
-            })
-        }
+        ) => on_runtime(cli, cmd, false, async |job, out, err| {
+            let args = commands::trace::Args {
+                to: to.as_deref(),
+                since,
+                provider: provider.as_deref(),
+                limit: *limit,
+                json,
+            };
+            commands::trace::run(&job.ctx, &Http::new(), out, err, args).await
+        }),
         Some(
             cmd @ Command::Logs {
                 since,
@@ -172,34 +155,28 @@ pub fn dispatch(cli: &Cli, args: &[OsString]) -> Result<u8, Refusal> {
                 every,
                 for_secs,
             },
-        ) => {
-            let start = Start::new(cli, true)?;
-            on_runtime(cli, &start.paths, cmd, false, async |job, out, err| {
-                let args = commands::trace::LogsArgs {
-                    since,
-                    follow: *follow,
-                    every: Duration::from_secs(*every),
-                    for_: for_secs.map(Duration::from_secs),
-                    json,
-                };
-                commands::trace::logs(&job.ctx, out, err, args).await
-            })
-        }
+        ) => on_runtime(cli, cmd, false, async |job, out, err| {
+            let args = commands::trace::LogsArgs {
+                since,
+                follow: *follow,
+                every: Duration::from_secs(*every),
+                for_: for_secs.map(Duration::from_secs),
+                json,
+            };
+            commands::trace::logs(&job.ctx, out, err, args).await
+        }),
         Some(cmd @ Command::Tenant(TenantCommand::Check)) => {
-            let start = Start::new(cli, true)?;
-            on_runtime(cli, &start.paths, cmd, true, async |job, out, err| {
+            on_runtime(cli, cmd, true, async |job, out, err| {
                 commands::tenant::check(&job.ctx, out, err, json, job.colour).await
             })
         }
         Some(cmd @ Command::Tenant(TenantCommand::Apply { provider, apply })) => {
-            let start = Start::new(cli, true)?;
-            on_runtime(cli, &start.paths, cmd, false, async |job, out, err| {
+            on_runtime(cli, cmd, false, async |job, out, err| {
                 commands::tenant::apply(&job.ctx, provider.as_deref(), *apply, json, out, err).await
             })
         }
         Some(cmd @ Command::Tenant(TenantCommand::Try { to })) => {
-            let start = Start::new(cli, true)?;
-            on_runtime(cli, &start.paths, cmd, false, async |job, out, err| {
+            on_runtime(cli, cmd, false, async |job, out, err| {
                 commands::tenant::try_send(&job.ctx, to, json, out, err).await
             })
         }
@@ -209,21 +186,17 @@ pub fn dispatch(cli: &Cli, args: &[OsString]) -> Result<u8, Refusal> {
                 apply,
                 rotate_secret,
             }),
-        ) => {
-            let start = Start::new(cli, true)?;
-            on_runtime(cli, &start.paths, cmd, false, async |job, out, err| {
-                let args = commands::connect::Args {
-                    domain: domain.as_deref(),
-                    apply: *apply,
-                    rotate_secret: *rotate_secret,
-                    json,
-                };
-                connection(job, out, err, args, Connection::Connect).await
-            })
-        }
+        ) => on_runtime(cli, cmd, false, async |job, out, err| {
+            let args = commands::connect::Args {
+                domain: domain.as_deref(),
+                apply: *apply,
+                rotate_secret: *rotate_secret,
+                json,
+            };
+            connection(job, out, err, args, Connection::Connect).await
+        }),
         Some(cmd @ Command::Tenant(TenantCommand::Disconnect { domain, apply })) => {
-            let start = Start::new(cli, true)?;
-            on_runtime(cli, &start.paths, cmd, false, async |job, out, err| {
+            on_runtime(cli, cmd, false, async |job, out, err| {
                 let args = commands::connect::Args {
                     domain: domain.as_deref(),
                     apply: *apply,

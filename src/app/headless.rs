@@ -5,6 +5,7 @@
 
 use super::Refusal;
 use super::setup::Setup;
+use super::start::Start;
 use crate::cli::{Cli, Command};
 use crate::commands::{FAILURE, output};
 use crate::ops::Ctx;
@@ -52,18 +53,19 @@ pub struct Job<'a> {
 }
 
 /// `send-test`, `check-credentials`, `list-senders`, `doctor`, `trace`,
-/// `logs` and `tenant …`: the settings set up (with `--sandbox`, the
-/// simulations started), then `run` on a small runtime. `colours`: the
-/// command colours its text on a terminal (unless NO_COLOR).
+/// `logs` and `tenant …` (all of which take `--sandbox`): the start, the
+/// settings set up (with `--sandbox`, the simulations started), then `run`
+/// on a small runtime. `colours`: the command colours its text on a
+/// terminal (unless NO_COLOR).
 pub fn on_runtime(
     cli: &Cli,
-    paths: &crate::config::Paths,
     cmd: &Command,
     colours: bool,
     run: impl AsyncFnOnce(&Job<'_>, &mut dyn Write, &mut dyn Write) -> std::io::Result<u8>,
 ) -> Result<u8, Refusal> {
+    let start = Start::new(cli, true)?;
     let runtime = runtime()?;
-    let setup = Setup::new(cli, paths.clone(), &runtime, cmd)?;
+    let setup = Setup::new(cli, start.paths.clone(), &runtime, cmd)?;
     let colour =
         colours && !cli.json && output::colour(std::io::stdout().is_terminal(), &*setup.env);
     let job = Job {

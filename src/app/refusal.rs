@@ -97,12 +97,7 @@ fn refuse(
 ) -> io::Result<()> {
     writeln!(err, "sms-mfa: {message}")?;
     if json {
-        let doc = output::error(Some(kind), message, USAGE);
-        writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&doc).unwrap_or_default()
-        )?;
+        print_json(out, &output::error(Some(kind), message, USAGE))?;
     }
     Ok(())
 }
@@ -149,13 +144,18 @@ fn command_line(
             .trim_start_matches("error: ");
         let doc = serde_json::json!({"error": {"kind": "usage", "message": first,
             "remedy": "See sms-mfa --help (or the subcommand's --help)."}, "exit_code": code});
-        writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&doc).unwrap_or_default()
-        )?;
+        print_json(out, &doc)?;
     }
     Ok(())
+}
+
+/// The error object, pretty, as every `--json` answer is.
+fn print_json(out: &mut dyn Write, doc: &serde_json::Value) -> io::Result<()> {
+    writeln!(
+        out,
+        "{}",
+        serde_json::to_string_pretty(doc).unwrap_or_default()
+    )
 }
 
 #[cfg(test)]
