@@ -42,3 +42,48 @@ pub fn run(args: Vec<OsString>) -> Result<u8, Refusal> {
     }
     dispatch::dispatch(&cli, &args)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::commands::USAGE;
+
+    fn run_with(args: &[&str]) -> Result<u8, Refusal> {
+        run(args.iter().map(OsString::from).collect())
+    }
+
+    // Only refusals that come before anything is opened (the log, the
+    // home directory) are run here; the rest is run as the binary in
+    // tests/e2e/cli.rs.
+    #[test]
+    fn refusals_come_back_as_errors_with_their_exit_code() {
+        let r = run_with(&["sms-mfa", "--nonsense", "--json"]).unwrap_err();
+        assert!(
+            matches!(r, Refusal::CommandLine { json: true, .. }),
+            "{r:?}"
+        );
+        assert_eq!(r.code(), USAGE);
+        let r = run_with(&["sms-mfa", "--profile", "../x", "status"]).unwrap_err();
+        assert!(
+            matches!(&r, Refusal::Usage { message, json: false } if message.contains("invalid profile name")),
+            "{r:?}"
+        );
+        assert_eq!(r.code(), USAGE);
+    }
+
+    #[cfg(feature = "sandbox")]
+    #[test]
+    fn sandbox_with_a_real_settings_command_is_refused_before_it_runs() {
+        for cmd in ["status", "profiles", "code"] {
+            let mut args = vec!["sms-mfa", "--sandbox", "--json", cmd];
+            if cmd == "code" {
+                args.extend(["--provider", "twilio"]);
+            }
+            let r = run_with(&args).unwrap_err();
+            assert!(
+                matches!(&r, Refusal::Usage { message, json: true } if message.starts_with("--sandbox takes")),
+                "{cmd}: {r:?}"
+            );
+        }
+    }
+}
