@@ -119,7 +119,9 @@ pub(super) async fn perform(
                 values: i.values,
                 base: i.base,
             };
-            let prepared = tenant::plan(&conn, &s.paths, inputs).await?;
+            let prepared = tenant::plan(&conn, &s.paths, inputs)
+                .await
+                .map_err(|e| e.to_string())?;
             let TenantWork::Apply { expected } = work else {
                 return Ok(TenantAnswer::Planned(plan_view(&conn, &prepared, false)));
             };
