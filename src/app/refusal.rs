@@ -116,7 +116,10 @@ fn command_line(
     let mut text = e.render().to_string();
     let mut hidden = false;
     for (kind, value) in e.context() {
-        if !matches!(kind, ContextKind::InvalidArg | ContextKind::InvalidValue) {
+        if !matches!(
+            kind,
+            ContextKind::InvalidArg | ContextKind::InvalidValue | ContextKind::InvalidSubcommand
+        ) {
             continue;
         }
         let values: Vec<&str> = match value {
@@ -260,12 +263,18 @@ mod tests {
     #[test]
     fn a_command_line_error_hides_a_secret_and_with_json_is_a_usage_object() {
         let secret = "fedcba98765432100123456789abcdef";
-        let (code, out, err) = said(&parse(&["sms-mfa", "doctor", secret, "--json"], true));
-        assert_eq!(code, USAGE);
-        assert!(!err.contains(secret) && !out.contains(secret), "{err}{out}");
-        assert!(err.contains("[hidden: it looks like a secret]"), "{err}");
-        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-        assert_eq!(v["error"]["kind"], "usage");
-        assert_eq!(v["exit_code"], 2);
+        // An unexpected argument, and one where a subcommand was expected.
+        for args in [
+            &["sms-mfa", "doctor", secret, "--json"][..],
+            &["sms-mfa", secret],
+        ] {
+            let (code, out, err) = said(&parse(args, true));
+            assert_eq!(code, USAGE);
+            assert!(!err.contains(secret) && !out.contains(secret), "{err}{out}");
+            assert!(err.contains("[hidden: it looks like a secret]"), "{err}");
+            let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+            assert_eq!(v["error"]["kind"], "usage");
+            assert_eq!(v["exit_code"], 2);
+        }
     }
 }
