@@ -3,14 +3,14 @@
 //! command in `commands` or the wizard.
 
 use super::headless::{Job, headless, on_runtime};
+use super::setup::Setup;
 use super::start::Start;
 use super::{Refusal, about, prompt, wizard};
 use crate::cli::{Cli, Command, TenantCommand};
 use crate::commands::{self, FAILURE, output};
 use crate::config;
-use crate::providers::Catalog;
-use crate::providers::Setting;
 use crate::providers::clients::Http;
+use crate::providers::{Catalog, Setting};
 use crate::sanitize::Sanitized;
 use crate::settings;
 use std::ffi::OsString;
@@ -32,7 +32,7 @@ pub fn dispatch(cli: &Cli, args: &[OsString]) -> Result<u8, Refusal> {
         Some(Command::Man) => about::man(),
         Some(Command::Secrets(cmd)) => {
             let start = Start::new(cli, false)?;
-            let setup = super::setup::Setup::real(cli, start.paths.clone());
+            let setup = Setup::real(cli, start.paths.clone());
             let no_input = output::no_input(cli.no_input, &process_env);
             Ok(headless(cli, |out, err| {
                 let mut read = |s: &Setting| prompt::read_value(s, no_input);
@@ -46,7 +46,7 @@ pub fn dispatch(cli: &Cli, args: &[OsString]) -> Result<u8, Refusal> {
         }
         Some(Command::Status) => {
             let start = Start::new(cli, false)?;
-            let setup = super::setup::Setup::real(cli, start.paths.clone());
+            let setup = Setup::real(cli, start.paths.clone());
             Ok(headless(cli, |out, _| {
                 commands::status::run(&setup.ctx(), out, json)
             }))
