@@ -5,6 +5,7 @@
 //! and runs its effects; [`providers`] and [`checklist`] are data;
 //! [`config`] keeps progress on disk.
 
+pub mod app;
 pub mod auth0;
 pub mod checklist;
 pub mod cli;

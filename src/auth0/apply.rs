@@ -498,6 +498,20 @@ pub struct Executed {
     pub record_error: Option<String>,
 }
 
+/// Why an apply did not start: nothing on the tenant was changed.
+#[derive(Debug, thiserror::Error)]
+pub enum Refused {
+    /// The connection lacks write scopes the plan needs.
+    #[error(
+        "nothing was changed: the token lacks {}. Grant them under Applications > APIs > Auth0 Management API > Machine to Machine Applications.",
+        .0.join(", ")
+    )]
+    MissingScopes(Vec<&'static str>),
+    /// The backup of what the plan replaces could not be written.
+    #[error("nothing was changed: could not save a backup to {}: {error}", .dir.display())]
+    Backup { dir: PathBuf, error: std::io::Error },
+}
+
 /// Back up what the plan replaces, apply it, and record what was pushed.
 /// Refuses (changing nothing) when a write scope is missing or the backup
 /// cannot be written.
@@ -507,12 +521,9 @@ pub async fn execute(
     p: &Prepared,
     step: &(dyn Fn(usize) + Sync),
     stop: &std::sync::atomic::AtomicBool,
-) -> Result<Executed, String> {
+) -> Result<Executed, Refused> {
     if !p.missing.is_empty() {
-        return Err(format!(
-            "nothing was changed: the token lacks {}. Grant them under Applications > APIs > Auth0 Management API > Machine to Machine Applications.",
-            p.missing.join(", ")
-        ));
+        return Err(Refused::MissingScopes(p.missing.clone()));
     }
     let dir = paths.backups_dir();
     // Disk work off the async thread (the wizard's event loop runs there).
@@ -524,12 +535,7 @@ pub async fn execute(
             .map_err(std::io::Error::other)
             .and_then(|r| r)
     };
-    let backup = saved.map_err(|e| {
-        format!(
-            "nothing was changed: could not save a backup to {}: {e}",
-            dir.display()
-        )
-    })?;
+    let backup = saved.map_err(|error| Refused::Backup { dir, error })?;
     let outcome = apply(conn, paths, &p.obs, &p.plan, &p.want, step, stop).await;
     let record_error = outcome.record_error.clone();
     Ok(Executed {
@@ -537,4 +543,26 @@ pub async fn execute(
         backup,
         record_error,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refused_apply_says_nothing_was_changed_and_what_to_do() {
+        let e = Refused::MissingScopes(vec!["update:actions", "update:guardian_factors"]);
+        assert_eq!(
+            e.to_string(),
+            "nothing was changed: the token lacks update:actions, update:guardian_factors. Grant them under Applications > APIs > Auth0 Management API > Machine to Machine Applications."
+        );
+        let e = Refused::Backup {
+            dir: PathBuf::from("/b"),
+            error: std::io::Error::other("disk full"),
+        };
+        assert_eq!(
+            e.to_string(),
+            "nothing was changed: could not save a backup to /b: disk full"
+        );
+    }
 }

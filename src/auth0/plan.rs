@@ -637,6 +637,23 @@ pub struct Prepared {
     pub missing: Vec<&'static str>,
 }
 
+/// Why there is no plan: each front end words it (all three are the
+/// user's to fix: the base URL, the connection's scopes, the settings).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PrepareError {
+    /// A base URL for the code that the tenant's servers cannot reach;
+    /// found before the tenant is read.
+    #[error(transparent)]
+    Undeployable(#[from] crate::codegen::Undeployable),
+    /// The tenant's phone set-up could not be read.
+    #[error("cannot read the tenant: {0}.")]
+    Unreadable(Unreadable),
+    /// The code could not be rendered (no template; a base URL that is not
+    /// one, in the renderer's words).
+    #[error("{0}")]
+    Render(String),
+}
+
 /// Read the tenant and plan the changes for `provider`, whose Action
 /// secrets have `values`; `base` is the provider API base URL to write into
 /// the code (None: the provider's own).
@@ -646,7 +663,7 @@ pub async fn prepare(
     provider: &crate::providers::Provider,
     values: Vec<(String, String)>,
     base: Option<&str>,
-) -> Result<Prepared, String> {
+) -> Result<Prepared, PrepareError> {
     // A loopback or private-network API address only for a tenant that is
     // itself on this machine (the sandbox, the tests' fakes): a real
     // tenant's servers cannot reach it. The same for a base URL kept as an
@@ -663,8 +680,9 @@ pub async fn prepare(
     let action = action_name(&provider.id);
     let obs = observe(conn, &action)
         .await
-        .map_err(|e| format!("cannot read the tenant: {e}."))?;
-    let code = crate::codegen::render(provider, obs.trigger(), base)?;
+        .map_err(PrepareError::Unreadable)?;
+    let code =
+        crate::codegen::render(provider, obs.trigger(), base).map_err(PrepareError::Render)?;
     let want = Desired::new(&conn.base, &provider.id, code, values);
     // The record is kept by the name the Action has after the apply.
     let record_name = match &obs.action {

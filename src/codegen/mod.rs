@@ -206,20 +206,35 @@ pub fn local_url(url: &str) -> Option<&'static str> {
     local_host(url::Url::parse(url).ok()?.host_str()?)
 }
 
+/// A base URL that Auth0's servers cannot reach (loopback, a private
+/// network), for a tenant that is not on this machine.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the API base URL {base} is {why}: Auth0's servers cannot reach it, so it is not put into an Action for the tenant {tenant}. It is fine for send-test; remove the base-URL override (or use the provider's public address) before planning"
+)]
+pub struct Undeployable {
+    pub base: String,
+    /// What kind of address it is ("a loopback address", …).
+    pub why: &'static str,
+    pub tenant: String,
+}
+
 /// Whether code calling `base` may go into an Action for the tenant at
 /// `tenant`: a loopback or private-network base URL only for a tenant that
 /// is itself on this machine (the sandbox's simulated tenant, the tests'
 /// fakes), since a real tenant's servers can never reach it.
-pub fn deployable(base: &str, tenant: &str) -> Result<(), String> {
+pub fn deployable(base: &str, tenant: &str) -> Result<(), Undeployable> {
     let Some(why) = local_url(base) else {
         return Ok(());
     };
     if local_url(tenant).is_some() {
         return Ok(());
     }
-    Err(format!(
-        "the API base URL {base} is {why}: Auth0's servers cannot reach it, so it is not put into an Action for the tenant {tenant}. It is fine for send-test; remove the base-URL override (or use the provider's public address) before planning"
-    ))
+    Err(Undeployable {
+        base: base.to_string(),
+        why,
+        tenant: tenant.to_string(),
+    })
 }
 
 /// The http(s) URLs in `code` whose host Auth0's servers cannot reach,

@@ -7,15 +7,26 @@ use crate::providers::Catalog;
 use crate::providers::validate::{Validation, https_url};
 use std::io::{self, Write};
 
-pub fn print(
-    catalog: &Catalog,
-    profile: &Profile,
-    env: &dyn Fn(&str) -> Option<String>,
-    provider: &str,
-    target: &str,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> io::Result<u8> {
+/// What the code is rendered from.
+pub struct Args<'a> {
+    pub catalog: &'static Catalog,
+    pub profile: &'a Profile,
+    /// Looks an environment variable up (the base-URL override).
+    pub env: &'a dyn Fn(&str) -> Option<String>,
+    pub provider: &'a str,
+    pub target: &'a str,
+}
+
+/// `sms-mfa code`: the code on `out`, the secrets it reads (or why there
+/// is no code) on `err`.
+pub fn print(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
+    let Args {
+        catalog,
+        profile,
+        env,
+        provider,
+        target,
+    } = *args;
     let Some(p) = catalog.get(provider) else {
         let ids = catalog.providers.iter().map(|p| p.id.as_str());
         return super::unknown_provider(err, provider, ids);
@@ -64,4 +75,23 @@ pub fn print(
             Ok(USAGE)
         }
     }
+}
+
+/// `sms-mfa code --json`: `{provider, target, code, secrets}` on `out`, or
+/// (when the code cannot be printed) the reason on `err`, which the
+/// caller's `--json` rules turn into the error object.
+pub fn json(args: &Args, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
+    let mut code = Vec::new();
+    if print(args, &mut code, &mut io::sink())? != OK {
+        return print(args, &mut io::sink(), err);
+    }
+    let secrets: Vec<String> = args
+        .catalog
+        .get(args.provider)
+        .map(|p| codegen::action_secrets(p).into_iter().collect())
+        .unwrap_or_default();
+    let doc = serde_json::json!({"provider": args.provider, "target": args.target,
+        "code": String::from_utf8_lossy(&code), "secrets": secrets});
+    writeln!(out, "{}", serde_json::to_string_pretty(&doc)?)?;
+    Ok(OK)
 }

@@ -5,6 +5,7 @@
 use super::provider::Context;
 use crate::config;
 use crate::doctor::{self, Event, report};
+use crate::providers::clients::Http;
 use std::io::{self, Write};
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,6 +23,7 @@ pub struct Args<'a> {
 
 pub async fn run(
     ctx: &Context<'_>,
+    http: &Http,
     out: &mut dyn Write,
     err: &mut dyn Write,
     args: Args<'_>,
@@ -62,14 +64,7 @@ pub async fn run(
         }
         Event::Done(_) => {}
     });
-    let found = doctor::run(
-        &prepared,
-        ctx.catalog,
-        ctx.http.clone(),
-        args.slow_after,
-        sink,
-    )
-    .await;
+    let found = doctor::run(&prepared, ctx.catalog, http.clone(), args.slow_after, sink).await;
     let mut checks = doctor::assemble(crate::checklist::Checklist::builtin(), &found);
     doctor::commands_for(&mut checks, provider.map(|p| p.id.as_str()), ctx.profile);
     if args.json {

@@ -3,38 +3,16 @@
 //! profile), for scripts and CI.
 
 use super::{FAILURE, OK, USAGE};
-use crate::config::Paths;
 use crate::ops;
-use crate::providers::Catalog;
 use crate::providers::clients::{Client, Http, Recipient};
 use crate::providers::outcome::{Accepted, ErrorClass, Failure};
-use crate::secrets::SecretStore;
 use serde_json::json;
 use std::io::{self, Write};
 use std::time::Duration;
 
-/// What the commands work with.
-pub struct Context<'a> {
-    pub paths: &'a Paths,
-    pub profile: &'a str,
-    pub catalog: &'static Catalog,
-    pub store: &'a dyn SecretStore,
-    pub env: &'a dyn Fn(&str) -> Option<String>,
-    pub http: Http,
-}
-
-impl Context<'_> {
-    /// The operations' view of it (everything but the HTTP client).
-    pub fn ops(&self) -> crate::ops::Ctx<'_> {
-        crate::ops::Ctx {
-            paths: self.paths,
-            profile: self.profile,
-            catalog: self.catalog,
-            store: self.store,
-            env: self.env,
-        }
-    }
-}
+/// What the commands work with: the operations' context. The HTTP client
+/// the provider's is built on is passed beside it, as to the operations.
+pub use crate::ops::Ctx as Context;
 
 /// How long `--follow` waits for a final delivery status, and how often it asks.
 pub const FOLLOW_FOR: Duration = Duration::from_secs(30);
@@ -44,11 +22,11 @@ pub const FOLLOW_EVERY: Duration = Duration::from_secs(2);
 /// print why and return the exit code.
 fn client(
     ctx: &Context,
+    http: &Http,
     err: &mut dyn Write,
     provider: &str,
 ) -> io::Result<Result<(Client, &'static str), u8>> {
-    let (made, notice) =
-        ops::provider::client_of_profile(ctx.ops(), Some(provider), ctx.http.clone());
+    let (made, notice) = ops::provider::client_of_profile(*ctx, Some(provider), http.clone());
     if let Err(ops::provider::Error::UnknownProvider(id)) = &made {
         let ids = ctx.catalog.providers.iter().map(|p| p.id.as_str());
         return super::unknown_provider(err, id, ids).map(Err);
@@ -137,6 +115,7 @@ pub struct SendTest<'a> {
 /// `send-test`.
 pub async fn send_test(
     ctx: &Context<'_>,
+    http: &Http,
     out: &mut dyn Write,
     err: &mut dyn Write,
     args: SendTest<'_>,
@@ -166,7 +145,7 @@ pub async fn send_test(
         )?;
         return Ok(USAGE);
     }
-    let (client, name) = match client(ctx, err, provider)? {
+    let (client, name) = match client(ctx, http, err, provider)? {
         Ok(c) => c,
         Err(code) => return Ok(code),
     };
@@ -287,12 +266,13 @@ fn print_accepted(out: &mut dyn Write, name: &str, to: &Recipient, a: &Accepted)
 /// `check-credentials`.
 pub async fn check_credentials(
     ctx: &Context<'_>,
+    http: &Http,
     out: &mut dyn Write,
     err: &mut dyn Write,
     provider: &str,
     json: bool,
 ) -> io::Result<u8> {
-    let (client, name) = match client(ctx, err, provider)? {
+    let (client, name) = match client(ctx, http, err, provider)? {
         Ok(c) => c,
         Err(code) => return Ok(code),
     };

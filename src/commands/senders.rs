@@ -6,7 +6,7 @@
 use super::provider::Context;
 use super::{FAILURE, OK, USAGE};
 use crate::config;
-use crate::providers::clients::{self, ListError, Settings};
+use crate::providers::clients::{self, Http, ListError, Settings};
 use crate::settings;
 use serde_json::json;
 use std::io::{self, Write};
@@ -15,6 +15,7 @@ use std::io::{self, Write};
 /// unknown provider or its credentials missing.
 pub async fn run(
     ctx: &Context<'_>,
+    http: &Http,
     out: &mut dyn Write,
     err: &mut dyn Write,
     provider: &str,
@@ -27,7 +28,7 @@ pub async fn run(
     let loaded = config::load(ctx.paths, ctx.profile);
     let resolved = settings::resolve(ctx.profile, &loaded.profile, p, ctx.store, ctx.env);
     let settings = Settings::of(&resolved);
-    let result = clients::list_senders(ctx.catalog, &p.id, &settings, ctx.http.clone()).await;
+    let result = clients::list_senders(ctx.catalog, &p.id, &settings, http.clone()).await;
     let (senders, failure) = match result {
         Ok(s) => (Some(s), None),
         Err(ListError::Settings(e)) => {

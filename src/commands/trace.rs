@@ -6,7 +6,7 @@ use super::provider::Context;
 use crate::auth0::Connection;
 use crate::auth0::events::{self, Event};
 use crate::ops;
-use crate::providers::clients::{Client, Recipient};
+use crate::providers::clients::{Client, Http, Recipient};
 use crate::providers::delivery::{self, CannotLook, Query, clock};
 use crate::trace::{self, Trace};
 use serde_json::json;
@@ -14,8 +14,12 @@ use std::io::{self, Write};
 use std::time::Duration;
 
 /// The provider's client with the profile's settings, or why there is none.
-pub fn provider_client(ctx: &Context<'_>, provider: Option<&str>) -> Result<Client, CannotLook> {
-    let (made, _) = ops::provider::client_of_profile(ctx.ops(), provider, ctx.http.clone());
+pub fn provider_client(
+    ctx: &Context<'_>,
+    http: &Http,
+    provider: Option<&str>,
+) -> Result<Client, CannotLook> {
+    let (made, _) = ops::provider::client_of_profile(*ctx, provider, http.clone());
     made.map(|(c, _)| c).map_err(|e| {
         let (provider, fix) = match &e {
             ops::provider::Error::NoProvider => (
@@ -54,9 +58,7 @@ pub fn provider_client(ctx: &Context<'_>, provider: Option<&str>) -> Result<Clie
 /// The tenant connection with the profile's settings, or why there is none
 /// (the one of every tenant command: [`super::tenant::open`]).
 pub async fn tenant(ctx: &Context<'_>) -> Result<Connection, String> {
-    super::tenant::open(&ctx.ops())
-        .await
-        .map_err(|e| e.to_string())
+    super::tenant::open(ctx).await.map_err(|e| e.to_string())
 }
 
 /// The arguments of `trace`.
@@ -121,6 +123,7 @@ pub fn to_json(t: &Trace) -> serde_json::Value {
 /// `trace`.
 pub async fn run(
     ctx: &Context<'_>,
+    http: &Http,
     out: &mut dyn Write,
     err: &mut dyn Write,
     args: Args<'_>,
@@ -150,7 +153,7 @@ pub async fn run(
         since,
         limit: args.limit,
     };
-    let client = provider_client(ctx, args.provider);
+    let client = provider_client(ctx, http, args.provider);
     let conn = tenant(ctx).await;
     let t = trace::gather(
         client.as_ref().map_err(Clone::clone),

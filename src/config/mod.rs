@@ -87,8 +87,15 @@ impl Paths {
     }
 }
 
+/// A name that cannot be a profile's, with the rule it breaks.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "invalid profile name {0:?}: use 1 to 64 letters, digits, '-', '_' or '.', starting with a letter or digit"
+)]
+pub struct BadProfileName(pub String);
+
 /// A profile name is also part of keyring entry names and file names.
-pub fn check_profile_name(name: &str) -> Result<(), String> {
+pub fn check_profile_name(name: &str) -> Result<(), BadProfileName> {
     let ok = !name.is_empty()
         && name.len() <= 64
         && name
@@ -102,9 +109,7 @@ pub fn check_profile_name(name: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!(
-            "invalid profile name {name:?}: use 1 to 64 letters, digits, '-', '_' or '.', starting with a letter or digit"
-        ))
+        Err(BadProfileName(name.to_string()))
     }
 }
 

@@ -139,7 +139,7 @@ pub async fn plan(
     conn: &Connection,
     paths: &Paths,
     inputs: ProviderInputs<'_>,
-) -> Result<Prepared, String> {
+) -> Result<Prepared, plan::PrepareError> {
     plan::prepare(
         conn,
         paths,

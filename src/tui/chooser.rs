@@ -1,5 +1,5 @@
 //! The profile chooser on screen (see [`crate::wizard::chooser`]): its keys,
-//! its drawing, and the small loop main runs before the wizard.
+//! its drawing, and the small loop `app::wizard` runs before the wizard.
 
 use super::widgets::{self, ACCENT, BAD, DIM};
 use crate::wizard::InputRequest;

@@ -94,7 +94,7 @@ impl Chooser {
                 ChooserMsg::Enter => {
                     let name = field.value().trim().to_string();
                     if let Err(e) = config::check_profile_name(&name) {
-                        self.error = Some(e);
+                        self.error = Some(e.to_string());
                     } else if self.rows.iter().any(|r| r.name == name) {
                         self.error = Some(format!(
                             "A profile named {name} exists: Esc, then choose it from the list."

@@ -545,6 +545,8 @@ fn a_secret_given_as_an_argument_is_never_echoed() {
             secret,
         ],
         &["doctor", secret, "--json"],
+        // Where a subcommand was expected.
+        &[secret],
     ] {
         let r = run(home.path(), args);
         assert_eq!(r.code, 2, "{args:?}: {r:?}");

@@ -198,7 +198,6 @@ impl World {
             catalog: Catalog::builtin(),
             store: &store,
             env: &env,
-            http: Http::new(),
         };
         let run = |json: bool| {
             let ctx = &ctx;
@@ -212,7 +211,7 @@ impl World {
                     color: false,
                     slow_after: sms_mfa::doctor::SLOW_AFTER,
                 };
-                let code = commands::doctor::run(ctx, &mut out, &mut err, args)
+                let code = commands::doctor::run(ctx, &Http::new(), &mut out, &mut err, args)
                     .await
                     .unwrap();
                 (code, String::from_utf8(out).unwrap())

@@ -119,7 +119,9 @@ pub(super) async fn perform(
                 values: i.values,
                 base: i.base,
             };
-            let prepared = tenant::plan(&conn, &s.paths, inputs).await?;
+            let prepared = tenant::plan(&conn, &s.paths, inputs)
+                .await
+                .map_err(|e| e.to_string())?;
             let TenantWork::Apply { expected } = work else {
                 return Ok(TenantAnswer::Planned(plan_view(&conn, &prepared, false)));
             };
@@ -127,7 +129,9 @@ pub(super) async fn perform(
                 return Ok(TenantAnswer::Planned(plan_view(&conn, &prepared, true)));
             }
             let never = std::sync::atomic::AtomicBool::new(false);
-            let done = auth0::apply::execute(&conn, &s.paths, &prepared, &|_| {}, &never).await?;
+            let done = auth0::apply::execute(&conn, &s.paths, &prepared, &|_| {}, &never)
+                .await
+                .map_err(|e| e.to_string())?;
             Ok(TenantAnswer::Applied(ApplyView {
                 outcome: done.outcome,
                 backup: done.backup,
