@@ -90,10 +90,6 @@ impl Report {
     pub fn any_fail(&self) -> bool {
         self.findings.iter().any(|f| f.status == Status::Fail)
     }
-
-    pub fn get(&self, id: &str) -> Option<&Finding> {
-        self.findings.iter().find(|f| f.id == id)
-    }
 }
 
 fn finding(
@@ -873,7 +869,7 @@ mod tests {
     }
 
     fn at(r: &Report, id: &str) -> (Status, String) {
-        let f = r.get(id).unwrap();
+        let f = r.findings.iter().find(|f| f.id == id).unwrap();
         (f.status, f.detail.clone())
     }
 

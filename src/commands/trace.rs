@@ -7,7 +7,7 @@ use crate::auth0::Connection;
 use crate::auth0::events::{self, Event};
 use crate::ops;
 use crate::providers::clients::{Client, Recipient};
-use crate::providers::delivery::{self, CannotLook, Query, clock};
+use crate::providers::delivery::{self, CannotLook, Query};
 use crate::trace::{self, Trace};
 use serde_json::json;
 use std::io::{self, Write};
@@ -284,19 +284,4 @@ pub async fn logs(
         )?;
     }
     Ok(super::OK)
-}
-
-/// One provider record as a line (the wizard and doctor show these).
-pub fn record_line(r: &delivery::Record) -> String {
-    format!(
-        "{} {} {} {}{}",
-        clock(r.at),
-        r.to,
-        r.status,
-        r.code
-            .as_deref()
-            .map(|c| format!("[{c}] "))
-            .unwrap_or_default(),
-        r.meaning.as_deref().or(r.message.as_deref()).unwrap_or("")
-    )
 }

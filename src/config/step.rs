@@ -59,10 +59,6 @@ impl Step {
         }
     }
 
-    pub fn next(self) -> Option<Step> {
-        Step::ALL.get(self as usize + 1).copied()
-    }
-
     pub fn prev(self) -> Option<Step> {
         (self as usize).checked_sub(1).map(|i| Step::ALL[i])
     }

@@ -12,12 +12,6 @@ pub struct Style {
     pub verbose: bool,
 }
 
-/// Whether to colour: a terminal, and NO_COLOR unset or empty
-/// (https://no-color.org).
-pub fn use_color(is_terminal: bool, no_color: Option<&str>) -> bool {
-    is_terminal && no_color.is_none_or(str::is_empty)
-}
-
 pub fn mark(status: Status) -> &'static str {
     match status {
         Status::Pass => "✓",

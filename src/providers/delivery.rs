@@ -27,16 +27,6 @@ pub enum State {
     Failed,
 }
 
-impl State {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            State::Delivered => "delivered",
-            State::Pending => "pending",
-            State::Failed => "failed",
-        }
-    }
-}
-
 /// One message as the provider recorded it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Record {

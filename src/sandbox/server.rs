@@ -28,13 +28,6 @@ pub struct Request {
     pub body: Vec<u8>,
 }
 
-impl Request {
-    /// The body, parsed as JSON.
-    pub fn body_json<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
-        serde_json::from_slice(&self.body)
-    }
-}
-
 /// An answer: status, headers, body, and how long to wait before sending it.
 #[derive(Debug, Clone)]
 pub struct Response {
@@ -147,10 +140,6 @@ impl Server {
     /// `http://127.0.0.1:PORT`.
     pub fn uri(&self) -> String {
         format!("http://{}", self.address)
-    }
-
-    pub fn address(&self) -> SocketAddr {
-        self.address
     }
 
     /// Every request so far, oldest first.

@@ -6,7 +6,7 @@ use crate::wizard::{FieldState, Level, Mark, Notice, Step, TextField, Wizard};
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Flex, Layout, Position, Rect};
 use ratatui::style::{Color, Style, Stylize};
-use ratatui::text::{Line, Span, Text};
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
 
 pub const ACCENT: Color = Color::Cyan;
@@ -546,19 +546,6 @@ pub fn titled_box(title: &str) -> Block<'static> {
         .border_type(BorderType::Rounded)
         .border_style(DIM)
         .title(Line::from(format!(" {title} ")))
-}
-
-/// A titled, wrapped paragraph in a rounded box.
-pub fn panel(frame: &mut Frame, area: Rect, title: &str, text: Text<'static>) {
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_type(BorderType::Rounded)
-        .border_style(DIM)
-        .title(Line::from(format!(" {title} ")));
-    frame.render_widget(
-        Paragraph::new(text).block(block).wrap(Wrap { trim: false }),
-        area,
-    );
 }
 
 /// A spinner and what it is waiting for; the frame comes from the wizard's

@@ -376,18 +376,6 @@ impl Client {
         }
     }
 
-    /// The provider's catalog id.
-    pub fn id(&self) -> &'static str {
-        let api = match self {
-            Client::Twilio(c) => &c.api,
-            Client::TwilioVerify(c) => &c.api,
-            Client::Vonage(c) => &c.api,
-            Client::Infobip(c) => &c.api,
-            Client::Esendex(c) => &c.api,
-        };
-        api.p.id.as_str()
-    }
-
     pub async fn delivery_status(&self, id: &str) -> Option<Result<Delivery, Failure>> {
         match self {
             Client::Twilio(c) => c.delivery_status(id).await,
