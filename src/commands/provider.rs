@@ -25,7 +25,7 @@ pub struct Context<'a> {
 
 impl Context<'_> {
     /// The operations' view of it (everything but the HTTP client).
-    pub fn ops(&self) -> crate::ops::Ctx<'_> {
+    pub(crate) fn ops(&self) -> crate::ops::Ctx<'_> {
         crate::ops::Ctx {
             paths: self.paths,
             profile: self.profile,
@@ -37,8 +37,8 @@ impl Context<'_> {
 }
 
 /// How long `--follow` waits for a final delivery status, and how often it asks.
-pub const FOLLOW_FOR: Duration = Duration::from_secs(30);
-pub const FOLLOW_EVERY: Duration = Duration::from_secs(2);
+pub(crate) const FOLLOW_FOR: Duration = Duration::from_secs(30);
+pub(crate) const FOLLOW_EVERY: Duration = Duration::from_secs(2);
 
 /// Build the provider's client from the profile's settings; on failure,
 /// print why and return the exit code.

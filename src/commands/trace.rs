@@ -14,7 +14,10 @@ use std::io::{self, Write};
 use std::time::Duration;
 
 /// The provider's client with the profile's settings, or why there is none.
-pub fn provider_client(ctx: &Context<'_>, provider: Option<&str>) -> Result<Client, CannotLook> {
+pub(crate) fn provider_client(
+    ctx: &Context<'_>,
+    provider: Option<&str>,
+) -> Result<Client, CannotLook> {
     let (made, _) = ops::provider::client_of_profile(ctx.ops(), provider, ctx.http.clone());
     made.map(|(c, _)| c).map_err(|e| {
         let (provider, fix) = match &e {
@@ -53,7 +56,7 @@ pub fn provider_client(ctx: &Context<'_>, provider: Option<&str>) -> Result<Clie
 
 /// The tenant connection with the profile's settings, or why there is none
 /// (the one of every tenant command: [`super::tenant::open`]).
-pub async fn tenant(ctx: &Context<'_>) -> Result<Connection, String> {
+pub(crate) async fn tenant(ctx: &Context<'_>) -> Result<Connection, String> {
     super::tenant::open(&ctx.ops())
         .await
         .map_err(|e| e.to_string())
@@ -69,7 +72,7 @@ pub struct Args<'a> {
 }
 
 /// The JSON of a trace (the README's field table lists these keys).
-pub fn to_json(t: &Trace) -> serde_json::Value {
+pub(crate) fn to_json(t: &Trace) -> serde_json::Value {
     let entry = |e: &trace::Entry| {
         json!({
             "at": delivery::rfc3339(e.at),
@@ -184,7 +187,7 @@ pub struct LogsArgs<'a> {
 /// requests a second on the smallest plans ("Management API Endpoint
 /// Rate Limits"); one `GET /logs` every 2 s stays far inside that, and a
 /// 429 is waited out by the connection.
-pub const MIN_EVERY: Duration = Duration::from_secs(2);
+pub(crate) const MIN_EVERY: Duration = Duration::from_secs(2);
 
 fn event_json(e: &Event) -> serde_json::Value {
     json!({
