@@ -8,7 +8,7 @@ use std::ffi::OsStr;
 /// completion and listed in the help; the commands check the value and say
 /// what to use instead, as they always have.
 #[derive(Clone)]
-pub struct Suggest(fn() -> Vec<&'static str>);
+pub(crate) struct Suggest(fn() -> Vec<&'static str>);
 
 impl TypedValueParser for Suggest {
     type Value = String;
@@ -28,7 +28,7 @@ impl TypedValueParser for Suggest {
 }
 
 /// The providers' catalog ids.
-pub fn provider_ids() -> Vec<&'static str> {
+pub(crate) fn provider_ids() -> Vec<&'static str> {
     crate::providers::Catalog::builtin()
         .providers
         .iter()
@@ -37,14 +37,14 @@ pub fn provider_ids() -> Vec<&'static str> {
 }
 
 /// The providers' ids and `auth0` (the tenant connection's settings).
-pub fn setting_groups() -> Vec<&'static str> {
+pub(crate) fn setting_groups() -> Vec<&'static str> {
     let mut ids = provider_ids();
     ids.push("auth0");
     ids
 }
 
 /// Every setting name of the catalog, the tenant connection's included.
-pub fn setting_names() -> Vec<&'static str> {
+pub(crate) fn setting_names() -> Vec<&'static str> {
     let c = crate::providers::Catalog::builtin();
     let mut names: Vec<&'static str> = c
         .providers

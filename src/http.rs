@@ -6,14 +6,14 @@
 use std::time::Duration;
 
 /// How long to wait for a connection, and for a whole request.
-pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
-pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
+pub(crate) const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+pub(crate) const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// The largest answer read: ample for anything these APIs send.
 pub const BODY_LIMIT: usize = 1024 * 1024;
 
 /// A client with `connect` and `request` timeouts that follows no redirect.
-pub fn client(connect: Duration, request: Duration) -> reqwest::Client {
+pub(crate) fn client(connect: Duration, request: Duration) -> reqwest::Client {
     reqwest::Client::builder()
         .connect_timeout(connect)
         .timeout(request)
@@ -25,7 +25,7 @@ pub fn client(connect: Duration, request: Duration) -> reqwest::Client {
 
 /// Why an answer could not be read.
 #[derive(Debug)]
-pub enum ReadError {
+pub(crate) enum ReadError {
     /// A 3xx answer: not followed.
     Redirect { status: u16, location: String },
     /// The body is larger than [`BODY_LIMIT`].
@@ -56,7 +56,7 @@ impl std::fmt::Display for ReadError {
 /// Read an answer: its status and body as text (lossy UTF-8), at most
 /// [`BODY_LIMIT`] bytes, chunk by chunk so that a larger or endless body
 /// stops there. A redirect is an error.
-pub async fn read(mut resp: reqwest::Response) -> Result<(u16, String), ReadError> {
+pub(crate) async fn read(mut resp: reqwest::Response) -> Result<(u16, String), ReadError> {
     let status = resp.status().as_u16();
     if resp.status().is_redirection() {
         let location = resp
@@ -89,7 +89,7 @@ pub async fn read(mut resp: reqwest::Response) -> Result<(u16, String), ReadErro
 
 /// `id` as one URL path segment: percent-encoded, so that an id from an
 /// answer (`../x?y`) stays one segment of the path it is put into.
-pub fn segment(id: &str) -> String {
+pub(crate) fn segment(id: &str) -> String {
     use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
     /// Everything but unreserved characters (RFC 3986) is encoded.
     const SEGMENT: &AsciiSet = &CONTROLS

@@ -211,6 +211,7 @@ mod tests {
             if let Some(m) = line
                 .trim()
                 .strip_prefix("pub mod ")
+                .or(line.trim().strip_prefix("pub(crate) mod "))
                 .or(line.trim().strip_prefix("mod "))
             {
                 let m = m.trim_end_matches(';');

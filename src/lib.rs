@@ -17,14 +17,14 @@ pub mod http;
 #[cfg(test)]
 mod layers;
 pub mod logging;
-pub mod ops;
+pub(crate) mod ops;
 pub mod providers;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 pub mod sanitize;
 pub mod secrets;
 pub mod settings;
-pub mod signals;
+pub(crate) mod signals;
 pub mod trace;
 pub mod tui;
 pub mod wizard;

@@ -22,13 +22,13 @@ pub fn is_unsafe(c: char) -> bool {
 
 /// The BiDi controls that reorder text: LRM, RLM, ALM, the embeddings and
 /// overrides (U+202A..U+202E) and the isolates (U+2066..U+2069).
-pub fn is_bidi(c: char) -> bool {
+pub(crate) fn is_bidi(c: char) -> bool {
     matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Whether `s` has any character a setting may not hold: every control
 /// character (newline and tab included) and the BiDi controls.
-pub fn has_control(s: &str) -> bool {
+pub(crate) fn has_control(s: &str) -> bool {
     s.chars().any(|c| c.is_control() || is_bidi(c))
 }
 
@@ -46,7 +46,7 @@ pub fn sanitize(s: &str) -> Cow<'_, str> {
 
 /// The same on one line: newlines and tabs escaped too (for a value shown
 /// inside a sentence).
-pub fn one_line(s: &str) -> Cow<'_, str> {
+pub(crate) fn one_line(s: &str) -> Cow<'_, str> {
     if !s.chars().any(|c| c.is_control() || is_bidi(c)) {
         return Cow::Borrowed(s);
     }

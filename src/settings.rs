@@ -12,7 +12,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 
 /// The prefix of the environment overrides.
-pub const ENV_PREFIX: &str = "SMS_MFA_";
+pub(crate) const ENV_PREFIX: &str = "SMS_MFA_";
 /// The environment variable that overrides setting `name`.
 pub fn env_var(name: &str) -> String {
     format!("{ENV_PREFIX}{name}")
@@ -32,7 +32,7 @@ pub enum Source {
 }
 
 impl Source {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Source::Environment => "environment",
             Source::Keyring => "keyring",
@@ -50,7 +50,7 @@ pub enum Value {
 }
 
 impl Value {
-    pub fn expose(&self) -> &str {
+    pub(crate) fn expose(&self) -> &str {
         match self {
             Value::Plain(s) => s,
             Value::Secret(s) => s.expose_secret(),
@@ -79,17 +79,17 @@ impl std::fmt::Debug for Value {
 /// One setting of a provider, resolved.
 #[derive(Debug)]
 pub struct Resolved {
-    pub name: String,
-    pub secret: bool,
+    pub(crate) name: String,
+    pub(crate) secret: bool,
     /// Where the value in use comes from.
-    pub source: Source,
+    pub(crate) source: Source,
     /// Also stored in the keyring or profile, but the environment wins.
-    pub shadowed: Option<Source>,
-    pub value: Option<Value>,
+    pub(crate) shadowed: Option<Source>,
+    pub(crate) value: Option<Value>,
     /// How the value in use checks against the catalog's format.
-    pub check: Validation,
+    pub(crate) check: Validation,
     /// The keyring's error, when it was asked and failed.
-    pub error: Option<StoreError>,
+    pub(crate) error: Option<StoreError>,
 }
 
 /// Resolve every setting of `provider` for profile `profile_name`: the
@@ -175,7 +175,7 @@ pub fn process_env(name: &str) -> Option<String> {
 /// `TWILIO_API_BASE`): the environment first, then the profile. `None` for
 /// a provider without one, or one whose base setting is a secret the code
 /// reads (Infobip's per-account base URL).
-pub fn base_override(
+pub(crate) fn base_override(
     provider: &Provider,
     profile: &Profile,
     env: &dyn Fn(&str) -> Option<String>,

@@ -4,7 +4,7 @@
 //! 128 + N).
 
 /// Listens for the signals from creation on.
-pub struct Signals {
+pub(crate) struct Signals {
     #[cfg(unix)]
     term: tokio::signal::unix::Signal,
     #[cfg(unix)]
@@ -15,7 +15,7 @@ pub struct Signals {
 
 impl Signals {
     /// Start listening (within a tokio runtime).
-    pub fn new() -> std::io::Result<Signals> {
+    pub(crate) fn new() -> std::io::Result<Signals> {
         #[cfg(unix)]
         {
             use tokio::signal::unix::{SignalKind, signal};
@@ -30,7 +30,7 @@ impl Signals {
     }
 
     /// The number of the next signal.
-    pub async fn next(&mut self) -> i32 {
+    pub(crate) async fn next(&mut self) -> i32 {
         #[cfg(unix)]
         {
             tokio::select! {
@@ -62,7 +62,7 @@ impl Signals {
 }
 
 /// The usual name of signal `n`.
-pub fn name(n: i32) -> String {
+pub(crate) fn name(n: i32) -> String {
     match n {
         1 => "SIGHUP".into(),
         2 => "SIGINT".into(),

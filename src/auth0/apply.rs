@@ -11,19 +11,19 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// How often and how long to wait for Auth0 to build an Action.
-pub const BUILD_POLL: Duration = Duration::from_millis(500);
-pub const BUILD_WAIT: Duration = Duration::from_secs(90);
+pub(crate) const BUILD_POLL: Duration = Duration::from_millis(500);
+pub(crate) const BUILD_WAIT: Duration = Duration::from_secs(90);
 /// What the last apply pushed, kept in the data dir per tenant.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Applied {
-    pub action_id: String,
-    pub digest: String,
-    pub secrets_updated: String,
+    pub(crate) action_id: String,
+    pub(crate) digest: String,
+    pub(crate) secrets_updated: String,
 }
 
 impl Applied {
     /// The record for `action` on the tenant at `base`, if any.
-    pub fn load(paths: &crate::config::Paths, base: &str, action: &str) -> Option<Applied> {
+    pub(crate) fn load(paths: &crate::config::Paths, base: &str, action: &str) -> Option<Applied> {
         let bytes =
             crate::config::read_capped(&paths.applied_file(base), crate::config::FILE_LIMIT)
                 .ok()?;
@@ -32,7 +32,7 @@ impl Applied {
         all.get(action).cloned()
     }
 
-    pub fn save(
+    pub(crate) fn save(
         &self,
         paths: &crate::config::Paths,
         base: &str,
@@ -52,7 +52,12 @@ impl Applied {
 /// Save what the plan replaces: the code of the hooks it disables and of
 /// the Actions it rewrites or unbinds, and the phone settings, as files in
 /// a new folder under `dir`. Returns the folder.
-pub fn backup(dir: &Path, host: &str, obs: &Tenant, plan: &Plan) -> std::io::Result<PathBuf> {
+pub(crate) fn backup(
+    dir: &Path,
+    host: &str,
+    obs: &Tenant,
+    plan: &Plan,
+) -> std::io::Result<PathBuf> {
     let stamp = time::OffsetDateTime::now_utc();
     let name = format!(
         "{}-{:04}{:02}{:02}T{:02}{:02}{:02}Z",
@@ -240,7 +245,7 @@ async fn save_record(
 /// change once `stop` is set. `step(i)` is called before change `i` starts.
 /// The record of pushed secrets is saved right after the change that pushed
 /// them, so an apply cut short still leaves it.
-pub async fn apply(
+pub(crate) async fn apply(
     conn: &Connection,
     paths: &crate::config::Paths,
     obs: &Tenant,
@@ -490,12 +495,12 @@ impl At<'_> {
 }
 /// What [`execute`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Executed {
-    pub outcome: Outcome,
-    pub backup: PathBuf,
+pub(crate) struct Executed {
+    pub(crate) outcome: Outcome,
+    pub(crate) backup: PathBuf,
     /// The record of pushed secrets could not be saved (the next plan will
     /// set them again).
-    pub record_error: Option<String>,
+    pub(crate) record_error: Option<String>,
 }
 
 /// Why an apply did not start: nothing on the tenant was changed.
@@ -515,7 +520,7 @@ pub enum Refused {
 /// Back up what the plan replaces, apply it, and record what was pushed.
 /// Refuses (changing nothing) when a write scope is missing or the backup
 /// cannot be written.
-pub async fn execute(
+pub(crate) async fn execute(
     conn: &Connection,
     paths: &crate::config::Paths,
     p: &Prepared,

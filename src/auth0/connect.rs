@@ -27,11 +27,11 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 /// The application's name on the tenant: how a second run finds it.
-pub const APP_NAME: &str = "sms-mfa";
+pub(crate) const APP_NAME: &str = "sms-mfa";
 const APP_DESCRIPTION: &str = "Made by sms-mfa (tenant connect): reads and, when confirmed, changes the tenant's SMS MFA settings.";
 
 /// The settings group the connection is stored under.
-pub const GROUP: &str = "auth0";
+pub(crate) const GROUP: &str = "auth0";
 
 /// Scopes every generation's check, plan and apply use.
 const COMMON: [&str; 8] = [
@@ -112,9 +112,9 @@ pub const CONNECT_NEEDS: [&str; 6] = [
     "update:client_grants",
 ];
 /// And to rotate the secret.
-pub const ROTATE_NEEDS: &str = "update:client_keys";
+pub(crate) const ROTATE_NEEDS: &str = "update:client_keys";
 /// What the pasted token must carry to disconnect.
-pub const DISCONNECT_NEEDS: [&str; 4] = [
+pub(crate) const DISCONNECT_NEEDS: [&str; 4] = [
     "read:clients",
     "delete:clients",
     "read:client_grants",
@@ -122,11 +122,11 @@ pub const DISCONNECT_NEEDS: [&str; 4] = [
 ];
 
 /// The Management API's audience on `domain`.
-pub fn audience(domain: &str) -> String {
+pub(crate) fn audience(domain: &str) -> String {
     format!("https://{domain}/api/v2/")
 }
 
-pub use crate::providers::validate::{DomainError, canonical_domain};
+pub(crate) use crate::providers::validate::canonical_domain;
 
 /// Base64url (RFC 4648 §5, padding optional) decoded, for a JWT's payload.
 fn base64url(s: &str) -> Option<Vec<u8>> {
@@ -155,7 +155,7 @@ fn base64url(s: &str) -> Option<Vec<u8>> {
 /// The scopes a Management API access token carries: its JWT payload's
 /// `scope` claim, space-separated (RFC 8693 §4.2; Auth0 docs "Access Token
 /// Profiles"). None when the token is not a readable JWT.
-pub fn token_scopes(token: &str) -> Option<BTreeSet<String>> {
+pub(crate) fn token_scopes(token: &str) -> Option<BTreeSet<String>> {
     let mut parts = token.trim().split('.');
     let (_, payload) = (parts.next()?, parts.next()?);
     let bytes = base64url(payload)?;
@@ -166,7 +166,7 @@ pub fn token_scopes(token: &str) -> Option<BTreeSet<String>> {
 
 /// The scopes of `needs` the token lacks (none when its scopes are
 /// unknown: Auth0 then refuses each call by itself).
-pub fn lacking(conn: &Connection, needs: &[&'static str]) -> Vec<&'static str> {
+pub(crate) fn lacking(conn: &Connection, needs: &[&'static str]) -> Vec<&'static str> {
     needs
         .iter()
         .copied()
@@ -176,26 +176,26 @@ pub fn lacking(conn: &Connection, needs: &[&'static str]) -> Vec<&'static str> {
 
 /// sms-mfa's application on the tenant.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct App {
-    pub client_id: String,
-    pub name: String,
+pub(crate) struct App {
+    pub(crate) client_id: String,
+    pub(crate) name: String,
 }
 
 /// Its grant on the Management API.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Grant {
-    pub id: String,
-    pub scope: Vec<String>,
+pub(crate) struct Grant {
+    pub(crate) id: String,
+    pub(crate) scope: Vec<String>,
 }
 
 /// What the tenant has now.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Found {
-    pub generation: Generation,
-    pub app: Option<App>,
-    pub grant: Option<Grant>,
+    pub(crate) generation: Generation,
+    pub(crate) app: Option<App>,
+    pub(crate) grant: Option<Grant>,
     /// How many applications are named sms-mfa (more than one: a note).
-    pub same_name: usize,
+    pub(crate) same_name: usize,
 }
 
 fn list<'a>(v: &'a Value, key: &str) -> Vec<&'a Value> {
@@ -295,21 +295,21 @@ pub enum Change {
 /// The plan: what `--apply` (or `y`) would do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Plan {
-    pub domain: String,
-    pub generation: Generation,
-    pub scopes: Vec<&'static str>,
-    pub app: Option<App>,
+    pub(crate) domain: String,
+    pub(crate) generation: Generation,
+    pub(crate) scopes: Vec<&'static str>,
+    pub(crate) app: Option<App>,
     pub changes: Vec<Change>,
-    pub notes: Vec<String>,
+    pub(crate) notes: Vec<String>,
 }
 
 impl Plan {
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.changes.is_empty()
     }
 
     /// The change for people.
-    pub fn describe(&self, c: &Change) -> String {
+    pub(crate) fn describe(&self, c: &Change) -> String {
         match c {
             Change::CreateApp => format!(
                 "Create application '{APP_NAME}' (Machine to Machine, client credentials) and store its secret in the keyring"
@@ -346,9 +346,9 @@ impl Plan {
 /// What is stored locally now.
 #[derive(Debug, Clone, Default)]
 pub struct Local {
-    pub domain: Option<String>,
-    pub client_id: Option<String>,
-    pub secret_stored: bool,
+    pub(crate) domain: Option<String>,
+    pub(crate) client_id: Option<String>,
+    pub(crate) secret_stored: bool,
 }
 
 impl Local {
@@ -443,7 +443,7 @@ pub fn plan(domain: &str, found: &Found, local: &Local, rotate: bool) -> Plan {
 }
 
 /// The scopes the pasted token needs for `plan`.
-pub fn needs(plan: &Plan) -> Vec<&'static str> {
+pub(crate) fn needs(plan: &Plan) -> Vec<&'static str> {
     let mut n: Vec<&'static str> = CONNECT_NEEDS.to_vec();
     if plan
         .changes
@@ -458,14 +458,14 @@ pub fn needs(plan: &Plan) -> Vec<&'static str> {
 /// What an apply did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Outcome {
-    pub applied: Vec<String>,
+    pub(crate) applied: Vec<String>,
     pub failed: Option<(String, String)>,
-    pub not_applied: Vec<String>,
-    pub client_id: Option<String>,
+    pub(crate) not_applied: Vec<String>,
+    pub(crate) client_id: Option<String>,
 }
 
 impl Outcome {
-    pub fn ok(&self) -> bool {
+    pub(crate) fn ok(&self) -> bool {
         self.failed.is_none()
     }
 }
@@ -633,16 +633,16 @@ pub async fn execute(
 
 /// What `tenant disconnect` would remove.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Removal {
-    pub app: Option<App>,
-    pub grant: Option<Grant>,
-    pub secret_stored: bool,
+pub(crate) struct Removal {
+    pub(crate) app: Option<App>,
+    pub(crate) grant: Option<Grant>,
+    pub(crate) secret_stored: bool,
 }
 
 /// Remove sms-mfa's application (its grant first), the keyring entry and
 /// the client id from the profile. Returns what was done, or the first
 /// failure after what was done.
-pub async fn disconnect(
+pub(crate) async fn disconnect(
     conn: &Connection,
     removal: &Removal,
     paths: &Paths,
@@ -728,6 +728,7 @@ impl std::fmt::Debug for PastedToken {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::providers::validate::DomainError;
 
     #[test]
     fn domains_as_pasted() {

@@ -17,7 +17,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 /// The SMS-related log types: sends and failures, text and voice.
-pub const SMS_TYPES: [&str; 6] = [
+pub(crate) const SMS_TYPES: [&str; 6] = [
     "gd_send_sms",
     "gd_send_sms_failure",
     "gd_send_voice",
@@ -27,12 +27,12 @@ pub const SMS_TYPES: [&str; 6] = [
 ];
 
 /// Logs per page (the API's maximum).
-pub const PER_PAGE: usize = 100;
+pub(crate) const PER_PAGE: usize = 100;
 /// Auth0 pages a search up to this many results.
-pub const MAX_EVENTS: usize = 1000;
+pub(crate) const MAX_EVENTS: usize = 1000;
 
 /// The Lucene query for SMS events since a time.
-pub fn query(since: i64) -> String {
+pub(crate) fn query(since: i64) -> String {
     format!(
         "type:({}) AND date:[{} TO *]",
         SMS_TYPES.join(" OR "),
@@ -43,27 +43,27 @@ pub fn query(since: i64) -> String {
 /// One log event, read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Event {
-    pub log_id: String,
+    pub(crate) log_id: String,
     /// Seconds since the UNIX epoch.
     pub at: i64,
     /// The log type (`gd_send_sms`).
     #[serde(rename = "type")]
-    pub kind: String,
+    pub(crate) kind: String,
     /// The recipient in E.164, where the event names one.
-    pub to: Option<String>,
+    pub(crate) to: Option<String>,
     /// Whether it records a failure (not a send request).
-    pub failure: bool,
+    pub(crate) failure: bool,
     /// Auth0's description.
-    pub description: String,
+    pub(crate) description: String,
     /// The provider's (or the Action's) error code pulled out of `details`.
-    pub code: Option<String>,
+    pub(crate) code: Option<String>,
     /// The provider's (or the Action's) error text pulled out of `details`.
-    pub error: Option<String>,
+    pub(crate) error: Option<String>,
 }
 
 impl Event {
     /// Read one log entry; `None` for one that is not about a phone message.
-    pub fn read(e: &Value) -> Option<Event> {
+    pub(crate) fn read(e: &Value) -> Option<Event> {
         let kind = e["type"].as_str()?.to_string();
         if !SMS_TYPES.contains(&kind.as_str()) || !inspect::is_phone_failure(e) {
             return None;
@@ -105,7 +105,7 @@ impl Event {
     }
 
     /// Voice rather than text.
-    pub fn voice(&self) -> bool {
+    pub(crate) fn voice(&self) -> bool {
         self.kind.contains("voice")
     }
 }
@@ -114,7 +114,7 @@ impl Event {
 /// `phone_number`, `recipient`, or the first string anywhere in it that
 /// reads as a whole phone number (`+` and 8 to 15 digits). The docs do not
 /// fix where `gd_send_sms` puts the number, so every place is tried.
-pub fn phone_in(details: &Value) -> Option<String> {
+pub(crate) fn phone_in(details: &Value) -> Option<String> {
     fn looks_phone(s: &str) -> bool {
         let s = s.trim();
         let n = digits(s).len();
@@ -147,7 +147,7 @@ pub struct Events {
     /// Newest first.
     pub events: Vec<Event>,
     /// More matched than were read.
-    pub truncated: bool,
+    pub(crate) truncated: bool,
 }
 
 /// The SMS events since `since` (for one recipient, or all), newest

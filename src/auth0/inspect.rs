@@ -48,7 +48,7 @@ pub const IDS: [&str; 9] = [
 ];
 
 /// The scopes every check together needs.
-pub const SCOPES: [&str; 7] = [
+pub(crate) const SCOPES: [&str; 7] = [
     "read:tenant_settings",
     "read:hooks",
     "read:guardian_factors",
@@ -87,12 +87,8 @@ impl Report {
         self.findings.iter().all(|f| f.status == Status::Pass)
     }
 
-    pub fn any_fail(&self) -> bool {
+    pub(crate) fn any_fail(&self) -> bool {
         self.findings.iter().any(|f| f.status == Status::Fail)
-    }
-
-    pub fn get(&self, id: &str) -> Option<&Finding> {
-        self.findings.iter().find(|f| f.id == id)
     }
 }
 
@@ -138,7 +134,7 @@ fn unknown_generation(id: &'static str, title: &'static str) -> Finding {
 /// Is a failure entry about a phone message? `fn` also covers e-mail
 /// (`details.email_type`, go-auth0's recorded `fn` entry), and
 /// `actions_execution_failed` every trigger: only the phone ones count.
-pub fn is_phone_failure(e: &Value) -> bool {
+pub(crate) fn is_phone_failure(e: &Value) -> bool {
     match e["type"].as_str() {
         Some("fn") => {
             e["details"]["email_type"].is_null()
@@ -159,7 +155,7 @@ pub async fn inspect(conn: &Connection, provider: Option<&Provider>) -> Report {
 }
 
 /// The findings over what was read, in the order of [`IDS`]. Pure.
-pub fn judge(seen: &Result<Observed, Unobserved>, provider: Option<&Provider>) -> Report {
+pub(crate) fn judge(seen: &Result<Observed, Unobserved>, provider: Option<&Provider>) -> Report {
     let (factor, logs, obs) = match seen {
         Ok(o) => (&o.factor, &o.failure_logs, Some(o)),
         Err(u) => (&u.factor, &u.failure_logs, None),
@@ -873,7 +869,7 @@ mod tests {
     }
 
     fn at(r: &Report, id: &str) -> (Status, String) {
-        let f = r.get(id).unwrap();
+        let f = r.findings.iter().find(|f| f.id == id).unwrap();
         (f.status, f.detail.clone())
     }
 

@@ -6,7 +6,7 @@ pub mod apply;
 pub mod connect;
 pub mod events;
 pub mod inspect;
-pub mod observe;
+pub(crate) mod observe;
 pub mod plan;
 pub mod try_send;
 
@@ -16,18 +16,18 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 /// How long a call may wait in total for the rate limit to reset.
-pub const MAX_RATE_WAIT: Duration = Duration::from_secs(30);
+pub(crate) const MAX_RATE_WAIT: Duration = Duration::from_secs(30);
 
 /// Told how long a rate-limit wait lasts, and for which path.
-pub type RateWait = std::sync::Arc<dyn Fn(Duration, &str) + Send + Sync>;
+pub(crate) type RateWait = std::sync::Arc<dyn Fn(Duration, &str) + Send + Sync>;
 
 /// Where and how to reach the tenant.
 pub struct Connection {
     /// `https://DOMAIN`, or the `SMS_MFA_AUTH0_BASE_URL` override.
-    pub base: String,
-    pub token: String,
+    pub(crate) base: String,
+    pub(crate) token: String,
     /// The scopes the token carries (None: unknown, e.g. a ready-made token).
-    pub scopes: Option<BTreeSet<String>>,
+    pub(crate) scopes: Option<BTreeSet<String>>,
     http: reqwest::Client,
     on_wait: Option<RateWait>,
 }
@@ -36,8 +36,8 @@ pub struct Connection {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
     pub status: u16,
-    pub error: String,
-    pub message: String,
+    pub(crate) error: String,
+    pub(crate) message: String,
     pub error_code: Option<String>,
 }
 
@@ -101,7 +101,7 @@ impl std::fmt::Display for ApiError {
 /// The `errorCode` of a second Action on custom-phone-provider (Auth0
 /// support article "End-of-Life Rollout for Multiple Custom Phone/Email
 /// Provider Actions").
-pub const CARDINALITY: &str = "actions_cardinality_custom_phone_provider_not_allowed";
+pub(crate) const CARDINALITY: &str = "actions_cardinality_custom_phone_provider_not_allowed";
 
 fn api_error(status: u16, body: &str) -> ApiError {
     let v: Value = serde_json::from_str(body).unwrap_or(Value::Null);
@@ -118,7 +118,7 @@ fn api_error(status: u16, body: &str) -> ApiError {
 
 /// The base URL: the override when given (https, or http on loopback),
 /// else `https://DOMAIN`.
-pub fn base_url(domain: &str, override_url: Option<&str>) -> Result<String, String> {
+pub(crate) fn base_url(domain: &str, override_url: Option<&str>) -> Result<String, String> {
     match override_url.filter(|u| !u.is_empty()) {
         Some(u) => match https_url(u, None) {
             Validation::Error(m) => Err(format!("SMS_MFA_AUTH0_BASE_URL: {m}")),
@@ -143,9 +143,9 @@ pub enum Unreadable {
 /// `SMS_MFA_AUTH0_TOKEN` and `SMS_MFA_AUTH0_BASE_URL`, read from the
 /// environment before connecting.
 #[derive(Clone, Default)]
-pub struct Overrides {
-    pub token: Option<String>,
-    pub base_url: Option<String>,
+pub(crate) struct Overrides {
+    pub(crate) token: Option<String>,
+    pub(crate) base_url: Option<String>,
 }
 
 /// The token never in a Debug print.
@@ -159,7 +159,7 @@ impl std::fmt::Debug for Overrides {
 }
 
 impl Overrides {
-    pub fn from_env(env: &dyn Fn(&str) -> Option<String>) -> Overrides {
+    pub(crate) fn from_env(env: &dyn Fn(&str) -> Option<String>) -> Overrides {
         let get = |n: &str| env(n).filter(|v| !v.is_empty());
         Overrides {
             token: get("SMS_MFA_AUTH0_TOKEN"),
@@ -170,15 +170,15 @@ impl Overrides {
 
 /// Why no connection could be made: a title and what to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OpenError {
-    pub title: String,
-    pub details: Vec<String>,
+pub(crate) struct OpenError {
+    pub(crate) title: String,
+    pub(crate) details: Vec<String>,
 }
 
 /// Connect with the tenant group's resolved settings (`AUTH0_DOMAIN`,
 /// `AUTH0_CLIENT_ID`, `AUTH0_CLIENT_SECRET`), or the ready token in
 /// `SMS_MFA_AUTH0_TOKEN`; `SMS_MFA_AUTH0_BASE_URL` overrides the address.
-pub async fn open(
+pub(crate) async fn open(
     group: &crate::providers::Provider,
     resolved: &[crate::settings::Resolved],
     env: Overrides,
@@ -308,19 +308,22 @@ impl Connection {
     }
 
     /// Whether the token may use `scope` (unknown scopes: assume yes).
-    pub fn has_scope(&self, scope: &str) -> bool {
+    pub(crate) fn has_scope(&self, scope: &str) -> bool {
         self.scopes.as_ref().is_none_or(|s| s.contains(scope))
     }
 
     /// Call `on_wait(seconds, path)` before each rate-limit wait, so a
     /// screen can show the countdown.
-    pub fn on_rate_limit(mut self, f: impl Fn(Duration, &str) + Send + Sync + 'static) -> Self {
+    pub(crate) fn on_rate_limit(
+        mut self,
+        f: impl Fn(Duration, &str) + Send + Sync + 'static,
+    ) -> Self {
         self.on_wait = Some(std::sync::Arc::new(f));
         self
     }
 
     /// GET `/api/v2{path}` if the token has `scope` (as far as known).
-    pub async fn read(&self, scope: &'static str, path: &str) -> Result<Value, Unreadable> {
+    pub(crate) async fn read(&self, scope: &'static str, path: &str) -> Result<Value, Unreadable> {
         if !self.has_scope(scope) {
             return Err(Unreadable::Scope(scope));
         }

@@ -13,7 +13,7 @@ use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A read's answer, or why there is none.
-pub type Read<T> = Result<T, Unreadable>;
+pub(crate) type Read<T> = Result<T, Unreadable>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -28,7 +28,7 @@ pub enum Generation {
 
 impl Generation {
     /// Its name for people.
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Generation::UnifiedPhone => "Unified Phone Experience",
             Generation::Classic => "classic phone settings",
@@ -36,7 +36,7 @@ impl Generation {
     }
 
     /// The id of the trigger the sending code runs on.
-    pub fn trigger(self) -> &'static str {
+    pub(crate) fn trigger(self) -> &'static str {
         match self {
             Generation::UnifiedPhone => "custom-phone-provider",
             Generation::Classic => "send-phone-message",
@@ -46,7 +46,7 @@ impl Generation {
 
 /// The generation from `GET /tenants/settings`: Terraform treats a missing
 /// `phone_consolidated_experience` as enabled.
-pub fn generation_of(settings: &Value) -> Generation {
+pub(crate) fn generation_of(settings: &Value) -> Generation {
     match settings.get("phone_consolidated_experience") {
         Some(Value::Bool(false)) => Generation::Classic,
         _ => Generation::UnifiedPhone,
@@ -60,7 +60,7 @@ pub fn generation_of(settings: &Value) -> Generation {
 /// no binding step (docs "Configure a Custom Phone Provider"; Terraform's
 /// `auth0_phone_provider` example), so there a binding is planned only
 /// when the tenant says the trigger is `trigger-bound`.
-pub fn needs_binding(generation: Generation, binding_policy: Option<&str>) -> bool {
+pub(crate) fn needs_binding(generation: Generation, binding_policy: Option<&str>) -> bool {
     match generation {
         Generation::Classic => binding_policy != Some("entity-bound"),
         Generation::UnifiedPhone => binding_policy == Some("trigger-bound"),
@@ -71,11 +71,11 @@ pub fn needs_binding(generation: Generation, binding_policy: Option<&str>) -> bo
 /// `gd_send_sms_failure`, `gd_send_voice_failure`, `fn` "Failed Sending
 /// Notification", `actions_execution_failed`), as the Lucene query of the
 /// Management API's `q` parameter (docs "Log Search Query Syntax").
-pub const FAILURE_QUERY: &str =
+pub(crate) const FAILURE_QUERY: &str =
     "type:(gd_send_sms_failure OR gd_send_voice_failure OR fn OR actions_execution_failed)";
 
 /// `GET /logs` for the latest `n` entries matching the Lucene query `q`.
-pub fn logs_path(q: &str, n: u32) -> String {
+pub(crate) fn logs_path(q: &str, n: u32) -> String {
     format!(
         "/logs?q={}&sort=date%3A-1&per_page={n}",
         crate::http::segment(q)
@@ -84,18 +84,18 @@ pub fn logs_path(q: &str, n: u32) -> String {
 
 /// What to read besides the phone set-up.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Ask {
+pub(crate) struct Ask {
     /// For a check: the latest failure entries in the logs, and the one
     /// live piece of code whole (its code and secret names).
-    pub check: bool,
+    pub(crate) check: bool,
     /// The trigger on classic tenants too (a plan needs its version and
     /// runtime; it is always read on Unified Phone Experience tenants).
-    pub trigger: bool,
+    pub(crate) trigger: bool,
 }
 
 impl Ask {
     /// What a check of the tenant reads.
-    pub fn check() -> Ask {
+    pub(crate) fn check() -> Ask {
         Ask {
             check: true,
             trigger: false,
@@ -104,48 +104,48 @@ impl Ask {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PhoneProvider {
-    pub id: String,
-    pub name: String,
-    pub disabled: bool,
-    pub methods: Vec<String>,
+pub(crate) struct PhoneProvider {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) disabled: bool,
+    pub(crate) methods: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Hook {
-    pub id: String,
-    pub name: String,
-    pub enabled: bool,
-    pub script: String,
+pub(crate) struct Hook {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) enabled: bool,
+    pub(crate) script: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Bound {
-    pub action_id: String,
-    pub name: String,
+pub(crate) struct Bound {
+    pub(crate) action_id: String,
+    pub(crate) name: String,
     /// The code of the bound Action (for the backup).
-    pub code: Option<String>,
+    pub(crate) code: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ActionInfo {
-    pub id: String,
-    pub name: String,
-    pub code: String,
-    pub runtime: String,
+pub(crate) struct ActionInfo {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) code: String,
+    pub(crate) runtime: String,
     /// The triggers it supports, as `id@version`.
-    pub triggers: Vec<String>,
-    pub secrets: BTreeSet<String>,
+    pub(crate) triggers: Vec<String>,
+    pub(crate) secrets: BTreeSet<String>,
     /// The latest `updated_at` of its secrets.
-    pub secrets_updated: String,
-    pub all_changes_deployed: bool,
+    pub(crate) secrets_updated: String,
+    pub(crate) all_changes_deployed: bool,
     /// It has a deployed version (what Auth0 runs).
-    pub deployed: bool,
+    pub(crate) deployed: bool,
 }
 
 impl ActionInfo {
     /// From an Action as `GET /actions/actions` lists it.
-    pub fn from_json(a: &Value) -> ActionInfo {
+    pub(crate) fn from_json(a: &Value) -> ActionInfo {
         let secrets = a["secrets"].as_array().cloned().unwrap_or_default();
         ActionInfo {
             id: s(&a["id"]),
@@ -172,26 +172,26 @@ impl ActionInfo {
 
 /// The trigger's current version, default runtime and binding policy.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Trigger {
-    pub version: String,
-    pub runtime: String,
-    pub binding_policy: Option<String>,
+pub(crate) struct Trigger {
+    pub(crate) version: String,
+    pub(crate) runtime: String,
+    pub(crate) binding_policy: Option<String>,
 }
 
 /// The phone factor, read whatever the generation.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Factor {
+pub(crate) struct Factor {
     /// The Phone Message (sms) factor is enabled.
-    pub sms_enabled: Read<bool>,
+    pub(crate) sms_enabled: Read<bool>,
     /// The phone factor's message types.
-    pub message_types: Read<Vec<String>>,
+    pub(crate) message_types: Read<Vec<String>>,
     /// The MFA policies.
-    pub policies: Read<Vec<String>>,
+    pub(crate) policies: Read<Vec<String>>,
 }
 
 /// Where "Custom" lives, per generation.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Phone {
+pub(crate) enum Phone {
     UnifiedPhone {
         /// The phone providers (Branding > Phone Provider).
         providers: Read<Vec<PhoneProvider>>,
@@ -208,45 +208,45 @@ pub enum Phone {
 
 /// The tenant as read; its generation is known.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Observed {
-    pub factor: Factor,
-    pub phone: Phone,
+pub(crate) struct Observed {
+    pub(crate) factor: Factor,
+    pub(crate) phone: Phone,
     /// Read on Unified Phone Experience tenants (its binding policy says
     /// whether bindings are read), and on classic ones when asked.
-    pub trigger: Option<Read<Trigger>>,
+    pub(crate) trigger: Option<Read<Trigger>>,
     /// The Actions bound to the trigger, in order (their `code` is None
     /// here: see `codes`); read on classic tenants, and where
     /// [`needs_binding`] says so.
-    pub bindings: Option<Read<Vec<Bound>>>,
+    pub(crate) bindings: Option<Read<Vec<Bound>>>,
     /// Asked for a check: the latest entries of [`FAILURE_QUERY`].
-    pub failure_logs: Option<Read<Vec<Value>>>,
+    pub(crate) failure_logs: Option<Read<Vec<Value>>>,
     /// Asked for a check, when exactly one piece of code is live.
-    pub live_code: Option<Read<LiveCode>>,
+    pub(crate) live_code: Option<Read<LiveCode>>,
 }
 
 /// What a plan reads besides an [`Observed`] ([`observe_plan`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ForPlan {
+pub(crate) struct ForPlan {
     /// The Actions by sms-mfa's name for the provider.
-    pub named: Read<Vec<ActionInfo>>,
-    pub trigger: Read<Trigger>,
+    pub(crate) named: Read<Vec<ActionInfo>>,
+    pub(crate) trigger: Read<Trigger>,
     /// The code of each bound Action by its id, for those not among the
     /// Actions listed already (which carry theirs).
-    pub codes: Read<BTreeMap<String, Option<String>>>,
+    pub(crate) codes: Read<BTreeMap<String, Option<String>>>,
 }
 
 /// The tenant settings gave no answer, so the generation is unknown:
 /// what could be read regardless.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Unobserved {
-    pub settings: Unreadable,
-    pub factor: Factor,
-    pub failure_logs: Option<Read<Vec<Value>>>,
+pub(crate) struct Unobserved {
+    pub(crate) settings: Unreadable,
+    pub(crate) factor: Factor,
+    pub(crate) failure_logs: Option<Read<Vec<Value>>>,
 }
 
 /// The sending code found on the tenant.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Code {
+pub(crate) enum Code {
     Hook {
         id: String,
         name: String,
@@ -260,7 +260,7 @@ pub enum Code {
 
 impl Code {
     /// For people: `hook 'x'`, `Action 'y'`.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             Code::Hook { name, .. } => format!("hook '{name}'"),
             Code::Action { name, .. } => format!("Action '{name}'"),
@@ -270,25 +270,25 @@ impl Code {
 
 /// The code Auth0 runs to send a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Live {
-    pub code: Vec<Code>,
+pub(crate) struct Live {
+    pub(crate) code: Vec<Code>,
     /// Unified Phone Experience: Actions on the trigger never deployed.
-    pub undeployed: Vec<String>,
+    pub(crate) undeployed: Vec<String>,
     /// Why the Actions (bound, or on the trigger) could not be read: then
     /// `code` holds the enabled hooks only.
-    pub unread: Option<Unreadable>,
+    pub(crate) unread: Option<Unreadable>,
 }
 
 /// The one live piece of code, read whole.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LiveCode {
-    pub script: String,
+pub(crate) struct LiveCode {
+    pub(crate) script: String,
     /// The names of its secrets.
-    pub secrets: BTreeSet<String>,
+    pub(crate) secrets: BTreeSet<String>,
 }
 
 impl Observed {
-    pub fn generation(&self) -> Generation {
+    pub(crate) fn generation(&self) -> Generation {
         match self.phone {
             Phone::UnifiedPhone { .. } => Generation::UnifiedPhone,
             Phone::Classic { .. } => Generation::Classic,
@@ -296,7 +296,7 @@ impl Observed {
     }
 
     /// The Actions on the trigger, as listed (with their code).
-    pub fn on_trigger(&self) -> &[ActionInfo] {
+    pub(crate) fn on_trigger(&self) -> &[ActionInfo] {
         match &self.phone {
             Phone::UnifiedPhone {
                 on_trigger: Ok(l), ..
@@ -308,7 +308,7 @@ impl Observed {
     /// The live sending code: the enabled hooks, and the Actions bound to
     /// the trigger (or, where the trigger needs no binding, the deployed
     /// Actions on it).
-    pub fn live(&self) -> Live {
+    pub(crate) fn live(&self) -> Live {
         let mut live = Live {
             code: Vec::new(),
             undeployed: Vec::new(),
@@ -371,7 +371,10 @@ fn strings(v: &Value) -> Vec<String> {
 /// The trigger's current version, its default runtime and its binding
 /// policy, from `GET /actions/triggers` (the CURRENT entry, else the
 /// highest version; `v1` and `node22` when the tenant does not say).
-pub fn trigger_defaults(triggers: &Value, trigger: &str) -> (String, String, Option<String>) {
+pub(crate) fn trigger_defaults(
+    triggers: &Value,
+    trigger: &str,
+) -> (String, String, Option<String>) {
     let versions: Vec<&Value> = triggers["triggers"]
         .as_array()
         .into_iter()
@@ -467,7 +470,7 @@ async fn read_trigger(conn: &Connection, generation: Generation) -> Read<Trigger
 }
 
 /// Read the tenant: what every observation needs, and what `ask` adds.
-pub async fn observe(conn: &Connection, ask: Ask) -> Result<Observed, Unobserved> {
+pub(crate) async fn observe(conn: &Connection, ask: Ask) -> Result<Observed, Unobserved> {
     let logs_path = logs_path(FAILURE_QUERY, 20);
     let (settings, factors, policies, types, logs) = futures::join!(
         conn.read("read:tenant_settings", "/tenants/settings"),
@@ -584,7 +587,7 @@ async fn read_classic(conn: &Connection, with_trigger: bool) -> Setup {
 /// observation with the trigger, the Actions of that name (concurrently),
 /// then the code of the bound Actions not listed already (for the
 /// backup).
-pub async fn observe_plan(
+pub(crate) async fn observe_plan(
     conn: &Connection,
     action: &str,
 ) -> Result<(Observed, ForPlan), Unobserved> {

@@ -17,12 +17,12 @@ use serde::Serialize;
 use std::collections::BTreeSet;
 
 /// The name of the Action sms-mfa manages for a provider.
-pub fn action_name(provider_id: &str) -> String {
+pub(crate) fn action_name(provider_id: &str) -> String {
     format!("sms-mfa-{provider_id}")
 }
 
 /// The trigger the sending code runs on, per generation.
-pub fn target(generation: Generation) -> Target {
+pub(crate) fn target(generation: Generation) -> Target {
     match generation {
         Generation::UnifiedPhone => Target::CustomPhoneProvider,
         Generation::Classic => Target::SendPhoneMessage,
@@ -33,7 +33,7 @@ pub fn target(generation: Generation) -> Target {
 /// on the custom-phone-provider trigger (Auth0 allows one since its 2026
 /// rollout; older tenants may have several): sms-mfa's own for `ours`,
 /// else any of sms-mfa's, else a deployed one, else the first.
-pub fn adopt<'a>(on_trigger: &'a [ActionInfo], ours: &str) -> Option<&'a ActionInfo> {
+pub(crate) fn adopt<'a>(on_trigger: &'a [ActionInfo], ours: &str) -> Option<&'a ActionInfo> {
     on_trigger
         .iter()
         .find(|a| a.name == ours)
@@ -44,7 +44,7 @@ pub fn adopt<'a>(on_trigger: &'a [ActionInfo], ours: &str) -> Option<&'a ActionI
 
 /// The values of `provider`'s Action secrets from its resolved settings,
 /// or what is missing or invalid.
-pub fn action_values(
+pub(crate) fn action_values(
     provider: &crate::providers::Provider,
     resolved: &[crate::settings::Resolved],
 ) -> Result<Vec<(String, String)>, Vec<String>> {
@@ -61,36 +61,36 @@ pub fn action_values(
 /// read answered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tenant {
-    pub generation: Generation,
-    pub sms_enabled: bool,
+    pub(crate) generation: Generation,
+    pub(crate) sms_enabled: bool,
     /// Classic: the selected phone provider.
-    pub selected_provider: Option<String>,
+    pub(crate) selected_provider: Option<String>,
     /// The phone factor's message types (both generations).
-    pub message_types: Vec<String>,
+    pub(crate) message_types: Vec<String>,
     /// Unified Phone Experience: the phone providers.
-    pub phone_providers: Vec<PhoneProvider>,
+    pub(crate) phone_providers: Vec<PhoneProvider>,
     /// Classic: the send-phone-message hooks.
-    pub hooks: Vec<Hook>,
+    pub(crate) hooks: Vec<Hook>,
     /// The Actions bound to the trigger, in order (read only where the
     /// trigger needs bindings).
-    pub bindings: Vec<Bound>,
+    pub(crate) bindings: Vec<Bound>,
     /// See [`needs_binding`].
-    pub needs_binding: bool,
+    pub(crate) needs_binding: bool,
     /// Unified Phone Experience: the other Actions on custom-phone-provider
     /// (from before Auth0 allowed only one).
-    pub others_on_trigger: Vec<String>,
+    pub(crate) others_on_trigger: Vec<String>,
     /// The trigger's current version and default runtime.
-    pub trigger_version: String,
-    pub runtime: String,
+    pub(crate) trigger_version: String,
+    pub(crate) runtime: String,
     /// The Action the plan writes, when it exists: sms-mfa's own, or on a
     /// Unified Phone Experience tenant the one on custom-phone-provider,
     /// whatever its name.
-    pub action: Option<ActionInfo>,
-    pub policies: Vec<String>,
+    pub(crate) action: Option<ActionInfo>,
+    pub(crate) policies: Vec<String>,
 }
 
 impl Tenant {
-    pub fn trigger(&self) -> Target {
+    pub(crate) fn trigger(&self) -> Target {
         target(self.generation)
     }
 
@@ -99,7 +99,7 @@ impl Tenant {
     /// plan depends on them, if any. On a Unified Phone Experience tenant
     /// the Action on the trigger is adopted ([`adopt`]), never a second one
     /// made.
-    pub fn new(obs: &Observed, p: &ForPlan, action: &str) -> Result<Tenant, Unreadable> {
+    pub(crate) fn new(obs: &Observed, p: &ForPlan, action: &str) -> Result<Tenant, Unreadable> {
         let generation = obs.generation();
         let trigger = p.trigger.clone()?;
         let f = &obs.factor;
@@ -184,20 +184,20 @@ pub async fn observe(conn: &Connection, action: &str) -> Result<Tenant, Unreadab
 }
 
 /// What the tenant should run: the generated code and the secret values.
-pub struct Desired {
-    pub provider: String,
-    pub action: String,
-    pub code: String,
+pub(crate) struct Desired {
+    pub(crate) provider: String,
+    pub(crate) action: String,
+    pub(crate) code: String,
     /// Name and value of each Action secret, sorted by name.
-    pub secrets: Vec<(String, String)>,
+    pub(crate) secrets: Vec<(String, String)>,
     /// A SHA-256 of the tenant, the Action name and the secret values:
     /// recorded after an apply, so that the next plan knows whether the
     /// write-only values changed. Never the values themselves.
-    pub digest: String,
+    pub(crate) digest: String,
 }
 
 impl Desired {
-    pub fn new(
+    pub(crate) fn new(
         base: &str,
         provider: &str,
         code: String,
@@ -284,7 +284,7 @@ pub enum Change {
 }
 
 /// Every scope a change may need (see [`Change::scope`]).
-pub const WRITE_SCOPES: [&str; 6] = [
+pub(crate) const WRITE_SCOPES: [&str; 6] = [
     "create:actions",
     "update:actions",
     "update:guardian_factors",
@@ -295,7 +295,7 @@ pub const WRITE_SCOPES: [&str; 6] = [
 
 impl Change {
     /// The scope the write needs.
-    pub fn scope(&self) -> &'static str {
+    pub(crate) fn scope(&self) -> &'static str {
         match self {
             Change::CreateAction | Change::Deploy => "create:actions",
             Change::UpdateAction { .. } | Change::Bind { .. } => "update:actions",
@@ -329,7 +329,7 @@ pub struct Plan {
 }
 
 impl Plan {
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.changes.is_empty()
     }
 
@@ -419,7 +419,7 @@ impl Plan {
 /// factor's types must be a subset of the provider's delivery methods:
 /// docs "Use Auth0's Unified Phone Experience for MFA"). `methods` is None
 /// on classic tenants. Order kept, SMS first when added.
-pub fn wanted_types(types: &[String], methods: Option<&[String]>) -> Vec<String> {
+pub(crate) fn wanted_types(types: &[String], methods: Option<&[String]>) -> Vec<String> {
     let delivers = |t: &str| {
         let method = if t == "sms" { "text" } else { t };
         methods.is_none_or(|m| method == "text" || m.iter().any(|x| x == method))
@@ -432,7 +432,7 @@ pub fn wanted_types(types: &[String], methods: Option<&[String]>) -> Vec<String>
 }
 
 /// The changes that bring the tenant to `want`. Pure.
-pub fn plan(obs: &Tenant, want: &Desired, applied: Option<&Applied>) -> Plan {
+pub(crate) fn plan(obs: &Tenant, want: &Desired, applied: Option<&Applied>) -> Plan {
     let trigger = obs.trigger().id();
     let mut d = Draft::default();
     let provider_name = crate::providers::Catalog::builtin()
@@ -614,10 +614,10 @@ impl Draft {
 
 /// What Twilio Verify cannot do on a Unified Phone Experience tenant, said
 /// by the plan, the wizard and `doctor`.
-pub const VERIFY_NOTICES: &str = "On Unified Phone Experience tenants Auth0 also sends account notices (blocked account, password change, breached password) through this Action. Twilio Verify sends only one-time codes, so the Action drops those notices (Auth0 logs the reason); Twilio Programmable SMS would deliver them.";
+pub(crate) const VERIFY_NOTICES: &str = "On Unified Phone Experience tenants Auth0 also sends account notices (blocked account, password change, breached password) through this Action. Twilio Verify sends only one-time codes, so the Action drops those notices (Auth0 logs the reason); Twilio Programmable SMS would deliver them.";
 
 /// The write scopes the plan needs that the token lacks.
-pub fn missing_scopes(conn: &Connection, plan: &Plan) -> Vec<&'static str> {
+pub(crate) fn missing_scopes(conn: &Connection, plan: &Plan) -> Vec<&'static str> {
     let mut out: Vec<&'static str> = plan
         .changes
         .iter()
@@ -630,11 +630,11 @@ pub fn missing_scopes(conn: &Connection, plan: &Plan) -> Vec<&'static str> {
 }
 /// The tenant read, what it should run, and the plan between them.
 pub struct Prepared {
-    pub obs: Tenant,
-    pub want: Desired,
-    pub plan: Plan,
+    pub(crate) obs: Tenant,
+    pub(crate) want: Desired,
+    pub(crate) plan: Plan,
     /// Write scopes the plan needs that the token lacks.
-    pub missing: Vec<&'static str>,
+    pub(crate) missing: Vec<&'static str>,
 }
 
 /// Why there is no plan: each front end words it (all three are the

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 
-pub const CHECKLIST_TOML: &str = include_str!("../../assets/checklist.toml");
+pub(crate) const CHECKLIST_TOML: &str = include_str!("../../assets/checklist.toml");
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -30,7 +30,7 @@ pub enum Category {
 }
 
 impl Category {
-    pub const ALL: [Category; 5] = [
+    pub(crate) const ALL: [Category; 5] = [
         Category::ProviderCredentials,
         Category::TestMessage,
         Category::TenantConfiguration,
@@ -38,7 +38,7 @@ impl Category {
         Category::RecentFailures,
     ];
 
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Category::ProviderCredentials => "Provider credentials",
             Category::TestMessage => "Test message",
@@ -67,19 +67,19 @@ pub enum FixAction {
 #[serde(deny_unknown_fields)]
 pub struct Item {
     pub id: String,
-    pub category: Category,
-    pub title: String,
+    pub(crate) category: Category,
+    pub(crate) title: String,
     pub explain: String,
     pub how: String,
     /// What to do when the check does not pass.
     pub fix: String,
     #[serde(default)]
-    pub action: Option<FixAction>,
+    pub(crate) action: Option<FixAction>,
     /// The command that applies (or checks) the fix from a shell.
     #[serde(default)]
     pub command: Option<String>,
     /// The seeds the item comes from (file name prefixes).
-    pub source: Vec<String>,
+    pub(crate) source: Vec<String>,
 }
 
 impl Checklist {
@@ -88,7 +88,7 @@ impl Checklist {
         LIST.get_or_init(|| Checklist::parse(CHECKLIST_TOML).expect("embedded checklist"))
     }
 
-    pub fn parse(text: &str) -> Result<Checklist, String> {
+    pub(crate) fn parse(text: &str) -> Result<Checklist, String> {
         let list: Checklist = toml::from_str(text).map_err(|e| e.to_string())?;
         if list.items.is_empty() {
             return Err("the checklist has no items".into());
@@ -105,7 +105,7 @@ impl Checklist {
         Ok(list)
     }
 
-    pub fn get(&self, id: &str) -> Option<&Item> {
+    pub(crate) fn get(&self, id: &str) -> Option<&Item> {
         self.items.iter().find(|i| i.id == id)
     }
 

@@ -11,7 +11,7 @@ use serde_json::json;
 use std::io::{self, Write};
 
 /// Where the token comes from, said before it is asked for.
-pub const WHERE: &str = "Paste a Management API token: Auth0 Dashboard > Applications > APIs > Auth0 Management API > API Explorer (create a test application there if asked), copy the token. It is used for this run only and never stored.";
+pub(crate) const WHERE: &str = "Paste a Management API token: Auth0 Dashboard > Applications > APIs > Auth0 Management API > API Explorer (create a test application there if asked), copy the token. It is used for this run only and never stored.";
 
 /// How the command meets the user.
 pub struct Io<'a> {

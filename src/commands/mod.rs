@@ -14,7 +14,7 @@ pub mod tenant;
 pub mod trace;
 
 /// Exit codes of every command.
-pub const OK: u8 = 0;
+pub(crate) const OK: u8 = 0;
 /// An operational failure: the keyring, the disk, the network.
 pub const FAILURE: u8 = 1;
 /// Usage error or invalid input.
@@ -22,7 +22,7 @@ pub const USAGE: u8 = 2;
 
 /// Say that `id` is not a provider (listing the ones there are) and return
 /// the usage exit code.
-pub fn unknown_provider<'a>(
+pub(crate) fn unknown_provider<'a>(
     err: &mut dyn std::io::Write,
     id: &str,
     ids: impl Iterator<Item = &'a str>,

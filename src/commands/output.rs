@@ -47,16 +47,16 @@ impl<W: Write> Out<W> {
         }
     }
 
-    pub fn wrote(&self) -> bool {
+    pub(crate) fn wrote(&self) -> bool {
         self.wrote
     }
 
     /// What `--quiet` held back.
-    pub fn held(&self) -> &[u8] {
+    pub(crate) fn held(&self) -> &[u8] {
         self.held.as_deref().unwrap_or_default()
     }
 
-    pub fn inner(&mut self) -> &mut W {
+    pub(crate) fn inner(&mut self) -> &mut W {
         &mut self.inner
     }
 }
@@ -94,7 +94,7 @@ impl<W: Write> Err<W> {
         }
     }
 
-    pub fn said(&self) -> String {
+    pub(crate) fn said(&self) -> String {
         String::from_utf8_lossy(&self.copy).into_owned()
     }
 }

@@ -9,18 +9,18 @@ use serde::Serialize;
 use serde_json::json;
 use std::io::{self, Write};
 
-pub use crate::config::{Known, known, remember};
+pub(crate) use crate::config::{known, remember};
 
 /// One row of the list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Row {
-    pub name: String,
-    pub current: bool,
-    pub tenant: Option<String>,
-    pub generation: Option<String>,
-    pub provider: Option<String>,
-    pub step: String,
-    pub last_check: Option<super::status::LastCheck>,
+pub(crate) struct Row {
+    pub(crate) name: String,
+    pub(crate) current: bool,
+    pub(crate) tenant: Option<String>,
+    pub(crate) generation: Option<String>,
+    pub(crate) provider: Option<String>,
+    pub(crate) step: String,
+    pub(crate) last_check: Option<super::status::LastCheck>,
 }
 
 /// The names of the profiles in the config folder, sorted (nothing is
@@ -41,7 +41,7 @@ pub fn names(paths: &Paths) -> Vec<String> {
 }
 
 /// The profiles in the config folder, by name.
-pub fn list(paths: &Paths, current: &str) -> Vec<Row> {
+pub(crate) fn list(paths: &Paths, current: &str) -> Vec<Row> {
     names(paths)
         .into_iter()
         .map(|name| {
@@ -69,7 +69,7 @@ pub fn list(paths: &Paths, current: &str) -> Vec<Row> {
 }
 
 /// The last check, in words: "doctor passed AT", "never checked".
-pub fn check_words(last: Option<&super::status::LastCheck>) -> String {
+pub(crate) fn check_words(last: Option<&super::status::LastCheck>) -> String {
     match last {
         Some(c) if c.exit_code == 0 => format!("{} passed {}", c.command, c.at),
         Some(c) => format!(

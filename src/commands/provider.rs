@@ -15,8 +15,8 @@ use std::time::Duration;
 pub use crate::ops::Ctx as Context;
 
 /// How long `--follow` waits for a final delivery status, and how often it asks.
-pub const FOLLOW_FOR: Duration = Duration::from_secs(30);
-pub const FOLLOW_EVERY: Duration = Duration::from_secs(2);
+pub(crate) const FOLLOW_FOR: Duration = Duration::from_secs(30);
+pub(crate) const FOLLOW_EVERY: Duration = Duration::from_secs(2);
 
 /// Build the provider's client from the profile's settings; on failure,
 /// print why and return the exit code.

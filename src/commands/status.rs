@@ -15,13 +15,13 @@ use std::io::{self, Write};
 
 /// The last `doctor` or `tenant check` of a profile.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LastCheck {
-    pub command: String,
+pub(crate) struct LastCheck {
+    pub(crate) command: String,
     /// RFC 3339, UTC.
-    pub at: String,
-    pub exit_code: u8,
+    pub(crate) at: String,
+    pub(crate) exit_code: u8,
     /// The ids of the checks that failed or warned.
-    pub problems: Vec<String>,
+    pub(crate) problems: Vec<String>,
 }
 
 fn last_check_file(paths: &Paths, profile: &str) -> std::path::PathBuf {
@@ -33,7 +33,13 @@ fn last_check_file(paths: &Paths, profile: &str) -> std::path::PathBuf {
 
 /// Record a check's result for `status` (best effort: a check that cannot
 /// record still reports).
-pub fn record(paths: &Paths, profile: &str, command: &str, exit_code: u8, problems: Vec<String>) {
+pub(crate) fn record(
+    paths: &Paths,
+    profile: &str,
+    command: &str,
+    exit_code: u8,
+    problems: Vec<String>,
+) {
     let at = time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default();
@@ -48,7 +54,7 @@ pub fn record(paths: &Paths, profile: &str, command: &str, exit_code: u8, proble
     }
 }
 
-pub fn last(paths: &Paths, profile: &str) -> Option<LastCheck> {
+pub(crate) fn last(paths: &Paths, profile: &str) -> Option<LastCheck> {
     let bytes = config::read_capped(&last_check_file(paths, profile), 64 * 1024).ok()?;
     serde_json::from_slice(&bytes).ok()
 }

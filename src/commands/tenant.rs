@@ -17,7 +17,7 @@ pub use crate::ops::Ctx as Context;
 /// environment, keyring and profile, or `SMS_MFA_AUTH0_TOKEN`), telling
 /// rate-limit waits on standard error; or why there is none. Shared by
 /// every command that reads the tenant.
-pub async fn open(ctx: &Context<'_>) -> Result<Connection, tenant::Error> {
+pub(crate) async fn open(ctx: &Context<'_>) -> Result<Connection, tenant::Error> {
     let loaded = config::load(ctx.paths, ctx.profile);
     let resolved = tenant::connection_settings(*ctx, &loaded.profile)?;
     let c = tenant::connect(*ctx, &resolved).await?;

@@ -7,14 +7,14 @@ use crate::auth0::Connection;
 use crate::auth0::events::{self, Event};
 use crate::ops;
 use crate::providers::clients::{Client, Http, Recipient};
-use crate::providers::delivery::{self, CannotLook, Query, clock};
+use crate::providers::delivery::{self, CannotLook, Query};
 use crate::trace::{self, Trace};
 use serde_json::json;
 use std::io::{self, Write};
 use std::time::Duration;
 
 /// The provider's client with the profile's settings, or why there is none.
-pub fn provider_client(
+pub(crate) fn provider_client(
     ctx: &Context<'_>,
     http: &Http,
     provider: Option<&str>,
@@ -57,7 +57,7 @@ pub fn provider_client(
 
 /// The tenant connection with the profile's settings, or why there is none
 /// (the one of every tenant command: [`super::tenant::open`]).
-pub async fn tenant(ctx: &Context<'_>) -> Result<Connection, String> {
+pub(crate) async fn tenant(ctx: &Context<'_>) -> Result<Connection, String> {
     super::tenant::open(ctx).await.map_err(|e| e.to_string())
 }
 
@@ -71,7 +71,7 @@ pub struct Args<'a> {
 }
 
 /// The JSON of a trace (the README's field table lists these keys).
-pub fn to_json(t: &Trace) -> serde_json::Value {
+pub(crate) fn to_json(t: &Trace) -> serde_json::Value {
     let entry = |e: &trace::Entry| {
         json!({
             "at": delivery::rfc3339(e.at),
@@ -187,7 +187,7 @@ pub struct LogsArgs<'a> {
 /// requests a second on the smallest plans ("Management API Endpoint
 /// Rate Limits"); one `GET /logs` every 2 s stays far inside that, and a
 /// 429 is waited out by the connection.
-pub const MIN_EVERY: Duration = Duration::from_secs(2);
+pub(crate) const MIN_EVERY: Duration = Duration::from_secs(2);
 
 fn event_json(e: &Event) -> serde_json::Value {
     json!({
@@ -287,19 +287,4 @@ pub async fn logs(
         )?;
     }
     Ok(super::OK)
-}
-
-/// One provider record as a line (the wizard and doctor show these).
-pub fn record_line(r: &delivery::Record) -> String {
-    format!(
-        "{} {} {} {}{}",
-        clock(r.at),
-        r.to,
-        r.status,
-        r.code
-            .as_deref()
-            .map(|c| format!("[{c}] "))
-            .unwrap_or_default(),
-        r.meaning.as_deref().or(r.message.as_deref()).unwrap_or("")
-    )
 }

@@ -15,7 +15,7 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 pub use step::Step;
 
-pub const DEFAULT_PROFILE: &str = "default";
+pub(crate) const DEFAULT_PROFILE: &str = "default";
 
 /// What is remembered between runs.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,12 +53,12 @@ impl Paths {
     }
 
     /// Where `tenant apply` saves the code and settings it replaces.
-    pub fn backups_dir(&self) -> PathBuf {
+    pub(crate) fn backups_dir(&self) -> PathBuf {
         self.data_dir.join("backups")
     }
 
     /// What the last apply pushed to a tenant (a digest, never a value).
-    pub fn applied_file(&self, base: &str) -> PathBuf {
+    pub(crate) fn applied_file(&self, base: &str) -> PathBuf {
         let host: String = base
             .trim_start_matches("https://")
             .trim_start_matches("http://")
@@ -74,7 +74,7 @@ impl Paths {
         self.data_dir.join("applied").join(format!("{host}.json"))
     }
 
-    pub fn profiles_dir(&self) -> PathBuf {
+    pub(crate) fn profiles_dir(&self) -> PathBuf {
         self.config_dir.join("profiles")
     }
 
@@ -82,7 +82,7 @@ impl Paths {
         self.profiles_dir().join(format!("{name}.toml"))
     }
 
-    pub fn log_dir(&self) -> PathBuf {
+    pub(crate) fn log_dir(&self) -> PathBuf {
         self.data_dir.join("logs")
     }
 }
@@ -123,11 +123,11 @@ pub struct Loaded {
 
 /// The largest file sms-mfa reads back (profiles, records): far more than
 /// it ever writes.
-pub const FILE_LIMIT: u64 = 1024 * 1024;
+pub(crate) const FILE_LIMIT: u64 = 1024 * 1024;
 
 /// Read a file: a regular file only (not a device, a FIFO or a folder, also
 /// behind a symlink), at most `limit` bytes.
-pub fn read_capped(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+pub(crate) fn read_capped(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
     let not_regular = || {
         std::io::Error::new(
             std::io::ErrorKind::InvalidData,
@@ -162,7 +162,7 @@ pub fn read_capped(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
 
 /// Create `dir` (and its parents) 0700 on unix; an existing `dir` is made
 /// 0700 too. For the folders sms-mfa owns: profiles, backups, logs, code.
-pub fn private_dir(dir: &Path) -> std::io::Result<()> {
+pub(crate) fn private_dir(dir: &Path) -> std::io::Result<()> {
     let mut b = std::fs::DirBuilder::new();
     b.recursive(true);
     #[cfg(unix)]
@@ -178,7 +178,7 @@ pub fn private_dir(dir: &Path) -> std::io::Result<()> {
 }
 
 /// Open `path` for writing, created 0600 on unix (truncated if it exists).
-pub fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
+pub(crate) fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
     let mut o = std::fs::OpenOptions::new();
     o.write(true).create(true).truncate(true);
     #[cfg(unix)]
@@ -190,7 +190,7 @@ pub fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
 }
 
 /// Write `bytes` to a new 0600 file.
-pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut f = private_file(path)?;
     f.write_all(bytes)?;
     f.sync_all()
@@ -214,19 +214,19 @@ fn lock_profile(paths: &Paths, name: &str) -> std::io::Result<std::fs::File> {
 
 /// What [`update`] did.
 #[derive(Debug)]
-pub struct Updated<T> {
+pub(crate) struct Updated<T> {
     /// The profile file.
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
     /// Why the file on disk could not be used (it was moved aside).
-    pub notice: Option<String>,
+    pub(crate) notice: Option<String>,
     /// What the change returned.
-    pub value: T,
+    pub(crate) value: T,
 }
 
 /// Change a profile under its lock: load it as it is on disk now, apply
 /// `change`, and save it if it changed. Other processes doing the same wait
 /// their turn, so no change is lost.
-pub fn update<T>(
+pub(crate) fn update<T>(
     paths: &Paths,
     name: &str,
     change: impl FnOnce(&mut Profile) -> T,
@@ -250,7 +250,7 @@ pub fn update<T>(
 /// Write into `disk` the changes from `base` to `mine`: each field and
 /// each setting that `mine` changed, and nothing else, so what another
 /// process changed meanwhile stays.
-pub fn merge(disk: &mut Profile, base: &Profile, mine: &Profile) {
+pub(crate) fn merge(disk: &mut Profile, base: &Profile, mine: &Profile) {
     if mine.provider != base.provider {
         disk.provider = mine.provider.clone();
     }
@@ -296,7 +296,7 @@ pub fn merge(disk: &mut Profile, base: &Profile, mine: &Profile) {
 /// under the profile's lock. Read-only: nothing is written.
 pub struct Session {
     base: std::sync::Mutex<Profile>,
-    pub read_only: bool,
+    pub(crate) read_only: bool,
 }
 
 impl Session {
@@ -309,7 +309,12 @@ impl Session {
     }
 
     /// Save `mine` merged over the disk (see [`merge`]).
-    pub fn save(&self, paths: &Paths, name: &str, mine: &Profile) -> std::io::Result<PathBuf> {
+    pub(crate) fn save(
+        &self,
+        paths: &Paths,
+        name: &str,
+        mine: &Profile,
+    ) -> std::io::Result<PathBuf> {
         if self.read_only {
             return Err(std::io::Error::other(
                 "the profile is open read-only (another wizard has it); nothing was saved",
@@ -424,7 +429,7 @@ fn move_aside(path: &Path) -> std::io::Result<PathBuf> {
 
 /// Write a file atomically: a temporary file beside it (0600), then rename;
 /// the folder is made 0700.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     private_dir(dir)?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
@@ -461,9 +466,9 @@ fn write_profile(paths: &Paths, name: &str, profile: &Profile) -> std::io::Resul
 /// What sms-mfa last learned about a profile's tenant (by `tenant connect`
 /// or `tenant check`), kept in DATA_DIR/tenants/PROFILE.json.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Known {
-    pub domain: String,
-    pub generation: String,
+pub(crate) struct Known {
+    pub(crate) domain: String,
+    pub(crate) generation: String,
 }
 
 fn known_file(paths: &Paths, profile: &str) -> std::path::PathBuf {
@@ -474,7 +479,7 @@ fn known_file(paths: &Paths, profile: &str) -> std::path::PathBuf {
 }
 
 /// Remember the tenant's generation for `profiles` (best effort).
-pub fn remember(paths: &Paths, profile: &str, domain: &str, generation: &str) {
+pub(crate) fn remember(paths: &Paths, profile: &str, domain: &str, generation: &str) {
     let k = Known {
         domain: domain.to_string(),
         generation: generation.to_string(),
@@ -484,7 +489,7 @@ pub fn remember(paths: &Paths, profile: &str, domain: &str, generation: &str) {
     }
 }
 
-pub fn known(paths: &Paths, profile: &str) -> Option<Known> {
+pub(crate) fn known(paths: &Paths, profile: &str) -> Option<Known> {
     let bytes = read_capped(&known_file(paths, profile), 64 * 1024).ok()?;
     serde_json::from_slice(&bytes).ok()
 }

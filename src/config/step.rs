@@ -30,14 +30,14 @@ impl Step {
     pub const COUNT: usize = 5;
 
     /// 1-based position, None for Done.
-    pub fn number(self) -> Option<usize> {
+    pub(crate) fn number(self) -> Option<usize> {
         match self {
             Step::Done => None,
             s => Some(s as usize + 1),
         }
     }
 
-    pub fn title(self) -> &'static str {
+    pub(crate) fn title(self) -> &'static str {
         match self {
             Step::Provider => "Choose the SMS provider",
             Step::Secrets => "Provider credentials",
@@ -48,7 +48,7 @@ impl Step {
         }
     }
 
-    pub fn short(self) -> &'static str {
+    pub(crate) fn short(self) -> &'static str {
         match self {
             Step::Provider => "Provider",
             Step::Secrets => "Secrets",
@@ -59,11 +59,7 @@ impl Step {
         }
     }
 
-    pub fn next(self) -> Option<Step> {
-        Step::ALL.get(self as usize + 1).copied()
-    }
-
-    pub fn prev(self) -> Option<Step> {
+    pub(crate) fn prev(self) -> Option<Step> {
         (self as usize).checked_sub(1).map(|i| Step::ALL[i])
     }
 }

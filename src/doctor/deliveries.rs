@@ -7,15 +7,15 @@ use super::{Found, Status, found};
 use crate::providers::clients::Client;
 use crate::providers::delivery::{self, Query, State, clock};
 
-pub const ID: &str = "provider-logs";
+pub(crate) const ID: &str = "provider-logs";
 /// How far back the check looks.
-pub const WINDOW: i64 = 24 * 3600;
+pub(crate) const WINDOW: i64 = 24 * 3600;
 
 /// Read the records (for `to`, or every recipient) and judge them: pass
 /// when none failed, a warning when some did but the latest was
 /// delivered, a failure when the latest failed; could-not-check when the
 /// provider's API cannot be read, with why.
-pub async fn check(client: &Client, to: Option<&str>) -> Found {
+pub(crate) async fn check(client: &Client, to: Option<&str>) -> Found {
     let q = Query {
         to: to.map(str::to_string),
         since: delivery::now() - WINDOW,

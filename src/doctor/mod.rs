@@ -10,14 +10,14 @@
 //! never stops the others. A group still running after
 //! [`SLOW_AFTER`] says so through [`Event::Slow`].
 
-pub mod deliveries;
-pub mod model;
-pub mod provider;
-pub mod report;
-pub mod tenant;
+pub(crate) mod deliveries;
+pub(crate) mod model;
+pub(crate) mod provider;
+pub(crate) mod report;
+pub(crate) mod tenant;
 
 pub use model::{Check, Found, Remediation, Status, Summary, assemble, checklist_id, commands_for};
-pub use provider::PROVIDER_IDS;
+pub(crate) use provider::PROVIDER_IDS;
 pub use tenant::{CODE_REACHABLE, tenant_found, tenant_ids};
 
 use model::found;
@@ -40,14 +40,14 @@ pub const SLOW_AFTER: Duration = Duration::from_secs(10);
 /// Everything the checks need that comes from the keyring, the
 /// environment and the profile.
 pub struct Prepared {
-    pub provider: Option<&'static Provider>,
+    pub(crate) provider: Option<&'static Provider>,
     /// The provider's settings (empty without a provider).
-    pub settings: Vec<Resolved>,
+    pub(crate) settings: Vec<Resolved>,
     /// The tenant connection's settings.
-    pub connection: Vec<Resolved>,
-    pub overrides: Overrides,
+    pub(crate) connection: Vec<Resolved>,
+    pub(crate) overrides: Overrides,
     /// The test recipient (the profile's, or the one given).
-    pub recipient: Option<String>,
+    pub(crate) recipient: Option<String>,
 }
 
 /// Read the settings (blocking: the keyring).
@@ -79,7 +79,7 @@ pub fn prepare(
 
 /// Every check that needs a setting, when the keyring could not be read at
 /// all (it timed out).
-pub fn keyring_failed(e: &crate::secrets::StoreError) -> Vec<Found> {
+pub(crate) fn keyring_failed(e: &crate::secrets::StoreError) -> Vec<Found> {
     let why = format!("The keyring did not answer: {e}. {}", e.remedy());
     let mut v: Vec<Found> = PROVIDER_IDS
         .iter()
@@ -111,7 +111,7 @@ pub enum Event {
 }
 
 /// Where progress goes.
-pub type Sink = Arc<dyn Fn(Event) + Send + Sync>;
+pub(crate) type Sink = Arc<dyn Fn(Event) + Send + Sync>;
 
 /// Run every check. `slow_after` is [`SLOW_AFTER`] but in tests.
 pub async fn run(

@@ -25,7 +25,7 @@ impl Status {
         matches!(self, Status::Warning | Status::Error | Status::Fail)
     }
 
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Status::Pass => "pass",
             Status::Skipped => "skipped",
@@ -59,12 +59,12 @@ pub(super) fn found(id: &'static str, status: Status, evidence: impl Into<String
 /// What to do about a check that did not pass.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Remediation {
-    pub text: String,
+    pub(crate) text: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub command: Option<String>,
     /// What the wizard's `a` key does.
     #[serde(skip)]
-    pub action: Option<FixAction>,
+    pub(crate) action: Option<FixAction>,
 }
 
 /// A check, as shown and as `--json` prints it.
@@ -141,15 +141,15 @@ pub fn checklist_id(finding: &'static str) -> &'static str {
 /// How many problems of each kind.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Summary {
-    pub pass: usize,
-    pub warning: usize,
-    pub fail: usize,
-    pub error: usize,
-    pub skipped: usize,
+    pub(crate) pass: usize,
+    pub(crate) warning: usize,
+    pub(crate) fail: usize,
+    pub(crate) error: usize,
+    pub(crate) skipped: usize,
 }
 
 impl Summary {
-    pub fn of(checks: &[Check]) -> Summary {
+    pub(crate) fn of(checks: &[Check]) -> Summary {
         let mut s = Summary::default();
         for c in checks {
             match c.status {
@@ -163,13 +163,13 @@ impl Summary {
         s
     }
 
-    pub fn problems(&self) -> usize {
+    pub(crate) fn problems(&self) -> usize {
         self.warning + self.fail + self.error
     }
 
     /// `doctor`'s exit code: 0 no problems, 1 warnings (or checks that could
     /// not run) only, 2 failures.
-    pub fn exit_code(&self) -> u8 {
+    pub(crate) fn exit_code(&self) -> u8 {
         if self.fail > 0 {
             2
         } else if self.problems() > 0 {
@@ -180,7 +180,7 @@ impl Summary {
     }
 
     /// "3 problems found", or "no problems found".
-    pub fn headline(&self) -> String {
+    pub(crate) fn headline(&self) -> String {
         match self.problems() {
             0 => "no problems found".into(),
             1 => "1 problem found".into(),

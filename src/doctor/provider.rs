@@ -8,7 +8,7 @@ use crate::providers::outcome::{CredentialReport, Failure, Ownership, Told};
 use crate::providers::{Catalog, Provider};
 
 /// The ids each group of checks answers.
-pub const PROVIDER_IDS: [&str; 6] = [
+pub(crate) const PROVIDER_IDS: [&str; 6] = [
     "settings-complete",
     "credentials-valid",
     "trial-destination",

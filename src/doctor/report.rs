@@ -5,20 +5,14 @@ use crate::checklist::Category;
 
 /// How the text is written.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Style {
+pub(crate) struct Style {
     /// ANSI colours (a terminal, and NO_COLOR unset).
-    pub color: bool,
+    pub(crate) color: bool,
     /// The evidence of every check, not only of problems.
-    pub verbose: bool,
+    pub(crate) verbose: bool,
 }
 
-/// Whether to colour: a terminal, and NO_COLOR unset or empty
-/// (https://no-color.org).
-pub fn use_color(is_terminal: bool, no_color: Option<&str>) -> bool {
-    is_terminal && no_color.is_none_or(str::is_empty)
-}
-
-pub fn mark(status: Status) -> &'static str {
+pub(crate) fn mark(status: Status) -> &'static str {
     match status {
         Status::Pass => "✓",
         Status::Warning => "!",
@@ -46,7 +40,7 @@ fn color_of(status: Status) -> &'static str {
 }
 
 /// The text report. `heading` is the first line (profile, provider, tenant).
-pub fn text(heading: &str, checks: &[Check], style: Style) -> String {
+pub(crate) fn text(heading: &str, checks: &[Check], style: Style) -> String {
     let c = style.color;
     let mut out = format!("{}\n", paint(c, "1", heading));
     for category in Category::ALL {
@@ -124,6 +118,6 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 }
 
 /// The JSON report: the list of checks.
-pub fn json(checks: &[Check]) -> String {
+pub(crate) fn json(checks: &[Check]) -> String {
     serde_json::to_string_pretty(checks).expect("checks serialize")
 }

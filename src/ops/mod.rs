@@ -5,8 +5,8 @@
 //! the environment) and returns typed results; how a result is worded for a
 //! terminal line or a screen is the caller's.
 
-pub mod provider;
-pub mod tenant;
+pub(crate) mod provider;
+pub(crate) mod tenant;
 
 use crate::config::Paths;
 use crate::providers::Catalog;

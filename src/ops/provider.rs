@@ -11,7 +11,7 @@ use crate::settings;
 
 /// Why there is no client.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum Error {
+pub(crate) enum Error {
     /// No id given and none chosen in the profile.
     #[error("no provider is chosen for this profile")]
     NoProvider,
@@ -36,7 +36,7 @@ pub enum Error {
 /// The client of provider `id` (else the profile's) with the settings
 /// resolved from the environment, the keyring and `profile`. Blocking:
 /// asks the keyring.
-pub fn client(
+pub(crate) fn client(
     ctx: Ctx<'_>,
     profile: &Profile,
     id: Option<&str>,
@@ -65,7 +65,7 @@ pub fn client(
 
 /// [`client`] with the profile loaded from disk (and its load notice,
 /// e.g. a damaged file that was set aside).
-pub fn client_of_profile(
+pub(crate) fn client_of_profile(
     ctx: Ctx<'_>,
     id: Option<&str>,
     http: Http,

@@ -17,7 +17,7 @@ use crate::settings::{self, Resolved};
 
 /// Why tenant work could not start.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum Error {
+pub(crate) enum Error {
     /// The catalog has no `[tenant]` group (a broken build).
     #[error("this build has no tenant settings")]
     NoTenantSettings,
@@ -41,7 +41,7 @@ pub enum Error {
 }
 
 /// An [`OpenError`] as one line: its title, then what to do.
-pub fn one_line(e: &OpenError) -> String {
+pub(crate) fn one_line(e: &OpenError) -> String {
     let mut t = e.title.clone();
     for d in &e.details {
         t.push(' ');
@@ -53,7 +53,7 @@ pub fn one_line(e: &OpenError) -> String {
 /// The tenant connection's settings (`AUTH0_DOMAIN`, `AUTH0_CLIENT_ID`,
 /// `AUTH0_CLIENT_SECRET`), resolved from the environment, the keyring and
 /// the profile. Blocking: asks the keyring.
-pub fn connection_settings(ctx: Ctx<'_>, profile: &Profile) -> Result<Vec<Resolved>, Error> {
+pub(crate) fn connection_settings(ctx: Ctx<'_>, profile: &Profile) -> Result<Vec<Resolved>, Error> {
     let group = ctx.catalog.tenant.as_ref().ok_or(Error::NoTenantSettings)?;
     Ok(settings::resolve(
         ctx.profile,
@@ -70,7 +70,7 @@ pub fn connection_settings(ctx: Ctx<'_>, profile: &Profile) -> Result<Vec<Resolv
 /// ([`Connection::on_rate_limit`]).
 /// (Not an `async fn`: the future holds the catalog and the environment's
 /// two overrides, not the context, so it can run on another thread.)
-pub fn connect<'a>(
+pub(crate) fn connect<'a>(
     ctx: Ctx<'a>,
     resolved: &'a [Resolved],
 ) -> impl Future<Output = Result<Connection, Error>> + Send + 'a {
@@ -86,11 +86,11 @@ pub fn connect<'a>(
 
 /// What the apply needs from the provider: the provider, the values of the
 /// Action's secrets, and the API base URL the code is to call.
-pub struct ProviderInputs<'a> {
-    pub provider: &'a Provider,
-    pub values: Vec<(String, String)>,
+pub(crate) struct ProviderInputs<'a> {
+    pub(crate) provider: &'a Provider,
+    pub(crate) values: Vec<(String, String)>,
     /// [`settings::base_override`]: the same rule as the code view's.
-    pub base: Option<String>,
+    pub(crate) base: Option<String>,
 }
 
 /// The Action's secret values never in a Debug print: their names only.
@@ -108,7 +108,7 @@ impl std::fmt::Debug for ProviderInputs<'_> {
 /// The provider `id` (else the profile's), its Action secrets and base URL,
 /// from the environment, the keyring and the profile. Blocking: asks the
 /// keyring.
-pub fn provider_inputs<'a>(
+pub(crate) fn provider_inputs<'a>(
     ctx: Ctx<'a>,
     profile: &Profile,
     id: Option<&str>,
@@ -135,7 +135,7 @@ pub fn provider_inputs<'a>(
 
 /// Read the tenant and plan the changes for the provider (nothing is
 /// written).
-pub async fn plan(
+pub(crate) async fn plan(
     conn: &Connection,
     paths: &Paths,
     inputs: ProviderInputs<'_>,
@@ -153,13 +153,13 @@ pub async fn plan(
 /// What `check` found: the findings, and the scopes the connection lacks
 /// for this tenant's generation.
 #[derive(Debug)]
-pub struct Checked {
-    pub report: Report,
-    pub missing_scopes: Vec<&'static str>,
+pub(crate) struct Checked {
+    pub(crate) report: Report,
+    pub(crate) missing_scopes: Vec<&'static str>,
 }
 
 /// Check the tenant's SMS MFA set-up (for `provider` when one is chosen).
-pub async fn check(conn: &Connection, provider: Option<&Provider>) -> Checked {
+pub(crate) async fn check(conn: &Connection, provider: Option<&Provider>) -> Checked {
     let report = inspect::inspect(conn, provider).await;
     let missing_scopes = inspect::missing_scopes(conn, report.generation);
     Checked {

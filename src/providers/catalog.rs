@@ -8,7 +8,7 @@ use serde::Deserialize;
 use std::sync::OnceLock;
 
 /// The catalog as shipped, embedded in the binary.
-pub const CATALOG_TOML: &str = include_str!("../../assets/providers.toml");
+pub(crate) const CATALOG_TOML: &str = include_str!("../../assets/providers.toml");
 
 #[derive(Debug, Clone)]
 pub struct Catalog {
@@ -43,12 +43,12 @@ pub struct Setting {
     pub label: String,
     pub secret: bool,
     pub required: Required,
-    pub format: Format,
-    pub expect: String,
+    pub(crate) format: Format,
+    pub(crate) expect: String,
     pub example: String,
     pub help: String,
     /// Known mix-ups: a value matching the pattern is refused with the message.
-    pub reject: Vec<(LazyRegex, String)>,
+    pub(crate) reject: Vec<(LazyRegex, String)>,
 }
 
 /// A regular expression compiled the first time it is used.
@@ -66,7 +66,7 @@ impl LazyRegex {
         }
     }
 
-    pub fn is_match(&self, text: &str) -> bool {
+    pub(crate) fn is_match(&self, text: &str) -> bool {
         self.compiled
             .get_or_init(|| {
                 Regex::new(&self.pattern).expect("pattern checked when the catalog was parsed")

@@ -10,11 +10,11 @@ use super::outcome::{ErrorClass, KnownError};
 use serde::Serialize;
 
 /// How many records one look reads at most, whatever is asked.
-pub const MAX_RECORDS: usize = 1000;
+pub(crate) const MAX_RECORDS: usize = 1000;
 /// How many records a look reads when not told.
-pub const DEFAULT_RECORDS: usize = 200;
+pub(crate) const DEFAULT_RECORDS: usize = 200;
 /// How many records one request asks for.
-pub const PAGE_SIZE: usize = 100;
+pub(crate) const PAGE_SIZE: usize = 100;
 
 /// Where a message is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -27,29 +27,19 @@ pub enum State {
     Failed,
 }
 
-impl State {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            State::Delivered => "delivered",
-            State::Pending => "pending",
-            State::Failed => "failed",
-        }
-    }
-}
-
 /// One message as the provider recorded it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Record {
     /// The provider's catalog id.
-    pub provider: String,
+    pub(crate) provider: String,
     /// The provider's message id (SM…, VL…, a GUID).
     pub id: String,
     /// The recipient in E.164, with the plus.
-    pub to: String,
+    pub(crate) to: String,
     /// When the provider took it, seconds since the UNIX epoch.
     pub at: i64,
     /// The provider's own status word (`undelivered`, `EXPIRED_EXPIRED`).
-    pub status: String,
+    pub(crate) status: String,
     pub state: State,
     /// The provider's error code, as the catalog keys it (`30007`,
     /// `error 6`, `status Failed`).
@@ -66,7 +56,7 @@ pub struct Record {
 impl Record {
     /// A record with the code read through the provider's known errors.
     #[allow(clippy::too_many_arguments)]
-    pub fn mapped(
+    pub(crate) fn mapped(
         known: &[KnownError],
         provider: &str,
         id: String,
@@ -97,7 +87,7 @@ impl Record {
 /// A code through the catalog: its class, meaning and fix. A failed
 /// message whose code the catalog does not know still gets a class
 /// (`rejected`) and that class's hint, never silence.
-pub fn map_code(
+pub(crate) fn map_code(
     known: &[KnownError],
     state: State,
     code: Option<&str>,
@@ -132,13 +122,13 @@ pub struct Query {
 }
 
 impl Query {
-    pub fn limit(&self) -> usize {
+    pub(crate) fn limit(&self) -> usize {
         self.limit.clamp(1, MAX_RECORDS)
     }
 
     /// Whether a record's recipient is the one asked for (digits compared:
     /// providers write numbers with or without the plus).
-    pub fn wants(&self, to: &str) -> bool {
+    pub(crate) fn wants(&self, to: &str) -> bool {
         self.to.as_deref().is_none_or(|t| digits(t) == digits(to))
     }
 }
@@ -161,12 +151,12 @@ pub struct CannotLook {
 }
 
 /// The digits of a number.
-pub fn digits(n: &str) -> String {
+pub(crate) fn digits(n: &str) -> String {
     n.chars().filter(char::is_ascii_digit).collect()
 }
 
 /// `+` and the digits: E.164 from a number written with or without the plus.
-pub fn plus(n: &str) -> String {
+pub(crate) fn plus(n: &str) -> String {
     format!("+{}", digits(n))
 }
 
@@ -213,7 +203,7 @@ pub fn day(t: i64) -> String {
 }
 
 /// `09:50:00`.
-pub fn clock(t: i64) -> String {
+pub(crate) fn clock(t: i64) -> String {
     rfc3339(t)[11..19].to_string()
 }
 
@@ -257,7 +247,7 @@ pub fn parse_iso(s: &str) -> Option<i64> {
 }
 
 /// An RFC 2822 time as Twilio writes it: `Thu, 30 Jul 2015 20:12:31 +0000`.
-pub fn parse_rfc2822(s: &str) -> Option<i64> {
+pub(crate) fn parse_rfc2822(s: &str) -> Option<i64> {
     let s = s.trim();
     let s = s.split_once(", ").map_or(s, |(_, r)| r);
     let mut parts = s.split_whitespace();
@@ -285,7 +275,7 @@ pub fn parse_rfc2822(s: &str) -> Option<i64> {
 }
 
 /// Any of the two.
-pub fn parse_time(s: &str) -> Option<i64> {
+pub(crate) fn parse_time(s: &str) -> Option<i64> {
     parse_iso(s).or_else(|| parse_rfc2822(s))
 }
 
@@ -298,7 +288,7 @@ pub fn now() -> i64 {
 }
 
 /// `30m`, `2h`, `1d`, `90s`, `1h30m`: a duration in seconds.
-pub fn parse_duration(s: &str) -> Result<i64, String> {
+pub(crate) fn parse_duration(s: &str) -> Result<i64, String> {
     let s = s.trim();
     if s.is_empty() {
         return Err("empty duration".into());

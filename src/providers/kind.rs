@@ -51,7 +51,7 @@ kinds! {
 
 impl Kind {
     /// The kind whose catalog id is `id`.
-    pub fn parse(id: &str) -> Option<Kind> {
+    pub(crate) fn parse(id: &str) -> Option<Kind> {
         Kind::ALL.iter().copied().find(|k| k.id() == id)
     }
 }
@@ -59,7 +59,7 @@ impl Kind {
 /// An id that names no [`Kind`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("no provider kind has the id {0:?}")]
-pub struct UnknownKind(pub String);
+pub struct UnknownKind(pub(crate) String);
 
 impl FromStr for Kind {
     type Err = UnknownKind;

@@ -2,11 +2,11 @@
 //! validation of their settings, the provider [`Kind`] that code chooses
 //! by, and (in `clients`, a layer above) one API client per kind.
 
-pub mod catalog;
+pub(crate) mod catalog;
 pub mod clients;
-pub mod delivered;
+pub(crate) mod delivered;
 pub mod delivery;
-pub mod kind;
+pub(crate) mod kind;
 pub mod outcome;
 pub mod phone;
 pub mod validate;

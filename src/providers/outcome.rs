@@ -24,7 +24,7 @@ pub enum ErrorClass {
 }
 
 impl ErrorClass {
-    pub const ALL: [ErrorClass; 10] = [
+    pub(crate) const ALL: [ErrorClass; 10] = [
         ErrorClass::Authentication,
         ErrorClass::InvalidRecipient,
         ErrorClass::TrialUnverified,
@@ -38,7 +38,7 @@ impl ErrorClass {
     ];
 
     /// The name used in the catalog and in `--json`.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             ErrorClass::Authentication => "authentication",
             ErrorClass::InvalidRecipient => "invalid-recipient",
@@ -53,12 +53,12 @@ impl ErrorClass {
         }
     }
 
-    pub fn parse(s: &str) -> Option<ErrorClass> {
+    pub(crate) fn parse(s: &str) -> Option<ErrorClass> {
         ErrorClass::ALL.into_iter().find(|c| c.as_str() == s)
     }
 
     /// A short title for the result screen.
-    pub fn title(self) -> &'static str {
+    pub(crate) fn title(self) -> &'static str {
         match self {
             ErrorClass::Authentication => "Authentication failed",
             ErrorClass::InvalidRecipient => "Invalid recipient",
@@ -74,7 +74,7 @@ impl ErrorClass {
     }
 
     /// What to do, in one line.
-    pub fn hint(self) -> &'static str {
+    pub(crate) fn hint(self) -> &'static str {
         match self {
             ErrorClass::Authentication => {
                 "Check the credentials in step 2 against the provider's console (live, not test, credentials)."
@@ -121,12 +121,12 @@ pub struct KnownError {
     /// What it means for the user.
     pub meaning: String,
     /// What to do about it, when more precise than the class's hint.
-    pub fix: Option<String>,
+    pub(crate) fix: Option<String>,
 }
 
 impl KnownError {
     /// What to do: the code's own fix, else its class's hint.
-    pub fn fix(&self) -> &str {
+    pub(crate) fn fix(&self) -> &str {
         self.fix.as_deref().unwrap_or(self.class.hint())
     }
 }
@@ -225,7 +225,7 @@ pub struct Ownership {
 
 /// Classify a failure from a provider's code and the HTTP status, with the
 /// provider's known errors.
-pub fn classify(
+pub(crate) fn classify(
     known: &[KnownError],
     code: Option<&str>,
     http_status: Option<u16>,

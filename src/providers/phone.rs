@@ -131,7 +131,7 @@ pub fn parse(e164: &str) -> Option<(PhoneNumber, bool)> {
 }
 
 /// The region a number belongs to, e.g. "US", "GB".
-pub fn region(e164: &str) -> Option<String> {
+pub(crate) fn region(e164: &str) -> Option<String> {
     let db = database_for(e164.strip_prefix('+')?)?;
     let n = phonenumber::parse_with(&db, None, e164).ok()?;
     n.metadata(&db).map(|m| m.id().to_string())
@@ -144,7 +144,7 @@ pub const METADATA_VERSION: &str = "9.0.33";
 
 /// What libphonenumber's metadata says about a number in `+digits` form.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Known {
+pub(crate) enum Known {
     /// In a number range the metadata knows.
     Valid,
     /// A possible length for its country code, in a range the metadata does
@@ -161,7 +161,7 @@ pub enum Known {
 }
 
 /// Judge a number in `+digits` form against the metadata.
-pub fn known(e164: &str) -> Known {
+pub(crate) fn known(e164: &str) -> Known {
     let Some(digits) = e164.strip_prefix('+') else {
         return Known::UnknownCountryCode;
     };

@@ -37,7 +37,7 @@ pub fn normalize(setting: &Setting, value: &str) -> String {
 
 /// Why a pasted domain cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DomainError {
+pub(crate) enum DomainError {
     Empty,
     /// Not `*.auth0.com`: likely a custom domain.
     Custom(String),
@@ -63,7 +63,7 @@ impl std::fmt::Display for DomainError {
 /// The tenant's canonical domain from what users paste:
 /// `https://acme.eu.auth0.com/`, `acme.eu.auth0.com`, `ACME.eu.auth0.com`,
 /// `https://acme.eu.auth0.com/api/v2/`.
-pub fn canonical_domain(input: &str) -> Result<String, DomainError> {
+pub(crate) fn canonical_domain(input: &str) -> Result<String, DomainError> {
     let t = input.trim();
     if t.is_empty() {
         return Err(DomainError::Empty);
@@ -277,7 +277,7 @@ fn control(value: &str) -> Option<Validation> {
 /// credentials never travel unencrypted. No user name or password, no
 /// fragment, no control character (the URL parser would strip some
 /// silently).
-pub fn https_url(value: &str, host_suffix: Option<&str>) -> Validation {
+pub(crate) fn https_url(value: &str, host_suffix: Option<&str>) -> Validation {
     if let Some(v) = control(value) {
         return v;
     }
@@ -331,10 +331,10 @@ pub fn https_url(value: &str, host_suffix: Option<&str>) -> Validation {
 
 /// Characters the URL parser lets into a host that are never written into
 /// generated code (the code keeps the base URL in a JavaScript string).
-pub const NOT_IN_CODE: [char; 8] = ['"', '\'', '\\', '`', '$', '<', '>', ' '];
+pub(crate) const NOT_IN_CODE: [char; 8] = ['"', '\'', '\\', '`', '$', '<', '>', ' '];
 
 /// Whether a URL host names this machine.
-pub fn is_loopback(host: &str) -> bool {
+pub(crate) fn is_loopback(host: &str) -> bool {
     if host.eq_ignore_ascii_case("localhost") {
         return true;
     }

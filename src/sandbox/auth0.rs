@@ -49,7 +49,7 @@ pub const CLIENT_ID: &str = "AbCdEfGhIjKlMnOpQrStUvWxYz012345";
 pub const CLIENT_SECRET: &str =
     "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_01";
 pub const ALL_READ: &str = "read:tenant_settings read:guardian_factors read:mfa_policies read:phone_providers read:actions read:hooks read:logs";
-pub const ALL_WRITE: &str = "create:actions update:actions update:hooks create:phone_providers update:phone_providers update:guardian_factors";
+pub(crate) const ALL_WRITE: &str = "create:actions update:actions update:hooks create:phone_providers update:phone_providers update:guardian_factors";
 
 /// A tenant's state, as the fake serves it.
 #[derive(Debug, Clone)]
@@ -67,15 +67,15 @@ pub struct Tenant {
     pub actions: Vec<Value>,
     /// Trigger id -> bindings.
     pub bindings: BTreeMap<String, Vec<Value>>,
-    pub versions: Vec<Value>,
+    pub(crate) versions: Vec<Value>,
     pub logs: Value,
     /// How many GETs a written Action reports `building` before `built`.
-    pub build_polls: u32,
+    pub(crate) build_polls: u32,
     /// Answer this `(METHOD, path)` with this status and body.
     pub fail: Option<(String, String, u16, Value)>,
     /// Bodies of `try` requests Auth0 accepted.
     pub tries: Vec<Value>,
-    pub clock: u64,
+    pub(crate) clock: u64,
     /// Applications (`_secret` private: the answer shows `client_secret`
     /// only when it is made or rotated).
     pub clients: Vec<Value>,
@@ -220,10 +220,10 @@ pub async fn serve(tenant: Tenant, delay: Duration) -> Fake {
 
 /// Told of every `try` Auth0 accepts (the tenant, the request body): the
 /// sandbox delivers it to the simulated phone.
-pub type OnTry = Arc<dyn Fn(&Tenant, &Value) + Send + Sync>;
+pub(crate) type OnTry = Arc<dyn Fn(&Tenant, &Value) + Send + Sync>;
 
 /// [`serve`], with `on_try`.
-pub async fn serve_with(tenant: Tenant, delay: Duration, on_try: Option<OnTry>) -> Fake {
+pub(crate) async fn serve_with(tenant: Tenant, delay: Duration, on_try: Option<OnTry>) -> Fake {
     let state = Arc::new(Mutex::new(tenant));
     let server = Server::start(Responder {
         state: state.clone(),

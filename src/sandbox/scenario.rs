@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use std::sync::OnceLock;
 
-pub const SCENARIOS_TOML: &str = include_str!("../../assets/scenarios.toml");
+pub(crate) const SCENARIOS_TOML: &str = include_str!("../../assets/scenarios.toml");
 const INFOBIP_GUIDE_HOOK: &str = include_str!("../../assets/sandbox/infobip-guide-hook.js");
 
 #[derive(Debug, Clone, Deserialize)]
@@ -23,22 +23,22 @@ pub struct Scenarios {
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
     pub name: String,
-    pub summary: String,
-    pub tenant: TenantSpec,
+    pub(crate) summary: String,
+    pub(crate) tenant: TenantSpec,
     #[serde(default)]
-    pub accounts: Accounts,
+    pub(crate) accounts: Accounts,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Generation {
+pub(crate) enum Generation {
     UnifiedPhone,
     Classic,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum CustomProvider {
+pub(crate) enum CustomProvider {
     None,
     Enabled,
     Disabled,
@@ -46,48 +46,48 @@ pub enum CustomProvider {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TenantSpec {
-    pub generation: Generation,
-    pub sms_enabled: bool,
-    pub policies: Vec<String>,
+pub(crate) struct TenantSpec {
+    pub(crate) generation: Generation,
+    pub(crate) sms_enabled: bool,
+    pub(crate) policies: Vec<String>,
     #[serde(default)]
-    pub selected_provider: Option<String>,
+    pub(crate) selected_provider: Option<String>,
     /// The phone factor's message types, on either generation (default on
     /// unified-phone: ["sms"] once a custom provider exists, else []).
     #[serde(default)]
-    pub message_types: Option<Vec<String>>,
+    pub(crate) message_types: Option<Vec<String>>,
     #[serde(default)]
-    pub custom_provider: Option<CustomProvider>,
+    pub(crate) custom_provider: Option<CustomProvider>,
     /// unified-phone: the custom provider's delivery methods (default ["text"]).
     #[serde(default)]
-    pub delivery_methods: Option<Vec<String>>,
+    pub(crate) delivery_methods: Option<Vec<String>>,
     #[serde(default)]
-    pub hook: Option<String>,
+    pub(crate) hook: Option<String>,
     #[serde(default)]
-    pub hook_secrets: Vec<String>,
+    pub(crate) hook_secrets: Vec<String>,
     #[serde(default)]
-    pub action: Option<ActionSpec>,
+    pub(crate) action: Option<ActionSpec>,
     #[serde(default)]
-    pub logs: Vec<LogSpec>,
+    pub(crate) logs: Vec<LogSpec>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ActionSpec {
-    pub provider: String,
+pub(crate) struct ActionSpec {
+    pub(crate) provider: String,
     /// The Action's name (default `sms-mfa-PROVIDER`: sms-mfa's own; any
     /// other is one made in the dashboard or by another tool).
     #[serde(default)]
-    pub name: Option<String>,
+    pub(crate) name: Option<String>,
     /// Classic: bound to send-phone-message (unified-phone tenants have no
     /// binding step).
     #[serde(default = "yes")]
-    pub bound: bool,
+    pub(crate) bound: bool,
     #[serde(default = "yes")]
-    pub deployed: bool,
+    pub(crate) deployed: bool,
     /// The secret names configured (default: every one the provider's code reads).
     #[serde(default)]
-    pub secrets: Option<Vec<String>>,
+    pub(crate) secrets: Option<Vec<String>>,
 }
 
 fn yes() -> bool {
@@ -96,11 +96,11 @@ fn yes() -> bool {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LogSpec {
+pub(crate) struct LogSpec {
     #[serde(rename = "type")]
-    pub kind: String,
-    pub code: String,
-    pub message: String,
+    pub(crate) kind: String,
+    pub(crate) code: String,
+    pub(crate) message: String,
 }
 
 impl Scenarios {
@@ -111,7 +111,7 @@ impl Scenarios {
 
     /// Parse and check: unique names, known providers and hooks, and what
     /// belongs to one generation not set on the other.
-    pub fn parse(text: &str) -> Result<Scenarios, String> {
+    pub(crate) fn parse(text: &str) -> Result<Scenarios, String> {
         let s: Scenarios = toml::from_str(text).map_err(|e| e.to_string())?;
         if s.list.is_empty() {
             return Err("no scenarios".into());

@@ -9,14 +9,14 @@
 
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::{Bytes, Incoming};
-pub use hyper::{HeaderMap, Method};
+pub(crate) use hyper::{HeaderMap, Method};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 /// The largest request body read (a simulated API gets small JSON and form
 /// bodies; anything larger is answered 413 and not handed on).
-pub const BODY_LIMIT: usize = 1024 * 1024;
+pub(crate) const BODY_LIMIT: usize = 1024 * 1024;
 
 /// A request as the simulations see it.
 #[derive(Debug, Clone)]
@@ -28,20 +28,13 @@ pub struct Request {
     pub body: Vec<u8>,
 }
 
-impl Request {
-    /// The body, parsed as JSON.
-    pub fn body_json<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
-        serde_json::from_slice(&self.body)
-    }
-}
-
 /// An answer: status, headers, body, and how long to wait before sending it.
 #[derive(Debug, Clone)]
 pub struct Response {
-    pub status: u16,
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
-    pub delay: Duration,
+    pub(crate) status: u16,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: Vec<u8>,
+    pub(crate) delay: Duration,
 }
 
 impl Response {
@@ -62,7 +55,7 @@ impl Response {
     }
 
     /// `body` with the content type `mime`.
-    pub fn set_body_raw(mut self, body: impl Into<Vec<u8>>, mime: &str) -> Response {
+    pub(crate) fn set_body_raw(mut self, body: impl Into<Vec<u8>>, mime: &str) -> Response {
         self.headers
             .retain(|(n, _)| !n.eq_ignore_ascii_case("content-type"));
         self.headers.push(("content-type".into(), mime.into()));
@@ -89,7 +82,7 @@ impl Response {
 }
 
 /// What answers the server's requests.
-pub trait Respond: Send + Sync + 'static {
+pub(crate) trait Respond: Send + Sync + 'static {
     fn respond(&self, req: &Request) -> Response;
 }
 
@@ -123,7 +116,7 @@ pub struct Server {
 impl Server {
     /// Serve `responder` on a random loopback port. Panics when no port
     /// or thread can be had (the sandbox cannot run without them).
-    pub fn start(responder: impl Respond) -> Server {
+    pub(crate) fn start(responder: impl Respond) -> Server {
         let listener = std::net::TcpListener::bind(("127.0.0.1", 0))
             .and_then(|l| l.set_nonblocking(true).map(|()| l))
             .expect("the sandbox binds a loopback port");
@@ -147,10 +140,6 @@ impl Server {
     /// `http://127.0.0.1:PORT`.
     pub fn uri(&self) -> String {
         format!("http://{}", self.address)
-    }
-
-    pub fn address(&self) -> SocketAddr {
-        self.address
     }
 
     /// Every request so far, oldest first.
@@ -268,7 +257,7 @@ async fn answer(
 
 /// `Authorization: Basic …` for `user` and `password` (RFC 7617: base64 of
 /// `user:password`, RFC 4648 alphabet with padding).
-pub fn basic_auth(user: &str, password: &str) -> String {
+pub(crate) fn basic_auth(user: &str, password: &str) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let input = format!("{user}:{password}");
     let mut out = String::from("Basic ");

@@ -35,11 +35,6 @@ impl MemoryStore {
         self.entries.lock().unwrap().keys().cloned().collect()
     }
 
-    /// The stored value (tests only look at it to compare).
-    pub fn peek(&self, user: &str) -> Option<String> {
-        self.entries.lock().unwrap().get(user).cloned()
-    }
-
     fn fault(&self) -> Result<(), StoreError> {
         let fault = self.fault.lock().unwrap().clone();
         match fault {

@@ -18,7 +18,7 @@ use secrecy::{ExposeSecret, SecretString};
 use std::time::Duration;
 
 /// The keyring service name of every entry.
-pub const SERVICE: &str = "sms-mfa";
+pub(crate) const SERVICE: &str = "sms-mfa";
 /// The service of the sandbox's entries (`sms-mfa --sandbox`).
 pub const SANDBOX_SERVICE: &str = "sms-mfa-sandbox";
 /// How long one keyring call may take before it counts as failed.
@@ -59,7 +59,7 @@ impl StoreError {
     }
 
     /// A short headline.
-    pub fn title(&self) -> &'static str {
+    pub(crate) fn title(&self) -> &'static str {
         match self {
             StoreError::Unavailable { .. } => "No OS keyring is reachable",
             StoreError::Locked { .. } => "The OS keyring is locked",
@@ -108,7 +108,7 @@ pub trait SecretStore: Send + Sync {
 
 /// Write, read back and delete a probe entry: is the keyring reachable,
 /// writable and unlocked? Returns the time the three calls took.
-pub fn probe(store: &dyn SecretStore, user: &str) -> Result<Duration, StoreError> {
+pub(crate) fn probe(store: &dyn SecretStore, user: &str) -> Result<Duration, StoreError> {
     let started = std::time::Instant::now();
     let nonce = format!("probe-{}-{:?}", std::process::id(), started);
     let value = SecretString::from(nonce.clone());
@@ -138,15 +138,15 @@ pub fn probe(store: &dyn SecretStore, user: &str) -> Result<Duration, StoreError
 pub struct Secret(SecretString);
 
 impl Secret {
-    pub fn new(value: &str) -> Secret {
+    pub(crate) fn new(value: &str) -> Secret {
         Secret(SecretString::from(value.to_string()))
     }
 
-    pub fn expose(&self) -> &str {
+    pub(crate) fn expose(&self) -> &str {
         self.0.expose_secret()
     }
 
-    pub fn as_secret_string(&self) -> &SecretString {
+    pub(crate) fn as_secret_string(&self) -> &SecretString {
         &self.0
     }
 }

@@ -34,7 +34,7 @@ impl OsKeyring {
         OsKeyring::with_timeout(TIMEOUT)
     }
 
-    pub fn with_timeout(timeout: Duration) -> OsKeyring {
+    pub(crate) fn with_timeout(timeout: Duration) -> OsKeyring {
         OsKeyring {
             store: Arc::new(Mutex::new(None)),
             timeout,
@@ -185,22 +185,22 @@ mod platform {
     use std::collections::HashMap;
     use std::sync::Arc;
 
-    pub const NAME: &str = "Secret Service (D-Bus)";
+    pub(crate) const NAME: &str = "Secret Service (D-Bus)";
 
-    pub fn connect() -> Result<Arc<CredentialStore>, StoreError> {
+    pub(crate) fn connect() -> Result<Arc<CredentialStore>, StoreError> {
         let store =
             zbus_secret_service_keyring_store::Store::new().map_err(|e| classify(e, true))?;
         Ok(store)
     }
 
     /// Items get a readable label in Seahorse and KeePassXC.
-    pub fn modifiers(label: &str) -> Option<HashMap<&str, &str>> {
+    pub(crate) fn modifiers(label: &str) -> Option<HashMap<&str, &str>> {
         Some(HashMap::from([("label", label)]))
     }
 
     /// Read the Secret Service's own error: locked or prompt failures,
     /// no provider, no bus, or a D-Bus error naming one of those.
-    pub fn kind_of(e: &(dyn std::error::Error + Send + Sync + 'static)) -> Option<Kind> {
+    pub(crate) fn kind_of(e: &(dyn std::error::Error + Send + Sync + 'static)) -> Option<Kind> {
         use secret_service::Error as Ss;
         let ss = e.downcast_ref::<Ss>()?;
         match ss {
@@ -238,7 +238,7 @@ mod platform {
 
     /// Whether the default collection exists and is unlocked (a "not found"
     /// from a locked keyring is not an answer).
-    pub fn check_open() -> Result<(), StoreError> {
+    pub(crate) fn check_open() -> Result<(), StoreError> {
         use secret_service::blocking::SecretService;
         use secret_service::{EncryptionType, Error as SsError};
         let ss =
@@ -272,23 +272,25 @@ mod platform {
     use std::collections::HashMap;
     use std::sync::Arc;
 
-    pub const NAME: &str = "macOS Keychain";
+    pub(crate) const NAME: &str = "macOS Keychain";
 
-    pub fn connect() -> Result<Arc<CredentialStore>, StoreError> {
+    pub(crate) fn connect() -> Result<Arc<CredentialStore>, StoreError> {
         let store =
             apple_native_keyring_store::keychain::Store::new().map_err(|e| classify(e, true))?;
         Ok(store)
     }
 
-    pub fn modifiers(_label: &str) -> Option<HashMap<&str, &str>> {
+    pub(crate) fn modifiers(_label: &str) -> Option<HashMap<&str, &str>> {
         None
     }
 
-    pub fn kind_of(_e: &(dyn std::error::Error + Send + Sync + 'static)) -> Option<super::Kind> {
+    pub(crate) fn kind_of(
+        _e: &(dyn std::error::Error + Send + Sync + 'static),
+    ) -> Option<super::Kind> {
         None
     }
 
-    pub fn check_open() -> Result<(), StoreError> {
+    pub(crate) fn check_open() -> Result<(), StoreError> {
         Ok(())
     }
 }
@@ -300,22 +302,24 @@ mod platform {
     use std::collections::HashMap;
     use std::sync::Arc;
 
-    pub const NAME: &str = "Windows Credential Manager";
+    pub(crate) const NAME: &str = "Windows Credential Manager";
 
-    pub fn connect() -> Result<Arc<CredentialStore>, StoreError> {
+    pub(crate) fn connect() -> Result<Arc<CredentialStore>, StoreError> {
         let store = windows_native_keyring_store::Store::new().map_err(|e| classify(e, true))?;
         Ok(store)
     }
 
-    pub fn modifiers(_label: &str) -> Option<HashMap<&str, &str>> {
+    pub(crate) fn modifiers(_label: &str) -> Option<HashMap<&str, &str>> {
         None
     }
 
-    pub fn kind_of(_e: &(dyn std::error::Error + Send + Sync + 'static)) -> Option<super::Kind> {
+    pub(crate) fn kind_of(
+        _e: &(dyn std::error::Error + Send + Sync + 'static),
+    ) -> Option<super::Kind> {
         None
     }
 
-    pub fn check_open() -> Result<(), StoreError> {
+    pub(crate) fn check_open() -> Result<(), StoreError> {
         Ok(())
     }
 }

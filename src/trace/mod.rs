@@ -16,9 +16,9 @@ use serde::Serialize;
 /// How far apart Auth0's log of a send and the provider's record of the
 /// message may be and still be one message: the Action calls the provider
 /// and Auth0 logs when it returns.
-pub const MATCH_WINDOW: i64 = 60;
+pub(crate) const MATCH_WINDOW: i64 = 60;
 /// How many failures the all-recipients view lists.
-pub const LATEST_FAILURES: usize = 20;
+pub(crate) const LATEST_FAILURES: usize = 20;
 
 /// What one side gave.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -45,21 +45,21 @@ impl<T> Side<T> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Entry {
     /// Seconds since the UNIX epoch.
-    pub at: i64,
+    pub(crate) at: i64,
     /// `auth0` or the provider's catalog id.
     pub source: String,
     /// What happened, in a few words.
-    pub what: String,
+    pub(crate) what: String,
     pub to: Option<String>,
     /// The provider's message id or Auth0's log id.
-    pub id: String,
+    pub(crate) id: String,
     /// The provider's state (provider entries only).
-    pub state: Option<State>,
+    pub(crate) state: Option<State>,
     pub code: Option<String>,
     /// The outside text (the provider's or Auth0's), kept as it came.
     pub message: Option<String>,
-    pub meaning: Option<String>,
-    pub fix: Option<String>,
+    pub(crate) meaning: Option<String>,
+    pub(crate) fix: Option<String>,
 }
 
 /// A gap or a failure worth a person's attention.
@@ -68,7 +68,7 @@ pub struct Finding {
     /// `undelivered`, `pending`, `never-reached-provider`,
     /// `failed-before-provider`, `not-asked-by-auth0`, `cannot-look`.
     pub kind: String,
-    pub at: Option<i64>,
+    pub(crate) at: Option<i64>,
     pub text: String,
     pub fix: String,
 }
@@ -98,9 +98,9 @@ impl Verdict {
 /// The joined story.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Trace {
-    pub to: Option<String>,
-    pub since: i64,
-    pub provider: String,
+    pub(crate) to: Option<String>,
+    pub(crate) since: i64,
+    pub(crate) provider: String,
     pub verdict: Verdict,
     /// Oldest first.
     pub timeline: Vec<Entry>,
@@ -173,7 +173,7 @@ fn near(e: &Event, r: &Record) -> bool {
 
 /// Join the two sides. `to`: one recipient, or (None) the latest
 /// failures of every recipient.
-pub fn join(
+pub(crate) fn join(
     to: Option<&str>,
     since: i64,
     provider: &str,
@@ -356,7 +356,7 @@ pub fn join(
 }
 
 /// The Auth0 side's reading of an [`Unreadable`].
-pub fn unreadable(u: &Unreadable) -> Side<Events> {
+pub(crate) fn unreadable(u: &Unreadable) -> Side<Events> {
     Side::CannotLook {
         reason: u.to_string(),
         fix: match u {

@@ -12,7 +12,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 /// The chooser's keys (the footer lists them).
-pub fn footer(c: &Chooser) -> &'static str {
+pub(crate) fn footer(c: &Chooser) -> &'static str {
     if c.typing() {
         " Enter create  Esc back to the list  Ctrl-C quit"
     } else {
@@ -21,7 +21,7 @@ pub fn footer(c: &Chooser) -> &'static str {
 }
 
 /// A key press as a chooser message.
-pub fn key(c: &Chooser, k: &KeyEvent) -> Option<ChooserMsg> {
+pub(crate) fn key(c: &Chooser, k: &KeyEvent) -> Option<ChooserMsg> {
     if k.kind == KeyEventKind::Release {
         return None;
     }

@@ -14,7 +14,7 @@ mod tenant;
 mod trace;
 
 /// Looks an environment variable up (the process environment, or a map in tests).
-pub type Env = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
+pub(crate) type Env = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
 
 /// What effects work with.
 #[derive(Clone)]
@@ -32,7 +32,7 @@ pub struct Services {
 
 /// The environment's base-URL overrides of every provider (their
 /// `SMS_MFA_<base_setting>`), for the wizard's code view.
-pub fn base_overrides(s: &Services) -> std::collections::BTreeMap<String, String> {
+pub(crate) fn base_overrides(s: &Services) -> std::collections::BTreeMap<String, String> {
     s.catalog
         .providers
         .iter()
@@ -44,7 +44,7 @@ pub fn base_overrides(s: &Services) -> std::collections::BTreeMap<String, String
 
 impl Services {
     /// The operations' view of the services, for profile `profile`.
-    pub fn ctx<'a>(&'a self, profile: &'a str) -> crate::ops::Ctx<'a> {
+    pub(crate) fn ctx<'a>(&'a self, profile: &'a str) -> crate::ops::Ctx<'a> {
         crate::ops::Ctx {
             paths: &self.paths,
             profile,

@@ -11,10 +11,10 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 /// Lines per field: label, input, message.
-pub const FIELD_HEIGHT: u16 = 3;
+pub(crate) const FIELD_HEIGHT: u16 = 3;
 
 /// Draw the form's fields in `fields`; `loading`: the keyring is being asked.
-pub fn draw(
+pub(crate) fn draw(
     frame: &mut Frame,
     fields: Rect,
     provider: &Provider,

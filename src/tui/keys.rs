@@ -10,17 +10,17 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Key {
     pub code: KeyCode,
-    pub ctrl: bool,
+    pub(crate) ctrl: bool,
 }
 
 impl Key {
-    pub const fn plain(code: KeyCode) -> Key {
+    pub(crate) const fn plain(code: KeyCode) -> Key {
         Key { code, ctrl: false }
     }
-    pub const fn ch(c: char) -> Key {
+    pub(crate) const fn ch(c: char) -> Key {
         Key::plain(KeyCode::Char(c))
     }
-    pub const fn ctrl(c: char) -> Key {
+    pub(crate) const fn ctrl(c: char) -> Key {
         Key {
             code: KeyCode::Char(c),
             ctrl: true,
@@ -251,7 +251,7 @@ pub fn bindings(w: &Wizard) -> Vec<Binding> {
 }
 
 /// The current step's keys (without an overlay): what the help lists.
-pub fn screen(w: &Wizard) -> Vec<Binding> {
+pub(crate) fn screen(w: &Wizard) -> Vec<Binding> {
     let typing = w.has_text_fields();
     let detour = w.checklist_return.is_some();
     let mut v = Vec::new();
@@ -596,7 +596,7 @@ pub fn edit(key: &KeyEvent) -> Option<Msg> {
 }
 
 /// Pasted text (bracketed paste): typed into the focused field, one line.
-pub fn paste(w: &Wizard, text: &str) -> Vec<Msg> {
+pub(crate) fn paste(w: &Wizard, text: &str) -> Vec<Msg> {
     if !w.typing() {
         return Vec::new();
     }
@@ -608,7 +608,7 @@ pub fn paste(w: &Wizard, text: &str) -> Vec<Msg> {
 }
 
 /// Editing keys, listed in the help overlay of form screens.
-pub const EDITING: [(&str, &str); 6] = [
+pub(crate) const EDITING: [(&str, &str); 6] = [
     ("← → Home End", "move the cursor"),
     ("Backspace Del", "delete a character"),
     ("Ctrl-W", "delete the word before the cursor"),

@@ -4,12 +4,12 @@
 
 pub mod chooser;
 pub mod effects;
-pub mod fields;
+pub(crate) mod fields;
 pub mod keys;
-pub mod screens;
+pub(crate) mod screens;
 pub mod view;
 pub mod widgets;
-pub mod wrap;
+pub(crate) mod wrap;
 
 use crate::wizard::{Effect, Msg, Wizard};
 use crossterm::event::{Event, EventStream, KeyEventKind};

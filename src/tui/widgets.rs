@@ -6,18 +6,18 @@ use crate::wizard::{FieldState, Level, Mark, Notice, Step, TextField, Wizard};
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Flex, Layout, Position, Rect};
 use ratatui::style::{Color, Style, Stylize};
-use ratatui::text::{Line, Span, Text};
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
 
-pub const ACCENT: Color = Color::Cyan;
-pub const OK: Color = Color::Green;
-pub const WARN: Color = Color::Yellow;
-pub const BAD: Color = Color::Red;
+pub(crate) const ACCENT: Color = Color::Cyan;
+pub(crate) const OK: Color = Color::Green;
+pub(crate) const WARN: Color = Color::Yellow;
+pub(crate) const BAD: Color = Color::Red;
 /// The widest a one-line input is drawn.
-pub const INPUT_WIDTH: u16 = 64;
-pub const DIM: Style = Style::new().fg(Color::DarkGray);
+pub(crate) const INPUT_WIDTH: u16 = 64;
+pub(crate) const DIM: Style = Style::new().fg(Color::DarkGray);
 
-pub fn too_small(frame: &mut Frame, area: Rect, w: u16, h: u16) {
+pub(crate) fn too_small(frame: &mut Frame, area: Rect, w: u16, h: u16) {
     let text = format!(
         "Enlarge the terminal (needs {w}x{h}, now {}x{}). Ctrl-C quits.",
         area.width, area.height
@@ -25,7 +25,7 @@ pub fn too_small(frame: &mut Frame, area: Rect, w: u16, h: u16) {
     frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
 }
 
-pub fn header(frame: &mut Frame, area: Rect, w: &Wizard) {
+pub(crate) fn header(frame: &mut Frame, area: Rect, w: &Wizard) {
     let position = match w.step.number() {
         Some(n) => format!("Step {n} of {}", Step::COUNT),
         None => "Finished".to_string(),
@@ -104,7 +104,7 @@ pub fn header(frame: &mut Frame, area: Rect, w: &Wizard) {
 
 /// The sandbox's panel under every screen: the simulated phone's inbox
 /// (and, on step 2, the sandbox account's settings to type).
-pub fn sandbox_panel(frame: &mut Frame, area: Rect, w: &Wizard) {
+pub(crate) fn sandbox_panel(frame: &mut Frame, area: Rect, w: &Wizard) {
     let block = Block::default()
         .borders(Borders::TOP)
         .border_style(Style::new().fg(WARN))
@@ -148,7 +148,7 @@ fn sandbox_fit(w: &Wizard, width: u16, rows: u16) -> Vec<Line<'static>> {
 
 /// How many rows the sandbox panel needs at `width` (its title included),
 /// given at most `max`.
-pub fn sandbox_panel_height(w: &Wizard, width: u16, max: u16) -> u16 {
+pub(crate) fn sandbox_panel_height(w: &Wizard, width: u16, max: u16) -> u16 {
     (1 + sandbox_fit(w, width, max.saturating_sub(1)).len() as u16).min(max)
 }
 
@@ -197,7 +197,7 @@ fn sandbox_lines(w: &Wizard) -> Vec<Line<'static>> {
     lines
 }
 
-pub fn notice(frame: &mut Frame, area: Rect, notice: Option<&Notice>) {
+pub(crate) fn notice(frame: &mut Frame, area: Rect, notice: Option<&Notice>) {
     let Some(n) = notice else { return };
     let (mark, color) = match n.level {
         Level::Info => ("i", ACCENT),
@@ -218,11 +218,11 @@ pub fn notice(frame: &mut Frame, area: Rect, notice: Option<&Notice>) {
 }
 
 /// How many rows a notice needs at `width` columns.
-pub fn notice_rows(n: &Notice, width: u16) -> u16 {
+pub(crate) fn notice_rows(n: &Notice, width: u16) -> u16 {
     rows_for(&[Line::raw(n.text.clone())], width.saturating_sub(3))
 }
 
-pub fn footer(frame: &mut Frame, area: Rect, bindings: &[Binding]) {
+pub(crate) fn footer(frame: &mut Frame, area: Rect, bindings: &[Binding]) {
     let (line, _) = footer_line(bindings, area.width);
     frame.render_widget(line, area);
 }
@@ -273,7 +273,7 @@ pub fn footer_line(bindings: &[Binding], width: u16) -> (Line<'static>, Vec<Bind
 /// when they do not fit, its last row says "more ↓" and how to scroll, and
 /// `scroll` says how far it is scrolled (the largest useful offset is
 /// written back for the wizard to clamp to).
-pub fn scroll_box(
+pub(crate) fn scroll_box(
     frame: &mut Frame,
     area: Rect,
     block: Block<'static>,
@@ -333,12 +333,12 @@ fn plural(n: u16) -> &'static str {
 }
 
 /// How many rows `lines` need at `width` columns, wrapped as [`scroll_box`] does.
-pub fn rows_for(lines: &[Line<'static>], width: u16) -> u16 {
+pub(crate) fn rows_for(lines: &[Line<'static>], width: u16) -> u16 {
     wrap::wrap(lines, width).len().min(u16::MAX as usize) as u16
 }
 
 /// A rectangle of at most `w` x `h` in the middle of `area`.
-pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+pub(crate) fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let [r] = Layout::horizontal([Constraint::Length(w.min(area.width))])
         .flex(Flex::Center)
         .areas(area);
@@ -350,7 +350,7 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
 
 /// How many rows `lines` take when wrapped at `width` columns (an estimate
 /// by characters; word wrapping can need a little more).
-pub fn wrapped_rows(lines: &[Line], width: u16) -> u16 {
+pub(crate) fn wrapped_rows(lines: &[Line], width: u16) -> u16 {
     let inner = width.max(1) as usize;
     let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
     rows.min(u16::MAX as usize) as u16
@@ -370,7 +370,7 @@ fn popup(frame: &mut Frame, area: Rect, title: &str, lines: Vec<Line<'static>>, 
     frame.render_widget(Paragraph::new(lines).block(block), r);
 }
 
-pub fn help(frame: &mut Frame, area: Rect, w: &Wizard) {
+pub(crate) fn help(frame: &mut Frame, area: Rect, w: &Wizard) {
     let width = 76.min(area.width.saturating_sub(2));
     let inner = width.saturating_sub(2);
     let mut lines = vec![Line::from(super::screens::help_text(w)), Line::raw("")];
@@ -420,7 +420,7 @@ pub fn help(frame: &mut Frame, area: Rect, w: &Wizard) {
     scroll_box(frame, r, block, lines, &w.help_scroll);
 }
 
-pub fn confirm_quit(frame: &mut Frame, area: Rect, w: &Wizard) {
+pub(crate) fn confirm_quit(frame: &mut Frame, area: Rect, w: &Wizard) {
     let mut lines = vec![Line::raw(
         "Typed but not saved yet, and lost if you quit now:",
     )];
@@ -447,7 +447,7 @@ pub fn confirm_quit(frame: &mut Frame, area: Rect, w: &Wizard) {
 }
 
 /// The mark and message of a field state.
-pub fn state_line(state: &FieldState) -> Line<'static> {
+pub(crate) fn state_line(state: &FieldState) -> Line<'static> {
     match state {
         FieldState::Empty => Line::raw(""),
         FieldState::Valid => Line::styled("✓", Style::new().fg(OK)),
@@ -461,7 +461,7 @@ pub fn state_line(state: &FieldState) -> Line<'static> {
 /// The mark and message of a field state on one row of `width` columns.
 /// An example that does not fit is left out whole (never cut into another
 /// value); other text is cut with "…" (the box below shows it whole).
-pub fn state_line_fit(state: &FieldState, width: u16) -> Line<'static> {
+pub(crate) fn state_line_fit(state: &FieldState, width: u16) -> Line<'static> {
     let line = state_line(state);
     let width = width as usize;
     if line.width() <= width {
@@ -487,7 +487,7 @@ pub fn state_line_fit(state: &FieldState, width: u16) -> Line<'static> {
 
 /// Draw a one-line text input in `area`; returns where the cursor goes
 /// when it is focused.
-pub fn input(
+pub(crate) fn input(
     frame: &mut Frame,
     area: Rect,
     field: &TextField,
@@ -540,7 +540,7 @@ pub fn input(
 }
 
 /// The rounded, dim box of the screens' guidance.
-pub fn titled_box(title: &str) -> Block<'static> {
+pub(crate) fn titled_box(title: &str) -> Block<'static> {
     Block::default()
         .borders(Borders::ALL)
         .border_type(BorderType::Rounded)
@@ -548,22 +548,9 @@ pub fn titled_box(title: &str) -> Block<'static> {
         .title(Line::from(format!(" {title} ")))
 }
 
-/// A titled, wrapped paragraph in a rounded box.
-pub fn panel(frame: &mut Frame, area: Rect, title: &str, text: Text<'static>) {
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_type(BorderType::Rounded)
-        .border_style(DIM)
-        .title(Line::from(format!(" {title} ")));
-    frame.render_widget(
-        Paragraph::new(text).block(block).wrap(Wrap { trim: false }),
-        area,
-    );
-}
-
 /// A spinner and what it is waiting for; the frame comes from the wizard's
 /// tick count, so drawing stays a pure function of the state.
-pub fn spinner(ticks: u64, label: String) -> Line<'static> {
+pub(crate) fn spinner(ticks: u64, label: String) -> Line<'static> {
     use throbber_widgets_tui::{BRAILLE_SIX, Throbber, ThrobberState};
     let mut state = ThrobberState::default();
     let frames = BRAILLE_SIX.symbols.len() as u64;

@@ -40,7 +40,7 @@ fn hanging(line: &Line) -> usize {
 
 /// Wrap `lines` at `width` columns, word by word; a word longer than a row
 /// is broken. Styles are kept; continuation rows get a hanging indent.
-pub fn wrap(lines: &[Line<'static>], width: u16) -> Vec<Line<'static>> {
+pub(crate) fn wrap(lines: &[Line<'static>], width: u16) -> Vec<Line<'static>> {
     let width = (width as usize).max(1);
     let mut out = Vec::new();
     for line in lines {

@@ -16,11 +16,11 @@ pub struct DoctorState {
     /// What the last (or current) run found so far.
     pub found: Vec<Found>,
     /// Checks that said they are slow.
-    pub slow: Vec<&'static str>,
+    pub(crate) slow: Vec<&'static str>,
     /// Spinner ticks since the run started.
-    pub ticks: u64,
+    pub(crate) ticks: u64,
     /// Whether a run ever finished.
-    pub finished: bool,
+    pub(crate) finished: bool,
 }
 
 /// One row of the checklist screen.

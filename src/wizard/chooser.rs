@@ -51,10 +51,10 @@ pub enum Chosen {
 /// The chooser's state.
 #[derive(Debug)]
 pub struct Chooser {
-    pub rows: Vec<ProfileRow>,
+    pub(crate) rows: Vec<ProfileRow>,
     pub cursor: usize,
     /// The new profile's name, while it is typed.
-    pub naming: Option<TextField>,
+    pub(crate) naming: Option<TextField>,
     /// Why the name typed was refused.
     pub error: Option<String>,
 }

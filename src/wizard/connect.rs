@@ -13,7 +13,7 @@ use crate::secrets::Secret;
 #[derive(Debug)]
 pub struct ConnectForm {
     pub domain: TextField,
-    pub token: TextField,
+    pub(crate) token: TextField,
     /// 0: the domain, 1: the token.
     pub focus: usize,
     pub plan: Option<ConnectView>,
@@ -45,7 +45,7 @@ pub enum ConnectAnswer {
 }
 
 impl ConnectForm {
-    pub fn new(domain: &str) -> ConnectForm {
+    pub(crate) fn new(domain: &str) -> ConnectForm {
         ConnectForm {
             domain: TextField::new(domain, false),
             token: TextField::new("", true),

@@ -8,12 +8,12 @@ use crate::trace::Trace;
 
 /// The view's state.
 #[derive(Debug, Default)]
-pub struct DeliveriesState {
+pub(crate) struct DeliveriesState {
     /// The op of the trace in flight.
-    pub running: Option<u64>,
+    pub(crate) running: Option<u64>,
     /// The last trace, or why there is none.
-    pub result: Option<Result<Trace, String>>,
-    pub scroll: u16,
+    pub(crate) result: Option<Result<Trace, String>>,
+    pub(crate) scroll: u16,
 }
 
 impl Wizard {

@@ -107,7 +107,7 @@ pub enum Effect {
 
 impl Effect {
     /// The id its answer will carry, for effects that are answered.
-    pub fn op(&self) -> Option<u64> {
+    pub(crate) fn op(&self) -> Option<u64> {
         match self {
             Effect::LoadSettings { op, .. }
             | Effect::StoreSecrets { op, .. }
@@ -133,5 +133,5 @@ impl Effect {
 pub struct ProviderCall {
     pub profile_name: String,
     pub provider: String,
-    pub profile: Profile,
+    pub(crate) profile: Profile,
 }

@@ -8,16 +8,16 @@ use zeroize::Zeroize;
 /// One editable text value.
 #[derive(Clone, Default)]
 pub struct TextField {
-    pub input: Input,
+    pub(crate) input: Input,
     /// Whether the value must never be shown or printed.
-    pub secret: bool,
+    pub(crate) secret: bool,
     /// The value last saved (None: nothing saved yet). Used to tell whether
     /// quitting would lose typed input.
-    pub saved: Option<String>,
+    pub(crate) saved: Option<String>,
 }
 
 impl TextField {
-    pub fn new(value: &str, secret: bool) -> TextField {
+    pub(crate) fn new(value: &str, secret: bool) -> TextField {
         TextField {
             input: Input::new(value.to_string()),
             secret,
@@ -29,7 +29,7 @@ impl TextField {
         self.input.value()
     }
 
-    pub fn edit(&mut self, req: InputRequest) {
+    pub(crate) fn edit(&mut self, req: InputRequest) {
         self.input.handle(req);
     }
 
@@ -39,7 +39,7 @@ impl TextField {
     }
 
     /// Empty the field, wiping a secret's text from memory.
-    pub fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         let mut v = std::mem::take(&mut self.input).value_and_reset();
         v.zeroize();
         if let Some(mut s) = self.saved.take() {
@@ -91,7 +91,7 @@ pub enum FieldState {
 }
 
 impl FieldState {
-    pub fn blocks(&self) -> bool {
+    pub(crate) fn blocks(&self) -> bool {
         matches!(self, FieldState::Missing(_) | FieldState::Invalid(_))
     }
 }
@@ -112,7 +112,7 @@ impl Stored {
 
     /// A value is stored (in the keyring or the environment) and used when
     /// the field is left empty.
-    pub fn present(&self) -> bool {
+    pub(crate) fn present(&self) -> bool {
         matches!(self.source, Source::Keyring | Source::Environment)
     }
 }
@@ -135,7 +135,7 @@ impl SettingsForm {
     /// What was typed, split for submitting: the non-secret values for the
     /// profile (marked saved) and the secrets for the keyring. Hides the
     /// secrets again.
-    pub fn take_submitted(
+    pub(crate) fn take_submitted(
         &mut self,
         provider: &Provider,
     ) -> (
@@ -166,7 +166,7 @@ impl SettingsForm {
         (saved, secrets)
     }
 
-    pub fn new(provider: &Provider, saved: impl Fn(&str) -> Option<String>) -> SettingsForm {
+    pub(crate) fn new(provider: &Provider, saved: impl Fn(&str) -> Option<String>) -> SettingsForm {
         SettingsForm {
             provider: provider.id.clone(),
             fields: provider
@@ -181,18 +181,18 @@ impl SettingsForm {
         }
     }
 
-    pub fn focus_next(&mut self) {
+    pub(crate) fn focus_next(&mut self) {
         self.focus = (self.focus + 1) % self.fields.len();
         self.reveal = false;
     }
 
-    pub fn focus_prev(&mut self) {
+    pub(crate) fn focus_prev(&mut self) {
         self.focus = (self.focus + self.fields.len() - 1) % self.fields.len();
         self.reveal = false;
     }
 
     /// Whether field `i` has a value: typed, or stored outside the form.
-    pub fn present(&self, i: usize) -> bool {
+    pub(crate) fn present(&self, i: usize) -> bool {
         !self.fields[i].value().is_empty() || self.stored[i].present()
     }
 
@@ -252,13 +252,13 @@ impl SettingsForm {
     }
 
     /// Indices of fields that stop the form from being accepted.
-    pub fn blocking(&self, provider: &Provider) -> Vec<usize> {
+    pub(crate) fn blocking(&self, provider: &Provider) -> Vec<usize> {
         (0..self.fields.len())
             .filter(|&i| self.state(provider, i).blocks())
             .collect()
     }
 
-    pub fn unsaved(&self) -> bool {
+    pub(crate) fn unsaved(&self) -> bool {
         self.fields.iter().any(TextField::unsaved)
     }
 }

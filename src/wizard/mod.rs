@@ -29,17 +29,17 @@ mod test_message;
 
 pub use crate::config::Step;
 pub use checklist::{DoctorState, Row};
-pub use code::CodeView;
+pub(crate) use code::CodeView;
 pub use connect::{ConnectAnswer, ConnectForm, ConnectView};
 pub use effect::{Effect, ProviderCall};
 pub use form::{FieldState, SettingsForm, Stored, TextField};
 pub use msg::{CallError, Msg};
-pub use picker::{PICKABLE, Picker};
+pub(crate) use picker::{PICKABLE, Picker};
 pub use progress::{Mark, SecretsAt};
-pub use secrets::CredentialCheck;
+pub(crate) use secrets::CredentialCheck;
+pub(crate) use tenant::TenantState;
 pub use tenant::{
-    ApplyView, PlanView, RateLimit, TenantAnswer, TenantCall, TenantKey, TenantReport, TenantState,
-    TenantWork, domain_host,
+    ApplyView, PlanView, TenantAnswer, TenantCall, TenantKey, TenantReport, TenantWork, domain_host,
 };
 pub use test_message::{DEFAULT_TEST_TEXT, POLL_EVERY, POLLS, SendResult, TestForm};
 pub use tui_input::InputRequest;
@@ -110,11 +110,11 @@ pub struct Notice {
 #[derive(Debug, Default)]
 pub struct Scroll {
     pub offset: u16,
-    pub limit: std::cell::Cell<u16>,
+    pub(crate) limit: std::cell::Cell<u16>,
 }
 
 impl Scroll {
-    pub fn by(&mut self, n: i32) {
+    pub(crate) fn by(&mut self, n: i32) {
         let max = i32::from(self.limit.get());
         self.offset = (i32::from(self.offset) + n).clamp(0, max.max(0)) as u16;
     }
@@ -123,9 +123,9 @@ impl Scroll {
 /// The whole state of the wizard.
 #[derive(Debug)]
 pub struct Wizard {
-    pub catalog: &'static Catalog,
+    pub(crate) catalog: &'static Catalog,
     pub checklist: &'static Checklist,
-    pub profile_name: String,
+    pub(crate) profile_name: String,
     /// What is (or is about to be) on disk.
     pub profile: Profile,
     pub step: Step,
@@ -141,7 +141,7 @@ pub struct Wizard {
     /// The checklist's checks (step 5).
     pub doctor: DoctorState,
     /// The "Recent deliveries" view.
-    pub deliveries: deliveries::DeliveriesState,
+    pub(crate) deliveries: deliveries::DeliveriesState,
     /// Set when the checklist was opened as a detour: where Esc returns to.
     pub checklist_return: Option<Step>,
     pub overlay: Option<Overlay>,
@@ -165,12 +165,12 @@ pub struct Wizard {
     /// The scroll of the screen's guidance box.
     pub scroll: Scroll,
     /// The scroll of the help overlay.
-    pub help_scroll: Scroll,
+    pub(crate) help_scroll: Scroll,
     /// The furthest step reached this session (what was passed).
-    pub reached: Step,
+    pub(crate) reached: Step,
     /// Secrets kept in memory for this session only, as (provider, name):
     /// the keyring could not be reached.
-    pub kept: Vec<(String, String)>,
+    pub(crate) kept: Vec<(String, String)>,
     /// The store in flight keeps in memory.
     keeping: bool,
     /// Set when running in the sandbox (`--sandbox`).
@@ -187,7 +187,7 @@ pub struct Wizard {
     pub picker: Option<Picker>,
     /// The fields ("provider/SETTING") whose list has opened by itself
     /// since their credentials last changed.
-    pub auto_picked: Vec<String>,
+    pub(crate) auto_picked: Vec<String>,
 }
 
 /// The sandbox, as the screens show it. Plain data: whoever starts the
@@ -310,7 +310,7 @@ impl Wizard {
     }
 
     /// Whether the current step is a form of text fields.
-    pub fn has_text_fields(&self) -> bool {
+    pub(crate) fn has_text_fields(&self) -> bool {
         matches!(self.step, Step::Secrets | Step::TestMessage)
             || (self.step == Step::Tenant && self.tenant.editing)
             || (self.step == Step::Tenant
@@ -358,7 +358,7 @@ impl Wizard {
     }
 
     /// What is already saved (and stays) among the forms' fields.
-    pub fn saved_inputs(&self) -> Vec<String> {
+    pub(crate) fn saved_inputs(&self) -> Vec<String> {
         let mut v = Vec::new();
         let mut form = |group: Option<&Provider>, f: Option<&SettingsForm>| {
             if let (Some(g), Some(f)) = (group, f) {

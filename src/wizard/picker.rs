@@ -12,7 +12,7 @@ use crate::providers::clients::{Choice, Senders};
 use crate::secrets::Secret;
 
 /// The settings a provider's API can list values for.
-pub const PICKABLE: [&str; 5] = [
+pub(crate) const PICKABLE: [&str; 5] = [
     "TWILIO_PHONE_NUMBER",
     "TWILIO_MESSAGING_SERVICE_SID",
     "TWILIO_VERIFY_SERVICE_SID",
@@ -26,8 +26,8 @@ pub struct Picker {
     pub setting: String,
     pub op: u64,
     pub loading: bool,
-    pub choices: Vec<Choice>,
-    pub notes: Vec<String>,
+    pub(crate) choices: Vec<Choice>,
+    pub(crate) notes: Vec<String>,
     pub error: Option<String>,
     pub cursor: usize,
     /// Spinner frames while it loads.

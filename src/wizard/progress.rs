@@ -21,13 +21,13 @@ pub enum Mark {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SecretsAt {
     /// How many of the provider's secret settings have a value.
-    pub present: usize,
-    pub total: usize,
+    pub(crate) present: usize,
+    pub(crate) total: usize,
     /// Places, in words: "the OS keyring", "memory (this session only)",
     /// "the environment (SMS_MFA_…)", "the sandbox's simulation".
     pub places: Vec<String>,
     /// The keyring could not be asked: unknown.
-    pub unknown: bool,
+    pub(crate) unknown: bool,
 }
 
 impl Wizard {
@@ -86,7 +86,7 @@ impl Wizard {
     }
 
     /// The keyring is being asked about the provider's settings.
-    pub fn loading_settings(&self) -> bool {
+    pub(crate) fn loading_settings(&self) -> bool {
         matches!(
             self.busy,
             Some(Busy {
@@ -97,7 +97,7 @@ impl Wizard {
     }
 
     /// The provider refused the credentials (the last check, this provider).
-    pub fn credentials_failed(&self) -> bool {
+    pub(crate) fn credentials_failed(&self) -> bool {
         let Some(p) = self.provider() else {
             return false;
         };
@@ -115,7 +115,7 @@ impl Wizard {
 
     /// The test message this session: accepted and not reported failed
     /// (true), failed (false), none (None).
-    pub fn test_outcome(&self) -> Option<bool> {
+    pub(crate) fn test_outcome(&self) -> Option<bool> {
         match self.test.result.as_ref()? {
             SendResult::Accepted { deliveries, .. } => {
                 Some(!deliveries.last().is_some_and(|d| d.final_ && !d.delivered))
@@ -127,7 +127,7 @@ impl Wizard {
     /// The tenant, as step 4 found it, or else as the checklist's tenant
     /// checks did: Pass (every check passed), Fail (a problem), Error or
     /// Skipped (some could not run), None (not checked).
-    pub fn tenant_outcome(&self) -> Option<Status> {
+    pub(crate) fn tenant_outcome(&self) -> Option<Status> {
         use crate::auth0::inspect::Status as S;
         if let Some(r) = &self.tenant.report {
             return Some(match r {

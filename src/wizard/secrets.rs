@@ -9,7 +9,7 @@ use crate::settings::Source;
 /// The last credential check.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CredentialCheck {
-    pub provider: String,
+    pub(crate) provider: String,
     pub result: Result<CredentialReport, CallError>,
 }
 
@@ -29,7 +29,7 @@ impl Wizard {
 
     /// Where stored secrets go, for people: the OS keyring, or memory (a
     /// sandbox without a keyring).
-    pub fn secret_home(&self) -> &'static str {
+    pub(crate) fn secret_home(&self) -> &'static str {
         match &self.sandbox {
             Some(s) if s.memory_only.is_some() => "memory (no keyring)",
             _ => "the OS keyring",
@@ -37,7 +37,7 @@ impl Wizard {
     }
 
     /// The same, short, for a field's status: "the keyring" or "memory".
-    pub fn secret_home_short(&self) -> &'static str {
+    pub(crate) fn secret_home_short(&self) -> &'static str {
         match &self.sandbox {
             Some(s) if s.memory_only.is_some() => "memory",
             _ => "the keyring",
@@ -45,7 +45,7 @@ impl Wizard {
     }
 
     /// The keyring service the secrets go to.
-    pub fn keyring_service(&self) -> &'static str {
+    pub(crate) fn keyring_service(&self) -> &'static str {
         if self.sandbox.is_some() {
             crate::secrets::SANDBOX_SERVICE
         } else {

@@ -82,7 +82,7 @@ pub enum TenantAnswer {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RateLimit {
     pub secs: u64,
-    pub path: String,
+    pub(crate) path: String,
     /// Spinner ticks when it started (the countdown runs from there).
     pub since: u64,
 }
@@ -102,18 +102,18 @@ pub struct TenantState {
     pub rate_limit: Option<RateLimit>,
     /// Work to start once the connection is loaded and checked (the
     /// checklist's fix).
-    pub then: Option<TenantWork>,
+    pub(crate) then: Option<TenantWork>,
     /// The pasted-token way in (first when no connection exists; Ctrl-P
     /// on the connection form).
     pub connect: Option<super::ConnectForm>,
     /// The user left the token form for the client id and secret form:
     /// coming back to the step keeps that choice.
-    pub by_hand: bool,
+    pub(crate) by_hand: bool,
 }
 
 impl TenantState {
     /// The generation of the last check, if known.
-    pub fn generation(&self) -> Option<Generation> {
+    pub(crate) fn generation(&self) -> Option<Generation> {
         match &self.report {
             Some(Ok(r)) => r.generation,
             _ => None,
@@ -134,7 +134,7 @@ impl Wizard {
     }
 
     /// Whether the tenant connection has everything it needs.
-    pub fn connection_complete(&self) -> bool {
+    pub(crate) fn connection_complete(&self) -> bool {
         match (self.catalog.tenant.as_ref(), self.tenant.form.as_ref()) {
             (Some(g), Some(f)) => f.blocking(g).is_empty(),
             _ => false,
@@ -144,7 +144,7 @@ impl Wizard {
     /// Whether any part of a connection is there: a client id or secret
     /// (typed, in the profile, the keyring or the environment), or
     /// `SMS_MFA_AUTH0_TOKEN`. Without one, step 4 opens on the token form.
-    pub fn connection_begun(&self) -> bool {
+    pub(crate) fn connection_begun(&self) -> bool {
         if self.token_in_env {
             return true;
         }

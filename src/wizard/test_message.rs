@@ -32,10 +32,10 @@ pub enum SendResult {
 #[derive(Debug, Clone)]
 pub struct TestForm {
     pub recipient: TextField,
-    pub text: TextField,
+    pub(crate) text: TextField,
     /// 0: recipient, 1: text.
     pub focus: usize,
-    pub show_missing: bool,
+    pub(crate) show_missing: bool,
     /// The last send, and its delivery.
     pub result: Option<SendResult>,
 }
@@ -55,7 +55,7 @@ impl TestForm {
         }
     }
 
-    pub fn text_state(&self) -> FieldState {
+    pub(crate) fn text_state(&self) -> FieldState {
         let n = self.text.value().chars().count();
         if n == 0 {
             FieldState::Missing("The message needs some text.".into())

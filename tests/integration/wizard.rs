@@ -3,6 +3,7 @@
 //! healthy keyring would, from an in-memory store per test thread; tests of
 //! keyring failures answer by hand.
 
+use secrecy::ExposeSecret;
 use sms_mfa::auth0::apply::Outcome;
 use sms_mfa::auth0::inspect;
 use sms_mfa::auth0::plan::{Change, Plan};
@@ -275,7 +276,9 @@ fn enter_walks_the_fields_then_submits() {
         "only the secret goes to the keyring"
     );
     assert_eq!(
-        KEYRING.with(|k| k.peek("default/twilio/TWILIO_AUTH_TOKEN")),
+        KEYRING
+            .with(|k| k.get("default/twilio/TWILIO_AUTH_TOKEN").unwrap())
+            .map(|v| v.expose_secret().to_string()),
         Some(TOKEN.to_string())
     );
     let notice = &w.notice.as_ref().unwrap().text;

@@ -268,7 +268,7 @@ impl Esendex {
     /// `GET /v1.0/messageheaders?startIndex=…&count=…&accountreference=…`
     /// (newest first), the recipient and time filtered here: the list has
     /// no recipient filter.
-    pub async fn delivery_records(&self, q: &Query) -> Result<Records, CannotLook> {
+    pub(crate) async fn delivery_records(&self, q: &Query) -> Result<Records, CannotLook> {
         const WHAT: &str = "the message headers (GET /v1.0/messageheaders)";
         let mut out = Vec::new();
         let mut truncated = false;

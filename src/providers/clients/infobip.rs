@@ -247,7 +247,7 @@ impl Infobip {
     /// (`/sms/3/reports`) are not read: each is handed out once, and
     /// taking them would steal them from whoever else fetches them; the
     /// logs carry the same status and error.
-    pub async fn delivery_records(&self, q: &Query) -> Result<Records, CannotLook> {
+    pub(crate) async fn delivery_records(&self, q: &Query) -> Result<Records, CannotLook> {
         self.logs(q, None).await
     }
 

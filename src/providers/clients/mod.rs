@@ -18,12 +18,12 @@ use std::collections::BTreeMap;
 use std::future::Future;
 use std::time::Duration;
 
-pub use crate::http::{CONNECT_TIMEOUT, REQUEST_TIMEOUT};
+pub(crate) use crate::http::{CONNECT_TIMEOUT, REQUEST_TIMEOUT};
 use esendex::references as esendex_references;
 pub use senders::{Choice, ListError, MAX_ITEMS, MAX_PAGES, Senders, list_senders};
 
 /// What every provider client can do.
-pub trait SmsClient {
+pub(crate) trait SmsClient {
     /// Ask the provider whether the credentials work, without sending.
     fn check_credentials(&self) -> impl Future<Output = Result<CredentialReport, Failure>> + Send;
     /// Send one message.
@@ -135,7 +135,7 @@ impl Recipient {
     }
 
     /// `+14155550100`
-    pub fn e164(&self) -> &str {
+    pub(crate) fn e164(&self) -> &str {
         &self.e164
     }
 
@@ -161,7 +161,7 @@ impl Settings {
     }
 
     /// The same, copied from settings that stay with the caller.
-    pub fn of(resolved: &[Resolved]) -> Settings {
+    pub(crate) fn of(resolved: &[Resolved]) -> Settings {
         let values = resolved
             .iter()
             .filter_map(|r| Some((r.name.clone(), r.value.clone()?)))
@@ -173,7 +173,7 @@ impl Settings {
         self.values.insert(name.to_string(), value);
     }
 
-    pub fn get(&self, name: &str) -> Option<&str> {
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
         self.values
             .get(name)
             .map(Value::expose)
@@ -189,7 +189,7 @@ impl Settings {
 /// The settings do not allow a call: missing or invalid, each named.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}", .0.join("; "))]
-pub struct SetupError(pub Vec<String>);
+pub struct SetupError(pub(crate) Vec<String>);
 
 /// Check resolved settings before any call: every required one present,
 /// every present one valid. Problems name the setting and where it came from.
@@ -239,7 +239,7 @@ pub fn check_settings(provider: &Provider, resolved: &[Resolved]) -> Result<(), 
 
 /// The API base URL: the override setting when set, else the provider's
 /// default; without a trailing slash. Plain http only for loopback hosts.
-pub fn base_url(provider: &Provider, settings: &Settings) -> Result<String, SetupError> {
+pub(crate) fn base_url(provider: &Provider, settings: &Settings) -> Result<String, SetupError> {
     let name = provider.base_setting.as_deref();
     let url = match name.and_then(|n| settings.get(n)) {
         Some(v) => {
@@ -353,7 +353,7 @@ impl Client {
     }
 
     /// The provider's name.
-    pub fn name(&self) -> &'static str {
+    pub(crate) fn name(&self) -> &'static str {
         let api = match self {
             Client::Twilio(c) => &c.api,
             Client::TwilioVerify(c) => &c.api,
@@ -374,18 +374,6 @@ impl Client {
             Client::Infobip(c) => c.delivery_records(q).await,
             Client::Esendex(c) => c.delivery_records(q).await,
         }
-    }
-
-    /// The provider's catalog id.
-    pub fn id(&self) -> &'static str {
-        let api = match self {
-            Client::Twilio(c) => &c.api,
-            Client::TwilioVerify(c) => &c.api,
-            Client::Vonage(c) => &c.api,
-            Client::Infobip(c) => &c.api,
-            Client::Esendex(c) => &c.api,
-        };
-        api.p.id.as_str()
     }
 
     pub async fn delivery_status(&self, id: &str) -> Option<Result<Delivery, Failure>> {
@@ -530,7 +518,7 @@ fn excerpt(body: &str) -> String {
 }
 
 /// A random 6-digit code, as Auth0 would generate for an MFA challenge.
-pub fn random_code() -> String {
+pub(crate) fn random_code() -> String {
     use std::hash::{BuildHasher, Hasher};
     let mut h = std::collections::hash_map::RandomState::new().build_hasher();
     h.write_u128(

@@ -19,8 +19,8 @@ pub struct Twilio {
 /// Twilio's error body: `{"code","message","more_info","status"}`.
 #[derive(Deserialize)]
 pub(super) struct TwilioError {
-    pub code: Option<u64>,
-    pub message: Option<String>,
+    pub(crate) code: Option<u64>,
+    pub(crate) message: Option<String>,
 }
 
 /// Classify a Twilio (or Twilio Verify) error answer.
@@ -141,7 +141,7 @@ impl Twilio {
 
     /// Whether `From` is one of the account's numbers (IncomingPhoneNumbers),
     /// and SMS-capable. A Messaging Service picks its own sender.
-    pub async fn sender_owned(&self) -> Result<Told<Ownership>, Failure> {
+    pub(crate) async fn sender_owned(&self) -> Result<Told<Ownership>, Failure> {
         let Some(from) = self
             .from
             .as_deref()
@@ -167,7 +167,7 @@ impl Twilio {
 
     /// Whether `to` is a verified caller id of the account (what a trial
     /// account may send to).
-    pub async fn destination_verified(&self, to: &Recipient) -> Result<bool, Failure> {
+    pub(crate) async fn destination_verified(&self, to: &Recipient) -> Result<bool, Failure> {
         let list: CallerIds = self
             .get("/OutgoingCallerIds.json", &[("PhoneNumber", to.e164())])
             .await?;
@@ -334,7 +334,7 @@ impl Twilio {
     /// `next_page_uri` until the limit (Twilio's spec: the list is newest
     /// first; `DateSent>` takes a day, so earlier messages of that day are
     /// dropped here).
-    pub async fn delivery_records(&self, q: &Query) -> Result<Records, CannotLook> {
+    pub(crate) async fn delivery_records(&self, q: &Query) -> Result<Records, CannotLook> {
         const WHAT: &str = "the message list (Messages.json)";
         let mut params = vec![
             ("PageSize", PAGE_SIZE.min(q.limit()).to_string()),

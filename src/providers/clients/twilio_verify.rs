@@ -143,7 +143,7 @@ struct Attempt {
 impl TwilioVerify {
     /// `GET /v2/Attempts?VerifyServiceSid=…&Channel=sms&ChannelData.To=…&DateCreatedAfter=…`,
     /// following `meta.next_page_url` until the limit.
-    pub async fn delivery_records(&self, q: &Query) -> Result<Records, CannotLook> {
+    pub(crate) async fn delivery_records(&self, q: &Query) -> Result<Records, CannotLook> {
         self.attempts(q, None).await
     }
 

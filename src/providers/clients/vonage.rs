@@ -192,7 +192,7 @@ impl Vonage {
     /// here (the API has no such filter). Where the account may not use
     /// the Reports API, the answer says so: Vonage otherwise reports
     /// delivery only to a webhook.
-    pub async fn delivery_records(&self, q: &Query) -> Result<Records, CannotLook> {
+    pub(crate) async fn delivery_records(&self, q: &Query) -> Result<Records, CannotLook> {
         let base = self.reports_base();
         let now = crate::providers::delivery::now();
         let since = q.since.max(now - MAX_WINDOWS * WINDOW);

@@ -130,23 +130,23 @@ pub enum Outcome {
 
 impl Outcome {
     /// Whether the provider has a record of it.
-    pub fn reached_provider(self) -> bool {
+    pub(crate) fn reached_provider(self) -> bool {
         !matches!(self, Outcome::NeverReached | Outcome::ActionFailed)
     }
 }
 
 /// A message the simulated providers have a record of.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SimRecord {
+pub(crate) struct SimRecord {
     /// The provider that took it (None: the scenario's past, in every
     /// provider's records).
-    pub provider: Option<&'static str>,
-    pub id: Option<String>,
-    pub seq: u64,
-    pub to: String,
+    pub(crate) provider: Option<&'static str>,
+    pub(crate) id: Option<String>,
+    pub(crate) seq: u64,
+    pub(crate) to: String,
     /// Seconds since the UNIX epoch.
-    pub at: i64,
-    pub outcome: Outcome,
+    pub(crate) at: i64,
+    pub(crate) outcome: Outcome,
 }
 
 impl Default for Accounts {
@@ -171,9 +171,9 @@ pub type OnDelivery = Arc<dyn Fn(Delivered) + Send + Sync>;
 /// The simulated accounts' state.
 pub struct State {
     pub accounts: Accounts,
-    pub inbox: Vec<Delivered>,
+    pub(crate) inbox: Vec<Delivered>,
     /// Every message's delivery record, oldest first.
-    pub records: Vec<SimRecord>,
+    pub(crate) records: Vec<SimRecord>,
 }
 
 /// The running simulation.
@@ -592,7 +592,7 @@ fn lacks_fields(problems: &[String]) -> bool {
 // codes", Esendex's status words, Vonage's delivery-receipt error codes.
 
 /// What `provider` reports for an outcome: (status, code, text).
-pub fn outcome_codes(
+pub(crate) fn outcome_codes(
     provider: Kind,
     outcome: Outcome,
 ) -> (&'static str, Option<&'static str>, Option<&'static str>) {

@@ -10,9 +10,9 @@ use crate::trace::Trace;
 use crate::wizard::TenantCall;
 
 /// How far back the view looks.
-pub const WINDOW: i64 = 24 * 3600;
+pub(crate) const WINDOW: i64 = 24 * 3600;
 
-pub async fn perform(
+pub(crate) async fn perform(
     s: &Services,
     op: u64,
     call: TenantCall,

@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Paragraph, Wrap};
 
 /// Where the token comes from, as the screen says it.
-pub const WHERE: &str = "Dashboard > Applications > APIs > Auth0 Management API > API Explorer: copy the token. Used once, never stored.";
+pub(crate) const WHERE: &str = "Dashboard > Applications > APIs > Auth0 Management API > API Explorer: copy the token. Used once, never stored.";
 
 /// What the form says first: what it does, where the token is, the other
 /// way.
@@ -26,7 +26,7 @@ fn intro_lines() -> Vec<Line<'static>> {
     ]
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard, c: &ConnectForm) {
+pub(crate) fn draw(frame: &mut Frame, area: Rect, w: &Wizard, c: &ConnectForm) {
     let busy = match &w.busy {
         Some(Busy {
             task: Task::Connecting(apply),

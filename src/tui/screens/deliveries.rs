@@ -11,7 +11,7 @@ use ratatui::style::{Style, Stylize};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 
-pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
+pub(crate) fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
     let r = Rect {
         x: area.x + 1,
         y: area.y + 1,

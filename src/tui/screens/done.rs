@@ -10,7 +10,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Block;
 
-pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
+pub(crate) fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
     let line = |mark: Mark, t: String| {
         let (m, style) = match mark {
             Mark::Done => ("✓ ", Style::new().fg(OK)),

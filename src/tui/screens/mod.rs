@@ -1,20 +1,20 @@
 //! One file per step. Each `draw` is a pure function of the wizard.
 
-pub mod checklist;
-pub mod code;
-pub mod connect;
-pub mod deliveries;
-pub mod done;
-pub mod picker;
-pub mod provider;
-pub mod secrets;
-pub mod tenant;
-pub mod test_message;
+pub(crate) mod checklist;
+pub(crate) mod code;
+pub(crate) mod connect;
+pub(crate) mod deliveries;
+pub(crate) mod done;
+pub(crate) mod picker;
+pub(crate) mod provider;
+pub(crate) mod secrets;
+pub(crate) mod tenant;
+pub(crate) mod test_message;
 
 use crate::wizard::{Step, Wizard};
 
 /// What a step is for, shown at the top of its help overlay.
-pub fn help_text(w: &Wizard) -> String {
+pub(crate) fn help_text(w: &Wizard) -> String {
     if w.step == Step::Secrets {
         return format!(
             "Enter the provider's credentials. Each field is checked as you type; secret fields are masked (Ctrl-R shows the focused one while you type). On Enter at the last field (or Ctrl-N), secrets are stored in {} and the rest in the profile file. A stored secret is never shown again: leave the field empty to keep it, or type a new one. SMS_MFA_<NAME> in the environment wins over both. Once the credentials are in, a sender field that needs a value lists the account's numbers or services by itself: Enter takes one, typing or Esc enters a value by hand, Ctrl-F lists again. Ctrl-L asks the keyring again.",

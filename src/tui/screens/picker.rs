@@ -10,7 +10,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 
-pub fn draw(frame: &mut Frame, area: Rect, _w: &Wizard, p: &Picker) {
+pub(crate) fn draw(frame: &mut Frame, area: Rect, _w: &Wizard, p: &Picker) {
     let mut lines = Vec::new();
     if p.loading {
         lines.push(widgets::spinner(

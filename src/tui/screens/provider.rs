@@ -8,7 +8,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
+pub(crate) fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
     let n = w.catalog.providers.len() as u16;
     let [intro, list, details] = Layout::vertical([
         Constraint::Length(2),

@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 
 use fields::FIELD_HEIGHT;
 
-pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
+pub(crate) fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
     let (Some(provider), Some(form)) = (w.provider(), w.form.as_ref()) else {
         frame.render_widget(Line::raw("Choose a provider first (Esc)."), area);
         return;

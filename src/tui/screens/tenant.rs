@@ -14,7 +14,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 const GRANT: &str = "Grant scopes in Dashboard > Applications > APIs > Auth0 Management API > Machine to Machine Applications (https://manage.auth0.com/#/apis).";
 
-pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
+pub(crate) fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
     if let Some(line) = status(w) {
         let [top, rest] = Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(area);
         frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: true }), top);

@@ -9,7 +9,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
+pub(crate) fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
     let t = &w.test;
     // Less chrome first: the blank rows between the fields go when short.
     let gap = u16::from(area.height >= 22);
@@ -162,7 +162,7 @@ pub fn draw(frame: &mut Frame, area: Rect, w: &Wizard) {
 }
 
 /// Characters and SMS segments (GSM-7: 160 or 153 per part; else UCS-2: 70 or 67).
-pub fn segments(text: &str) -> String {
+pub(crate) fn segments(text: &str) -> String {
     let n = text.chars().count();
     let gsm = text.chars().all(|c| c.is_ascii() && !c.is_ascii_control());
     let (single, multi) = if gsm { (160, 153) } else { (70, 67) };
