@@ -45,15 +45,11 @@ impl Refusal {
     /// The exit code: 2 for what the user can change (usage, input), 1
     /// for what failed on this machine; clap's own for a command line.
     pub fn code(&self) -> u8 {
-        use clap::error::ErrorKind;
         match self {
-            Refusal::CommandLine { error, .. } => {
-                if error.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
-                    USAGE
-                } else {
-                    error.exit_code().clamp(0, 255) as u8
-                }
-            }
+            // clap's: 2 for every error, a group without its subcommand
+            // (help shown) included; `--help` and `--version` never get
+            // here (`app::run` answers them).
+            Refusal::CommandLine { error, .. } => error.exit_code().clamp(0, 255) as u8,
             Refusal::Usage { .. }
             | Refusal::Input { .. }
             | Refusal::UnknownScenario { .. }
@@ -275,6 +271,22 @@ mod tests {
             let v: serde_json::Value = serde_json::from_str(&out).unwrap();
             assert_eq!(v["error"]["kind"], "usage");
             assert_eq!(v["exit_code"], 2);
+        }
+    }
+
+    #[test]
+    fn a_group_without_its_subcommand_shows_help_and_exits_2() {
+        for group in ["secrets", "tenant"] {
+            let r = parse(&["sms-mfa", group], false);
+            let Refusal::CommandLine { error, .. } = &r else {
+                panic!("{r:?}")
+            };
+            assert_eq!(
+                error.kind(),
+                clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand,
+                "{group}"
+            );
+            assert_eq!(r.code(), USAGE, "{group}");
         }
     }
 }
