@@ -14,7 +14,7 @@ mod setup;
 mod start;
 mod wizard;
 
-pub use refusal::Refusal;
+pub use refusal::{ParseError, Refusal};
 
 use crate::cli::Cli;
 use clap::Parser;
@@ -32,7 +32,7 @@ pub fn run(args: Vec<OsString>) -> Result<u8, Refusal> {
         }
         Err(error) => {
             return Err(Refusal::CommandLine {
-                error,
+                error: ParseError(error),
                 json: args.iter().any(|a| a == "--json"),
             });
         }

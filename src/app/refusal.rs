@@ -9,9 +9,10 @@ use std::io::{self, Write};
 #[derive(Debug, thiserror::Error)]
 pub enum Refusal {
     /// The command line does not parse: clap's words (a value that looks
-    /// like a secret hidden), with `--json` the `usage` error object.
+    /// like a secret hidden, in Display and Debug too), with `--json` the
+    /// `usage` error object.
     #[error("{error}")]
-    CommandLine { error: clap::Error, json: bool },
+    CommandLine { error: ParseError, json: bool },
     /// Flags that do not go together, or a value that is not one: exit 2,
     /// kind `usage`.
     #[error("{message}")]
@@ -41,6 +42,62 @@ pub enum Refusal {
     Manual(io::Error),
 }
 
+/// clap's error for a command line that does not parse. Its text and its
+/// Debug are clap's rendering with every value that looks like a secret
+/// replaced (clap's own Debug and Display would repeat the value typed).
+pub struct ParseError(pub clap::Error);
+
+impl ParseError {
+    pub fn kind(&self) -> clap::error::ErrorKind {
+        self.0.kind()
+    }
+
+    /// clap's rendering with the secret-looking values replaced, and
+    /// whether there was one.
+    fn hidden(&self) -> (String, bool) {
+        use clap::error::{ContextKind, ContextValue};
+        let mut text = self.0.render().to_string();
+        let mut hidden = false;
+        for (kind, value) in self.0.context() {
+            if !matches!(
+                kind,
+                ContextKind::InvalidArg
+                    | ContextKind::InvalidValue
+                    | ContextKind::InvalidSubcommand
+            ) {
+                continue;
+            }
+            let values: Vec<&str> = match value {
+                ContextValue::String(s) => vec![s.as_str()],
+                ContextValue::Strings(v) => v.iter().map(String::as_str).collect(),
+                _ => vec![],
+            };
+            for v in values {
+                if output::looks_secret(v) {
+                    text = text.replace(v, "[hidden: it looks like a secret]");
+                    hidden = true;
+                }
+            }
+        }
+        (text, hidden)
+    }
+}
+
+impl std::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.hidden().0)
+    }
+}
+
+impl std::fmt::Debug for ParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ParseError")
+            .field("kind", &self.kind())
+            .field("text", &self.hidden().0)
+            .finish()
+    }
+}
+
 impl Refusal {
     /// The exit code: 2 for what the user can change (usage, input), 1
     /// for what failed on this machine; clap's own for a command line.
@@ -49,7 +106,7 @@ impl Refusal {
             // clap's: 2 for every error, a group without its subcommand
             // (help shown) included; `--help` and `--version` never get
             // here (`app::run` answers them).
-            Refusal::CommandLine { error, .. } => error.exit_code().clamp(0, 255) as u8,
+            Refusal::CommandLine { error, .. } => error.0.exit_code().clamp(0, 255) as u8,
             Refusal::Usage { .. }
             | Refusal::Input { .. }
             | Refusal::UnknownScenario { .. }
@@ -102,34 +159,13 @@ fn refuse(
 /// parser did not expect it, is never echoed (it would land in the
 /// scrollback and CI logs). With `--json`, the error object too.
 fn command_line(
-    e: &clap::Error,
+    e: &ParseError,
     json: bool,
     code: u8,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<()> {
-    use clap::error::{ContextKind, ContextValue};
-    let mut text = e.render().to_string();
-    let mut hidden = false;
-    for (kind, value) in e.context() {
-        if !matches!(
-            kind,
-            ContextKind::InvalidArg | ContextKind::InvalidValue | ContextKind::InvalidSubcommand
-        ) {
-            continue;
-        }
-        let values: Vec<&str> = match value {
-            ContextValue::String(s) => vec![s.as_str()],
-            ContextValue::Strings(v) => v.iter().map(String::as_str).collect(),
-            _ => vec![],
-        };
-        for v in values {
-            if output::looks_secret(v) {
-                text = text.replace(v, "[hidden: it looks like a secret]");
-                hidden = true;
-            }
-        }
-    }
+    let (mut text, hidden) = e.hidden();
     if hidden {
         text.push_str("\nSecrets are never given on the command line: `sms-mfa secrets set PROVIDER NAME` reads the value from standard input (or a hidden prompt), and SMS_MFA_<NAME> in the environment works too.\n");
     }
@@ -174,7 +210,10 @@ mod tests {
 
     fn parse(args: &[&str], json: bool) -> Refusal {
         let error = crate::cli::Cli::try_parse_from(args).unwrap_err();
-        Refusal::CommandLine { error, json }
+        Refusal::CommandLine {
+            error: ParseError(error),
+            json,
+        }
     }
 
     #[test]
@@ -264,7 +303,16 @@ mod tests {
             &["sms-mfa", "doctor", secret, "--json"][..],
             &["sms-mfa", secret],
         ] {
-            let (code, out, err) = said(&parse(args, true));
+            let refusal = parse(args, true);
+            // Nor in its text or Debug, should a caller log it.
+            for shown in [refusal.to_string(), format!("{refusal:?}")] {
+                assert!(!shown.contains(secret), "{shown}");
+                assert!(
+                    shown.contains("[hidden: it looks like a secret]"),
+                    "{shown}"
+                );
+            }
+            let (code, out, err) = said(&refusal);
             assert_eq!(code, USAGE);
             assert!(!err.contains(secret) && !out.contains(secret), "{err}{out}");
             assert!(err.contains("[hidden: it looks like a secret]"), "{err}");
