@@ -134,15 +134,10 @@ impl Setup {
             paths,
             profile: name,
             store: Box::new(crate::secrets::MemoryStore::new()),
-            // The simulation's settings only: a real SMS_MFA_* value of the
-            // shell never reaches the sandbox.
-            env: Box::new(move |n: &str| {
-                overlay.get(n).cloned().or_else(|| {
-                    (!n.starts_with("SMS_MFA_"))
-                        .then(|| settings::process_env(n))
-                        .flatten()
-                })
-            }),
+            env: Box::new(crate::sandbox::lookup(
+                overlay,
+                crate::settings::process_env,
+            )),
             _sandbox: Some((sandbox, dir)),
         })
     }

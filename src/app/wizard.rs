@@ -172,15 +172,10 @@ fn sandbox(
         let overlay = sandbox.env();
         let mut services = tui::Services::os(paths, Catalog::builtin());
         services.store = store;
-        // The simulation's settings only: a real SMS_MFA_* value of the
-        // shell never reaches the sandbox.
-        services.env = Arc::new(move |name: &str| {
-            overlay.get(name).cloned().or_else(|| {
-                (!name.starts_with("SMS_MFA_"))
-                    .then(|| crate::settings::process_env(name))
-                    .flatten()
-            })
-        });
+        services.env = Arc::new(crate::sandbox::lookup(
+            overlay,
+            crate::settings::process_env,
+        ));
         let mut wizard = Wizard::new(
             Catalog::builtin(),
             Checklist::builtin(),

@@ -118,3 +118,35 @@ impl Sandbox {
         env
     }
 }
+
+/// The environment lookup of a sandbox run over `base` (the process's):
+/// the simulation's settings (`overlay`) only; a real `SMS_MFA_*` value of
+/// the shell never reaches the sandbox, other variables (`NO_COLOR`, `CI`,
+/// ...) do.
+pub fn lookup(
+    overlay: BTreeMap<String, String>,
+    base: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
+) -> impl Fn(&str) -> Option<String> + Send + Sync + 'static {
+    move |name: &str| {
+        overlay.get(name).cloned().or_else(|| {
+            (!name.starts_with("SMS_MFA_"))
+                .then(|| base(name))
+                .flatten()
+        })
+    }
+}
+
+#[cfg(test)]
+mod lookup_tests {
+    use super::*;
+
+    #[test]
+    fn the_shells_sms_mfa_values_never_reach_the_sandbox() {
+        let shell = |name: &str| Some(format!("shell {name}"));
+        let overlay = BTreeMap::from([("SMS_MFA_TWILIO_BASE_URL".to_string(), "sim".to_string())]);
+        let env = lookup(overlay, shell);
+        assert_eq!(env("SMS_MFA_TWILIO_BASE_URL").as_deref(), Some("sim"));
+        assert_eq!(env("SMS_MFA_TWILIO_AUTH_TOKEN"), None);
+        assert_eq!(env("NO_COLOR").as_deref(), Some("shell NO_COLOR"));
+    }
+}
