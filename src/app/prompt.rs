@@ -21,6 +21,11 @@ pub fn read_token(no_input: bool) -> std::io::Result<String> {
         }
         return rpassword::prompt_password("Management API token (hidden): ");
     }
+    read_stdin()
+}
+
+/// All of standard input, up to 64 KiB (a token or a value, never more).
+fn read_stdin() -> std::io::Result<String> {
     let mut text = String::new();
     std::io::stdin()
         .lock()
@@ -71,20 +76,12 @@ pub fn read_value(setting: &Setting, no_input: bool) -> std::io::Result<String> 
         stdin.read_line(&mut line)?;
         return Ok(line);
     }
-    let read_all = move || {
-        let mut text = String::new();
-        std::io::stdin()
-            .lock()
-            .take(64 * 1024)
-            .read_to_string(&mut text)
-            .map(|_| text)
-    };
     if !no_input {
-        return read_all();
+        return read_stdin();
     }
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
-        let _ = tx.send(read_all());
+        let _ = tx.send(read_stdin());
     });
     rx.recv_timeout(NO_INPUT_WAIT).unwrap_or_else(|_| {
         Err(std::io::Error::new(
