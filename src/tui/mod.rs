@@ -11,6 +11,9 @@ pub mod view;
 pub mod widgets;
 pub(crate) mod wrap;
 
+#[cfg(test)]
+mod wizard_tests;
+
 use crate::wizard::{Effect, Msg, Wizard};
 use crossterm::event::{Event, EventStream, KeyEventKind};
 pub use effects::Services;

@@ -1,25 +1,28 @@
 //! `Wizard::update`: every transition and every refusal, driven by messages
-//! alone (no terminal, no I/O). Keyring effects are answered at once, as a
-//! healthy keyring would, from an in-memory store per test thread; tests of
-//! keyring failures answer by hand.
+//! alone (no terminal, no I/O). Unit tests of the crate (`cargo test --lib
+//! wizard_tests`), at the `tui` layer because effects are answered by the
+//! runtime's own `effects::keyring_answer` and a few tests draw a frame.
+//! Keyring effects are answered at once, as a healthy keyring would, from
+//! an in-memory store per test thread; tests of keyring failures answer by
+//! hand.
 
-use secrecy::ExposeSecret;
-use sms_mfa::auth0::apply::Outcome;
-use sms_mfa::auth0::inspect;
-use sms_mfa::auth0::plan::{Change, Plan};
-use sms_mfa::checklist::Checklist;
-use sms_mfa::config::Profile;
-use sms_mfa::doctor;
-use sms_mfa::providers::outcome::{Accepted, CredentialReport, Delivery, ErrorClass, Failure};
-use sms_mfa::providers::{Catalog, Validation};
-use sms_mfa::secrets::{MemoryStore, SecretStore, StoreError};
-use sms_mfa::settings::Source;
-use sms_mfa::tui::effects::keyring_answer;
-use sms_mfa::wizard::{
+use crate::auth0::apply::Outcome;
+use crate::auth0::inspect;
+use crate::auth0::plan::{Change, Plan};
+use crate::checklist::Checklist;
+use crate::config::Profile;
+use crate::doctor;
+use crate::providers::outcome::{Accepted, CredentialReport, Delivery, ErrorClass, Failure};
+use crate::providers::{Catalog, Validation};
+use crate::secrets::{MemoryStore, SecretStore, StoreError};
+use crate::settings::Source;
+use crate::tui::effects::keyring_answer;
+use crate::wizard::{
     ApplyView, Busy, CallError, Effect, FieldState, InputRequest, Level, Msg, Overlay, POLL_EVERY,
     POLLS, PlanView, SendResult, Step, Stored, Task, TenantAnswer, TenantKey, TenantReport,
     TenantWork, Wizard,
 };
+use secrecy::ExposeSecret;
 
 thread_local! {
     /// The keyring of the test running on this thread.
@@ -186,7 +189,7 @@ fn secrets_refuses_to_continue_until_every_required_field_is_valid() {
     let p = w.provider().unwrap();
     let form = w.form.as_ref().unwrap();
     assert!(
-        matches!(form.state(p, 0), sms_mfa::wizard::FieldState::Invalid(m) if m.contains("32 hexadecimal"))
+        matches!(form.state(p, 0), crate::wizard::FieldState::Invalid(m) if m.contains("32 hexadecimal"))
     );
 }
 
@@ -346,7 +349,7 @@ fn verify_refuses_the_account_sid_where_the_service_sid_belongs() {
     run(&mut w, msgs);
     let p = w.provider().unwrap();
     match w.form.as_ref().unwrap().state(p, 2) {
-        sms_mfa::wizard::FieldState::Invalid(m) => assert!(m.contains("starts with VA"), "{m}"),
+        crate::wizard::FieldState::Invalid(m) => assert!(m.contains("starts with VA"), "{m}"),
         other => panic!("expected refusal, got {other:?}"),
     }
     run(&mut w, [Msg::Next]);
@@ -477,7 +480,7 @@ fn sending_asks_the_runtime_and_follows_delivery() {
     assert_eq!(call.provider, "twilio");
     assert_eq!(call.profile_name, "default");
     assert_eq!(to, "+447911123456");
-    assert_eq!(text, sms_mfa::wizard::DEFAULT_TEST_TEXT);
+    assert_eq!(text, crate::wizard::DEFAULT_TEST_TEXT);
     assert_eq!(
         last_save(&effects).unwrap().test_recipient.as_deref(),
         Some("+447911123456")
@@ -1096,7 +1099,7 @@ fn seen(id: &'static str, status: doctor::Status) -> doctor::Found {
     }
 }
 
-fn row<'a>(rows: &'a [sms_mfa::wizard::Row], id: &str) -> &'a sms_mfa::wizard::Row {
+fn row<'a>(rows: &'a [crate::wizard::Row], id: &str) -> &'a crate::wizard::Row {
     rows.iter().find(|r| r.check.id == id).unwrap()
 }
 
@@ -1870,7 +1873,7 @@ fn the_code_view_opens_after_an_accepted_test_and_writes_a_file() {
 
 #[test]
 fn the_code_view_opens_on_the_checked_tenant_s_trigger() {
-    use sms_mfa::codegen::Target;
+    use crate::codegen::Target;
     let (mut w, _) = checked_tenant(inspect::Generation::Classic);
     w.test.result = Some(SendResult::Accepted {
         accepted: accepted("SM1", false),
@@ -1944,14 +1947,14 @@ fn a_test_result_does_not_outlive_its_provider_or_settings() {
 // One source of truth: the step bar, the Done screen and the checklist
 // agree after each path of issue 18.
 
-use sms_mfa::wizard::Mark;
+use crate::wizard::Mark;
 
 /// The screen at 80x24, as text.
 fn screen(w: &Wizard) -> String {
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
     let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
-    t.draw(|f| sms_mfa::tui::view::draw(f, w)).unwrap();
+    t.draw(|f| crate::tui::view::draw(f, w)).unwrap();
     let buf = t.backend().buffer().clone();
     (0..buf.area.height)
         .map(|y| {
@@ -2048,15 +2051,16 @@ fn tenant_answers(w: &mut Wizard, answer: TenantAnswer) {
 }
 
 #[test]
+#[cfg(feature = "sandbox")]
 fn sandbox_without_keyring_done_bar_and_checklist_agree() {
     let mut w = fresh();
-    w.sandbox = Some(sms_mfa::wizard::SandboxState {
+    w.sandbox = Some(crate::wizard::SandboxState {
         scenario: "new-tenant".into(),
         memory_only: Some("No OS keyring (unavailable).".into()),
         inbox: vec![],
-        domain: sms_mfa::sandbox::DOMAIN.into(),
-        token: sms_mfa::sandbox::auth0::explorer_token_all(),
-        accounts: sms_mfa::sandbox::accounts(),
+        domain: crate::sandbox::DOMAIN.into(),
+        token: crate::sandbox::auth0::explorer_token_all(),
+        accounts: crate::sandbox::accounts(),
     });
     run(&mut w, [Msg::Enter]);
     let mut msgs = typed(SID);
@@ -2337,12 +2341,12 @@ fn fix_on_a_recipient_problem_focuses_the_recipient() {
 #[test]
 fn tenant_domain_takes_the_host_of_a_url() {
     assert_eq!(
-        sms_mfa::wizard::domain_host("https://acme.eu.auth0.com/"),
+        crate::wizard::domain_host("https://acme.eu.auth0.com/"),
         Some("acme.eu.auth0.com".into())
     );
-    assert_eq!(sms_mfa::wizard::domain_host("acme.eu.auth0.com"), None);
+    assert_eq!(crate::wizard::domain_host("acme.eu.auth0.com"), None);
     assert_eq!(
-        sms_mfa::wizard::domain_host("https://acme.example.com/"),
+        crate::wizard::domain_host("https://acme.example.com/"),
         None
     );
     let mut w = twilio_filled();
@@ -2442,7 +2446,7 @@ fn the_attention_notice_follows_the_fields() {
 /// marked so on every screen, and the quit dialog names them as lost.
 #[test]
 fn no_keyring_keeps_the_secrets_in_memory_for_the_session() {
-    use sms_mfa::secrets::{Fault, SessionStore};
+    use crate::secrets::{Fault, SessionStore};
     use std::sync::Arc;
     let os = Arc::new(MemoryStore::new());
     os.set_fault(Some(Fault::Fail(StoreError::Unavailable {
@@ -2592,7 +2596,7 @@ fn no_keyring_keeps_the_client_secret_in_memory_on_step_4() {
 /// Debug print; after connecting the connection is loaded and checked.
 #[test]
 fn a_pasted_token_connects_the_tenant_after_the_plan() {
-    use sms_mfa::wizard::{ConnectAnswer, ConnectView};
+    use crate::wizard::{ConnectAnswer, ConnectView};
     let mut w = at_tenant_step();
     assert!(w.tenant.editing);
     run(&mut w, [Msg::ConnectOpen]);
@@ -2700,7 +2704,7 @@ fn a_pasted_token_connects_the_tenant_after_the_plan() {
 /// field no API lists says so.
 #[test]
 fn ctrl_f_lists_the_accounts_values_and_enter_fills_the_field() {
-    use sms_mfa::providers::clients::{Choice, Senders};
+    use crate::providers::clients::{Choice, Senders};
     let mut w = fresh();
     run(&mut w, [Msg::Enter]);
     let mut msgs = typed(SID);
@@ -2858,9 +2862,9 @@ fn the_senders_list_opens_by_itself_once_the_credentials_are_in() {
     assert_eq!(w.picker.as_ref().unwrap().ticks, 2, "the spinner moves");
     w.update(Msg::SendersListed {
         op: p.op,
-        result: Ok(sms_mfa::providers::clients::Senders {
+        result: Ok(crate::providers::clients::Senders {
             provider: "twilio".into(),
-            choices: vec![sms_mfa::providers::clients::Choice {
+            choices: vec![crate::providers::clients::Choice {
                 setting: "TWILIO_PHONE_NUMBER".into(),
                 value: "+15005550006".into(),
                 label: "n".into(),
@@ -3080,7 +3084,7 @@ fn step_4_opens_on_the_token_form_when_nothing_is_connected() {
 /// then quits, Ctrl-C quits at once.
 #[test]
 fn the_profile_chooser_picks_one_or_names_a_new_one() {
-    use sms_mfa::wizard::chooser::{Chooser, ChooserMsg as M, Chosen, ProfileRow};
+    use crate::wizard::chooser::{Chooser, ChooserMsg as M, Chosen, ProfileRow};
     let row = |name: &str| ProfileRow {
         name: name.into(),
         tenant: None,
