@@ -153,7 +153,7 @@ pub fn draw(frame: &mut Frame, c: &Chooser) {
 }
 
 /// Show the chooser until the user chooses (main, before the wizard).
-pub fn run(mut c: Chooser) -> std::io::Result<Chosen> {
+pub(crate) fn run(mut c: Chooser) -> std::io::Result<Chosen> {
     let mut terminal = ratatui::try_init()?;
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableBracketedPaste);
     let result = (|| loop {

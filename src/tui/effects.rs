@@ -55,7 +55,7 @@ impl Services {
     }
 
     /// The real thing: the OS keyring and the process environment.
-    pub fn os(paths: Paths, catalog: &'static Catalog) -> Services {
+    pub(crate) fn os(paths: Paths, catalog: &'static Catalog) -> Services {
         Services {
             paths,
             catalog,

@@ -23,7 +23,7 @@ use tokio::task::JoinHandle;
 
 /// How the wizard ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Exit {
+pub(crate) enum Exit {
     /// The user quit.
     Quit,
     /// A signal (SIGTERM, SIGHUP, SIGINT) ended the session; the terminal
@@ -32,13 +32,13 @@ pub enum Exit {
 }
 
 /// Run the wizard in the terminal until the user quits.
-pub async fn run(wizard: Wizard, services: Services) -> std::io::Result<Exit> {
+pub(crate) async fn run(wizard: Wizard, services: Services) -> std::io::Result<Exit> {
     run_with(wizard, services, None).await
 }
 
 /// The same, with messages from outside the wizard's own work (the
 /// sandbox's inbox).
-pub async fn run_with(
+pub(crate) async fn run_with(
     mut wizard: Wizard,
     services: Services,
     outside: Option<mpsc::UnboundedReceiver<Msg>>,

@@ -14,7 +14,7 @@ pub struct DoctorState {
     /// The op of the run in flight.
     pub running: Option<u64>,
     /// What the last (or current) run found so far.
-    pub found: Vec<Found>,
+    pub(crate) found: Vec<Found>,
     /// Checks that said they are slow.
     pub(crate) slow: Vec<&'static str>,
     /// Spinner ticks since the run started.
@@ -25,12 +25,12 @@ pub struct DoctorState {
 
 /// One row of the checklist screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Row {
-    pub check: Check,
+pub(crate) struct Row {
+    pub(crate) check: Check,
     /// Still running (the check shows its last result, or none).
-    pub running: bool,
+    pub(crate) running: bool,
     /// Running for longer than [`doctor::SLOW_AFTER`].
-    pub slow: bool,
+    pub(crate) slow: bool,
 }
 
 impl Wizard {
@@ -104,7 +104,7 @@ impl Wizard {
     }
 
     /// The checks as they stand, the test message from this session.
-    pub fn checks(&self) -> Vec<Check> {
+    pub(crate) fn checks(&self) -> Vec<Check> {
         let mut found = self.doctor.found.clone();
         if let Some(t) = self.test_found() {
             found.retain(|f| f.id != t.id);
@@ -149,7 +149,7 @@ impl Wizard {
     }
 
     /// The rows of the checklist screen.
-    pub fn checklist_rows(&self) -> Vec<Row> {
+    pub(crate) fn checklist_rows(&self) -> Vec<Row> {
         let running = self.doctor.running.is_some();
         self.checks()
             .into_iter()
@@ -238,7 +238,7 @@ impl Wizard {
 
     /// The selected check's automatic fix, when it has one and its result
     /// is in (what `a` does now).
-    pub fn selected_fix(&self) -> Option<FixAction> {
+    pub(crate) fn selected_fix(&self) -> Option<FixAction> {
         let checks = self.checks();
         let check = checks.get(self.checklist_cursor)?;
         if self.doctor.running.is_some() && !self.doctor.found.iter().any(|f| f.id == check.id) {

@@ -52,11 +52,11 @@ pub enum Chosen {
 #[derive(Debug)]
 pub struct Chooser {
     pub(crate) rows: Vec<ProfileRow>,
-    pub cursor: usize,
+    pub(crate) cursor: usize,
     /// The new profile's name, while it is typed.
     pub(crate) naming: Option<TextField>,
     /// Why the name typed was refused.
-    pub error: Option<String>,
+    pub(crate) error: Option<String>,
 }
 
 impl Chooser {
@@ -72,7 +72,7 @@ impl Chooser {
     }
 
     /// Whether a text field has the keyboard (letters are text).
-    pub fn typing(&self) -> bool {
+    pub(crate) fn typing(&self) -> bool {
         self.naming.is_some()
     }
 

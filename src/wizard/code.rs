@@ -5,16 +5,16 @@ use super::{Effect, Level, Msg, Overlay, Wizard};
 
 /// The code view: which trigger's Action, scrolled how far.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CodeView {
-    pub target: crate::codegen::Target,
-    pub scroll: u16,
+pub(crate) struct CodeView {
+    pub(crate) target: crate::codegen::Target,
+    pub(crate) scroll: u16,
 }
 
 impl Wizard {
     /// The Action code for the chosen provider and the view's trigger, with
     /// the API base URL the apply deploys (the environment's override, else
     /// the profile's).
-    pub fn code(&self) -> Option<Result<String, String>> {
+    pub(crate) fn code(&self) -> Option<Result<String, String>> {
         let p = self.provider()?;
         let env = |name: &str| self.env_overrides.get(name).cloned();
         let base = crate::settings::base_override(p, &self.profile, &env);

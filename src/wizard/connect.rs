@@ -12,24 +12,24 @@ use crate::secrets::Secret;
 /// The pasted-token form and, once read, the plan.
 #[derive(Debug)]
 pub struct ConnectForm {
-    pub domain: TextField,
+    pub(crate) domain: TextField,
     pub(crate) token: TextField,
     /// 0: the domain, 1: the token.
-    pub focus: usize,
-    pub plan: Option<ConnectView>,
+    pub(crate) focus: usize,
+    pub(crate) plan: Option<ConnectView>,
     /// Why the last attempt stopped.
-    pub error: Option<String>,
+    pub(crate) error: Option<String>,
 }
 
 /// A connect plan, as the runtime read it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConnectView {
-    pub domain: String,
-    pub generation: Generation,
-    pub scopes: Vec<String>,
+    pub(crate) domain: String,
+    pub(crate) generation: Generation,
+    pub(crate) scopes: Vec<String>,
     /// One line per change (empty: nothing to change).
-    pub lines: Vec<String>,
-    pub notes: Vec<String>,
+    pub(crate) lines: Vec<String>,
+    pub(crate) notes: Vec<String>,
 }
 
 /// What the runtime did.

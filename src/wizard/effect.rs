@@ -131,7 +131,7 @@ impl Effect {
 /// keyring and this profile, at the edge.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProviderCall {
-    pub profile_name: String,
-    pub provider: String,
+    pub(crate) profile_name: String,
+    pub(crate) provider: String,
     pub(crate) profile: Profile,
 }

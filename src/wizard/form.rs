@@ -25,7 +25,7 @@ impl TextField {
         }
     }
 
-    pub fn value(&self) -> &str {
+    pub(crate) fn value(&self) -> &str {
         self.input.value()
     }
 
@@ -34,7 +34,7 @@ impl TextField {
     }
 
     /// Typed input that is not saved anywhere yet.
-    pub fn unsaved(&self) -> bool {
+    pub(crate) fn unsaved(&self) -> bool {
         self.value() != self.saved.as_deref().unwrap_or("")
     }
 
@@ -47,7 +47,7 @@ impl TextField {
         }
     }
 
-    pub fn mark_saved(&mut self) {
+    pub(crate) fn mark_saved(&mut self) {
         self.saved = (!self.value().is_empty()).then(|| self.value().to_string());
     }
 }
@@ -100,12 +100,12 @@ impl FieldState {
 /// from and how it checks. The value itself never enters the wizard.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stored {
-    pub source: Source,
-    pub check: Validation,
+    pub(crate) source: Source,
+    pub(crate) check: Validation,
 }
 
 impl Stored {
-    pub const UNKNOWN: Stored = Stored {
+    pub(crate) const UNKNOWN: Stored = Stored {
         source: Source::Unknown,
         check: Validation::Ok,
     };
@@ -123,12 +123,12 @@ pub struct SettingsForm {
     pub provider: String,
     pub fields: Vec<TextField>,
     /// Per field: what is stored outside the form (keyring, environment).
-    pub stored: Vec<Stored>,
+    pub(crate) stored: Vec<Stored>,
     pub focus: usize,
     /// Show the focused secret field in clear text. Reset when focus moves.
-    pub reveal: bool,
+    pub(crate) reveal: bool,
     /// After a refused Next, empty required fields are flagged too.
-    pub show_missing: bool,
+    pub(crate) show_missing: bool,
 }
 
 impl SettingsForm {
@@ -196,7 +196,7 @@ impl SettingsForm {
         !self.fields[i].value().is_empty() || self.stored[i].present()
     }
 
-    pub fn state(&self, provider: &Provider, i: usize) -> FieldState {
+    pub(crate) fn state(&self, provider: &Provider, i: usize) -> FieldState {
         let setting = &provider.settings[i];
         let value = self.fields[i].value();
         let stored = &self.stored[i];

@@ -28,20 +28,26 @@ mod tenant;
 mod test_message;
 
 pub use crate::config::Step;
-pub use checklist::{DoctorState, Row};
+pub use checklist::DoctorState;
+pub(crate) use checklist::Row;
 pub(crate) use code::CodeView;
 pub use connect::{ConnectAnswer, ConnectForm, ConnectView};
 pub use effect::{Effect, ProviderCall};
 pub use form::{FieldState, SettingsForm, Stored, TextField};
 pub use msg::{CallError, Msg};
 pub(crate) use picker::{PICKABLE, Picker};
-pub use progress::{Mark, SecretsAt};
+pub(crate) use progress::Mark;
 pub(crate) use secrets::CredentialCheck;
 pub(crate) use tenant::TenantState;
+#[cfg(test)]
+pub(crate) use tenant::domain_host;
 pub use tenant::{
-    ApplyView, PlanView, TenantAnswer, TenantCall, TenantKey, TenantReport, TenantWork, domain_host,
+    ApplyView, PlanView, TenantAnswer, TenantCall, TenantKey, TenantReport, TenantWork,
 };
-pub use test_message::{DEFAULT_TEST_TEXT, POLL_EVERY, POLLS, SendResult, TestForm};
+pub use test_message::TestForm;
+pub(crate) use test_message::{DEFAULT_TEST_TEXT, SendResult};
+#[cfg(test)]
+pub(crate) use test_message::{POLL_EVERY, POLLS};
 pub use tui_input::InputRequest;
 
 use crate::checklist::Checklist;
@@ -57,13 +63,13 @@ use std::ops::ControlFlow;
 pub struct Busy {
     /// The id of the effect whose answer is awaited; other answers are stale.
     pub op: u64,
-    pub task: Task,
+    pub(crate) task: Task,
     /// Spinner frames since it started.
-    pub ticks: u64,
+    pub(crate) ticks: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Task {
+pub(crate) enum Task {
     /// Asking the keyring what is stored.
     Loading,
     /// Storing these settings' secrets in the keyring.
@@ -91,7 +97,7 @@ pub enum Overlay {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
+pub(crate) enum Level {
     Info,
     Warn,
     Error,
@@ -100,8 +106,8 @@ pub enum Level {
 /// A one-line message under the screen's body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notice {
-    pub level: Level,
-    pub text: String,
+    pub(crate) level: Level,
+    pub(crate) text: String,
 }
 
 /// A box's scroll position: the offset the wizard keeps, and the largest
@@ -153,15 +159,15 @@ pub struct Wizard {
     /// The id of the last effect that expects an answer.
     pub last_op: u64,
     /// Why the keyring could not be read, after the last attempt.
-    pub keyring_error: Option<StoreError>,
+    pub(crate) keyring_error: Option<StoreError>,
     /// The last credential check, and the op of one in flight.
-    pub credentials: Option<CredentialCheck>,
+    pub(crate) credentials: Option<CredentialCheck>,
     /// Where the code view is (shown by [`Overlay::Code`]).
-    pub code_view: CodeView,
+    pub(crate) code_view: CodeView,
     pub checking_credentials: Option<u64>,
     /// Continue from step 2 once the keyring has said what it holds (the
     /// user asked while it was being asked).
-    pub submit_when_loaded: bool,
+    pub(crate) submit_when_loaded: bool,
     /// The scroll of the screen's guidance box.
     pub scroll: Scroll,
     /// The scroll of the help overlay.
@@ -178,10 +184,10 @@ pub struct Wizard {
     /// The environment's `SMS_MFA_*` base-URL overrides, read once by the
     /// runtime at start (the wizard does no I/O): the code view shows the
     /// address the deployed code will call ([`crate::settings::base_override`]).
-    pub env_overrides: BTreeMap<String, String>,
+    pub(crate) env_overrides: BTreeMap<String, String>,
     /// Whether `SMS_MFA_AUTH0_TOKEN` is set (read once by the runtime at
     /// start): it connects the tenant, so step 4 does not offer a token.
-    pub token_in_env: bool,
+    pub(crate) token_in_env: bool,
     /// Step 2's list of the account's values for a field (opened by itself
     /// once the credentials are in, or Ctrl-F).
     pub picker: Option<Picker>,
@@ -330,7 +336,7 @@ impl Wizard {
     }
 
     /// What quitting now would lose, by field: "Auth token (step 2)".
-    pub fn unsaved_inputs(&self) -> Vec<String> {
+    pub(crate) fn unsaved_inputs(&self) -> Vec<String> {
         let mut v = Vec::new();
         let mut form = |group: Option<&Provider>, f: Option<&SettingsForm>, step: usize| {
             if let (Some(g), Some(f)) = (group, f) {
@@ -428,7 +434,7 @@ impl Wizard {
     }
 
     /// Whether something on screen moves (a spinner): the runtime ticks.
-    pub fn animating(&self) -> bool {
+    pub(crate) fn animating(&self) -> bool {
         self.busy.is_some()
             || self.doctor.running.is_some()
             || self.picker.as_ref().is_some_and(|p| p.loading)
@@ -638,7 +644,7 @@ impl Wizard {
     /// Whether Esc now cancels the call in flight: a store, or a load whose
     /// spinner is on screen. A load in the background does not take Esc
     /// away from navigation.
-    pub fn cancellable(&self) -> bool {
+    pub(crate) fn cancellable(&self) -> bool {
         match &self.busy {
             Some(Busy {
                 task:

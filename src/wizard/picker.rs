@@ -23,15 +23,15 @@ pub(crate) const PICKABLE: [&str; 5] = [
 /// A list on screen for one field.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Picker {
-    pub setting: String,
+    pub(crate) setting: String,
     pub op: u64,
-    pub loading: bool,
+    pub(crate) loading: bool,
     pub(crate) choices: Vec<Choice>,
     pub(crate) notes: Vec<String>,
-    pub error: Option<String>,
-    pub cursor: usize,
+    pub(crate) error: Option<String>,
+    pub(crate) cursor: usize,
     /// Spinner frames while it loads.
-    pub ticks: u64,
+    pub(crate) ticks: u64,
 }
 
 impl Wizard {

@@ -8,7 +8,7 @@ use crate::settings::Source;
 
 /// How a step stands, for the step bar and the Done screen (one source).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mark {
+pub(crate) enum Mark {
     Current,
     Done,
     Failed,
@@ -19,20 +19,20 @@ pub enum Mark {
 
 /// Where the provider's secrets are, for people.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SecretsAt {
+pub(crate) struct SecretsAt {
     /// How many of the provider's secret settings have a value.
     pub(crate) present: usize,
     pub(crate) total: usize,
     /// Places, in words: "the OS keyring", "memory (this session only)",
     /// "the environment (SMS_MFA_…)", "the sandbox's simulation".
-    pub places: Vec<String>,
+    pub(crate) places: Vec<String>,
     /// The keyring could not be asked: unknown.
     pub(crate) unknown: bool,
 }
 
 impl Wizard {
     /// The step bar's mark for `step`.
-    pub fn step_mark(&self, step: Step) -> Mark {
+    pub(crate) fn step_mark(&self, step: Step) -> Mark {
         if step == self.step {
             return Mark::Current;
         }
@@ -160,7 +160,7 @@ impl Wizard {
     }
 
     /// Where the provider's secrets are: the same state step 2 shows.
-    pub fn secrets_at(&self) -> Option<SecretsAt> {
+    pub(crate) fn secrets_at(&self) -> Option<SecretsAt> {
         let (p, form) = (self.provider()?, self.form.as_ref()?);
         let mut at = SecretsAt {
             present: 0,

@@ -8,14 +8,14 @@ use crate::settings::Source;
 
 /// The last credential check.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CredentialCheck {
+pub(crate) struct CredentialCheck {
     pub(crate) provider: String,
-    pub result: Result<CredentialReport, CallError>,
+    pub(crate) result: Result<CredentialReport, CallError>,
 }
 
 impl Wizard {
     /// Whether the settings of the chosen provider are complete and valid.
-    pub fn settings_complete(&self) -> bool {
+    pub(crate) fn settings_complete(&self) -> bool {
         match (self.provider(), &self.form) {
             (Some(p), Some(f)) => f.blocking(p).is_empty(),
             _ => false,
@@ -23,7 +23,7 @@ impl Wizard {
     }
 
     /// Whether the secret `name` of `provider` is kept in memory only.
-    pub fn is_kept(&self, provider: &str, name: &str) -> bool {
+    pub(crate) fn is_kept(&self, provider: &str, name: &str) -> bool {
         self.kept.iter().any(|(p, n)| p == provider && n == name)
     }
 
@@ -54,7 +54,7 @@ impl Wizard {
     }
 
     /// Whether secrets are being stored (the form waits for the answer).
-    pub fn storing(&self) -> bool {
+    pub(crate) fn storing(&self) -> bool {
         matches!(
             self.busy,
             Some(Busy {

@@ -80,26 +80,26 @@ pub enum TenantAnswer {
 
 /// A rate-limit wait in progress.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RateLimit {
-    pub secs: u64,
+pub(crate) struct RateLimit {
+    pub(crate) secs: u64,
     pub(crate) path: String,
     /// Spinner ticks when it started (the countdown runs from there).
-    pub since: u64,
+    pub(crate) since: u64,
 }
 
 /// The tenant step's state.
 #[derive(Debug, Default)]
 pub struct TenantState {
     /// The connection form (the catalog's tenant group).
-    pub form: Option<SettingsForm>,
+    pub(crate) form: Option<SettingsForm>,
     /// The connection form has the keyboard.
-    pub editing: bool,
-    pub report: Option<Result<TenantReport, String>>,
+    pub(crate) editing: bool,
+    pub(crate) report: Option<Result<TenantReport, String>>,
     /// A plan on screen, waiting for y (apply) or Esc.
-    pub plan: Option<PlanView>,
-    pub applied: Option<ApplyView>,
-    pub tried: Option<Result<String, String>>,
-    pub rate_limit: Option<RateLimit>,
+    pub(crate) plan: Option<PlanView>,
+    pub(crate) applied: Option<ApplyView>,
+    pub(crate) tried: Option<Result<String, String>>,
+    pub(crate) rate_limit: Option<RateLimit>,
     /// Work to start once the connection is loaded and checked (the
     /// checklist's fix).
     pub(crate) then: Option<TenantWork>,
@@ -123,7 +123,7 @@ impl TenantState {
 
 impl Wizard {
     /// Whether the keyring is being asked about the tenant connection.
-    pub fn loading_tenant(&self) -> bool {
+    pub(crate) fn loading_tenant(&self) -> bool {
         matches!(
             self.busy,
             Some(Busy {
@@ -660,7 +660,7 @@ impl Wizard {
 
 /// The tenant domain in a pasted URL (`https://acme.eu.auth0.com/`), or
 /// with a trailing slash: the host, once it is a whole *.auth0.com name.
-pub fn domain_host(value: &str) -> Option<String> {
+pub(crate) fn domain_host(value: &str) -> Option<String> {
     let v = value.trim();
     let lower = v.to_ascii_lowercase();
     let rest = lower

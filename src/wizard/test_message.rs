@@ -6,15 +6,15 @@ use crate::providers::outcome::{Accepted, Delivery};
 use crate::providers::validate;
 
 /// The text Auth0 sends by default, used as the test message.
-pub const DEFAULT_TEST_TEXT: &str = "Your verification code is 123456";
+pub(crate) const DEFAULT_TEST_TEXT: &str = "Your verification code is 123456";
 
 /// How often, and how long, delivery is followed.
-pub const POLL_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
-pub const POLLS: u32 = 15;
+pub(crate) const POLL_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
+pub(crate) const POLLS: u32 = 15;
 
 /// What became of the last test message.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SendResult {
+pub(crate) enum SendResult {
     Accepted {
         accepted: Accepted,
         /// The delivery statuses seen so far, oldest first.
@@ -31,13 +31,13 @@ pub enum SendResult {
 /// The test-message form: recipient and text.
 #[derive(Debug, Clone)]
 pub struct TestForm {
-    pub recipient: TextField,
+    pub(crate) recipient: TextField,
     pub(crate) text: TextField,
     /// 0: recipient, 1: text.
     pub focus: usize,
     pub(crate) show_missing: bool,
     /// The last send, and its delivery.
-    pub result: Option<SendResult>,
+    pub(crate) result: Option<SendResult>,
 }
 
 impl TestForm {
@@ -69,12 +69,12 @@ impl TestForm {
 
 impl Wizard {
     /// Whether the last test message was accepted by the provider.
-    pub fn test_accepted(&self) -> bool {
+    pub(crate) fn test_accepted(&self) -> bool {
         matches!(self.test.result, Some(SendResult::Accepted { .. }))
     }
 
     /// Whether a test message is on its way.
-    pub fn sending(&self) -> bool {
+    pub(crate) fn sending(&self) -> bool {
         matches!(
             self.busy,
             Some(Busy {
