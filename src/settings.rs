@@ -21,7 +21,7 @@ pub fn env_var(name: &str) -> String {
 /// Where a setting's value comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Source {
+pub(crate) enum Source {
     /// `SMS_MFA_<NAME>`: wins over everything else.
     Environment,
     Keyring,

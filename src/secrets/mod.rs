@@ -12,7 +12,7 @@ mod session;
 
 pub use memory::{Fault, MemoryStore};
 pub use os::OsKeyring;
-pub use session::SessionStore;
+pub(crate) use session::SessionStore;
 
 use secrecy::{ExposeSecret, SecretString};
 use std::time::Duration;

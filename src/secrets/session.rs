@@ -10,7 +10,7 @@ use zeroize::Zeroize;
 
 /// Reads what was kept for the session first, then the store behind it;
 /// writes go to the store behind it, unless kept.
-pub struct SessionStore {
+pub(crate) struct SessionStore {
     kept: Mutex<BTreeMap<String, String>>,
     inner: Arc<dyn SecretStore>,
 }
