@@ -1,5 +1,5 @@
 //! The operating system's keyring through keyring-core: the Secret Service
-//! over D-Bus (zbus) on Linux and the BSDs, the Keychain on macOS, the
+//! over D-Bus (libdbus, built from source) on Linux and the BSDs, the Keychain on macOS, the
 //! Credential Manager on Windows.
 //!
 //! Every call runs on a worker thread and is given up after a timeout, so a
@@ -70,7 +70,9 @@ impl OsKeyring {
                 });
                 if matches!(
                     result,
-                    Err(StoreError::Unavailable { .. } | StoreError::Failed { .. })
+                    Err(StoreError::Unavailable { .. }
+                        | StoreError::Failed { .. }
+                        | StoreError::Timeout(_))
                 ) {
                     // Connect afresh next time.
                     *slot.lock().unwrap_or_else(|e| e.into_inner()) = None;
@@ -126,6 +128,7 @@ fn classify(e: Error, connecting: bool) -> StoreError {
         return match kind {
             Kind::Unavailable => StoreError::Unavailable { detail },
             Kind::Locked => StoreError::Locked { detail },
+            Kind::NoReply(after) => StoreError::Timeout(after),
         };
     }
     match e {
@@ -137,9 +140,20 @@ fn classify(e: Error, connecting: bool) -> StoreError {
 }
 
 /// What a platform error says about the keyring, when it says something.
+#[derive(Debug, PartialEq)]
 enum Kind {
     Unavailable,
     Locked,
+    /// The platform library gave up waiting for the keyring's answer
+    /// after this long (before our own [`TIMEOUT`] would have).
+    #[cfg_attr(
+        not(all(
+            unix,
+            not(any(target_os = "macos", target_os = "ios", target_os = "android"))
+        )),
+        allow(dead_code)
+    )]
+    NoReply(Duration),
 }
 
 impl SecretStore for OsKeyring {
@@ -184,12 +198,13 @@ mod platform {
     use keyring_core::api::CredentialStore;
     use std::collections::HashMap;
     use std::sync::Arc;
+    use std::time::Duration;
 
     pub(crate) const NAME: &str = "Secret Service (D-Bus)";
 
     pub(crate) fn connect() -> Result<Arc<CredentialStore>, StoreError> {
         let store =
-            zbus_secret_service_keyring_store::Store::new().map_err(|e| classify(e, true))?;
+            dbus_secret_service_keyring_store::Store::new().map_err(|e| classify(e, true))?;
         Ok(store)
     }
 
@@ -201,33 +216,42 @@ mod platform {
     /// Read the Secret Service's own error: locked or prompt failures,
     /// no provider, no bus, or a D-Bus error naming one of those.
     pub(crate) fn kind_of(e: &(dyn std::error::Error + Send + Sync + 'static)) -> Option<Kind> {
-        use secret_service::Error as Ss;
+        use dbus_secret_service::Error as Ss;
         let ss = e.downcast_ref::<Ss>()?;
         match ss {
-            Ss::Locked | Ss::Prompt | Ss::PromptDisconnected | Ss::NoResult => Some(Kind::Locked),
+            Ss::Locked | Ss::Prompt | Ss::NoResult => Some(Kind::Locked),
             Ss::Unavailable => Some(Kind::Unavailable),
-            Ss::Zbus(z) => zbus_kind(z),
-            Ss::ZbusFdo(f) => {
-                let text = f.to_string();
-                dbus_name_kind(&text)
-            }
+            Ss::Dbus(d) => d.name().and_then(dbus_name_kind),
             _ => None,
         }
     }
 
-    fn zbus_kind(z: &zbus::Error) -> Option<Kind> {
-        match z {
-            zbus::Error::InputOutput(_) | zbus::Error::Address(_) | zbus::Error::Handshake(_) => {
-                Some(Kind::Unavailable)
-            }
-            zbus::Error::MethodError(name, _, _) => dbus_name_kind(name.as_str()),
-            zbus::Error::FDO(f) => dbus_name_kind(&f.to_string()),
-            _ => None,
+    /// The D-Bus error names (the D-Bus specification's
+    /// `org.freedesktop.DBus.Error.*` and the Secret Service API's
+    /// `org.freedesktop.Secret.Error.*`) that say the keyring is not there
+    /// (no session bus, nobody owns the Secret Service's name) or not open.
+    pub(super) fn dbus_name_kind(name: &str) -> Option<Kind> {
+        // A method call with no answer: dbus-secret-service waits 2 s for
+        // every reply (its src/proxy/mod.rs, `new_proxy`), a frozen or
+        // hung daemon included; unlock prompts are waited for apart.
+        if name.ends_with(".NoReply") || name.ends_with(".Timeout") {
+            return Some(Kind::NoReply(Duration::from_secs(2)));
         }
-    }
-
-    fn dbus_name_kind(name: &str) -> Option<Kind> {
-        if name.contains("ServiceUnknown") || name.contains("NameHasNoOwner") {
+        const UNAVAILABLE: &[&str] = &[
+            "ServiceUnknown",
+            "NameHasNoOwner",
+            // libdbus cannot reach the session bus: no address, no socket,
+            // refused, or no X11 display to autolaunch one.
+            "NoServer",
+            "FileNotFound",
+            "BadAddress",
+            "NotSupported",
+            "Disconnected",
+            "AuthFailed",
+            "NoNetwork",
+            "Spawn.",
+        ];
+        if UNAVAILABLE.iter().any(|n| name.contains(n)) {
             Some(Kind::Unavailable)
         } else if name.contains("IsLocked") || name.contains("NoSession") {
             Some(Kind::Locked)
@@ -239,8 +263,7 @@ mod platform {
     /// Whether the default collection exists and is unlocked (a "not found"
     /// from a locked keyring is not an answer).
     pub(crate) fn check_open() -> Result<(), StoreError> {
-        use secret_service::blocking::SecretService;
-        use secret_service::{EncryptionType, Error as SsError};
+        use dbus_secret_service::{EncryptionType, Error as SsError, SecretService};
         let ss =
             SecretService::connect(EncryptionType::Plain).map_err(|e| StoreError::Unavailable {
                 detail: e.to_string(),
@@ -321,5 +344,50 @@ mod platform {
 
     pub(crate) fn check_open() -> Result<(), StoreError> {
         Ok(())
+    }
+}
+
+#[cfg(all(
+    test,
+    unix,
+    not(any(target_os = "macos", target_os = "ios", target_os = "android"))
+))]
+mod tests {
+    use super::Kind;
+    use super::platform::dbus_name_kind;
+    use std::time::Duration;
+
+    /// The D-Bus error names libdbus and the Secret Service give (the
+    /// D-Bus specification's and the Secret Service API's), read as what
+    /// they say about the keyring.
+    #[test]
+    fn dbus_error_names_say_what_is_wrong_with_the_keyring() {
+        for name in [
+            "org.freedesktop.DBus.Error.ServiceUnknown",
+            "org.freedesktop.DBus.Error.NameHasNoOwner",
+            "org.freedesktop.DBus.Error.NoServer",
+            "org.freedesktop.DBus.Error.FileNotFound",
+            "org.freedesktop.DBus.Error.NotSupported",
+            "org.freedesktop.DBus.Error.Spawn.ExecFailed",
+        ] {
+            assert_eq!(dbus_name_kind(name), Some(Kind::Unavailable), "{name}");
+        }
+        for name in [
+            "org.freedesktop.Secret.Error.IsLocked",
+            "org.freedesktop.Secret.Error.NoSession",
+        ] {
+            assert_eq!(dbus_name_kind(name), Some(Kind::Locked), "{name}");
+        }
+        assert_eq!(
+            dbus_name_kind("org.freedesktop.DBus.Error.NoReply"),
+            Some(Kind::NoReply(Duration::from_secs(2)))
+        );
+        for name in [
+            "org.freedesktop.Secret.Error.NoSuchObject",
+            "org.freedesktop.DBus.Error.InvalidArgs",
+            "org.freedesktop.DBus.Error.AccessDenied",
+        ] {
+            assert_eq!(dbus_name_kind(name), None, "{name}");
+        }
     }
 }
