@@ -353,9 +353,55 @@ mod platform {
     not(any(target_os = "macos", target_os = "ios", target_os = "android"))
 ))]
 mod tests {
-    use super::Kind;
     use super::platform::dbus_name_kind;
+    use super::{Kind, StoreError, classify};
+    use dbus_secret_service::Error as Ss;
     use std::time::Duration;
+
+    fn platform_failure(e: Ss) -> keyring_core::Error {
+        keyring_core::Error::PlatformFailure(Box::new(e))
+    }
+
+    fn dbus_error(name: &str) -> Ss {
+        Ss::Dbus(dbus::Error::new_custom(name, "from the test"))
+    }
+
+    /// What the Secret Service client reports, through keyring-core, as
+    /// the store's error the user sees.
+    #[test]
+    fn the_secret_service_clients_errors_become_the_stores() {
+        let cases = [
+            (Ss::Locked, "locked"),
+            (Ss::Prompt, "locked"),
+            (Ss::NoResult, "locked"),
+            (Ss::Unavailable, "unavailable"),
+            (dbus_error("org.freedesktop.DBus.Error.NoReply"), "timeout"),
+            (
+                dbus_error("org.freedesktop.DBus.Error.ServiceUnknown"),
+                "unavailable",
+            ),
+            (dbus_error("org.freedesktop.Secret.Error.IsLocked"), "locked"),
+            (dbus_error("org.freedesktop.DBus.Error.InvalidArgs"), "failed"),
+            (Ss::Parse, "failed"),
+        ];
+        for (error, kind) in cases {
+            let text = error.to_string();
+            let got = classify(platform_failure(error), false);
+            assert_eq!(got.kind(), kind, "{text}: {got:?}");
+        }
+        // A frozen daemon: the 2 s libdbus waited, not our own limit.
+        let got = classify(
+            platform_failure(dbus_error("org.freedesktop.DBus.Error.NoReply")),
+            false,
+        );
+        assert!(
+            matches!(got, StoreError::Timeout(d) if d == Duration::from_secs(2)),
+            "{got:?}"
+        );
+        // While connecting, an unknown platform failure means no keyring.
+        let got = classify(platform_failure(Ss::Parse), true);
+        assert_eq!(got.kind(), "unavailable", "{got:?}");
+    }
 
     /// The D-Bus error names libdbus and the Secret Service give (the
     /// D-Bus specification's and the Secret Service API's), read as what
