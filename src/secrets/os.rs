@@ -380,8 +380,14 @@ mod tests {
                 dbus_error("org.freedesktop.DBus.Error.ServiceUnknown"),
                 "unavailable",
             ),
-            (dbus_error("org.freedesktop.Secret.Error.IsLocked"), "locked"),
-            (dbus_error("org.freedesktop.DBus.Error.InvalidArgs"), "failed"),
+            (
+                dbus_error("org.freedesktop.Secret.Error.IsLocked"),
+                "locked",
+            ),
+            (
+                dbus_error("org.freedesktop.DBus.Error.InvalidArgs"),
+                "failed",
+            ),
             (Ss::Parse, "failed"),
         ];
         for (error, kind) in cases {
@@ -398,6 +404,15 @@ mod tests {
             matches!(got, StoreError::Timeout(d) if d == Duration::from_secs(2)),
             "{got:?}"
         );
+        // keyring-core's own kinds, when the platform's error says nothing
+        // more: no access is a locked keyring, no store an absent one.
+        let got = classify(
+            keyring_core::Error::NoStorageAccess(Box::new(Ss::Parse)),
+            false,
+        );
+        assert_eq!(got.kind(), "locked", "{got:?}");
+        let got = classify(keyring_core::Error::NoDefaultStore, false);
+        assert_eq!(got.kind(), "unavailable", "{got:?}");
         // While connecting, an unknown platform failure means no keyring.
         let got = classify(platform_failure(Ss::Parse), true);
         assert_eq!(got.kind(), "unavailable", "{got:?}");
