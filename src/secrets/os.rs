@@ -1,6 +1,6 @@
 //! The operating system's keyring through keyring-core: the Secret Service
-//! over D-Bus (libdbus, built from source) on Linux and the BSDs, the Keychain on macOS, the
-//! Credential Manager on Windows.
+//! over D-Bus (libdbus, built from source) on Linux and the BSDs, the
+//! Keychain on macOS, the Credential Manager on Windows.
 //!
 //! Every call runs on a worker thread and is given up after a timeout, so a
 //! hung daemon or an unanswered unlock dialog never freezes the caller. The
@@ -202,6 +202,11 @@ mod platform {
 
     pub(crate) const NAME: &str = "Secret Service (D-Bus)";
 
+    /// How long dbus-secret-service waits for each D-Bus reply (its
+    /// src/proxy/mod.rs, `new_proxy`: 2000 ms), a frozen or hung daemon
+    /// included; unlock prompts are waited for apart.
+    pub(super) const REPLY_WAIT: Duration = Duration::from_secs(2);
+
     pub(crate) fn connect() -> Result<Arc<CredentialStore>, StoreError> {
         let store =
             dbus_secret_service_keyring_store::Store::new().map_err(|e| classify(e, true))?;
@@ -231,11 +236,9 @@ mod platform {
     /// `org.freedesktop.Secret.Error.*`) that say the keyring is not there
     /// (no session bus, nobody owns the Secret Service's name) or not open.
     pub(super) fn dbus_name_kind(name: &str) -> Option<Kind> {
-        // A method call with no answer: dbus-secret-service waits 2 s for
-        // every reply (its src/proxy/mod.rs, `new_proxy`), a frozen or
-        // hung daemon included; unlock prompts are waited for apart.
+        // A method call with no answer within REPLY_WAIT.
         if name.ends_with(".NoReply") || name.ends_with(".Timeout") {
-            return Some(Kind::NoReply(Duration::from_secs(2)));
+            return Some(Kind::NoReply(REPLY_WAIT));
         }
         const UNAVAILABLE: &[&str] = &[
             "ServiceUnknown",
@@ -353,7 +356,7 @@ mod platform {
     not(any(target_os = "macos", target_os = "ios", target_os = "android"))
 ))]
 mod tests {
-    use super::platform::dbus_name_kind;
+    use super::platform::{REPLY_WAIT, dbus_name_kind};
     use super::{Kind, StoreError, classify};
     use dbus_secret_service::Error as Ss;
     use std::time::Duration;
@@ -401,7 +404,7 @@ mod tests {
             false,
         );
         assert!(
-            matches!(got, StoreError::Timeout(d) if d == Duration::from_secs(2)),
+            matches!(got, StoreError::Timeout(d) if d == REPLY_WAIT && d == Duration::from_secs(2)),
             "{got:?}"
         );
         // keyring-core's own kinds, when the platform's error says nothing
@@ -441,7 +444,7 @@ mod tests {
         }
         assert_eq!(
             dbus_name_kind("org.freedesktop.DBus.Error.NoReply"),
-            Some(Kind::NoReply(Duration::from_secs(2)))
+            Some(Kind::NoReply(REPLY_WAIT))
         );
         for name in [
             "org.freedesktop.Secret.Error.NoSuchObject",
