@@ -6,7 +6,8 @@
 //! Here the same metadata file (libphonenumber's PhoneNumberMetadata.xml,
 //! Apache-2.0, the version the crate is built from, in `assets/`) is cut to
 //! the territories of the number's country code, loaded with the crate's
-//! own loader and cached. `tests/catalog.rs` checks that both agree.
+//! own loader and cached, with only what matching needs (see
+//! `for_matching`). `tests/integration/phone.rs` checks that both agree.
 
 use phonenumber::PhoneNumber;
 use phonenumber::metadata::Database;
@@ -109,11 +110,42 @@ fn database_for(digits: &str) -> Option<Arc<Database>> {
     }
     let xml = format!(
         "<phoneNumberMetadata><territories>{}</territories></phoneNumberMetadata>",
-        kept.concat()
+        for_matching(&kept.concat())
     );
     let db = Arc::new(Database::parse(&xml).ok()?);
     cache.lock().ok()?.insert(key, Arc::clone(&db));
     Some(db)
+}
+
+/// The territories' XML as `Database::parse` needs it here, which is most
+/// of a test send's time (`valgrind --tool=callgrind`: the crate checks
+/// every pattern's syntax when it loads and compiles each on first use):
+///
+/// - without `<availableFormats>` (how to lay a number out): only the
+///   crate's formatter reads them, and only the crate's full database is
+///   ever formatted (see `parse`);
+/// - with `\d` written as `[0-9]`. The regex crate's `\d` is Unicode's
+///   decimal digits (`\p{Nd}`, dozens of ranges: the regex crate's syntax
+///   docs), compiled into a large automaton in every pattern, while the
+///   crate matches only ASCII digits: its parser turns every digit into
+///   ASCII before matching (`parser/helper.rs`, `normalize`), and the
+///   national number is matched as the decimal digits of an integer. The
+///   metadata has `\d` only outside brackets (a unit test checks), so
+///   `[0-9]` is a class of its own wherever it lands.
+fn for_matching(territories: &str) -> String {
+    const OPEN: &str = "<availableFormats>";
+    const CLOSE: &str = "</availableFormats>";
+    let mut kept = String::with_capacity(territories.len());
+    let mut rest = territories;
+    while let Some(start) = rest.find(OPEN) {
+        let Some(len) = rest[start..].find(CLOSE) else {
+            break;
+        };
+        kept.push_str(&rest[..start]);
+        rest = &rest[start + len + CLOSE.len()..];
+    }
+    kept.push_str(rest);
+    kept.replace("\\d", "[0-9]")
 }
 
 /// Parse a number in international form (`+` and digits) and say whether
@@ -130,11 +162,16 @@ pub fn parse(e164: &str) -> Option<(PhoneNumber, bool)> {
     Some((n, valid))
 }
 
-/// The region a number belongs to, e.g. "US", "GB".
-pub(crate) fn region(e164: &str) -> Option<String> {
+/// The region a number belongs to, e.g. "US", "GB". `None` for the
+/// non-geographic codes (+800 freephone, +881 satellite, ...), which
+/// libphonenumber files under the id "001", not a country; the crate's own
+/// `country().id()` says `None` for them too.
+pub fn region(e164: &str) -> Option<String> {
     let db = database_for(e164.strip_prefix('+')?)?;
     let n = phonenumber::parse_with(&db, None, e164).ok()?;
-    n.metadata(&db).map(|m| m.id().to_string())
+    n.metadata(&db)
+        .map(|m| m.id().to_string())
+        .filter(|id| id != "001")
 }
 
 /// The libphonenumber metadata release the `phonenumber` crate (and
@@ -221,5 +258,73 @@ pub(crate) fn known(e164: &str) -> Known {
             possible,
             region,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_are_left_out_and_digits_are_ascii() {
+        let territory = |id: &str| {
+            format!(
+                "<territory id=\"{id}\"><availableFormats><numberFormat pattern=\"(\\d{{2}})\"><format>$1</format></numberFormat></availableFormats><mobile><nationalNumberPattern>7\\d{{9}}</nationalNumberPattern></mobile></territory>"
+            )
+        };
+        let expected = |id: &str| {
+            format!(
+                "<territory id=\"{id}\"><mobile><nationalNumberPattern>7[0-9]{{9}}</nationalNumberPattern></mobile></territory>"
+            )
+        };
+        assert_eq!(for_matching(&territory("GB")), expected("GB"));
+        assert_eq!(
+            for_matching(&(territory("GB") + &territory("GG"))),
+            expected("GB") + &expected("GG")
+        );
+        // An unclosed element is not cut (the crate's loader refuses it).
+        assert_eq!(
+            for_matching("<availableFormats>\\d"),
+            "<availableFormats>[0-9]"
+        );
+    }
+
+    /// `[0-9]` in place of `\d` is right only outside a bracketed class:
+    /// the metadata has no `\d` inside one (a newer release might).
+    #[test]
+    fn the_metadata_has_no_digit_escape_inside_a_class() {
+        let mut inside = false;
+        let mut escapes = 0;
+        let mut chars = METADATA_XML.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '[' => inside = true,
+                ']' => inside = false,
+                '\\' => {
+                    let next = chars.next();
+                    assert_eq!(next, Some('d'), "only \\d is escaped");
+                    assert!(!inside, "a \\d inside a class");
+                    escapes += 1;
+                }
+                _ => {}
+            }
+        }
+        assert!(escapes > 1000, "{escapes} escapes: the metadata is there");
+    }
+
+    /// Both changes together leave libphonenumber's answers as they were:
+    /// the full agreement with the crate's own database (every number of a
+    /// random sample) is `tests/integration/phone.rs`.
+    #[test]
+    fn the_cut_database_still_tells_mobiles_from_impossible_numbers() {
+        // A UK mobile, and the UK's drama range (Ofcom: 07700 900000 to
+        // 900999, never allocated).
+        assert!(parse("+447911123456").unwrap().1);
+        assert!(!parse("+447700900123").unwrap().1);
+        assert_eq!(known("+447911123456"), Known::Valid);
+        assert!(matches!(
+            known("+4479111234"),
+            Known::ImpossibleLength { national: 8, .. }
+        ));
     }
 }
