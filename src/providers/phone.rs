@@ -141,39 +141,28 @@ fn database_for(digits: &str) -> Option<Arc<Database>> {
 ///   comment in a pattern (a unit test checks), so no whitespace there
 ///   means anything.
 fn for_matching(territories: &str) -> String {
-    const OPEN: &str = "<availableFormats>";
-    const CLOSE: &str = "</availableFormats>";
-    let mut kept = String::with_capacity(territories.len());
-    let mut rest = territories;
-    while let Some(start) = rest.find(OPEN) {
-        let Some(len) = rest[start..].find(CLOSE) else {
-            break;
-        };
-        kept.push_str(&rest[..start]);
-        rest = &rest[start + len + CLOSE.len()..];
-    }
-    kept.push_str(rest);
-    without_layout(&kept.replace("\\d", "[0-9]"))
+    let kept = each_element(territories, "availableFormats", |_| String::new());
+    each_element(
+        &kept.replace("\\d", "[0-9]"),
+        "nationalNumberPattern",
+        |element| element.chars().filter(|c| !c.is_whitespace()).collect(),
+    )
 }
 
-/// `xml` with the whitespace inside each `<nationalNumberPattern>` removed.
-fn without_layout(xml: &str) -> String {
-    const OPEN: &str = "<nationalNumberPattern>";
-    const CLOSE: &str = "</nationalNumberPattern>";
+/// `xml` with each `<name>...</name>` element, tags included, replaced by
+/// what `f` makes of it. An element left open is kept as it is.
+fn each_element(xml: &str, name: &str, f: impl Fn(&str) -> String) -> String {
+    let (open, close) = (format!("<{name}>"), format!("</{name}>"));
     let mut out = String::with_capacity(xml.len());
     let mut rest = xml;
-    while let Some(start) = rest.find(OPEN) {
-        let text = start + OPEN.len();
-        let Some(len) = rest[text..].find(CLOSE) else {
+    while let Some(start) = rest.find(&open) {
+        let Some(len) = rest[start..].find(&close) else {
             break;
         };
-        out.push_str(&rest[..text]);
-        out.extend(
-            rest[text..text + len]
-                .chars()
-                .filter(|c| !c.is_whitespace()),
-        );
-        rest = &rest[text + len..];
+        let end = start + len + close.len();
+        out.push_str(&rest[..start]);
+        out.push_str(&f(&rest[start..end]));
+        rest = &rest[end..];
     }
     out.push_str(rest);
     out
